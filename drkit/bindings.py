@@ -24,6 +24,7 @@ import importlib.util
 import os
 import sys
 import warnings
+from pathlib import Path
 from types import ModuleType
 
 PACKAGE = "cdktf_cdktf_provider_aws"
@@ -80,8 +81,11 @@ def _install_shell() -> ModuleType:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ImportError(f"{PACKAGE} is not an installed package")
+    # Look for the submodules on disk: find_spec("pkg.sub") would import pkg
+    # itself, which is exactly the cost this module avoids.
+    roots = [Path(p) for p in spec.submodule_search_locations]
     for name in _REQUIRED:
-        if importlib.util.find_spec(f"{PACKAGE}.{name}") is None:
+        if not any((root / name / "__init__.py").is_file() for root in roots):
             raise ImportError(f"{PACKAGE}.{name} is missing")
     shell = importlib.util.module_from_spec(spec)
     sys.modules[PACKAGE] = shell

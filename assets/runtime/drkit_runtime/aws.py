@@ -1,0 +1,67 @@
+"""boto3 clients, created once per container and shared by every invocation.
+
+Two profiles: "health" clients give up quickly (one attempt, timeouts inside the health
+deadline) because Route 53 retries on its own schedule and a late answer is a wrong answer;
+"default" clients use the standard retry mode for the records API and the canary.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Literal
+
+import boto3
+from botocore.config import Config as BotoConfig
+
+from drkit_runtime.config import Config
+
+Profile = Literal["health", "default"]
+
+
+def health_client_config(deadline_ms: int) -> BotoConfig:
+    """Client settings whose single attempt cannot outlive the health deadline by much."""
+    deadline_seconds = deadline_ms / 1000
+    return BotoConfig(
+        connect_timeout=min(1.0, deadline_seconds),
+        read_timeout=deadline_seconds,
+        retries={"total_max_attempts": 1, "mode": "standard"},
+        tcp_keepalive=True,
+    )
+
+
+DEFAULT_CLIENT_CONFIG = BotoConfig(
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"total_max_attempts": 3, "mode": "standard"},
+    tcp_keepalive=True,
+)
+
+
+class Clients:
+    """Lazily created, cached boto3 clients for one region.
+
+    Client creation goes through one lock because boto3 sessions are not thread-safe, while
+    the clients themselves are and are shared freely between the health check threads.
+    """
+
+    def __init__(self, config: Config, session: boto3.session.Session | None = None) -> None:
+        self._region = config.region
+        self._session = session or boto3.session.Session()
+        self._profiles = {
+            "health": health_client_config(config.health_deadline_ms),
+            "default": DEFAULT_CLIENT_CONFIG,
+        }
+        self._cache: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, service: str, profile: Profile = "default") -> Any:
+        """The cached client for `service` in this region with the given profile."""
+        key = (service, profile)
+        with self._lock:
+            client = self._cache.get(key)
+            if client is None:
+                client = self._session.client(
+                    service, region_name=self._region, config=self._profiles[profile]
+                )
+                self._cache[key] = client
+            return client

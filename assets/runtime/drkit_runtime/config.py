@@ -1,0 +1,131 @@
+"""Settings the stack hands to every function through environment variables.
+
+Read once per container through `Config.from_environ`; a missing or malformed variable fails
+the cold start with an error that names it, rather than a KeyError deep inside a request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+ROLES = ("primary", "secondary")
+DEFAULT_METRIC_NAMESPACE = "DrKit/Replication"
+DEFAULT_HEALTH_DEADLINE_MS = 1500
+
+
+class ConfigError(RuntimeError):
+    """An environment variable the stack should have set is missing or malformed."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    """Everything a handler needs to know about where it runs.
+
+    Attributes:
+        region: This function's region (DRKIT_REGION), e.g. "us-east-1".
+        role: "primary" or "secondary" (DRKIT_ROLE).
+        regions: Every deployment region, in the order given (DRKIT_REGIONS).
+        patient_table_name: Global table of patient records (DRKIT_PATIENT_TABLE).
+        audit_table_name: Global table of audit entries (DRKIT_AUDIT_TABLE).
+        bucket_name: This region's data bucket (DRKIT_BUCKET).
+        bucket_names: Data bucket of every region (DRKIT_BUCKETS, a JSON object).
+        drain_parameter_name: SSM String parameter whose value "drained" takes this region
+            out of service on purpose (DRKIT_DRAIN_PARAMETER).
+        metric_namespace: CloudWatch namespace of the canary's metrics
+            (DRKIT_METRIC_NAMESPACE); "DrKit/Replication" when left out.
+        health_deadline_ms: Time budget of the whole health check (DRKIT_HEALTH_DEADLINE_MS);
+            1500 when left out, comfortably inside Route 53's ~2 s response window.
+    """
+
+    region: str
+    role: str
+    regions: tuple[str, ...]
+    patient_table_name: str
+    audit_table_name: str
+    bucket_name: str
+    bucket_names: Mapping[str, str] = field(default_factory=dict)
+    drain_parameter_name: str
+    metric_namespace: str = DEFAULT_METRIC_NAMESPACE
+    health_deadline_ms: int = DEFAULT_HEALTH_DEADLINE_MS
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ConfigError(f"DRKIT_ROLE is {self.role!r}; allowed: {', '.join(ROLES)}")
+        if self.region not in self.regions:
+            raise ConfigError(
+                f"DRKIT_REGION {self.region!r} is not in DRKIT_REGIONS {list(self.regions)}"
+            )
+        missing = [r for r in self.regions if r not in self.bucket_names]
+        if missing:
+            raise ConfigError(f"DRKIT_BUCKETS has no bucket for region(s) {missing}")
+        if self.bucket_names[self.region] != self.bucket_name:
+            raise ConfigError(
+                f"DRKIT_BUCKET {self.bucket_name!r} differs from DRKIT_BUCKETS[{self.region!r}]"
+                f" {self.bucket_names[self.region]!r}"
+            )
+        if self.health_deadline_ms <= 0:
+            raise ConfigError(
+                f"DRKIT_HEALTH_DEADLINE_MS is {self.health_deadline_ms}; it must be a positive"
+                " number of milliseconds"
+            )
+
+    @property
+    def other_regions(self) -> tuple[str, ...]:
+        """Every deployment region except this one."""
+        return tuple(r for r in self.regions if r != self.region)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """Build the config from environment variables (os.environ when left out)."""
+        env = os.environ if environ is None else environ
+        regions = tuple(r.strip() for r in _required(env, "DRKIT_REGIONS").split(",") if r.strip())
+        if not regions:
+            raise ConfigError("DRKIT_REGIONS lists no region")
+        return cls(
+            region=_required(env, "DRKIT_REGION"),
+            role=_required(env, "DRKIT_ROLE"),
+            regions=regions,
+            patient_table_name=_required(env, "DRKIT_PATIENT_TABLE"),
+            audit_table_name=_required(env, "DRKIT_AUDIT_TABLE"),
+            bucket_name=_required(env, "DRKIT_BUCKET"),
+            bucket_names=_bucket_names(_required(env, "DRKIT_BUCKETS")),
+            drain_parameter_name=_required(env, "DRKIT_DRAIN_PARAMETER"),
+            metric_namespace=env.get("DRKIT_METRIC_NAMESPACE") or DEFAULT_METRIC_NAMESPACE,
+            health_deadline_ms=_deadline_ms(env.get("DRKIT_HEALTH_DEADLINE_MS")),
+        )
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"missing environment variable {name}")
+    return value
+
+
+def _bucket_names(raw: str) -> dict[str, str]:
+    try:
+        parsed = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"DRKIT_BUCKETS is not valid JSON: {exc}") from None
+    if not isinstance(parsed, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in parsed.items()
+    ):
+        raise ConfigError(
+            'DRKIT_BUCKETS must be a JSON object of region to bucket name, e.g.'
+            ' {"us-east-1": "bucket-a"}'
+        )
+    return parsed
+
+
+def _deadline_ms(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return DEFAULT_HEALTH_DEADLINE_MS
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"DRKIT_HEALTH_DEADLINE_MS is {raw!r}; it must be an integer number of milliseconds"
+        ) from None

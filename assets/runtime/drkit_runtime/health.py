@@ -1,0 +1,165 @@
+"""GET /health: is this region able to serve patient records right now?
+
+Route 53 gives an HTTPS health check about two seconds to answer, so every check runs in its
+own thread against one shared deadline; a check that has not answered by then counts as failed
+("timeout") and is abandoned, its single-attempt client call ending on its own botocore timeout.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from drkit_runtime.deps import Deps
+from drkit_runtime.keys import health_record_id
+
+DRAINED_VALUE = "drained"
+
+
+class CheckFailed(Exception):
+    """A check got an answer, and the answer means unhealthy; the argument is the reason."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckResult:
+    """Outcome of one check.
+
+    Attributes:
+        name: Check name, e.g. "bucket".
+        ok: Whether the check passed within the deadline.
+        latency_ms: Time the check took, or the deadline for one that timed out.
+        reason: Why it failed: "timeout", "drained", or an AWS error code or exception type;
+            None when it passed.
+    """
+
+    name: str
+    ok: bool
+    latency_ms: float
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": self.name, "ok": self.ok, "latency_ms": self.latency_ms}
+        if self.reason is not None:
+            body["reason"] = self.reason
+        return body
+
+
+Check = Callable[[], None]
+
+
+def run_checks(checks: Mapping[str, Check], *, deadline_ms: int) -> list[CheckResult]:
+    """Run every check concurrently; anything unfinished at the deadline fails as "timeout".
+
+    A check passes by returning, and fails by raising (CheckFailed carries its own reason).
+    Results come back in the order of `checks`.
+    """
+    started = time.monotonic()
+    # A fresh pool per call: a hung check from an earlier request must not hold a worker
+    # that this request needs. shutdown(wait=False) leaves stragglers to finish on their own.
+    pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="drkit-health")
+    try:
+        futures = {name: pool.submit(_timed, check) for name, check in checks.items()}
+        done, _ = wait(futures.values(), timeout=deadline_ms / 1000)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    waited_ms = round((time.monotonic() - started) * 1000, 1)
+    # Judge by what wait() saw: a check finishing just after the deadline was still late.
+    return [
+        _result(name, future if future in done else None, waited_ms)
+        for name, future in futures.items()
+    ]
+
+
+def _timed(check: Check) -> tuple[float, str | None]:
+    started = time.monotonic()
+    reason: str | None = None
+    try:
+        check()
+    except CheckFailed as exc:
+        reason = str(exc)
+    except ClientError as exc:
+        reason = str(exc.response.get("Error", {}).get("Code") or "ClientError")
+    except Exception as exc:  # noqa: BLE001 - any failure of a dependency means unhealthy
+        reason = type(exc).__name__
+    return round((time.monotonic() - started) * 1000, 1), reason
+
+
+def _result(
+    name: str, future: Future[tuple[float, str | None]] | None, waited_ms: float
+) -> CheckResult:
+    if future is None:
+        return CheckResult(name=name, ok=False, latency_ms=waited_ms, reason="timeout")
+    latency_ms, reason = future.result()
+    return CheckResult(name=name, ok=reason is None, latency_ms=latency_ms, reason=reason)
+
+
+def regional_checks(deps: Deps) -> dict[str, Check]:
+    """The checks that decide whether this region may take traffic."""
+    config = deps.config
+    dynamodb = deps.clients.get("dynamodb", "health")
+    s3 = deps.clients.get("s3", "health")
+    ssm = deps.clients.get("ssm", "health")
+    key = {"record_id": {"S": health_record_id(config.region)}}
+
+    def drain() -> None:
+        value = ssm.get_parameter(Name=config.drain_parameter_name)["Parameter"]["Value"]
+        if value.strip().lower() == DRAINED_VALUE:
+            raise CheckFailed("drained")
+
+    def patient_table_read() -> None:
+        dynamodb.get_item(
+            TableName=config.patient_table_name,
+            Key=key,
+            ConsistentRead=True,
+            ProjectionExpression="record_id",
+        )
+
+    def patient_table_write() -> None:
+        now_ms = deps.now_ms()
+        try:
+            dynamodb.put_item(
+                TableName=config.patient_table_name,
+                Item={
+                    **key,
+                    "region": {"S": config.region},
+                    "written_at_ms": {"N": str(now_ms)},
+                },
+                # A slow, older write must not overwrite the newer one of a concurrent check.
+                ConditionExpression="attribute_not_exists(record_id) OR written_at_ms < :now",
+                ExpressionAttributeValues={":now": {"N": str(now_ms)}},
+            )
+        except ClientError as exc:
+            # Losing to a newer heartbeat still proves the table took a conditional write.
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+
+    def bucket() -> None:
+        s3.head_bucket(Bucket=config.bucket_name)
+
+    return {
+        "drain": drain,
+        "patient_table_read": patient_table_read,
+        "patient_table_write": patient_table_write,
+        "bucket": bucket,
+    }
+
+
+def check_health(deps: Deps) -> tuple[int, dict[str, Any]]:
+    """Status code and body of GET /health."""
+    results = run_checks(regional_checks(deps), deadline_ms=deps.config.health_deadline_ms)
+    failed = [r.name for r in results if not r.ok]
+    body: dict[str, Any] = {
+        "status": "unhealthy" if failed else "healthy",
+        "region": deps.config.region,
+        "role": deps.config.role,
+        "checks": [r.to_json() for r in results],
+    }
+    if failed:
+        body["failed"] = failed
+        return 503, body
+    return 200, body

@@ -1,0 +1,309 @@
+"""The records API: validated writes and reads of patient records, each one audited.
+
+A write and its audit entry go in one DynamoDB transaction, so no record changes without a
+trace. A read is returned only after its audit entry is stored (HIPAA treats read access as
+auditable); if the audit write fails the caller gets an error and no data.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from drkit_runtime.deps import Deps
+from drkit_runtime.http import HttpError
+from drkit_runtime.keys import RESERVED_PREFIX
+
+RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+MAX_BODY_BYTES = 64 * 1024
+MAX_TEXT_FIELD_CHARS = 256
+TEXT_FIELDS = ("patient_id", "record_type")
+BODY_FIELDS = (*TEXT_FIELDS, "payload")
+
+_THROTTLED = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+
+
+def is_valid_record_id(value: object) -> bool:
+    """Whether `value` may name a record: RECORD_ID_PATTERN, not in drkit's reserved range.
+
+    The reserved prefix is refused in any letter case, so no id can even look like one of
+    drkit's own health and heartbeat keys.
+    """
+    return (
+        isinstance(value, str)
+        and RECORD_ID_PATTERN.fullmatch(value) is not None
+        and not value.lower().startswith(RESERVED_PREFIX)
+    )
+
+
+def require_record_id(value: object) -> str:
+    """The record id, or a 400 that says what an id may be."""
+    if not is_valid_record_id(value):
+        raise HttpError(
+            400,
+            "record id must be 1-128 characters of A-Z, a-z, 0-9, '_' or '-',"
+            f" and must not start with {RESERVED_PREFIX!r}",
+        )
+    return str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordInput:
+    """A validated PUT body.
+
+    Attributes:
+        patient_id: The patient the record belongs to.
+        record_type: Caller-defined kind of record, e.g. "encounter".
+        payload: The record's content, any JSON object.
+    """
+
+    patient_id: str
+    record_type: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Caller:
+    """Who is asking, as the audit trail records it.
+
+    Attributes:
+        request_id: API Gateway's request id (or Lambda's when invoked directly).
+        actor: IAM user/role ARN from the IAM authorizer; None when the route has none.
+        source_ip: Client address as API Gateway saw it; None when absent.
+    """
+
+    request_id: str
+    actor: str | None = None
+    source_ip: str | None = None
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any], *, fallback_request_id: str) -> Caller:
+        context = event.get("requestContext") or {}
+        iam = (context.get("authorizer") or {}).get("iam") or {}
+        return cls(
+            request_id=str(context.get("requestId") or fallback_request_id),
+            actor=iam.get("userArn") or None,
+            source_ip=(context.get("http") or {}).get("sourceIp") or None,
+        )
+
+
+def read_body(event: Mapping[str, Any], *, limit_bytes: int = MAX_BODY_BYTES) -> bytes:
+    """The raw request body, refusing oversized ones before decoding them."""
+    body = event.get("body")
+    if body is None or body == "":
+        raise HttpError(400, "request body is required")
+    if not isinstance(body, str):
+        raise HttpError(400, "request body must be text")
+    too_large = HttpError(413, f"request body exceeds {limit_bytes} bytes")
+    if event.get("isBase64Encoded"):
+        # Base64 inflates by 4/3; refuse what cannot fit before paying to decode it.
+        if len(body) > 4 * ((limit_bytes + 2) // 3):
+            raise too_large
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise HttpError(400, "request body is not valid base64") from None
+    else:
+        if len(body) > limit_bytes:  # every character is at least one byte
+            raise too_large
+        try:
+            raw = body.encode("utf-8")
+        except UnicodeEncodeError:
+            raise HttpError(400, "request body is not valid UTF-8") from None
+    if len(raw) > limit_bytes:
+        raise too_large
+    return raw
+
+
+def parse_record(raw: bytes) -> RecordInput:
+    """Validate a PUT body; every refusal names the offending field."""
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError):
+        raise HttpError(400, "request body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise HttpError(400, "request body must be a JSON object")
+    unknown = sorted(set(data) - set(BODY_FIELDS))
+    if unknown:
+        raise HttpError(400, f"unknown field(s): {', '.join(unknown)}")
+    for name in BODY_FIELDS:
+        if name not in data:
+            raise HttpError(400, f"missing field: {name}")
+    for name in TEXT_FIELDS:
+        value = data[name]
+        if not isinstance(value, str) or not value:
+            raise HttpError(400, f"field {name} must be a non-empty string")
+        if len(value) > MAX_TEXT_FIELD_CHARS:
+            raise HttpError(400, f"field {name} must be at most {MAX_TEXT_FIELD_CHARS} characters")
+    if not isinstance(data["payload"], dict):
+        raise HttpError(400, "field payload must be a JSON object")
+    return RecordInput(
+        patient_id=data["patient_id"], record_type=data["record_type"], payload=data["payload"]
+    )
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def iso_timestamp(epoch_ms: int) -> str:
+    """Fixed-width UTC ISO-8601 with milliseconds, so audit event ids sort by time."""
+    moment = datetime.fromtimestamp(epoch_ms // 1000, tz=timezone.utc)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{epoch_ms % 1000:03d}Z"
+
+
+def audit_item(
+    *,
+    record_id: str,
+    action: str,
+    outcome: str,
+    caller: Caller,
+    region: str,
+    now_ms: int,
+) -> dict[str, Any]:
+    """The audit entry for one access, in DynamoDB's typed form. It never holds record data."""
+    item: dict[str, Any] = {
+        "record_id": {"S": record_id},
+        "event_id": {"S": f"{iso_timestamp(now_ms)}#{caller.request_id}"},
+        "action": {"S": action},
+        "outcome": {"S": outcome},
+        "region": {"S": region},
+        "request_id": {"S": caller.request_id},
+        "at_ms": {"N": str(now_ms)},
+    }
+    if caller.actor:
+        item["actor"] = {"S": caller.actor}
+    if caller.source_ip:
+        item["source_ip"] = {"S": caller.source_ip}
+    return item
+
+
+def put_record(
+    deps: Deps, *, record_id: str, record: RecordInput, caller: Caller
+) -> dict[str, Any]:
+    """Store the record and its audit entry atomically; returns the response body."""
+    config = deps.config
+    now_ms = deps.now_ms()
+    updated_at = iso_timestamp(now_ms)
+    item = {
+        "record_id": {"S": record_id},
+        "patient_id": {"S": record.patient_id},
+        "record_type": {"S": record.record_type},
+        # Kept as JSON text: a DynamoDB map would turn numbers into Decimals, refuse floats and
+        # nesting past 32 levels; text gives back exactly what was stored.
+        "payload": {"S": json.dumps(record.payload, separators=(",", ":"), ensure_ascii=False)},
+        "updated_at": {"S": updated_at},
+        "updated_at_ms": {"N": str(now_ms)},
+        "updated_in_region": {"S": config.region},
+        "updated_by_request": {"S": caller.request_id},
+    }
+    audit = audit_item(
+        record_id=record_id,
+        action="record.write",
+        outcome="written",
+        caller=caller,
+        region=config.region,
+        now_ms=now_ms,
+    )
+    try:
+        deps.clients.get("dynamodb").transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": config.patient_table_name,
+                        "Item": item,
+                        # A write stamped earlier (a slow request, a skewed clock) must not
+                        # replace a newer version of the record.
+                        "ConditionExpression": "attribute_not_exists(record_id)"
+                        " OR attribute_not_exists(updated_at_ms) OR updated_at_ms <= :now",
+                        "ExpressionAttributeValues": {":now": {"N": str(now_ms)}},
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": config.audit_table_name,
+                        "Item": audit,
+                        # The audit trail is append-only.
+                        "ConditionExpression": "attribute_not_exists(event_id)",
+                    }
+                },
+            ]
+        )
+    except ClientError as exc:
+        raise _storage_error(exc) from exc
+    return {"record_id": record_id, "updated_at": updated_at, "region": config.region}
+
+
+def get_record(deps: Deps, *, record_id: str, caller: Caller) -> tuple[int, dict[str, Any]]:
+    """Read the record, audit the read, then return status and body (404 when absent)."""
+    config = deps.config
+    dynamodb = deps.clients.get("dynamodb")
+    try:
+        found = dynamodb.get_item(
+            TableName=config.patient_table_name,
+            Key={"record_id": {"S": record_id}},
+            ConsistentRead=True,
+        ).get("Item")
+        dynamodb.put_item(
+            TableName=config.audit_table_name,
+            Item=audit_item(
+                record_id=record_id,
+                action="record.read",
+                outcome="found" if found else "not_found",
+                caller=caller,
+                region=config.region,
+                now_ms=deps.now_ms(),
+            ),
+            ConditionExpression="attribute_not_exists(event_id)",
+        )
+    except ClientError as exc:
+        raise _storage_error(exc) from exc
+    if not found:
+        return 404, {"error": "record not found", "record_id": record_id}
+    return 200, _record_body(found)
+
+
+def _record_body(item: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return {
+            "record_id": item["record_id"]["S"],
+            "patient_id": item["patient_id"]["S"],
+            "record_type": item["record_type"]["S"],
+            "payload": json.loads(item["payload"]["S"]),
+            "updated_at": item.get("updated_at", {}).get("S"),
+            "updated_in_region": item.get("updated_in_region", {}).get("S"),
+        }
+    except (KeyError, TypeError, ValueError):
+        raise HttpError(500, "stored record is malformed") from None
+
+
+def _storage_error(exc: ClientError) -> HttpError:
+    error = exc.response.get("Error", {})
+    code = error.get("Code", "")
+    if code == "TransactionCanceledException":
+        reasons = {r.get("Code") for r in exc.response.get("CancellationReasons") or []}
+        if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:
+            return HttpError(409, "a conflicting write happened at the same time; retry")
+        if reasons & {"ThrottlingError", "ProvisionedThroughputExceeded"}:
+            return HttpError(503, "storage is busy; retry", headers={"retry-after": "1"})
+    if code == "ConditionalCheckFailedException":
+        return HttpError(409, "a conflicting write happened at the same time; retry")
+    if code in _THROTTLED:
+        return HttpError(503, "storage is busy; retry", headers={"retry-after": "1"})
+    return HttpError(500, "storage error")

@@ -1,0 +1,146 @@
+"""Runs moto's server, with drkit's extensions applied, in the foreground.
+
+Usage: ``python -m drkit.deploy.moto_server [--host 127.0.0.1] [--port 5000]``.
+``--port 0`` lets the OS pick a free port; the chosen one is printed and, with
+``--ready-file``, written there as JSON once the socket is listening. With
+``--parent-pid`` the server exits by itself when that process is gone, so a
+killed test run or deploy never leaves an orphaned emulator behind.
+:class:`drkit.deploy.emulator.Emulator` runs this module as a subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import FrameType
+
+EMULATOR_ENV: Mapping[str, str] = {
+    # ACM certificates are ISSUED at once instead of after moto's default 60 s.
+    "MOTO_ACM_VALIDATION_WAIT": "0",
+    # Roles can attach AWS managed policies (AWSLambdaVPCAccessExecutionRole,
+    # AWSBackupServiceRolePolicyForBackup, ...); moto 5 rejects them otherwise.
+    "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+}
+"""moto settings the emulator needs; moto reads them when it is imported. Explicit values win."""
+
+EXIT_MISSING_MOTO = 3
+EXIT_INCOMPATIBLE_MOTO = 4
+EXIT_PORT_IN_USE = 5
+
+_PARENT_POLL_SECONDS = 0.5
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m drkit.deploy.moto_server",
+        description="Run moto's AWS emulator with drkit's extensions.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one (default 5000)")
+    parser.add_argument("--ready-file", type=Path, help="write {host, port, pid} here as JSON once listening")
+    parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    return parser.parse_args(argv)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Send ourselves SIGTERM once ``parent_pid`` is gone (the OS re-parents us then)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(_PARENT_POLL_SECONDS)
+            if os.getppid() != parent_pid or not _alive(parent_pid):
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _write_ready_file(path: Path, host: str, port: int) -> None:
+    # Write then rename, so a reader never sees half a file.
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"host": host, "port": port, "pid": os.getpid()}))
+    tmp.replace(path)
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    # Raised in the main thread, inside serve_forever(): unwinds it cleanly.
+    raise SystemExit(0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the server until SIGTERM/SIGINT (or the parent's death); return the exit code."""
+    args = _parse_args(argv)
+    for name, value in EMULATOR_ENV.items():
+        os.environ.setdefault(name, value)
+
+    try:
+        import moto  # noqa: F401
+        from werkzeug.serving import make_server
+    except ImportError as error:
+        print(f"drkit emulator: {error}; pip install 'drkit[local]'", file=sys.stderr, flush=True)
+        return EXIT_MISSING_MOTO
+
+    from drkit.deploy import moto_ext
+    from drkit.deploy.errors import MotoExtensionError
+
+    try:
+        moto_ext.install()
+    except MotoExtensionError as error:
+        print(f"drkit emulator: {error}", file=sys.stderr, flush=True)
+        return EXIT_INCOMPATIBLE_MOTO
+
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+
+    app = DomainDispatcherApplication(create_backend_app)
+    try:
+        server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            print(f"drkit emulator: port {args.port} on {args.host} is already in use", file=sys.stderr, flush=True)
+            return EXIT_PORT_IN_USE
+        raise
+    port = server.server_port
+    # moto builds Lambda environments and callback URLs from MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    if args.parent_pid:
+        _watch_parent(args.parent_pid)
+    if args.ready_file:
+        _write_ready_file(args.ready_file, args.host, port)
+    print(f"drkit emulator: moto listening on http://{args.host}:{port}", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except SystemExit:
+        pass
+    finally:
+        server.server_close()
+    print("drkit emulator: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,542 @@
+"""A thin wrapper around the ``terraform`` CLI that runs fully offline from a local provider mirror.
+
+Why offline: the AWS provider drkit pins (hashicorp/aws 5.100.0) comes from a
+filesystem mirror, never from the registry, so ``terraform init`` works without
+network access and always gets the exact provider the bindings were built for.
+drkit writes its own CLI configuration (``<stack>/.drkit/terraformrc``) and
+points ``TF_CLI_CONFIG_FILE`` at it for the commands it runs; the user's own
+configuration is never read or changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import attrs
+
+from drkit.deploy.errors import (
+    ProviderMirrorNotFound,
+    TerraformFailed,
+    TerraformNotFound,
+)
+
+DEFAULT_AWS_PROVIDER_VERSION = "5.100.0"
+"""The hashicorp/aws release the cdktf bindings (cdktf-cdktf-provider-aws 20.1.0) target."""
+
+MIRROR_ENV_VAR = "DRKIT_TF_PROVIDER_MIRROR"
+"""Names the root of a filesystem mirror explicitly; wins over the search."""
+
+AWS_PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
+
+# Where Terraform itself looks for "implied local mirrors" on Unix, plus the
+# places images commonly unpack a mirror to. Order matters: first hit wins.
+_FIXED_MIRROR_ROOTS = (
+    "/opt/tf-plugins",
+    "/opt/terraform/plugins",
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+)
+
+_TERRAFORM_ENV = {
+    "TF_IN_AUTOMATION": "1",
+    "TF_INPUT": "0",
+    "CHECKPOINT_DISABLE": "1",
+}
+
+
+class StepTiming(NamedTuple):
+    """How long one Terraform command took.
+
+    A named tuple rather than an attrs class so that callers can keep treating
+    timings as plain ``(step, seconds)`` pairs.
+
+    Attributes:
+        step: The subcommand, e.g. ``"apply"``.
+        seconds: Wall-clock time, including Terraform's own start-up.
+    """
+
+    step: str
+    seconds: float
+
+
+def terraform_platform(system: str | None = None, machine: str | None = None) -> str:
+    """Return Terraform's name for this platform, e.g. ``linux_amd64``.
+
+    Args:
+        system: ``platform.system()`` override (for tests).
+        machine: ``platform.machine()`` override (for tests).
+    """
+    system = (system or platform.system()).lower()
+    machine = (machine or platform.machine()).lower()
+    arch = {
+        "x86_64": "amd64",
+        "amd64": "amd64",
+        "aarch64": "arm64",
+        "arm64": "arm64",
+        "i386": "386",
+        "i686": "386",
+        "x86": "386",
+    }.get(machine, machine)
+    if arch.startswith("armv"):
+        arch = "arm"
+    return f"{system}_{arch}"
+
+
+def well_known_mirror_roots(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
+    """List the directories searched for a provider mirror, in search order.
+
+    The list is Terraform's own implied local mirror directories
+    (``~/.terraform.d/plugins``, ``$XDG_DATA_HOME/terraform/plugins``, each
+    ``$XDG_DATA_DIRS/terraform/plugins``) plus a few fixed locations images use.
+
+    Args:
+        env: Environment to read ``HOME`` and the XDG variables from; defaults
+            to ``os.environ``.
+    """
+    env = os.environ if env is None else env
+    home = Path(env.get("HOME") or Path.home())
+    xdg_data_home = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+    xdg_data_dirs = [d for d in (env.get("XDG_DATA_DIRS") or "").split(os.pathsep) if d]
+    roots = [
+        *(Path(p) for p in _FIXED_MIRROR_ROOTS),
+        home / ".terraform.d" / "plugins",
+        xdg_data_home / "terraform" / "plugins",
+        *(Path(d) / "terraform" / "plugins" for d in xdg_data_dirs),
+    ]
+    unique: list[Path] = []
+    for root in roots:
+        if root not in unique:
+            unique.append(root)
+    return tuple(unique)
+
+
+def mirror_holds_provider(
+    root: Path,
+    *,
+    version: str = DEFAULT_AWS_PROVIDER_VERSION,
+    platform_name: str | None = None,
+    source: str = AWS_PROVIDER_SOURCE,
+) -> bool:
+    """Whether ``root`` is a filesystem mirror holding the provider at ``version``.
+
+    Both layouts Terraform reads are recognised: unpacked
+    (``<source>/<version>/<platform>/terraform-provider-aws*``) and packed
+    (``<source>/terraform-provider-aws_<version>_<platform>.zip``).
+    """
+    platform_name = platform_name or terraform_platform()
+    name = source.rsplit("/", 1)[-1]
+    source_dir = root / source
+    unpacked = source_dir / version / platform_name
+    if unpacked.is_dir() and any(
+        p.is_file() for p in unpacked.glob(f"terraform-provider-{name}*")
+    ):
+        return True
+    return (source_dir / f"terraform-provider-{name}_{version}_{platform_name}.zip").is_file()
+
+
+def find_provider_mirror(
+    *,
+    version: str = DEFAULT_AWS_PROVIDER_VERSION,
+    platform_name: str | None = None,
+    env: Mapping[str, str] | None = None,
+    search_roots: Sequence[Path] | None = None,
+) -> Path:
+    """Find the root of a local filesystem mirror that holds the AWS provider.
+
+    ``$DRKIT_TF_PROVIDER_MIRROR`` wins: when it is set, only that directory is
+    considered (a wrong value is an error, not a reason to look elsewhere).
+    Otherwise the :func:`well_known_mirror_roots` are searched in order.
+
+    Args:
+        version: The hashicorp/aws version needed.
+        platform_name: Terraform platform, e.g. ``linux_amd64``; defaults to this machine's.
+        env: Environment to read; defaults to ``os.environ``.
+        search_roots: Directories to search instead of the well-known ones.
+
+    Returns:
+        The mirror root (the directory that contains ``registry.terraform.io``).
+
+    Raises:
+        ProviderMirrorNotFound: No candidate holds the provider; the message
+            lists every directory searched and names the environment variable.
+    """
+    env = os.environ if env is None else env
+    platform_name = platform_name or terraform_platform()
+    wanted = f"{AWS_PROVIDER_SOURCE} {version} ({platform_name})"
+    explicit = env.get(MIRROR_ENV_VAR, "").strip()
+    if explicit:
+        root = Path(explicit).expanduser()
+        if mirror_holds_provider(root, version=version, platform_name=platform_name):
+            return root.resolve()
+        raise ProviderMirrorNotFound(wanted, [f"{root} (from {MIRROR_ENV_VAR})"], MIRROR_ENV_VAR)
+    roots = tuple(search_roots) if search_roots is not None else well_known_mirror_roots(env)
+    for root in roots:
+        if mirror_holds_provider(root, version=version, platform_name=platform_name):
+            return root.resolve()
+    raise ProviderMirrorNotFound(wanted, [str(r) for r in roots], MIRROR_ENV_VAR)
+
+
+def _hcl_string(value: str) -> str:
+    # JSON string escaping is valid HCL; HCL additionally treats "${" and "%{"
+    # as template sequences, which a literal path must not start.
+    return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+
+
+def render_cli_config(mirror_root: Path, *, plugin_cache_dir: Path | None = None) -> str:
+    """Render a Terraform CLI configuration that installs providers only from ``mirror_root``.
+
+    ``direct { exclude = [...] }`` forbids the registry for every provider, so a
+    provider missing from the mirror fails ``init`` at once instead of hanging
+    on the network.
+
+    Args:
+        mirror_root: Root of the filesystem mirror.
+        plugin_cache_dir: Shared plugin cache; left out of the file when ``None``.
+    """
+    lines = [
+        "# Written by drkit. Providers come only from the local filesystem mirror,",
+        "# so `terraform init` never needs the network.",
+        "disable_checkpoint = true",
+    ]
+    if plugin_cache_dir is not None:
+        lines.append(f"plugin_cache_dir = {_hcl_string(str(plugin_cache_dir))}")
+    lines += [
+        "",
+        "provider_installation {",
+        "  filesystem_mirror {",
+        f"    path    = {_hcl_string(str(mirror_root))}",
+        '    include = ["registry.terraform.io/hashicorp/*"]',
+        "  }",
+        "  direct {",
+        '    exclude = ["registry.terraform.io/*/*"]',
+        "  }",
+        "}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_cli_config(
+    path: Path, mirror_root: Path, *, plugin_cache_dir: Path | None = None
+) -> Path:
+    """Write :func:`render_cli_config` to ``path`` (creating parents) and return ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if plugin_cache_dir is not None:
+        plugin_cache_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_cli_config(mirror_root, plugin_cache_dir=plugin_cache_dir))
+    return path
+
+
+def find_terraform(env: Mapping[str, str] | None = None) -> Path:
+    """Return the ``terraform`` executable on ``env["PATH"]``.
+
+    Raises:
+        TerraformNotFound: It is not there.
+    """
+    env = os.environ if env is None else env
+    search_path = env.get("PATH", "")
+    found = shutil.which("terraform", path=search_path)
+    if found is None:
+        raise TerraformNotFound(search_path)
+    return Path(found)
+
+
+def terraform_env(cli_config: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment drkit runs Terraform with: ``base`` plus the CLI config and automation flags."""
+    env = dict(os.environ if base is None else base)
+    env.update(_TERRAFORM_ENV)
+    env["TF_CLI_CONFIG_FILE"] = str(cli_config)
+    return env
+
+
+@attrs.define(kw_only=True)
+class Terraform:
+    """Runs Terraform commands in one synthesized stack directory (the one holding ``cdk.tf.json``).
+
+    Mutable on purpose: it accumulates :attr:`timings`. Build it with
+    :meth:`for_stack`, which finds Terraform and the provider mirror and writes
+    the CLI configuration.
+
+    Attributes:
+        working_dir: The stack directory Terraform runs in.
+        cli_config: The CLI configuration file passed as ``TF_CLI_CONFIG_FILE``.
+        executable: The ``terraform`` binary.
+        parallelism: ``-parallelism`` for plan, apply and destroy (Terraform's default is 10).
+        lock_timeout_seconds: How long to wait for the state lock.
+        step_timeout_seconds: Stop a command that runs longer than this; ``None`` waits forever.
+        extra_env: Variables added to every command's environment (after the
+            automation flags, so they can override them).
+        log_dir: Each command's complete output goes to ``<log_dir>/<n>-<step>.log``;
+            ``None`` keeps no logs.
+        timings: One ``(step, seconds)`` per command run so far.
+    """
+
+    working_dir: Path = attrs.field(converter=Path)
+    cli_config: Path = attrs.field(converter=Path)
+    executable: Path = attrs.field(converter=Path)
+    parallelism: int = attrs.field(default=10)
+    lock_timeout_seconds: int = 60
+    step_timeout_seconds: float | None = None
+    extra_env: Mapping[str, str] = attrs.field(factory=dict)
+    log_dir: Path | None = None
+    timings: list[StepTiming] = attrs.field(factory=list)
+    _last_log: str | None = attrs.field(default=None, init=False, repr=False)
+
+    @parallelism.validator
+    def _check_parallelism(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if value < 1:
+            raise ValueError(f"parallelism: {value!r} is not allowed; allowed: an integer >= 1")
+
+    @classmethod
+    def for_stack(
+        cls,
+        working_dir: Path | str,
+        *,
+        provider_version: str = DEFAULT_AWS_PROVIDER_VERSION,
+        mirror_root: Path | None = None,
+        cli_config_path: Path | None = None,
+        plugin_cache_dir: Path | None = None,
+        parallelism: int = 10,
+        lock_timeout_seconds: int = 60,
+        step_timeout_seconds: float | None = None,
+        extra_env: Mapping[str, str] | None = None,
+        keep_logs: bool = True,
+    ) -> Terraform:
+        """Prepare Terraform for a stack directory: find the tools and write the CLI config.
+
+        Args:
+            working_dir: The synthesized stack directory.
+            provider_version: The hashicorp/aws version the mirror must hold.
+            mirror_root: Mirror to use; discovered with :func:`find_provider_mirror` when ``None``.
+            cli_config_path: Where to write the CLI configuration; defaults to
+                ``<working_dir>/.drkit/terraformrc``.
+            plugin_cache_dir: Optional shared plugin cache directory.
+            parallelism: See the class attributes.
+            lock_timeout_seconds: See the class attributes.
+            step_timeout_seconds: See the class attributes.
+            extra_env: See the class attributes.
+            keep_logs: Write each command's output under ``<working_dir>/.drkit/logs``.
+
+        Raises:
+            TerraformNotFound: ``terraform`` is not on the PATH.
+            ProviderMirrorNotFound: No mirror holds the provider.
+        """
+        working_dir = Path(working_dir).resolve()
+        executable = find_terraform()
+        root = mirror_root if mirror_root is not None else find_provider_mirror(version=provider_version)
+        config = write_cli_config(
+            cli_config_path or working_dir / ".drkit" / "terraformrc",
+            root,
+            plugin_cache_dir=plugin_cache_dir,
+        )
+        return cls(
+            working_dir=working_dir,
+            cli_config=config,
+            executable=executable,
+            parallelism=parallelism,
+            lock_timeout_seconds=lock_timeout_seconds,
+            step_timeout_seconds=step_timeout_seconds,
+            extra_env=dict(extra_env or {}),
+            log_dir=working_dir / ".drkit" / "logs" if keep_logs else None,
+        )
+
+    # -- commands -----------------------------------------------------------
+
+    def init(self) -> None:
+        """``terraform init`` from the mirror (no registry, no backend prompts)."""
+        self._run("init", ["init", "-input=false", "-no-color", self._lock_timeout()])
+
+    def validate(self) -> dict[str, Any]:
+        """``terraform validate -json``; returns its report.
+
+        Raises:
+            TerraformFailed: The configuration is invalid; the message holds the diagnostics.
+        """
+        result = self._run("validate", ["validate", "-no-color", "-json"], ok_codes=(0, 1))
+        report: dict[str, Any] = json.loads(result.stdout or "{}")
+        if result.returncode != 0 or not report.get("valid", False):
+            diagnostics = [
+                f"{d.get('severity', 'error')}: {d.get('summary', '')}: {d.get('detail', '')}".rstrip(": ")
+                for d in report.get("diagnostics", [])
+            ]
+            raise TerraformFailed(
+                "validate",
+                result.returncode,
+                "\n".join(diagnostics) or result.stderr,
+                log_path=self._last_log,
+            )
+        return report
+
+    def plan(
+        self,
+        out: Path | str | None = None,
+        *,
+        detailed_exitcode: bool = True,
+        destroy: bool = False,
+        refresh: bool = True,
+    ) -> bool | None:
+        """``terraform plan``; returns whether changes are pending.
+
+        Args:
+            out: Save the plan to this file (relative paths are relative to the stack dir).
+            detailed_exitcode: Pass ``-detailed-exitcode`` so that the exit code
+                tells whether changes are pending. Without it the answer comes
+                from the saved plan when ``out`` is given, else it is unknown.
+            destroy: Plan a destroy.
+            refresh: ``-refresh=false`` when ``False``.
+
+        Returns:
+            ``True`` when changes are pending, ``False`` when there are none,
+            ``None`` when that cannot be known (no detailed exit code, no plan file).
+        """
+        args = ["plan", "-input=false", "-no-color", self._lock_timeout(), self._parallelism()]
+        if destroy:
+            args.append("-destroy")
+        if not refresh:
+            args.append("-refresh=false")
+        if out is not None:
+            args.append(f"-out={out}")
+        if detailed_exitcode:
+            args.append("-detailed-exitcode")
+            result = self._run("plan", args, ok_codes=(0, 2))
+            return result.returncode == 2
+        self._run("plan", args)
+        if out is None:
+            return None
+        return plan_has_changes(self.show_json(out))
+
+    def apply(self, plan_file: Path | str | None = None) -> None:
+        """``terraform apply -auto-approve``, of ``plan_file`` when given."""
+        args = ["apply", "-auto-approve", "-input=false", "-no-color", self._lock_timeout(), self._parallelism()]
+        if plan_file is not None:
+            args.append(str(plan_file))
+        self._run("apply", args)
+
+    def destroy(self) -> None:
+        """``terraform destroy -auto-approve``."""
+        self._run(
+            "destroy",
+            ["destroy", "-auto-approve", "-input=false", "-no-color", self._lock_timeout(), self._parallelism()],
+        )
+
+    def show_json(self, plan_file: Path | str | None = None) -> dict[str, Any]:
+        """``terraform show -json`` of ``plan_file``, or of the state when ``None``."""
+        args = ["show", "-json", "-no-color"]
+        if plan_file is not None:
+            args.append(str(plan_file))
+        result = self._run("show", args)
+        shown: dict[str, Any] = json.loads(result.stdout or "{}")
+        return shown
+
+    def state_list(self) -> list[str]:
+        """``terraform state list``: the addresses of every resource in the state."""
+        result = self._run("state list", ["state", "list"])
+        return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+    def output_json(self) -> dict[str, Any]:
+        """``terraform output -json``: every output, as Terraform reports it (``value``, ``type``, ``sensitive``)."""
+        result = self._run("output", ["output", "-json", "-no-color"])
+        outputs: dict[str, Any] = json.loads(result.stdout or "{}")
+        return outputs
+
+    def timing_report(self) -> str:
+        """The timings as aligned text lines, with a total."""
+        width = max([len(t.step) for t in self.timings] + [5])
+        lines = [f"{t.step:<{width}}  {t.seconds:7.1f} s" for t in self.timings]
+        lines.append(f"{'total':<{width}}  {sum(t.seconds for t in self.timings):7.1f} s")
+        return "\n".join(lines)
+
+    # -- internals ----------------------------------------------------------
+
+    def _lock_timeout(self) -> str:
+        return f"-lock-timeout={self.lock_timeout_seconds}s"
+
+    def _parallelism(self) -> str:
+        return f"-parallelism={self.parallelism}"
+
+    def _env(self) -> dict[str, str]:
+        env = terraform_env(self.cli_config)
+        env.update(self.extra_env)
+        return env
+
+    def _run(
+        self, step: str, args: Sequence[str], *, ok_codes: Sequence[int] = (0,)
+    ) -> subprocess.CompletedProcess[str]:
+        """Run one command, record its time and log, and raise on a bad exit code."""
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [str(self.executable), *args],
+            cwd=self.working_dir,
+            env=self._env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=self.step_timeout_seconds)
+        except subprocess.TimeoutExpired:
+            stdout, stderr = _stop(process)
+            self.timings.append(StepTiming(step, time.monotonic() - started))
+            self._write_log(step, args, None, stdout, stderr)
+            raise TerraformFailed(
+                step,
+                None,
+                stderr or stdout,
+                log_path=self._last_log,
+                timeout_seconds=self.step_timeout_seconds,
+            ) from None
+        except BaseException:
+            # KeyboardInterrupt and friends: never leave Terraform running behind us.
+            _stop(process)
+            raise
+        self.timings.append(StepTiming(step, time.monotonic() - started))
+        self._write_log(step, args, process.returncode, stdout, stderr)
+        if process.returncode not in ok_codes:
+            raise TerraformFailed(
+                step, process.returncode, stderr if stderr.strip() else stdout, log_path=self._last_log
+            )
+        return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+    def _write_log(
+        self, step: str, args: Sequence[str], code: int | None, stdout: str, stderr: str
+    ) -> None:
+        if self.log_dir is None:
+            self._last_log = None
+            return
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        path = self.log_dir / f"{len(self.timings):02d}-{step.replace(' ', '-')}.log"
+        path.write_text(
+            f"$ terraform {' '.join(args)}\n# exit code: {code}\n"
+            f"# --- stdout ---\n{stdout}\n# --- stderr ---\n{stderr}\n"
+        )
+        self._last_log = str(path)
+
+
+def plan_has_changes(plan_json: Mapping[str, Any]) -> bool:
+    """Whether a ``terraform show -json`` plan changes any resource or output."""
+    for change in plan_json.get("resource_changes", []) or []:
+        if any(a not in ("no-op", "read") for a in change.get("change", {}).get("actions", [])):
+            return True
+    for change in (plan_json.get("output_changes", {}) or {}).values():
+        if any(a != "no-op" for a in change.get("actions", [])):
+            return True
+    return False
+
+
+def _stop(process: subprocess.Popen[str], grace_seconds: float = 10.0) -> tuple[str, str]:
+    """Ask Terraform to stop (it cleans up on SIGTERM), then kill it after a grace period."""
+    process.terminate()
+    try:
+        return process.communicate(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.communicate()

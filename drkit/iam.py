@@ -1,0 +1,149 @@
+"""IAM policy statements as values, checked for least privilege when they are made.
+
+Every policy drkit writes (identity policies, trust policies, key, bucket and
+topic policies) is built from :class:`Statement`, so the least-privilege rules
+hold by construction and a test can re-check them on the synthesized JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+import attrs
+
+from drkit.errors import ComplianceError
+
+LEAST_PRIVILEGE = "least-privilege access control (HIPAA 164.312(a)(1), 164.308(a)(4))"
+
+#: Actions that AWS only authorizes on ``"Resource": "*"``; each with the reason.
+WILDCARD_RESOURCE_ACTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "ec2:CreateNetworkInterface": "Lambda VPC networking: ENIs do not exist before creation",
+        "ec2:DescribeNetworkInterfaces": "Describe* calls support no resource-level permissions",
+        "ec2:DeleteNetworkInterface": "Lambda VPC networking: the ENI ids are not known in advance",
+        "ec2:AssignPrivateIpAddresses": "Lambda VPC networking: ENI ids are not known in advance",
+        "ec2:UnassignPrivateIpAddresses": "Lambda VPC networking: ENI ids are not known in advance",
+        "xray:PutTraceSegments": "X-Ray supports no resource-level permissions",
+        "xray:PutTelemetryRecords": "X-Ray supports no resource-level permissions",
+        "cloudwatch:PutMetricData": "CloudWatch metrics have no ARNs; scoped by the cloudwatch:namespace condition",
+        "s3:GetReplicationConfiguration": "",
+        "dynamodb:ListStreams": "ListStreams supports no resource-level permissions",
+    }
+)
+# An empty reason means: not actually allowed on "*" (kept out of the table below).
+WILDCARD_RESOURCE_ACTIONS = MappingProxyType({k: v for k, v in WILDCARD_RESOURCE_ACTIONS.items() if v})
+
+_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+\*?$")
+
+
+def _tuple(value: Iterable[str] | str) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Statement:
+    """One IAM policy statement.
+
+    Attributes:
+        sid: Statement id; says what the statement is for.
+        actions: ``service:Action`` names; no bare ``*`` and no ``service:*``.
+        resources: ARNs. ``*`` only in resource policies (``resource_policy``),
+            where it means the resource itself, or for actions AWS authorizes
+            only on ``*`` (see ``WILDCARD_RESOURCE_ACTIONS``).
+        effect: ``Allow`` or ``Deny``.
+        principals: For resource and trust policies: ``{"AWS": [...]}`` or
+            ``{"Service": [...]}``; never ``*`` on an Allow.
+        conditions: IAM condition block.
+        resource_policy: This statement belongs to a resource policy (key,
+            bucket, topic), where ``Resource`` may be the resource itself.
+    """
+
+    sid: str
+    actions: tuple[str, ...] = attrs.field(converter=_tuple)
+    resources: tuple[str, ...] = attrs.field(converter=_tuple, default=())
+    effect: str = "Allow"
+    principals: Mapping[str, tuple[str, ...]] | None = None
+    conditions: Mapping[str, Mapping[str, Any]] | None = None
+    resource_policy: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        check_statement(self.to_dict(), resource_policy=self.resource_policy, trust=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"Sid": self.sid, "Effect": self.effect}
+        if self.principals is not None:
+            out["Principal"] = {k: _one_or_list(_tuple(v)) for k, v in self.principals.items()}
+        out["Action"] = _one_or_list(self.actions)
+        if self.resources:
+            out["Resource"] = _one_or_list(self.resources)
+        if self.conditions:
+            out["Condition"] = {k: dict(v) for k, v in self.conditions.items()}
+        return out
+
+
+def _one_or_list(values: tuple[str, ...]) -> str | list[str]:
+    return values[0] if len(values) == 1 else list(values)
+
+
+def document(statements: Iterable[Statement | Mapping[str, Any]]) -> str:
+    """A policy document's JSON (tokens inside are resolved by cdktf at synth)."""
+    body = [s.to_dict() if isinstance(s, Statement) else dict(s) for s in statements]
+    return json.dumps({"Version": "2012-10-17", "Statement": body}, separators=(",", ":"))
+
+
+def trust_policy(principals: Mapping[str, Iterable[str]], conditions: Mapping[str, Any] | None = None) -> str:
+    """An assume-role policy letting exactly ``principals`` assume the role."""
+    statement: dict[str, Any] = {
+        "Sid": "AssumeRole",
+        "Effect": "Allow",
+        "Principal": {k: _one_or_list(_tuple(v)) for k, v in principals.items()},
+        "Action": "sts:AssumeRole",
+    }
+    if conditions:
+        statement["Condition"] = dict(conditions)
+    check_statement(statement, resource_policy=False, trust=True)
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, separators=(",", ":"))
+
+
+def check_statement(statement: Mapping[str, Any], *, resource_policy: bool, trust: bool) -> None:
+    """Raise ``ComplianceError`` if a statement breaks least privilege.
+
+    Rules: no ``*`` or ``service:*`` action; an Allow on ``Resource: *`` only for
+    actions AWS authorizes on ``*`` alone, or inside a resource policy; every
+    principal of an Allow named (no ``*``); trust policies name their principals.
+    Deny statements may be broad: they only take access away.
+    """
+    sid = statement.get("Sid", "<no sid>")
+    actions = _tuple(statement.get("Action", ()))
+    allow = statement.get("Effect", "Allow") == "Allow"
+    if "NotAction" in statement or "NotResource" in statement and allow:
+        raise ComplianceError(LEAST_PRIVILEGE, f"statement {sid!r}: NotAction/NotResource grants by exclusion")
+    for action in actions:
+        if action == "*" or action.endswith(":*") or not _ACTION.match(action):
+            if allow:
+                raise ComplianceError(
+                    LEAST_PRIVILEGE,
+                    f"statement {sid!r} allows action {action!r}; name each action "
+                    "(service:Action), never '*' or 'service:*'",
+                )
+    resources = _tuple(statement.get("Resource", ()))
+    if allow and "*" in resources and not resource_policy:
+        loose = [a for a in actions if a not in WILDCARD_RESOURCE_ACTIONS]
+        if loose:
+            raise ComplianceError(
+                LEAST_PRIVILEGE,
+                f"statement {sid!r} allows {loose} on Resource '*'; scope them to this "
+                "deployment's ARNs (only these actions may use '*': "
+                + ", ".join(sorted(WILDCARD_RESOURCE_ACTIONS)) + ")",
+            )
+    principal = statement.get("Principal")
+    if allow and (resource_policy or trust):
+        if principal in (None, "*") or (
+            isinstance(principal, Mapping) and any("*" in _tuple(v) for v in principal.values())
+        ):
+            raise ComplianceError(
+                LEAST_PRIVILEGE, f"statement {sid!r} allows principal {principal!r}; name the principals"
+            )

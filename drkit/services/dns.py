@@ -1,0 +1,177 @@
+"""Route 53: the hosted zone, per-region health checks and weighted alias records."""
+
+from __future__ import annotations
+
+import attrs
+from constructs import Construct
+
+from drkit.aws import (
+    DataAwsRoute53Zone,
+    Route53HealthCheck,
+    Route53Record,
+    Route53RecordAlias,
+    Route53RecordWeightedRoutingPolicy,
+    Route53Zone,
+)
+from drkit.errors import SpecError
+from drkit.naming import Kind
+from drkit.regions.spec import HEALTH_CHECK_INTERVALS
+from drkit.services.context import Placement
+
+
+@attrs.frozen(kw_only=True)
+class HostedZoneProps:
+    """Props of :class:`HostedZone`.
+
+    Attributes:
+        placement: Provider and naming (Route 53 is global).
+        zone_name: The zone's DNS name.
+        existing_zone_id: Look this zone up instead of creating one.
+        protect_data: Keep records that Terraform did not create on destroy.
+    """
+
+    placement: Placement
+    zone_name: str
+    existing_zone_id: str | None = None
+    protect_data: bool = False
+
+
+class HostedZone(Construct):
+    """The public zone that holds the API name (created, or an existing one).
+
+    Attributes:
+        zone_id: The zone's id.
+        zone_name: Its DNS name.
+        name_servers: Delegate the domain to these (created zones only; empty otherwise).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: HostedZoneProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.zone_name = props.zone_name.rstrip(".")
+        if props.existing_zone_id:
+            self.resource = DataAwsRoute53Zone(self, "resource", provider=p.provider, zone_id=props.existing_zone_id)
+            self.name_servers: list[str] | None = None
+        else:
+            zone = Route53Zone(
+                self,
+                "resource",
+                provider=p.provider,
+                name=self.zone_name,
+                comment="drkit: multi-region API name",
+                force_destroy=not props.protect_data,
+                tags=p.tagged(p.name(Kind.NAME_TAG, "zone-api", )),
+            )
+            self.resource = zone
+            self.name_servers = zone.name_servers
+        self.zone_id: str = self.resource.zone_id
+
+
+@attrs.frozen(kw_only=True)
+class HealthCheckProps:
+    """Props of :class:`HealthCheck`.
+
+    Attributes:
+        placement: Provider and naming; ``placement.region`` is the checked region.
+        fqdn: Host name of the region's own endpoint (not the weighted name).
+        resource_path: Path that answers 200 only when the region is healthy.
+        interval_seconds: Request interval, 10 or 30.
+        failure_threshold: Consecutive failures before the region fails out.
+    """
+
+    placement: Placement
+    fqdn: str
+    resource_path: str = "/health"
+    interval_seconds: int = 10
+    failure_threshold: int = 3
+
+    def __attrs_post_init__(self) -> None:
+        if self.interval_seconds not in HEALTH_CHECK_INTERVALS:
+            raise SpecError("interval_seconds", self.interval_seconds, "10 or 30 (Route 53's only values)")
+        if not 1 <= self.failure_threshold <= 10:
+            raise SpecError("failure_threshold", self.failure_threshold, "1 to 10")
+
+
+class HealthCheck(Construct):
+    """An HTTPS health check on one region's ``/health``.
+
+    Attributes:
+        health_check_id: Its id (also the ``HealthCheckId`` metric dimension).
+        region: The region it judges.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: HealthCheckProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.region = p.region
+        self.interval_seconds = props.interval_seconds
+        self.failure_threshold = props.failure_threshold
+        self.resource = Route53HealthCheck(
+            self,
+            "resource",
+            provider=p.provider,
+            type="HTTPS",
+            fqdn=props.fqdn,
+            port=443,
+            resource_path=props.resource_path,
+            request_interval=props.interval_seconds,
+            failure_threshold=props.failure_threshold,
+            enable_sni=True,
+            measure_latency=True,
+            tags=p.tagged(p.name(Kind.HEALTH_CHECK, "api")),
+        )
+        self.health_check_id: str = self.resource.id
+
+
+@attrs.frozen(kw_only=True)
+class WeightedAliasProps:
+    """Props of :class:`WeightedAlias`.
+
+    Attributes:
+        placement: Provider (Route 53 is global); ``placement.region`` names the record.
+        zone: The zone the record lives in.
+        record_name: The shared API name, e.g. ``api.dr.example.com``.
+        weight: This region's share (0-100).
+        health_check: Judges this region; Route 53 skips the record while it fails.
+        target_domain_name: The regional custom domain's target.
+        target_zone_id: That target's hosted zone id.
+    """
+
+    placement: Placement
+    zone: HostedZone
+    record_name: str
+    weight: int
+    health_check: HealthCheck
+    target_domain_name: str
+    target_zone_id: str
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.weight <= 100:
+            raise SpecError("weight", self.weight, "0 to 100")
+        if self.health_check.region != self.placement.region:
+            raise SpecError("health_check", self.health_check.region, f"the check of {self.placement.region}")
+
+
+class WeightedAlias(Construct):
+    """One region's weighted alias record for the shared API name."""
+
+    def __init__(self, scope: Construct, id: str, *, props: WeightedAliasProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.set_identifier = p.region
+        self.resource = Route53Record(
+            self,
+            "resource",
+            provider=p.provider,
+            zone_id=props.zone.zone_id,
+            name=props.record_name,
+            type="A",
+            set_identifier=p.region,
+            weighted_routing_policy=Route53RecordWeightedRoutingPolicy(weight=props.weight),
+            health_check_id=props.health_check.health_check_id,
+            alias=Route53RecordAlias(
+                name=props.target_domain_name,
+                zone_id=props.target_zone_id,
+                evaluate_target_health=True,
+            ),
+        )

@@ -1,0 +1,218 @@
+"""KMS: one customer-managed key per region, rotated yearly, with an explicit key policy.
+
+The policy starts with key administration, use through this region's AWS
+services by the account, and the CloudWatch Logs and CloudWatch alarm service
+principals. Roles that use the key directly (Lambda, replication, operator) are
+granted by name with :meth:`EncryptionKey.grant`, which other constructs call
+after they exist; the policy is rendered at synth, so grants made later land in
+the same document (the aws-cdk-lib ``key.grant*`` idiom).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+import attrs
+import jsii
+from cdktf import IResolveContext, IStringProducer, Lazy
+from constructs import Construct
+
+from drkit import iam
+from drkit.aws import KmsAlias, KmsKey
+from drkit.errors import SpecError
+from drkit.naming import Kind
+from drkit.services.context import Placement
+
+ADMIN_ACTIONS = (
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListAliases",
+    "kms:ListGrants",
+    "kms:ListKeyPolicies",
+    "kms:ListKeyRotations",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:RetireGrant",
+    "kms:RevokeGrant",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+)
+ENCRYPT_DECRYPT = (
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+)
+DECRYPT = ("kms:Decrypt", "kms:DescribeKey")
+ENCRYPT = ("kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
+# Services that encrypt this deployment's data with the key on a caller's behalf.
+KEY_USING_SERVICES = ("dynamodb", "s3", "sqs", "sns", "lambda", "backup")
+
+
+@attrs.frozen(kw_only=True)
+class EncryptionKeyProps:
+    """Props of :class:`EncryptionKey`.
+
+    Attributes:
+        placement: Region, provider and naming.
+        purpose: Names the alias (``alias/kms-<purpose>-<region>-<suffix>``).
+        rotation_period_days: Automatic rotation period (KMS allows 90-2560).
+        deletion_window_days: Waiting period before deletion (KMS allows 7-30);
+            short by default so test deployments clean up.
+    """
+
+    placement: Placement
+    purpose: str = "data"
+    rotation_period_days: int = 365
+    deletion_window_days: int = 7
+
+    def __attrs_post_init__(self) -> None:
+        if not 90 <= self.rotation_period_days <= 2560:
+            raise SpecError("rotation_period_days", self.rotation_period_days, "90 to 2560 (KMS's range)")
+        if not 7 <= self.deletion_window_days <= 30:
+            raise SpecError("deletion_window_days", self.deletion_window_days, "7 to 30 (KMS's range)")
+
+
+@jsii.implements(IStringProducer)
+class _PolicyProducer:
+    def __init__(self, key: EncryptionKey) -> None:
+        self._key = key
+
+    def produce(self, context: IResolveContext) -> str:
+        return iam.document(self._key.statements)
+
+
+class EncryptionKey(Construct):
+    """A customer-managed, yearly-rotated KMS key for one region.
+
+    Attributes:
+        key_arn: The key's ARN.
+        key_id: The key's id.
+        alias_name: ``alias/kms-<purpose>-<region>-<suffix>``.
+        region: The key's region; resources it encrypts must be in the same one.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: EncryptionKeyProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.region = p.region
+        self._account = p.account
+        self._statements: list[iam.Statement] = [
+            iam.Statement(
+                sid="KeyAdministration",
+                principals={"AWS": (p.account.root_arn,)},
+                actions=ADMIN_ACTIONS,
+                resources=("*",),
+                resource_policy=True,
+            ),
+            iam.Statement(
+                sid="AccountUseThroughRegionalServices",
+                principals={"AWS": (p.account.root_arn,)},
+                actions=(*ENCRYPT_DECRYPT, "kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext"),
+                resources=("*",),
+                conditions={
+                    "StringEquals": {
+                        "kms:CallerAccount": p.account.account_id,
+                        "kms:ViaService": [f"{s}.{p.region}.amazonaws.com" for s in KEY_USING_SERVICES],
+                    }
+                },
+                resource_policy=True,
+            ),
+            iam.Statement(
+                sid="CloudWatchLogsEncryption",
+                principals={"Service": (f"logs.{p.region}.amazonaws.com",)},
+                actions=(*ENCRYPT_DECRYPT, "kms:GenerateDataKeyWithoutPlaintext"),
+                resources=("*",),
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": p.account.arn("logs", p.region, "log-group:*")
+                    }
+                },
+                resource_policy=True,
+            ),
+            # Alarms publish to the region's encrypted SNS topic.
+            iam.Statement(
+                sid="CloudWatchAlarmsToEncryptedTopics",
+                principals={"Service": ("cloudwatch.amazonaws.com",)},
+                actions=("kms:Decrypt", "kms:GenerateDataKey"),
+                resources=("*",),
+                resource_policy=True,
+            ),
+        ]
+        self.alias_name = p.name(Kind.KMS_ALIAS, props.purpose)
+        self.resource = KmsKey(
+            self,
+            "resource",
+            provider=p.provider,
+            description=f"drkit {props.purpose} key, {p.region}",
+            enable_key_rotation=True,
+            rotation_period_in_days=props.rotation_period_days,
+            deletion_window_in_days=props.deletion_window_days,
+            policy=Lazy.string_value(_PolicyProducer(self)),
+            tags=p.tagged(self.alias_name.removeprefix("alias/")),
+        )
+        KmsAlias(self, "alias", provider=p.provider, name=self.alias_name, target_key_id=self.resource.key_id)
+        self.key_arn: str = self.resource.arn
+        self.key_id: str = self.resource.key_id
+
+    @property
+    def statements(self) -> tuple[iam.Statement, ...]:
+        return tuple(self._statements)
+
+    def grant(
+        self,
+        sid: str,
+        principal_arns: Iterable[str],
+        actions: Iterable[str],
+        *,
+        via_services: Iterable[str] = (),
+    ) -> None:
+        """Let named IAM roles use the key, optionally only through given services."""
+        conditions: Mapping[str, Any] | None = None
+        services = tuple(via_services)
+        if services:
+            conditions = {"StringEquals": {"kms:ViaService": [f"{s}.{self.region}.amazonaws.com" for s in services]}}
+        self._add(
+            iam.Statement(
+                sid=sid,
+                principals={"AWS": tuple(principal_arns)},
+                actions=tuple(actions),
+                resources=("*",),
+                conditions=conditions,
+                resource_policy=True,
+            )
+        )
+
+    def grant_service(
+        self, sid: str, service_principal: str, actions: Iterable[str], conditions: Mapping[str, Any]
+    ) -> None:
+        """Let an AWS service principal use the key, under conditions naming this deployment."""
+        self._add(
+            iam.Statement(
+                sid=sid,
+                principals={"Service": (service_principal,)},
+                actions=tuple(actions),
+                resources=("*",),
+                conditions=conditions,
+                resource_policy=True,
+            )
+        )
+
+    def _add(self, statement: iam.Statement) -> None:
+        if any(s.sid == statement.sid for s in self._statements):
+            raise ValueError(f"key policy already has a statement {statement.sid!r}")
+        self._statements.append(statement)

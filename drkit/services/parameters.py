@@ -1,0 +1,53 @@
+"""SSM Parameter Store: the per-region drain switch operators flip to evacuate a region."""
+
+from __future__ import annotations
+
+import attrs
+from constructs import Construct
+
+from drkit.aws import SsmParameter
+from drkit.naming import Kind
+from drkit.services.context import Placement
+
+ACTIVE = "active"
+DRAINED = "drained"
+
+
+@attrs.frozen(kw_only=True)
+class DrainSwitchProps:
+    """Props of :class:`DrainSwitch`.
+
+    Attributes:
+        placement: Region, provider and naming.
+    """
+
+    placement: Placement
+
+
+class DrainSwitch(Construct):
+    """``active`` normally; ``drained`` makes the region's ``/health`` answer 503 on purpose.
+
+    Terraform creates it ``active`` and then ignores its value, so a drill or a
+    maintenance drain is never reverted by the next apply.
+
+    Attributes:
+        parameter_name: The SSM parameter's name.
+        parameter_arn: Its ARN.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: DrainSwitchProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.parameter_name = p.name(Kind.SSM_PARAMETER, "drain")
+        self.resource = SsmParameter(
+            self,
+            "resource",
+            provider=p.provider,
+            name=self.parameter_name,
+            type="String",
+            value=ACTIVE,
+            description=f"drkit drain switch for {p.region}: '{ACTIVE}' or '{DRAINED}'",
+            tags=p.tagged(self.parameter_name),
+            lifecycle={"ignore_changes": ["value"]},
+        )
+        self.parameter_arn: str = self.resource.arn

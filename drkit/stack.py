@@ -1,0 +1,148 @@
+"""The drkit stack: providers, shared resources, one footprint per region, and the topology."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdktf import AssetType, S3Backend, TerraformAsset, TerraformOutput, TerraformStack
+from constructs import Construct
+
+from drkit.aws import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints, DataAwsCallerIdentity, DataAwsPartition
+from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
+from drkit.regions.factory import RegionFactory
+from drkit.regions.footprint import RegionalFootprint, SharedResources
+from drkit.regions.spec import DeploymentSpec, Target
+from drkit.services.alerting import AlertTopic, AlertTopicProps
+from drkit.services.context import Account, Placement
+from drkit.services.dns import HostedZone, HostedZoneProps
+from drkit.services.kms import EncryptionKey, EncryptionKeyProps
+from drkit.topology import MetricsRegion, Topology
+
+STACK_NAME = "drkit"
+RUNTIME_DIR = Path(__file__).resolve().parent.parent / "assets" / "runtime"
+#: Services the stack calls; for the local target each is pointed at the emulator.
+LOCAL_ENDPOINT_SERVICES = (
+    "acm",
+    "apigatewayv2",
+    "backup",
+    "cloudtrail",
+    "cloudwatch",
+    "dynamodb",
+    "ec2",
+    "events",
+    "iam",
+    "kms",
+    "lambda_",
+    "logs",
+    "route53",
+    "s3",
+    "sns",
+    "sqs",
+    "ssm",
+    "sts",
+)
+
+
+class DisasterRecoveryStack(TerraformStack):
+    """The whole multi-region platform for one ``DeploymentSpec``.
+
+    Attributes:
+        spec: The deployment spec.
+        footprints: One per region, in spec order.
+        topology: What connects them.
+        zone: The API's hosted zone.
+    """
+
+    def __init__(self, scope: Construct, id: str = STACK_NAME, *, spec: DeploymentSpec) -> None:
+        super().__init__(scope, id)
+        self.spec = spec
+        if spec.backend is not None:
+            S3Backend(
+                self,
+                bucket=spec.backend.bucket,
+                key=spec.backend.key,
+                region=spec.backend.region,
+                encrypt=True,
+                use_lockfile=spec.backend.use_lockfile,
+            )
+        regions = [r.region for r in spec.regions]
+        providers = {region: self._provider(region) for region in regions}
+        if ROUTE53_METRICS_REGION not in providers:
+            providers[ROUTE53_METRICS_REGION] = self._provider(ROUTE53_METRICS_REGION)
+        primary_provider = providers[spec.primary.region]
+        identity = DataAwsCallerIdentity(self, "account", provider=primary_provider)
+        partition = DataAwsPartition(self, "partition", provider=primary_provider)
+        account = Account(account_id=identity.account_id, partition=partition.partition)
+        placements = {
+            region: Placement(provider=provider, region=region, namer=spec.namer, account=account)
+            for region, provider in providers.items()
+        }
+
+        self.zone = HostedZone(
+            self,
+            "zone",
+            props=HostedZoneProps(
+                placement=placements[spec.primary.region],
+                zone_name=spec.dns_zone_name,
+                existing_zone_id=spec.existing_zone_id,
+                protect_data=spec.protect_data,
+            ),
+        )
+        code = TerraformAsset(self, "runtime-code", path=str(RUNTIME_DIR), type=AssetType.ARCHIVE)
+        factory = RegionFactory(
+            self, placements=placements, shared=SharedResources(deployment=spec, zone=self.zone, code=code)
+        )
+        self.footprints: list[RegionalFootprint] = [factory.build(r) for r in spec.regions]
+        self.topology = Topology(
+            self,
+            "topology",
+            deployment=spec,
+            footprints=self.footprints,
+            zone=self.zone,
+            metrics_region=self._metrics_region(placements[ROUTE53_METRICS_REGION]),
+        )
+        self._outputs()
+
+    def _provider(self, region: str) -> AwsProvider:
+        spec = self.spec
+        local = spec.target is Target.LOCAL
+        endpoint = spec.local_endpoint
+        return AwsProvider(
+            self,
+            f"aws-{short_code(region)}",
+            alias=short_code(region),
+            region=region,
+            default_tags=[AwsProviderDefaultTags(tags=spec.all_tags)],
+            # The local target must never leak into a real deployment: these
+            # settings exist only when the spec says Target.LOCAL.
+            endpoints=[AwsProviderEndpoints(**{s: endpoint for s in LOCAL_ENDPOINT_SERVICES})] if local else None,
+            access_key="test" if local else None,
+            secret_key="test" if local else None,
+            skip_credentials_validation=True if local else None,
+            skip_requesting_account_id=True if local else None,
+            skip_metadata_api_check="true" if local else None,
+            s3_use_path_style=True if local else None,
+        )
+
+    def _metrics_region(self, placement: Placement) -> MetricsRegion:
+        """us-east-1's topic: a footprint's if the deployment has one there, else one of its own."""
+        for f in self.footprints:
+            if f.region == placement.region:
+                return MetricsRegion(placement=placement, topic=f.alerts)
+        key = EncryptionKey(self, "metrics-region-key", props=EncryptionKeyProps(placement=placement))
+        topic = AlertTopic(
+            self,
+            "metrics-region-alerts",
+            props=AlertTopicProps(placement=placement, key=key, emails=self.spec.alert_emails),
+        )
+        return MetricsRegion(placement=placement, topic=topic)
+
+    def _outputs(self) -> None:
+        TerraformOutput(self, "api_domain_name", value=self.spec.api_domain_name)
+        TerraformOutput(self, "zone_id", value=self.zone.zone_id)
+        for f in self.footprints:
+            short = f.spec.short
+            TerraformOutput(self, f"api_endpoint_{short}", value=f"https://{f.api.endpoint_host}")
+            TerraformOutput(self, f"bucket_{short}", value=f.bucket.bucket_name)
+        for purpose, table in self.topology.data.tables.items():
+            TerraformOutput(self, f"table_{purpose}", value=table.table_name)

@@ -1,0 +1,92 @@
+"""Fixtures for the Lambda runtime tests: the code root on sys.path, a fake environment, and
+an in-process moto account holding one region's tables, bucket and drain parameter."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import boto3
+import pytest
+from moto import mock_aws
+
+HERE = Path(__file__).resolve().parent
+RUNTIME_ROOT = HERE.parents[1] / "assets" / "runtime"
+# The code root, as Lambda sees it, and this folder for the helper modules (whatever the
+# import mode pytest runs with).
+for path in (RUNTIME_ROOT, HERE):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from drkit_runtime import api, canary  # noqa: E402
+from drkit_runtime.aws import Clients  # noqa: E402
+from drkit_runtime.config import Config  # noqa: E402
+from drkit_runtime.deps import Deps  # noqa: E402
+from runtime_support import (  # noqa: E402
+    BUCKETS,
+    DRAIN_PARAMETER,
+    ENV,
+    LOCAL,
+    FixedClock,
+    create_audit_table,
+    create_patient_table,
+)
+
+@pytest.fixture(autouse=True)
+def runtime_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fake credentials and the stack's variables; no real AWS account is ever reachable."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_LAMBDA_FUNCTION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", LOCAL)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DRKIT_METRIC_NAMESPACE", raising=False)
+    monkeypatch.delenv("DRKIT_HEALTH_DEADLINE_MS", raising=False)
+    # Handlers cache their wiring per container; every test starts from a cold container.
+    monkeypatch.setattr(api, "_deps", None)
+    monkeypatch.setattr(canary, "_deps", None)
+    yield
+
+
+@pytest.fixture
+def aws() -> Iterator[None]:
+    """An empty in-process moto account."""
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def infra(aws: None) -> SimpleNamespace:
+    """This region's resources as the stack creates them, and clients to inspect them."""
+    dynamodb = boto3.client("dynamodb", region_name=LOCAL)
+    s3 = boto3.client("s3", region_name=LOCAL)
+    ssm = boto3.client("ssm", region_name=LOCAL)
+    cloudwatch = boto3.client("cloudwatch", region_name=LOCAL)
+    create_patient_table(dynamodb)
+    create_audit_table(dynamodb)
+    s3.create_bucket(Bucket=BUCKETS[LOCAL])
+    s3.put_bucket_versioning(
+        Bucket=BUCKETS[LOCAL], VersioningConfiguration={"Status": "Enabled"}
+    )
+    ssm.put_parameter(Name=DRAIN_PARAMETER, Value="active", Type="String")
+    return SimpleNamespace(dynamodb=dynamodb, s3=s3, ssm=ssm, cloudwatch=cloudwatch)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A fixed clock at a recent whole second (CloudWatch keeps only recent data points)."""
+    return FixedClock(float(int(time.time())))
+
+
+@pytest.fixture
+def deps(infra: SimpleNamespace, clock: FixedClock) -> Deps:
+    """Handler wiring against moto, with the fixed clock."""
+    config = Config.from_environ()
+    return Deps(config=config, clients=Clients(config), clock=clock)

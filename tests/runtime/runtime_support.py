@@ -1,0 +1,60 @@
+"""Constants and helpers shared by the runtime tests (the fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LOCAL = "us-east-1"
+OTHER = "us-west-2"
+PATIENT_TABLE = "drkit-patient-records"
+AUDIT_TABLE = "drkit-audit-logs"
+BUCKETS = {LOCAL: "drkit-data-us-east-1-test", OTHER: "drkit-data-us-west-2-test"}
+DRAIN_PARAMETER = "/drkit/us-east-1/drain"
+NAMESPACE = "DrKit/Replication"
+
+ENV = {
+    "DRKIT_REGION": LOCAL,
+    "DRKIT_ROLE": "primary",
+    "DRKIT_REGIONS": f"{LOCAL},{OTHER}",
+    "DRKIT_PATIENT_TABLE": PATIENT_TABLE,
+    "DRKIT_AUDIT_TABLE": AUDIT_TABLE,
+    "DRKIT_BUCKET": BUCKETS[LOCAL],
+    "DRKIT_BUCKETS": '{"us-east-1": "%s", "us-west-2": "%s"}' % (BUCKETS[LOCAL], BUCKETS[OTHER]),
+    "DRKIT_DRAIN_PARAMETER": DRAIN_PARAMETER,
+}
+
+
+class FixedClock:
+    """A wall clock that stands still until a test moves it."""
+
+    def __init__(self, epoch_s: float) -> None:
+        self.epoch_s = epoch_s
+
+    def __call__(self) -> float:
+        return self.epoch_s
+
+
+def create_patient_table(dynamodb: Any) -> None:
+    dynamodb.create_table(
+        TableName=PATIENT_TABLE,
+        KeySchema=[{"AttributeName": "record_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "record_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+
+
+def create_audit_table(dynamodb: Any) -> None:
+    dynamodb.create_table(
+        TableName=AUDIT_TABLE,
+        KeySchema=[
+            {"AttributeName": "record_id", "KeyType": "HASH"},
+            {"AttributeName": "event_id", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "record_id", "AttributeType": "S"},
+            {"AttributeName": "event_id", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
