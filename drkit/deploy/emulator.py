@@ -104,7 +104,7 @@ class Emulator:
         """
         if self.running:
             return self
-        if self.command is None and importlib.util.find_spec("moto") is None:
+        if self.command is None and not _moto_installed():
             raise EmulatorError(f"moto is not installed; {INSTALL_HINT}")
         if self.port is not None:
             _check_port_free(self.host, self.port)
@@ -287,6 +287,10 @@ class Emulator:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
+
+
+def _moto_installed() -> bool:
+    return importlib.util.find_spec("moto") is not None and importlib.util.find_spec("werkzeug") is not None
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import attrs
-from cdktf import TerraformIterator
+from cdktf import TerraformIterator, Token
 from constructs import Construct
 
 from drkit.aws import AcmCertificate, AcmCertificateValidation, Route53Record
@@ -68,6 +68,6 @@ class Certificate(Construct):
             "validation",
             provider=p.provider,
             certificate_arn=self.resource.arn,
-            validation_record_fqdns=[f"${{[for r in {record.fqn} : r.fqdn]}}"],
+            validation_record_fqdns=Token.as_list(f"${{[for r in {record.fqn} : r.fqdn]}}"),
         )
         self.certificate_arn: str = validation.certificate_arn

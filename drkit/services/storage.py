@@ -213,7 +213,7 @@ class AccessLogBucket(_PrivateBucket):
                 _abort_multipart(),
             ]
         )
-        self._policy(
+        self.policy = self._policy(
             (
                 iam.Statement(
                     sid="S3ServerAccessLogDelivery",
@@ -288,6 +288,8 @@ class DataBucket(_PrivateBucket):
             bucket=self.resource.id,
             target_bucket=props.access_logs.resource.id,
             target_prefix=f"s3/{self.bucket_name}/",
+            # S3 checks that the target's policy lets the logging service write.
+            depends_on=[props.access_logs.policy],
         )
         self._lifecycle(
             [

@@ -35,10 +35,16 @@ from runtime_support import (  # noqa: E402
     create_patient_table,
 )
 
+
 @pytest.fixture(autouse=True)
 def runtime_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fake credentials and the stack's variables; no real AWS account is ever reachable."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_LAMBDA_FUNCTION_NAME"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_LAMBDA_FUNCTION_NAME",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
@@ -72,9 +78,7 @@ def infra(aws: None) -> SimpleNamespace:
     create_patient_table(dynamodb)
     create_audit_table(dynamodb)
     s3.create_bucket(Bucket=BUCKETS[LOCAL])
-    s3.put_bucket_versioning(
-        Bucket=BUCKETS[LOCAL], VersioningConfiguration={"Status": "Enabled"}
-    )
+    s3.put_bucket_versioning(Bucket=BUCKETS[LOCAL], VersioningConfiguration={"Status": "Enabled"})
     ssm.put_parameter(Name=DRAIN_PARAMETER, Value="active", Type="String")
     return SimpleNamespace(dynamodb=dynamodb, s3=s3, ssm=ssm, cloudwatch=cloudwatch)
 

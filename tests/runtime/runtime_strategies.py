@@ -43,9 +43,7 @@ def too_long_record_ids(draw: st.DrawFn) -> str:
 @st.composite
 def reserved_record_ids(draw: st.DrawFn) -> str:
     """Ids starting with the reserved prefix, in any letter case."""
-    prefix = "".join(
-        draw(st.sampled_from(sorted({c.lower(), c.upper()}))) for c in RESERVED
-    )
+    prefix = "".join(draw(st.sampled_from(sorted({c.lower(), c.upper()}))) for c in RESERVED)
     rest = draw(st.text(alphabet=ID_ALPHABET, max_size=MAX_ID_CHARS - len(RESERVED)))
     return prefix + rest
 
@@ -61,8 +59,9 @@ def json_values(*, max_leaves: int = 20) -> st.SearchStrategy[Any]:
     )
     return st.recursive(
         scalars,
-        lambda inner: st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
         max_leaves=max_leaves,
     )
 
@@ -70,7 +69,9 @@ def json_values(*, max_leaves: int = 20) -> st.SearchStrategy[Any]:
 @st.composite
 def json_objects(draw: st.DrawFn, *, max_leaves: int = 20) -> dict[str, Any]:
     """A JSON object, the shape of a record payload."""
-    return draw(st.dictionaries(st.text(max_size=8), json_values(max_leaves=max_leaves), max_size=5))
+    return draw(
+        st.dictionaries(st.text(max_size=8), json_values(max_leaves=max_leaves), max_size=5)
+    )
 
 
 @st.composite

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 LOCAL = "us-east-1"
@@ -19,7 +20,7 @@ ENV = {
     "DRKIT_PATIENT_TABLE": PATIENT_TABLE,
     "DRKIT_AUDIT_TABLE": AUDIT_TABLE,
     "DRKIT_BUCKET": BUCKETS[LOCAL],
-    "DRKIT_BUCKETS": '{"us-east-1": "%s", "us-west-2": "%s"}' % (BUCKETS[LOCAL], BUCKETS[OTHER]),
+    "DRKIT_BUCKETS": json.dumps(BUCKETS),
     "DRKIT_DRAIN_PARAMETER": DRAIN_PARAMETER,
 }
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from runtime_support import BUCKETS, ENV, LOCAL, OTHER
-
 from drkit_runtime.config import Config, ConfigError
+from runtime_support import BUCKETS, ENV, LOCAL, OTHER
 
 
 def test_reads_every_variable_and_defaults() -> None:
@@ -62,5 +61,8 @@ def test_malformed_variable_is_refused(
 
 def test_reads_an_explicit_mapping() -> None:
     """from_environ takes any mapping, not only os.environ."""
-    env = {**{k: v for k, v in os.environ.items() if k.startswith("DRKIT_")}, "DRKIT_ROLE": "secondary"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k.startswith("DRKIT_")},
+        "DRKIT_ROLE": "secondary",
+    }
     assert Config.from_environ(env).role == "secondary"

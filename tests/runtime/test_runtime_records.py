@@ -9,8 +9,15 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
+import boto3
 import pytest
+from drkit_runtime import api, records
+from drkit_runtime.aws import Clients
+from drkit_runtime.config import Config
+from drkit_runtime.deps import Deps
+from drkit_runtime.http import HttpError
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 from runtime_events import ACTOR, http_event
 from runtime_strategies import (
@@ -20,12 +27,14 @@ from runtime_strategies import (
     too_long_record_ids,
     valid_record_ids,
 )
-from runtime_support import AUDIT_TABLE, LOCAL, PATIENT_TABLE, FixedClock
-
-from drkit_runtime import api, records
-from drkit_runtime.aws import Clients
-from drkit_runtime.config import Config
-from drkit_runtime.deps import Deps
+from runtime_support import (
+    AUDIT_TABLE,
+    LOCAL,
+    PATIENT_TABLE,
+    FixedClock,
+    create_audit_table,
+    create_patient_table,
+)
 
 GOOD_BODY = {"patient_id": "p-1", "record_type": "encounter", "payload": {"bp": "120/80"}}
 
@@ -135,8 +144,16 @@ def test_invalid_base64_is_400(deps: Deps) -> None:
 
 @pytest.mark.parametrize(
     "record_id",
-    ["", "a" * 129, "has space", "semi;colon", "dot.ted", "__drkit_health__#us-east-1",
-     "__DRKIT_x", "__drkit"],
+    [
+        "",
+        "a" * 129,
+        "has space",
+        "semi;colon",
+        "dot.ted",
+        "__drkit_health__#us-east-1",
+        "__DRKIT_x",
+        "__drkit",
+    ],
 )
 def test_bad_id_is_400(deps: Deps, record_id: str) -> None:
     """An id outside the safe pattern, or in the reserved range, is refused with 400."""
@@ -168,8 +185,7 @@ def test_validator_refuses_reserved_ids(record_id: str) -> None:
     assert not records.is_valid_record_id(record_id)
 
 
-@given(size=__import__("hypothesis").strategies.integers(min_value=1, max_value=300),
-       encoded=__import__("hypothesis").strategies.booleans())
+@given(size=st.integers(min_value=1, max_value=300), encoded=st.booleans())
 def test_body_limit_is_exact(size: int, encoded: bool) -> None:
     """A body is refused with 413 exactly when its decoded size exceeds the limit."""
     limit = 150
@@ -177,7 +193,7 @@ def test_body_limit_is_exact(size: int, encoded: bool) -> None:
     text = base64.b64encode(raw).decode() if encoded else raw.decode()
     event = {"body": text, "isBase64Encoded": encoded}
     if size > limit:
-        with pytest.raises(records.HttpError) as refused:
+        with pytest.raises(HttpError) as refused:
             records.read_body(event, limit_bytes=limit)
         assert refused.value.status == 413
     else:
@@ -285,17 +301,13 @@ def test_get_without_audit_returns_no_data(deps: Deps, infra: SimpleNamespace) -
 def test_payload_round_trips(record_id: str, payload: dict[str, Any]) -> None:
     """Whatever JSON object is PUT comes back unchanged from GET."""
     with mock_aws():
-        from runtime_support import create_audit_table, create_patient_table
-
-        import boto3
-
         dynamodb = boto3.client("dynamodb", region_name=LOCAL)
         create_patient_table(dynamodb)
         create_audit_table(dynamodb)
         config = Config.from_environ()
         deps = Deps(config=config, clients=Clients(config), clock=FixedClock(1_700_000_000.0))
         assert put(deps, record_id, {**GOOD_BODY, "payload": payload})[0] == 200
-        status, body = get(deps, record_id)
+        status, body = get(deps, record_id, request_id="req-read")
         assert (status, body["payload"]) == (200, payload)
 
 
@@ -318,7 +330,8 @@ def test_wrong_method_is_405_with_allow(deps: Deps) -> None:
 def test_default_route_still_serves_records(deps: Deps) -> None:
     """Through a "$default" route, GET /records/<id> is resolved from the path."""
     put(deps, "rec-1")
-    assert call(deps, http_event("$default", raw_path="/records/rec-1", method="GET"))[0] == 200
+    event = http_event("$default", raw_path="/records/rec-1", method="GET", request_id="req-r")
+    assert call(deps, event)[0] == 200
 
 
 def test_logs_carry_no_record_data(deps: Deps, capsys: pytest.CaptureFixture[str]) -> None:
@@ -327,7 +340,12 @@ def test_logs_carry_no_record_data(deps: Deps, capsys: pytest.CaptureFixture[str
     body = {"patient_id": secret_patient, "record_type": "note", "payload": {"dx": secret_payload}}
     put(deps, "rec-1", body, request_id="req-a")
     get(deps, "rec-1", request_id="req-b")
-    put(deps, "rec-2", raw_body='{"patient_id": "%s", broken' % secret_patient, request_id="req-c")
+    put(
+        deps,
+        "rec-2",
+        raw_body='{"patient_id": "' + secret_patient + '", broken',
+        request_id="req-c",
+    )
     out = capsys.readouterr().out
     assert secret_patient not in out and secret_payload not in out
     lines = [json.loads(line) for line in out.splitlines()]
@@ -347,7 +365,9 @@ def test_storage_errors_log_type_not_message(
     put(deps, "rec-1")
     [line] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert (line["level"], line["error_type"], line["error_code"]) == (
-        "ERROR", "ClientError", "ResourceNotFoundException",
+        "ERROR",
+        "ResourceNotFoundException",
+        "ResourceNotFoundException",
     )
     assert "message" not in line
 

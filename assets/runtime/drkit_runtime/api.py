@@ -97,7 +97,7 @@ def handle(event: Event, deps: Deps, *, lambda_request_id: str = "") -> dict[str
         response = error_response(exc)
         if exc.__cause__ is not None:
             fields = error_fields(exc.__cause__)
-    except Exception as exc:  # noqa: BLE001 - never let a traceback (which may quote data) out
+    except Exception as exc:
         response = json_response(500, {"error": "internal error"})
         fields = error_fields(exc)
     status = response["statusCode"]

@@ -60,8 +60,10 @@ class Clients:
         with self._lock:
             client = self._cache.get(key)
             if client is None:
+                # The service name is only known at run time, so no typed overload applies.
+                service_name: Any = service
                 client = self._session.client(
-                    service, region_name=self._region, config=self._profiles[profile]
+                    service_name, region_name=self._region, config=self._profiles[profile]
                 )
                 self._cache[key] = client
             return client

@@ -32,10 +32,12 @@ class CanaryError(RuntimeError):
 
 
 def classify(event: Event) -> str:
-    """"schedule", "stream", "object" or "unknown", from the event's shape."""
+    """ "schedule", "stream", "object" or "unknown", from the event's shape."""
     records = event.get("Records")
-    if isinstance(records, list) and records and all(
-        isinstance(r, Mapping) and r.get("eventSource") == "aws:dynamodb" for r in records
+    if (
+        isinstance(records, list)
+        and records
+        and all(isinstance(r, Mapping) and r.get("eventSource") == "aws:dynamodb" for r in records)
     ):
         return "stream"
     source, detail_type = event.get("source"), event.get("detail-type")
@@ -104,27 +106,18 @@ def run_schedule(deps: Deps) -> dict[str, Any]:
     observations: list[lag.Observation] = []
     missing: list[str] = []
     for source in config.other_regions:
-        for store, key in _heartbeat_keys(source).items():
-            written_at_ms = _read_table_heartbeat(dynamodb, tables[store], key, store, source)
+        written: dict[str, int | None] = {
+            store: _read_table_heartbeat(dynamodb, tables[store], key, store, source)
+            for store, key in _heartbeat_keys(source).items()
+        }
+        written[lag.STORE_OBJECTS] = _read_object_heartbeat(s3, config.bucket_name, source)
+        for store, written_at_ms in written.items():
             if written_at_ms is None:
                 missing.append(f"{store}/{source}")
                 continue
             observations.append(
                 lag.heartbeat_age(
                     store=store,
-                    source_region=source,
-                    receiving_region=config.region,
-                    written_at_ms=written_at_ms,
-                    now_ms=now_ms,
-                )
-            )
-        written_at_ms = _read_object_heartbeat(s3, config.bucket_name, source)
-        if written_at_ms is None:
-            missing.append(f"{lag.STORE_OBJECTS}/{source}")
-        else:
-            observations.append(
-                lag.heartbeat_age(
-                    store=lag.STORE_OBJECTS,
                     source_region=source,
                     receiving_region=config.region,
                     written_at_ms=written_at_ms,
@@ -149,8 +142,13 @@ def _read_table_heartbeat(
             return None
         return lag.parse_epoch_ms((item.get("written_at_ms") or {}).get("N"))
     except (ClientError, lag.NotAnObservation) as exc:
-        log("heartbeat_read_failed", level="ERROR", store=store, source_region=source,
-            **error_fields(exc))
+        log(
+            "heartbeat_read_failed",
+            level="ERROR",
+            store=store,
+            source_region=source,
+            **error_fields(exc),
+        )
         return None
 
 
@@ -164,12 +162,20 @@ def _read_object_heartbeat(s3: Any, bucket_name: str, source: str) -> int | None
         return written_at_ms
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code")
-        level, event = ("WARN", "heartbeat_missing") if code == "NoSuchKey" else (
-            "ERROR", "heartbeat_read_failed")
+        level, event = (
+            ("WARN", "heartbeat_missing")
+            if code == "NoSuchKey"
+            else ("ERROR", "heartbeat_read_failed")
+        )
         log(event, level=level, store=store, source_region=source, **error_fields(exc))
     except lag.NotAnObservation as exc:
-        log("heartbeat_read_failed", level="ERROR", store=store, source_region=source,
-            reason=str(exc))
+        log(
+            "heartbeat_read_failed",
+            level="ERROR",
+            store=store,
+            source_region=source,
+            reason=str(exc),
+        )
     return None
 
 
@@ -244,8 +250,11 @@ def _publish(deps: Deps, observations: list[lag.Observation], *, at_epoch_s: flo
     )
 
 
-_RUNNERS = {"schedule": lambda event, deps: run_schedule(deps), "stream": run_stream,
-            "object": run_object_created}
+_RUNNERS = {
+    "schedule": lambda event, deps: run_schedule(deps),
+    "stream": run_stream,
+    "object": run_object_created,
+}
 
 
 def handle(event: Event, deps: Deps) -> dict[str, Any]:
@@ -258,8 +267,13 @@ def handle(event: Event, deps: Deps) -> dict[str, Any]:
     try:
         summary = runner(event, deps)
     except Exception as exc:
-        log("canary_failed", level="ERROR", kind=kind, region=deps.config.region,
-            **error_fields(exc))
+        log(
+            "canary_failed",
+            level="ERROR",
+            kind=kind,
+            region=deps.config.region,
+            **error_fields(exc),
+        )
         raise
     log("canary", kind=kind, region=deps.config.region, count=summary["published"])
     return summary

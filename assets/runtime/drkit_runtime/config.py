@@ -114,7 +114,7 @@ def _bucket_names(raw: str) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) and v for k, v in parsed.items()
     ):
         raise ConfigError(
-            'DRKIT_BUCKETS must be a JSON object of region to bucket name, e.g.'
+            "DRKIT_BUCKETS must be a JSON object of region to bucket name, e.g."
             ' {"us-east-1": "bucket-a"}'
         )
     return parsed

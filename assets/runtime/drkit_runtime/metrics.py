@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from drkit_runtime.lag import Observation
@@ -15,7 +15,7 @@ MAX_DATA_PER_CALL = 20
 
 def metric_data(observations: Sequence[Observation], *, at_epoch_s: float) -> list[dict[str, Any]]:
     """PutMetricData entries: unit Seconds, dimensions Store/SourceRegion/ReceivingRegion."""
-    timestamp = datetime.fromtimestamp(at_epoch_s, tz=timezone.utc)
+    timestamp = datetime.fromtimestamp(at_epoch_s, tz=UTC)
     return [
         {
             "MetricName": o.metric,

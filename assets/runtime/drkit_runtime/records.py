@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -164,7 +164,7 @@ def _refuse_constant(name: str) -> Any:
 
 def iso_timestamp(epoch_ms: int) -> str:
     """Fixed-width UTC ISO-8601 with milliseconds, so audit event ids sort by time."""
-    moment = datetime.fromtimestamp(epoch_ms // 1000, tz=timezone.utc)
+    moment = datetime.fromtimestamp(epoch_ms // 1000, tz=UTC)
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{epoch_ms % 1000:03d}Z"
 
 

@@ -1,0 +1,68 @@
+# drkit: the two commands a fresh machine needs are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CHECKOV_VENV := .tools/checkov
+CHECKOV_VERSION := 3.3.30
+PYTEST_WORKERS ?= 2
+
+# jsii prints a large Node 20 end-of-life banner in every process otherwise.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help venv tools synth synth-3 validate demo test test-fast test-e2e bench budget clean
+
+help:
+	@echo "make demo      synthesize, deploy to the embedded AWS emulator, summarize, destroy"
+	@echo "make test      the whole test suite (unit, property, compliance, end-to-end)"
+	@echo "make test-fast everything but the end-to-end deploys"
+	@echo "make synth     write cdktf.out/stacks/drkit/cdk.tf.json (DRKIT_CONFIG, ENVIRONMENT_SUFFIX apply)"
+	@echo "make validate  synthesize 2 and 3 regions and run terraform validate offline"
+	@echo "make budget    print the RTO/RPO budget of the spec"
+	@echo "make bench     print measured synth/deploy timings"
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# checkov pins its own boto3/botocore; it gets a venv of its own so it cannot
+# move the project's dependencies.
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+tools: $(CHECKOV_VENV)/.installed
+
+synth: venv
+	$(PY) app.py
+	@echo "wrote cdktf.out/stacks/drkit/cdk.tf.json"
+
+validate: venv
+	$(PY) -m drkit validate
+
+demo: venv
+	$(PY) -m drkit demo $(DEMO_ARGS)
+
+budget: venv
+	$(PY) -m drkit budget
+
+test: venv tools
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+
+test-fast: venv tools
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -m "not e2e"
+
+test-e2e: venv tools
+	$(PY) -m pytest -q -m e2e
+
+bench: venv
+	$(PY) bench/run.py
+
+clean:
+	rm -rf cdktf.out .drkit .pytest_cache .hypothesis

@@ -1,0 +1,71 @@
+"""Shared fixtures: hypothesis profiles and stacks synthesized once per session.
+
+Loading the AWS provider bindings costs seconds and hundreds of MB per
+process, so every synthesized stack a test needs is built once per session and
+shared; model-level tests never touch jsii.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+settings.register_profile("default", max_examples=100)
+settings.register_profile("ci", max_examples=200, derandomize=True, print_blob=True)
+# Profiles for tests that synthesize: each example costs a synth.
+settings.register_profile("synth", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+SYNTH_SETTINGS = settings(
+    max_examples=int(os.environ.get("DRKIT_SYNTH_EXAMPLES", "6")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def synth_json(spec: Any, outdir: Path | None = None) -> dict[str, Any]:
+    """Synthesize ``spec`` in-process and return the stack's Terraform JSON."""
+    from cdktf import App, Testing
+
+    from drkit.stack import DisasterRecoveryStack
+
+    if outdir is None:
+        app = Testing.app()
+        stack = DisasterRecoveryStack(app, spec=spec)
+        return json.loads(Testing.synth(stack))
+    app = App(outdir=str(outdir))
+    DisasterRecoveryStack(app, spec=spec)
+    app.synth()
+    return json.loads((outdir / "stacks" / "drkit" / "cdk.tf.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def default_spec():
+    from drkit.regions import DeploymentSpec
+
+    return DeploymentSpec.default(environment_suffix="test")
+
+
+@pytest.fixture(scope="session")
+def three_region_spec():
+    from drkit.regions import DeploymentSpec
+
+    return DeploymentSpec.from_toml(ROOT / "examples" / "three-region.toml", environment_suffix="test")
+
+
+@pytest.fixture(scope="session")
+def default_stack(default_spec) -> dict[str, Any]:
+    return synth_json(default_spec)
+
+
+@pytest.fixture(scope="session")
+def three_region_stack(three_region_spec) -> dict[str, Any]:
+    return synth_json(three_region_spec)
