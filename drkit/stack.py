@@ -14,7 +14,7 @@ from drkit.regions.footprint import RegionalFootprint, SharedResources
 from drkit.regions.spec import DeploymentSpec, Target
 from drkit.services.alerting import AlertTopic, AlertTopicProps
 from drkit.services.context import Account, Placement
-from drkit.services.dns import HostedZone, HostedZoneProps
+from drkit.services.dns import HostedZone, HostedZoneProps, ZoneProtection, ZoneProtectionProps
 from drkit.services.kms import EncryptionKey, EncryptionKeyProps
 from drkit.topology import MetricsRegion, Topology
 
@@ -93,13 +93,25 @@ class DisasterRecoveryStack(TerraformStack):
             self, placements=placements, shared=SharedResources(deployment=spec, zone=self.zone, code=code)
         )
         self.footprints: list[RegionalFootprint] = [factory.build(r) for r in spec.regions]
+        metrics_region = self._metrics_region(placements[ROUTE53_METRICS_REGION])
+        if spec.existing_zone_id is None:
+            ZoneProtection(
+                self,
+                "zone-protection",
+                props=ZoneProtectionProps(
+                    placement=metrics_region.placement,
+                    zone=self.zone,
+                    log_key=metrics_region.key,
+                    log_retention_days=spec.log_retention_days,
+                ),
+            )
         self.topology = Topology(
             self,
             "topology",
             deployment=spec,
             footprints=self.footprints,
             zone=self.zone,
-            metrics_region=self._metrics_region(placements[ROUTE53_METRICS_REGION]),
+            metrics_region=metrics_region,
         )
         self._outputs()
 
@@ -128,14 +140,14 @@ class DisasterRecoveryStack(TerraformStack):
         """us-east-1's topic: a footprint's if the deployment has one there, else one of its own."""
         for f in self.footprints:
             if f.region == placement.region:
-                return MetricsRegion(placement=placement, topic=f.alerts)
+                return MetricsRegion(placement=placement, key=f.key, topic=f.alerts)
         key = EncryptionKey(self, "metrics-region-key", props=EncryptionKeyProps(placement=placement))
         topic = AlertTopic(
             self,
             "metrics-region-alerts",
             props=AlertTopicProps(placement=placement, key=key, emails=self.spec.alert_emails),
         )
-        return MetricsRegion(placement=placement, topic=topic)
+        return MetricsRegion(placement=placement, key=key, topic=topic)
 
     def _outputs(self) -> None:
         TerraformOutput(self, "api_domain_name", value=self.spec.api_domain_name)

@@ -15,6 +15,7 @@ import errno
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -73,6 +74,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: any free port)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listener = socket.socket(family, kind, proto)
+    try:
+        # As werkzeug does: a port left in TIME_WAIT by a previous run is reusable.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(128)
+    except BaseException:
+        listener.close()
+        raise
+    return listener
+
+
 def _write_ready_file(path: Path, host: str, port: int) -> None:
     # Write then rename, so a reader never sees half a file.
     tmp = path.with_name(path.name + ".tmp")
@@ -113,15 +129,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         create_backend_app,
     )
 
-    app = DomainDispatcherApplication(create_backend_app)
     try:
-        server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+        listener = _listen(args.host, args.port)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             print(f"drkit emulator: port {args.port} on {args.host} is already in use", file=sys.stderr, flush=True)
             return EXIT_PORT_IN_USE
-        raise
-    port = server.server_port
+        print(f"drkit emulator: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr, flush=True)
+        return 1
+    app = DomainDispatcherApplication(create_backend_app)
+    # werkzeug prints and sys.exit(1)s on bind errors; handing it our own
+    # listening socket keeps the error handling (and exit codes) ours.
+    server = make_server(
+        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler, fd=listener.fileno()
+    )
+    listener.close()  # werkzeug holds a duplicate of the descriptor
+    port = int(server.server_address[1])
     # moto builds Lambda environments and callback URLs from MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
 

@@ -110,7 +110,7 @@ class RegionalFootprint(Construct):
         self.alerts = AlertTopic(
             self, "alerts", props=AlertTopicProps(placement=p, key=self.key, emails=deployment.alert_emails)
         )
-        self.drain = DrainSwitch(self, "drain", props=DrainSwitchProps(placement=p))
+        self.drain = DrainSwitch(self, "drain", props=DrainSwitchProps(placement=p, key=self.key))
 
         environment = self._environment(deployment)
         self.api_function = RegionalFunction(
@@ -133,6 +133,12 @@ class RegionalFootprint(Construct):
                         sid="ReadDrainSwitch",
                         actions=("ssm:GetParameter",),
                         resources=(self.drain.parameter_arn,),
+                    ),
+                    iam.Statement(
+                        sid="DecryptDrainSwitch",
+                        actions=("kms:Decrypt",),
+                        resources=(self.key.key_arn,),
+                        conditions={"StringEquals": {"kms:ViaService": f"ssm.{spec.region}.amazonaws.com"}},
                     ),
                 ),
             ),

@@ -156,7 +156,7 @@ class RegionalFunction(Construct):
             f"{props.purpose.title()}FunctionRole",
             [self.role.role_arn],
             ENCRYPT_DECRYPT,
-            via_services=("dynamodb", "s3", "sqs"),
+            via_services=("dynamodb", "s3", "sqs", "ssm"),
         )
         self.resource = LambdaFunction(
             self,

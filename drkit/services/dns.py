@@ -5,9 +5,14 @@ from __future__ import annotations
 import attrs
 from constructs import Construct
 
+from drkit import iam
 from drkit.aws import (
+    CloudwatchLogResourcePolicy,
     DataAwsRoute53Zone,
     Route53HealthCheck,
+    Route53HostedZoneDnssec,
+    Route53KeySigningKey,
+    Route53QueryLog,
     Route53Record,
     Route53RecordAlias,
     Route53RecordWeightedRoutingPolicy,
@@ -17,6 +22,8 @@ from drkit.errors import SpecError
 from drkit.naming import Kind
 from drkit.regions.spec import HEALTH_CHECK_INTERVALS
 from drkit.services.context import Placement
+from drkit.services.kms import DnssecSigningKey, EncryptionKey, SigningKeyProps
+from drkit.services.logs import LogGroup, LogGroupProps
 
 
 @attrs.frozen(kw_only=True)
@@ -174,4 +181,94 @@ class WeightedAlias(Construct):
                 zone_id=props.target_zone_id,
                 evaluate_target_health=True,
             ),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ZoneProtectionProps:
+    """Props of :class:`ZoneProtection`.
+
+    Attributes:
+        placement: us-east-1 (Route 53 writes query logs and signs only there).
+        zone: A zone drkit created (an existing zone is its owner's to configure).
+        log_key: Encrypts the query-log group; in us-east-1.
+        log_retention_days: Query-log retention.
+    """
+
+    placement: Placement
+    zone: HostedZone
+    log_key: EncryptionKey
+    log_retention_days: int = 365
+
+    def __attrs_post_init__(self) -> None:
+        if self.placement.region != "us-east-1" or self.log_key.region != "us-east-1":
+            raise SpecError("placement", self.placement.region, "us-east-1 for the placement and the log key")
+
+
+class ZoneProtection(Construct):
+    """DNSSEC signing and query logging for the API's public zone.
+
+    DNSSEC protects the integrity of the answers that steer clients between
+    regions; it takes effect once the parent zone holds the DS record (see
+    docs/runbook.md). Query logs record who resolved the API name.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: ZoneProtectionProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        group = LogGroup(
+            self,
+            "query-logs",
+            props=LogGroupProps(
+                placement=p,
+                log_group_name=p.name(Kind.QUERY_LOG_GROUP, "queries", regional=False),
+                key=props.log_key,
+                retention_days=props.log_retention_days,
+            ),
+        )
+        policy = CloudwatchLogResourcePolicy(
+            self,
+            "query-log-policy",
+            provider=p.provider,
+            policy_name=p.name(Kind.IAM_POLICY, "route53-querylogs", regional=False),
+            policy_document=iam.document(
+                (
+                    iam.Statement(
+                        sid="Route53QueryLogs",
+                        principals={"Service": ("route53.amazonaws.com",)},
+                        actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                        resources=(group.streams_arn,),
+                        conditions={
+                            "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                            "ArnLike": {"aws:SourceArn": f"arn:{p.account.partition}:route53:::hostedzone/*"},
+                        },
+                        resource_policy=True,
+                    ),
+                )
+            ),
+        )
+        Route53QueryLog(
+            self,
+            "query-log",
+            provider=p.provider,
+            zone_id=props.zone.zone_id,
+            cloudwatch_log_group_arn=group.resource.arn,
+            depends_on=[policy],
+        )
+        signing_key = DnssecSigningKey(self, "signing-key", props=SigningKeyProps(placement=p))
+        ksk = Route53KeySigningKey(
+            self,
+            "ksk",
+            provider=p.provider,
+            hosted_zone_id=props.zone.zone_id,
+            key_management_service_arn=signing_key.key_arn,
+            name="drkitksk",
+            status="ACTIVE",
+        )
+        Route53HostedZoneDnssec(
+            self,
+            "dnssec",
+            provider=p.provider,
+            hosted_zone_id=ksk.hosted_zone_id,
+            signing_status="SIGNING",
         )

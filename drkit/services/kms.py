@@ -60,7 +60,7 @@ ENCRYPT_DECRYPT = (
 DECRYPT = ("kms:Decrypt", "kms:DescribeKey")
 ENCRYPT = ("kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
 # Services that encrypt this deployment's data with the key on a caller's behalf.
-KEY_USING_SERVICES = ("dynamodb", "s3", "sqs", "sns", "lambda", "backup")
+KEY_USING_SERVICES = ("dynamodb", "s3", "sqs", "sns", "lambda", "backup", "ssm")
 
 
 @attrs.frozen(kw_only=True)
@@ -216,3 +216,78 @@ class EncryptionKey(Construct):
         if any(s.sid == statement.sid for s in self._statements):
             raise ValueError(f"key policy already has a statement {statement.sid!r}")
         self._statements.append(statement)
+
+
+@attrs.frozen(kw_only=True)
+class SigningKeyProps:
+    """Props of :class:`DnssecSigningKey`.
+
+    Attributes:
+        placement: Must be us-east-1 (Route 53 only signs with keys there).
+        deletion_window_days: Waiting period before deletion (7-30).
+    """
+
+    placement: Placement
+    deletion_window_days: int = 7
+
+    def __attrs_post_init__(self) -> None:
+        if self.placement.region != "us-east-1":
+            raise SpecError("placement", self.placement.region, "us-east-1 (Route 53 DNSSEC's only key region)")
+
+
+class DnssecSigningKey(Construct):
+    """The asymmetric ECC key behind a zone's DNSSEC key-signing key.
+
+    Asymmetric keys cannot rotate automatically; KSK rotation is a Route 53
+    procedure (new KSK, DS update at the parent), described in the runbook.
+
+    Attributes:
+        key_arn: The key's ARN.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: SigningKeyProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        zones = f"arn:{p.account.partition}:route53:::hostedzone/*"
+        statements = (
+            iam.Statement(
+                sid="KeyAdministration",
+                principals={"AWS": (p.account.root_arn,)},
+                actions=ADMIN_ACTIONS,
+                resources=("*",),
+                resource_policy=True,
+            ),
+            iam.Statement(
+                sid="Route53DnssecSigning",
+                principals={"Service": ("dnssec-route53.amazonaws.com",)},
+                actions=("kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"),
+                resources=("*",),
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                    "ArnLike": {"aws:SourceArn": zones},
+                },
+                resource_policy=True,
+            ),
+            iam.Statement(
+                sid="Route53DnssecGrant",
+                principals={"Service": ("dnssec-route53.amazonaws.com",)},
+                actions=("kms:CreateGrant",),
+                resources=("*",),
+                conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
+                resource_policy=True,
+            ),
+        )
+        alias = p.name(Kind.KMS_ALIAS, "dnssec")
+        self.resource = KmsKey(
+            self,
+            "resource",
+            provider=p.provider,
+            description="drkit DNSSEC key-signing key",
+            customer_master_key_spec="ECC_NIST_P256",
+            key_usage="SIGN_VERIFY",
+            deletion_window_in_days=props.deletion_window_days,
+            policy=iam.document(statements),
+            tags=p.tagged(alias.removeprefix("alias/")),
+        )
+        KmsAlias(self, "alias", provider=p.provider, name=alias, target_key_id=self.resource.key_id)
+        self.key_arn: str = self.resource.arn

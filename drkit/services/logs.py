@@ -56,9 +56,10 @@ class LogGroup(Construct):
             tags=p.tagged(props.log_group_name),
         )
         self.log_group_name = props.log_group_name
-        self.log_group_arn = p.account.arn("logs", p.region, f"log-group:{props.log_group_name}")
+        # References (not formatted ARNs), so whatever names the group waits for it.
+        self.log_group_arn: str = self.resource.arn
 
     @property
     def streams_arn(self) -> str:
-        """The ARN that covers the group's log streams (for IAM)."""
-        return f"{self.log_group_arn}:*"
+        """The ARN that covers the group's log streams (for IAM and CloudTrail)."""
+        return f"{self.resource.arn}:*"

@@ -15,6 +15,7 @@ from constructs import Construct
 from drkit import iam
 from drkit.aws import (
     DataAwsAvailabilityZones,
+    DataAwsAvailabilityZonesFilter,
     DefaultSecurityGroup,
     FlowLog,
     RouteTable,
@@ -90,7 +91,17 @@ class Network(Construct):
         self.vpc_id: str = self.resource.id
         # Nothing may use the default group: no rules at all.
         DefaultSecurityGroup(self, "default-sg", provider=p.provider, vpc_id=self.vpc_id, tags=p.tagged(p.name(Kind.NAME_TAG, "sg-default-closed")))
-        zones = DataAwsAvailabilityZones(self, "zones", provider=p.provider, state="available")
+        # An allowlist of zone names (letters a-f): the subnets sit in the first
+        # two of them, and a zone AWS adds later can never move a subnet.
+        zones = DataAwsAvailabilityZones(
+            self,
+            "zones",
+            provider=p.provider,
+            state="available",
+            filter=[
+                DataAwsAvailabilityZonesFilter(name="zone-name", values=[f"{p.region}{z}" for z in "abcdef"])
+            ],
+        )
 
         self.private_subnet_ids: list[str] = []
         self.route_table_ids: list[str] = []

@@ -8,6 +8,7 @@ from constructs import Construct
 from drkit.aws import SsmParameter
 from drkit.naming import Kind
 from drkit.services.context import Placement
+from drkit.services.kms import EncryptionKey
 
 ACTIVE = "active"
 DRAINED = "drained"
@@ -19,9 +20,11 @@ class DrainSwitchProps:
 
     Attributes:
         placement: Region, provider and naming.
+        key: Encrypts the value (a SecureString, like every parameter drkit writes).
     """
 
     placement: Placement
+    key: EncryptionKey
 
 
 class DrainSwitch(Construct):
@@ -44,7 +47,8 @@ class DrainSwitch(Construct):
             "resource",
             provider=p.provider,
             name=self.parameter_name,
-            type="String",
+            type="SecureString",
+            key_id=props.key.key_arn,
             value=ACTIVE,
             description=f"drkit drain switch for {p.region}: '{ACTIVE}' or '{DRAINED}'",
             tags=p.tagged(self.parameter_name),

@@ -228,6 +228,62 @@ class AccessLogBucket(_PrivateBucket):
         )
 
 
+class EncryptedBucket(_PrivateBucket):
+    """A private bucket encrypted with its region's key (SSE-KMS, bucket keys), access-logged.
+
+    Attributes:
+        bucket_name: Its name.
+        bucket_arn: Its ARN.
+        key: The key that encrypts it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        placement: Placement,
+        name: str,
+        key: EncryptionKey,
+        access_logs: AccessLogBucket,
+        force_destroy: bool,
+    ) -> None:
+        for field, region in (("key", key.region), ("access_logs", access_logs.region)):
+            if region != placement.region:
+                raise SpecError(field, region, f"the bucket's own region {placement.region}")
+        super().__init__(scope, id, placement=placement, name=name, force_destroy=force_destroy)
+        p = placement
+        self.key = key
+        S3BucketServerSideEncryptionConfiguration(
+            self,
+            "encryption",
+            provider=p.provider,
+            bucket=self.resource.id,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRule(
+                    apply_server_side_encryption_by_default=S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(
+                        sse_algorithm="aws:kms", kms_master_key_id=key.key_arn
+                    ),
+                    bucket_key_enabled=True,
+                )
+            ],
+        )
+        S3BucketLogging(
+            self,
+            "logging",
+            provider=p.provider,
+            bucket=self.resource.id,
+            target_bucket=access_logs.resource.id,
+            target_prefix=f"s3/{self.bucket_name}/",
+            # S3 checks that the target's policy lets the logging service write.
+            depends_on=[access_logs.policy],
+        )
+
+    def kms_context_arns(self) -> list[str]:
+        """Values of ``kms:EncryptionContext:aws:s3:arn`` for this bucket (bucket keys use the bucket ARN)."""
+        return [self.bucket_arn, f"{self.bucket_arn}/*"]
+
+
 @attrs.frozen(kw_only=True)
 class DataBucketProps:
     """Props of :class:`DataBucket`.
@@ -246,13 +302,8 @@ class DataBucketProps:
     purpose: str = "data"
     protect_data: bool = False
 
-    def __attrs_post_init__(self) -> None:
-        for field, region in (("key", self.key.region), ("access_logs", self.access_logs.region)):
-            if region != self.placement.region:
-                raise SpecError(field, region, f"the bucket's own region {self.placement.region}")
 
-
-class DataBucket(_PrivateBucket):
+class DataBucket(EncryptedBucket):
     """A region's data bucket: SSE-KMS with the region key, TLS only, logged, versioned.
 
     Attributes:
@@ -264,32 +315,13 @@ class DataBucket(_PrivateBucket):
     def __init__(self, scope: Construct, id: str, *, props: DataBucketProps) -> None:
         p = props.placement
         super().__init__(
-            scope, id, placement=p, name=p.name(Kind.S3_BUCKET, props.purpose), force_destroy=not props.protect_data
-        )
-        self.key = props.key
-        S3BucketServerSideEncryptionConfiguration(
-            self,
-            "encryption",
-            provider=p.provider,
-            bucket=self.resource.id,
-            rule=[
-                S3BucketServerSideEncryptionConfigurationRule(
-                    apply_server_side_encryption_by_default=S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(
-                        sse_algorithm="aws:kms", kms_master_key_id=props.key.key_arn
-                    ),
-                    bucket_key_enabled=True,
-                )
-            ],
-        )
-        S3BucketLogging(
-            self,
-            "logging",
-            provider=p.provider,
-            bucket=self.resource.id,
-            target_bucket=props.access_logs.resource.id,
-            target_prefix=f"s3/{self.bucket_name}/",
-            # S3 checks that the target's policy lets the logging service write.
-            depends_on=[props.access_logs.policy],
+            scope,
+            id,
+            placement=p,
+            name=p.name(Kind.S3_BUCKET, props.purpose),
+            key=props.key,
+            access_logs=props.access_logs,
+            force_destroy=not props.protect_data,
         )
         self._lifecycle(
             [
@@ -319,10 +351,6 @@ class DataBucket(_PrivateBucket):
         )
         self._policy(deny_insecure_transport(self.bucket_arn))
 
-    def kms_context_arns(self) -> list[str]:
-        """Values of ``kms:EncryptionContext:aws:s3:arn`` for this bucket (bucket keys use the bucket ARN)."""
-        return [self.bucket_arn, f"{self.bucket_arn}/*"]
-
 
 @attrs.frozen(kw_only=True)
 class BucketReplicationProps:
@@ -330,13 +358,15 @@ class BucketReplicationProps:
 
     Attributes:
         placement: The source bucket's region.
-        source: The bucket whose objects are replicated.
+        source: The bucket whose objects are replicated (SSE-KMS, versioned).
         destinations: Buckets in other regions that receive every object.
+        role_purpose: Names the replication role (one role per source bucket).
     """
 
     placement: Placement
-    source: DataBucket
-    destinations: tuple[DataBucket, ...]
+    source: EncryptedBucket
+    destinations: tuple[EncryptedBucket, ...]
+    role_purpose: str = "s3replication"
 
     def __attrs_post_init__(self) -> None:
         if not self.destinations:
@@ -368,7 +398,7 @@ class BucketReplication(Construct):
             "role",
             props=RoleProps(
                 placement=p,
-                purpose="s3replication",
+                purpose=props.role_purpose,
                 trusted_services=("s3.amazonaws.com",),
                 trust_conditions={"StringEquals": {"aws:SourceAccount": p.account.account_id}},
                 statements=(
@@ -415,15 +445,16 @@ class BucketReplication(Construct):
                 ),
             ),
         )
+        tag = props.role_purpose.title()
         src.key.grant(
-            f"S3ReplicationReadFrom{src.region.replace('-', '').title()}",
+            f"{tag}ReadFrom{src.region.replace('-', '').title()}",
             [self.role.role_arn],
             ("kms:Decrypt",),
             via_services=("s3",),
         )
         for d in dests:
             d.key.grant(
-                f"S3ReplicationFrom{src.region.replace('-', '').title()}",
+                f"{tag}From{src.region.replace('-', '').title()}",
                 [self.role.role_arn],
                 ("kms:Encrypt", "kms:GenerateDataKey"),
                 via_services=("s3",),

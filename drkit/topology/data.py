@@ -27,6 +27,8 @@ TABLE_SCHEMAS = {
 HEARTBEAT_PREFIX = "__drkit_heartbeat__"
 TABLE_WRITE_ACTIONS = ("dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem")
 TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
+# The operator reads and writes data and flips the (encrypted) drain switches.
+OPERATOR_KEY_SERVICES = ("dynamodb", "s3", "ssm")
 STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
 
 
@@ -243,8 +245,7 @@ class DataPlane(Construct):
                             conditions={
                                 "StringEquals": {
                                     "kms:ViaService": [
-                                        f"dynamodb.{f.region}.amazonaws.com",
-                                        f"s3.{f.region}.amazonaws.com",
+                                        f"{service}.{f.region}.amazonaws.com" for service in OPERATOR_KEY_SERVICES
                                     ]
                                 }
                             },
@@ -255,7 +256,7 @@ class DataPlane(Construct):
             ),
         )
         for f in footprints:
-            f.key.grant("OperatorRole", [role.role_arn], ENCRYPT_DECRYPT, via_services=("dynamodb", "s3"))
+            f.key.grant("OperatorRole", [role.role_arn], ENCRYPT_DECRYPT, via_services=OPERATOR_KEY_SERVICES)
             f.api_function.role.add_policy(
                 "api-operator",
                 (iam.Statement(sid="AssumeOperatorRole", actions=("sts:AssumeRole",), resources=(role.role_arn,)),),

@@ -18,6 +18,7 @@ from drkit.regions.footprint import METRIC_NAMESPACE, RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.alerting import AlertTopic
 from drkit.services.context import Placement
+from drkit.services.kms import EncryptionKey
 from drkit.services.dynamodb import GlobalTable
 from drkit.services.monitoring import Alarm, AlarmProps, Dashboard, DashboardProps
 from drkit.services.storage import BucketReplication
@@ -32,10 +33,12 @@ class MetricsRegion:
 
     Attributes:
         placement: The us-east-1 placement.
+        key: A key in us-east-1 (for the topic and Route 53's query logs).
         topic: An alert topic in us-east-1.
     """
 
     placement: Placement
+    key: EncryptionKey
     topic: AlertTopic
 
 

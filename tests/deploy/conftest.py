@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -21,9 +22,19 @@ def shared_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulat
 
 @pytest.fixture
 def aws(shared_emulator: Emulator) -> Emulator:
-    """The shared emulator, emptied first."""
-    shared_emulator.reset()
+    """The shared emulator as the previous tests left it; tests name their resources uniquely.
+
+    Not reset on purpose: a reset makes moto rebuild the IAM backends with
+    every AWS managed policy (~0.7 s), which would dominate these tests.
+    """
     return shared_emulator
+
+
+@pytest.fixture
+def unique_name(request: pytest.FixtureRequest) -> str:
+    """A resource name no other test uses: the test's name plus a random suffix, 3-255 chars."""
+    stem = "".join(c if c.isalnum() else "-" for c in request.node.name)[:40].strip("-")
+    return f"{stem}-{uuid.uuid4().hex[:8]}"
 
 
 def terraform_missing_reason() -> str | None:
@@ -37,6 +48,9 @@ def terraform_missing_reason() -> str | None:
     return None
 
 
-requires_terraform = pytest.mark.skipif(
-    terraform_missing_reason() is not None, reason=terraform_missing_reason() or ""
-)
+@pytest.fixture(scope="session")
+def real_terraform() -> None:
+    """Skip the test unless the real terraform and the provider mirror are available."""
+    reason = terraform_missing_reason()
+    if reason is not None:
+        pytest.skip(reason)

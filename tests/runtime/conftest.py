@@ -21,7 +21,12 @@ for path in (RUNTIME_ROOT, HERE):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
+# No __pycache__ inside assets/runtime: the stack zips that folder, and stray bytecode would
+# change the asset's hash from one test run to the next. api and canary import every module.
+_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
 from drkit_runtime import api, canary  # noqa: E402
+
+sys.dont_write_bytecode = _write_bytecode
 from drkit_runtime.aws import Clients  # noqa: E402
 from drkit_runtime.config import Config  # noqa: E402
 from drkit_runtime.deps import Deps  # noqa: E402

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -10,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from drkit_runtime import api
+from drkit_runtime import api, health
 from drkit_runtime.aws import Clients
 from drkit_runtime.config import Config
 from drkit_runtime.deps import Deps
@@ -81,7 +83,9 @@ def quick_deps(infra: SimpleNamespace, clock: FixedClock, monkeypatch: pytest.Mo
     """Wiring whose health deadline is DEADLINE_MS."""
     monkeypatch.setenv("DRKIT_HEALTH_DEADLINE_MS", str(DEADLINE_MS))
     config = Config.from_environ()
-    return Deps(config=config, clients=Clients(config), clock=clock)
+    quick = Deps(config=config, clients=Clients(config), clock=clock)
+    health.warm_clients(quick)  # as the handler does at container start
+    return quick
 
 
 @pytest.fixture
@@ -166,3 +170,23 @@ def test_health_clients_make_a_single_attempt(deps: Deps) -> None:
     assert config.retries["total_max_attempts"] == 1
     assert config.read_timeout <= deps.config.health_deadline_ms / 1000
     assert config.connect_timeout <= deps.config.health_deadline_ms / 1000
+
+
+def test_lambda_init_builds_the_wiring(
+    infra: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported inside Lambda, the API module builds config and health clients at init."""
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "drkit-api")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # keep the asset folder clean
+    reloaded = importlib.reload(api)
+    try:
+        assert reloaded._deps is not None
+        assert reloaded._deps.clients._cache.keys() >= {
+            ("dynamodb", "health"),
+            ("s3", "health"),
+            ("ssm", "health"),
+            ("dynamodb", "default"),
+        }
+    finally:
+        monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")
+        importlib.reload(api)

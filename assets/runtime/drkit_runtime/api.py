@@ -97,7 +97,7 @@ def handle(event: Event, deps: Deps, *, lambda_request_id: str = "") -> dict[str
         response = error_response(exc)
         if exc.__cause__ is not None:
             fields = error_fields(exc.__cause__)
-    except Exception as exc:
+    except Exception as exc:  # a traceback could quote record data; log the type only
         response = json_response(500, {"error": "internal error"})
         fields = error_fields(exc)
     status = response["statusCode"]
@@ -124,10 +124,7 @@ def _container_deps() -> Deps:
     global _deps
     if _deps is None:
         deps = Deps.from_environ()
-        # Create the health clients now, not inside the first health check's threads,
-        # where client creation would eat into the deadline.
-        for service in ("dynamodb", "s3", "ssm"):
-            deps.clients.get(service, "health")
+        health.warm_clients(deps)
         deps.clients.get("dynamodb")
         _deps = deps
     return _deps
@@ -139,7 +136,7 @@ def handler(event: Event, context: Any) -> dict[str, Any]:
     return handle(event, _container_deps(), lambda_request_id=lambda_request_id)
 
 
-# In Lambda, pay for config and clients during init (which is not billed against a request
-# and runs at full CPU); elsewhere (tests, tools) stay import-safe.
+# In Lambda, build config and clients during the init phase, before the first request and its
+# health deadline (a missing variable then fails init, naming it); elsewhere stay import-safe.
 if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
     _container_deps()

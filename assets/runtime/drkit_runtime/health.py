@@ -84,7 +84,7 @@ def _timed(check: Check) -> tuple[float, str | None]:
         reason = str(exc)
     except ClientError as exc:
         reason = str(exc.response.get("Error", {}).get("Code") or "ClientError")
-    except Exception as exc:
+    except Exception as exc:  # whatever broke, the dependency did not answer: unhealthy
         reason = type(exc).__name__
     return round((time.monotonic() - started) * 1000, 1), reason
 
@@ -96,6 +96,16 @@ def _result(
         return CheckResult(name=name, ok=False, latency_ms=waited_ms, reason="timeout")
     latency_ms, reason = future.result()
     return CheckResult(name=name, ok=reason is None, latency_ms=latency_ms, reason=reason)
+
+
+HEALTH_SERVICES = ("dynamodb", "s3", "ssm")
+
+
+def warm_clients(deps: Deps) -> None:
+    """Create the health clients ahead of time: creating one loads its service model, which
+    can take longer than the whole deadline on a cold container."""
+    for service in HEALTH_SERVICES:
+        deps.clients.get(service, "health")
 
 
 def regional_checks(deps: Deps) -> dict[str, Check]:
