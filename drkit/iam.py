@@ -29,12 +29,9 @@ WILDCARD_RESOURCE_ACTIONS: Mapping[str, str] = MappingProxyType(
         "xray:PutTraceSegments": "X-Ray supports no resource-level permissions",
         "xray:PutTelemetryRecords": "X-Ray supports no resource-level permissions",
         "cloudwatch:PutMetricData": "CloudWatch metrics have no ARNs; scoped by the cloudwatch:namespace condition",
-        "s3:GetReplicationConfiguration": "",
         "dynamodb:ListStreams": "ListStreams supports no resource-level permissions",
     }
 )
-# An empty reason means: not actually allowed on "*" (kept out of the table below).
-WILDCARD_RESOURCE_ACTIONS = MappingProxyType({k: v for k, v in WILDCARD_RESOURCE_ACTIONS.items() if v})
 
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+\*?$")
 
@@ -71,6 +68,27 @@ class Statement:
 
     def __attrs_post_init__(self) -> None:
         check_statement(self.to_dict(), resource_policy=self.resource_policy, trust=False)
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any], *, default_sid: str) -> Statement:
+        """Build an identity-policy statement from IAM JSON (``Action``, ``Resource``, ...).
+
+        Raises:
+            ComplianceError: The statement breaks least privilege (names the control).
+        """
+        check_statement(raw, resource_policy=False, trust=False)
+        unknown = set(raw) - {"Sid", "Effect", "Action", "Resource", "Condition"}
+        if unknown:
+            raise ComplianceError(LEAST_PRIVILEGE, f"statement keys {sorted(unknown)} are not allowed here")
+        if not raw.get("Resource"):
+            raise ComplianceError(LEAST_PRIVILEGE, f"statement {raw.get('Sid', default_sid)!r} names no Resource")
+        return cls(
+            sid=raw.get("Sid", default_sid),
+            effect=raw.get("Effect", "Allow"),
+            actions=_tuple(raw.get("Action", ())),
+            resources=_tuple(raw["Resource"]),
+            conditions=raw.get("Condition"),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"Sid": self.sid, "Effect": self.effect}
@@ -119,8 +137,8 @@ def check_statement(statement: Mapping[str, Any], *, resource_policy: bool, trus
     sid = statement.get("Sid", "<no sid>")
     actions = _tuple(statement.get("Action", ()))
     allow = statement.get("Effect", "Allow") == "Allow"
-    if "NotAction" in statement or "NotResource" in statement and allow:
-        raise ComplianceError(LEAST_PRIVILEGE, f"statement {sid!r}: NotAction/NotResource grants by exclusion")
+    if allow and ("NotAction" in statement or "NotResource" in statement or "NotPrincipal" in statement):
+        raise ComplianceError(LEAST_PRIVILEGE, f"statement {sid!r}: NotAction/NotResource/NotPrincipal grant by exclusion")
     for action in actions:
         if action == "*" or action.endswith(":*") or not _ACTION.match(action):
             if allow:

@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,7 +57,9 @@ print("DRKIT-PROBE " + json.dumps({
     "rc": rc,
     "mode": b.mode(),
     "init_ran": hasattr(pkg, "__all__"),
-    "submodules": sorted({m.split(".")[1] for m in sys.modules if m.startswith(b.PACKAGE + ".")}),
+    "entries": len([m for m in sys.modules if m.startswith(b.PACKAGE + ".")]),
+    # publication.publish() adds a "<module>._private" alias per module: not a submodule.
+    "submodules": sorted({m.split(".")[1] for m in sys.modules if m.startswith(b.PACKAGE + ".")} - {"_private"}),
 }))
 """
 
@@ -170,6 +171,8 @@ class SynthPair:
     sources_stable: bool
 
 
+# The tests below share this pair; xdist_group keeps them on one worker so the
+# two synths (one of them a ~12 s stock import) are paid once per session.
 @pytest.fixture(scope="module")
 def synth_pair(tmp_path_factory: pytest.TempPathFactory) -> SynthPair:
     base = tmp_path_factory.mktemp("fast-import")
@@ -252,3 +255,183 @@ def test_stock_path_loads_every_submodule(synth_pair: SynthPair) -> None:
     installed = _installed_submodules()
     assert len(installed) > 2000, f"only {len(installed)} submodules on disk: a different provider?"
     assert set(probe["submodules"]) == installed
+
+
+# ----- the loader's logic on a fake package with the provider's layout ----------------------------
+
+
+def _fake_provider(root: Path, submodules: set[str]) -> Path:
+    """A package named like the provider, whose stock __init__ imports every submodule it has.
+
+    Nothing here touches jsii; the package records whether its __init__ ran.
+    """
+    package = root / PACKAGE
+    package.mkdir(parents=True)
+    for name in submodules:
+        (package / name).mkdir()
+        (package / name / "__init__.py").write_text("class AwsProvider:\n    pass\n")
+    imports = "".join(f"from . import {name}\n" for name in sorted(submodules))
+    (package / "__init__.py").write_text(f"__all__ = {sorted(submodules)!r}\nINIT_RAN = True\n{imports}")
+    return root
+
+
+def _install_in_subprocess(fake_root: Path, tmp_path: Path, **env: str) -> dict[str, Any]:
+    report = _probe(["-c", _INSTALL_DRIVER], env=_env(PYTHONPATH=str(fake_root), **env), cwd=tmp_path)
+    # Guards the test itself: it must have loaded the fake, never the real provider.
+    assert Path(report["file"]).is_relative_to(fake_root), report["file"]
+    return report
+
+
+def test_fast_loader_skips_package_init(tmp_path: Path) -> None:
+    """On the expected shape the package __init__ does not run and only requested submodules load."""
+    fake = _fake_provider(tmp_path / "site", {*bindings._REQUIRED, "vpc", "lexv2models_bot"})
+    report = _install_in_subprocess(fake, tmp_path)
+    assert report["mode"] == "fast"
+    assert report["warnings"] == []
+    assert report["init_ran"] is False
+    assert set(report["submodules"]) == {"_jsii", "provider"}
+
+
+@pytest.mark.parametrize("missing", bindings._REQUIRED)
+def test_changed_package_shape_falls_back_to_stock_with_one_warning(tmp_path: Path, missing: str) -> None:
+    """A package without a submodule the loader needs is imported the stock way, with one one-line RuntimeWarning naming it."""
+    fake = _fake_provider(tmp_path / "site", {*bindings._REQUIRED, "vpc"} - {missing})
+    report = _install_in_subprocess(fake, tmp_path)
+    assert report["mode"] == "stock"
+    assert report["init_ran"] is True
+    assert len(report["warnings"]) == 1, report["warnings"]
+    category, message = report["warnings"][0]
+    assert category == "RuntimeWarning"
+    assert "\n" not in message
+    assert f"{PACKAGE}.{missing}" in message and "stock import" in message, message
+
+
+def test_fast_import_off_uses_stock_silently(tmp_path: Path) -> None:
+    """DRKIT_FAST_IMPORT=0 runs the stock __init__ without any warning."""
+    fake = _fake_provider(tmp_path / "site", {*bindings._REQUIRED, "vpc"})
+    report = _install_in_subprocess(fake, tmp_path, DRKIT_FAST_IMPORT="0")
+    assert report["mode"] == "stock"
+    assert report["init_ran"] is True
+    assert report["warnings"] == []
+
+
+# ----- the one door: only drkit/aws.py imports the provider, and only its submodules --------------
+
+#: Directories that hold no drkit source: environments, caches, generated output.
+_NOT_SOURCE = {"__pycache__", "cdktf.out", "node_modules", "build", "dist"}
+_AWS_MODULE = "drkit/aws.py"
+#: The loader imports the package by design (by name, not by literal).
+_LOADER_MODULE = "drkit/bindings.py"
+
+
+@attrs.frozen(kw_only=True)
+class ProviderImport:
+    """One import of the provider package found in a source file.
+
+    Attributes:
+        path: The file, relative to the repo root.
+        line: Its line number.
+        module: The module imported (``cdktf_cdktf_provider_aws.vpc``).
+        root: Whether it imports the package root itself.
+        dynamic: Whether it is an ``importlib.import_module`` / ``__import__`` call.
+    """
+
+    path: str
+    line: int
+    module: str
+    root: bool
+    dynamic: bool = False
+
+    def __str__(self) -> str:
+        how = "dynamic import of" if self.dynamic else "imports"
+        return f"{self.path}:{self.line}: {how} {self.module}{' (the package root)' if self.root else ''}"
+
+
+def _is_provider(module: str) -> bool:
+    return module == PACKAGE or module.startswith(PACKAGE + ".")
+
+
+def provider_imports(source: str, path: str) -> list[ProviderImport]:
+    """Every import of the provider package in ``source``, static or by string literal."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename=path)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _is_provider(alias.name):
+                    found.append(ProviderImport(path=path, line=node.lineno, module=alias.name, root=alias.name == PACKAGE))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and _is_provider(node.module):
+            found.append(ProviderImport(path=path, line=node.lineno, module=node.module, root=node.module == PACKAGE))
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            first = node.args[0]
+            if (
+                name in ("import_module", "__import__")
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+                and _is_provider(first.value)
+            ):
+                found.append(
+                    ProviderImport(path=path, line=node.lineno, module=first.value, root=first.value == PACKAGE, dynamic=True)
+                )
+    return found
+
+
+def _python_sources() -> Iterator[Path]:
+    for directory, subdirs, files in os.walk(ROOT):
+        subdirs[:] = sorted(
+            d for d in subdirs if not d.startswith(".") and d not in _NOT_SOURCE and not d.endswith(".egg-info")
+        )
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield Path(directory) / name
+
+
+@pytest.fixture(scope="module")
+def repo_provider_imports() -> dict[str, list[ProviderImport]]:
+    found: dict[str, list[ProviderImport]] = {}
+    for path in _python_sources():
+        relative = path.relative_to(ROOT).as_posix()
+        try:
+            found[relative] = provider_imports(path.read_text(encoding="utf-8"), relative)
+        except SyntaxError as err:
+            pytest.fail(f"{relative}:{err.lineno}: cannot parse, so cannot check its imports: {err.msg}")
+    return found
+
+
+def test_only_drkit_aws_imports_the_provider(repo_provider_imports: dict[str, list[ProviderImport]]) -> None:
+    """No file but drkit/aws.py imports from cdktf_cdktf_provider_aws (root or submodule)."""
+    assert repo_provider_imports.get(_AWS_MODULE), f"the scan found no provider import in {_AWS_MODULE}"
+    offenders = [
+        found
+        for path, imports in repo_provider_imports.items()
+        if path != _AWS_MODULE
+        for found in imports
+        if not (path == _LOADER_MODULE and found.dynamic)
+    ]
+    assert not offenders, "import the provider classes from drkit.aws instead:\n" + "\n".join(map(str, offenders))
+
+
+def test_drkit_aws_never_imports_the_package_root(repo_provider_imports: dict[str, list[ProviderImport]]) -> None:
+    """drkit/aws.py imports only submodules: the root would run the ~2,100-module __init__ on the stock path."""
+    roots = [found for found in repo_provider_imports.get(_AWS_MODULE, []) if found.root]
+    assert not roots, "import from a submodule, e.g. `from cdktf_cdktf_provider_aws.vpc import Vpc`:\n" + "\n".join(
+        map(str, roots)
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import cdktf_cdktf_provider_aws", [(1, PACKAGE, True)]),
+        ("import cdktf_cdktf_provider_aws.vpc as v", [(1, f"{PACKAGE}.vpc", False)]),
+        ("x = 1\nfrom cdktf_cdktf_provider_aws import vpc", [(2, PACKAGE, True)]),
+        ("def f():\n    from cdktf_cdktf_provider_aws.vpc import Vpc", [(2, f"{PACKAGE}.vpc", False)]),
+        ("import importlib\nimportlib.import_module('cdktf_cdktf_provider_aws.vpc')", [(2, f"{PACKAGE}.vpc", False)]),
+        ("import cdktf_cdktf_provider_aws_extra, cdktf\nfrom .cdktf_cdktf_provider_aws import x", []),
+        ("s = 'import cdktf_cdktf_provider_aws'", []),
+    ],
+)
+def test_import_scanner_finds_provider_imports(source: str, expected: list[tuple[int, str, bool]]) -> None:
+    """The guard's scanner reports exactly the provider imports, with line and root flag."""
+    assert [(f.line, f.module, f.root) for f in provider_imports(source, "x.py")] == expected

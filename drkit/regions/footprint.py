@@ -140,6 +140,7 @@ class RegionalFootprint(Construct):
                         resources=(self.key.key_arn,),
                         conditions={"StringEquals": {"kms:ViaService": f"ssm.{spec.region}.amazonaws.com"}},
                     ),
+                    *deployment.extra_api_statements,
                 ),
             ),
         )

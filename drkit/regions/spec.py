@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 import attrs
 
-from drkit import budget
+from drkit import budget, iam
 from drkit.errors import SpecError
 from drkit.naming import Namer, check_suffix
 from drkit.regions.catalog import SHORT_CODES
@@ -220,6 +220,14 @@ def _check_endpoint(_: Any, attribute: attrs.Attribute, value: Any) -> None:
         _fail(attribute.name, value, "None or a URL like http://127.0.0.1:5000")
 
 
+def _statements(raw: Any) -> tuple[iam.Statement, ...]:
+    """User-supplied IAM statements, refused (ComplianceError) if they break least privilege."""
+    out = []
+    for i, item in enumerate(raw or ()):
+        out.append(item if isinstance(item, iam.Statement) else iam.Statement.from_mapping(item, default_sid=f"Extra{i}"))
+    return tuple(out)
+
+
 @attrs.frozen(kw_only=True)
 class DeploymentSpec:
     """A whole deployment: its regions plus everything they share.
@@ -253,6 +261,9 @@ class DeploymentSpec:
         target: ``Target.AWS`` or ``Target.LOCAL`` (the embedded emulator).
         local_endpoint: The emulator's URL; required when ``target`` is local.
         backend: Remote state; ``None`` keeps local state.
+        extra_api_statements: More permissions for the API functions (IAM JSON
+            statements, ``[[extra_api_statements]]`` in TOML). Checked for least
+            privilege when the spec is built: a wildcard raises ComplianceError.
     """
 
     regions: tuple[RegionSpec, ...] = attrs.field(converter=tuple)
@@ -281,6 +292,7 @@ class DeploymentSpec:
     target: Target = attrs.field(default=Target.AWS, validator=attrs.validators.instance_of(Target))
     local_endpoint: str | None = attrs.field(default=None, validator=_check_endpoint)
     backend: S3Backend | None = None
+    extra_api_statements: tuple[iam.Statement, ...] = attrs.field(default=(), converter=lambda v: _statements(v))
 
     def __attrs_post_init__(self) -> None:
         self._check_regions()

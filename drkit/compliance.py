@@ -1,0 +1,170 @@
+"""The compliance gate: checkov on the synthesized stack and plan, plus drkit's own IAM checks.
+
+checkov is run from its own virtualenv (it pins boto3 and friends); every
+failed check must be fixed or listed, with its resources and a specific reason,
+in ``compliance/checkov-skips.toml``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import subprocess
+import tomllib
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import attrs
+
+from drkit import iam
+from drkit.errors import ComplianceError, DrkitError
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIPS_FILE = ROOT / "compliance" / "checkov-skips.toml"
+CHECKOV = Path(os.environ.get("DRKIT_CHECKOV", ROOT / ".tools" / "checkov" / "bin" / "checkov"))
+MIN_REASON_LENGTH = 80
+
+
+@attrs.frozen(kw_only=True)
+class Skip:
+    """One reviewed exception to a checkov check.
+
+    Attributes:
+        check: The check id, e.g. ``CKV_AWS_309``.
+        resources: Glob patterns over checkov's resource names.
+        reason: Why the check does not apply to these resources.
+    """
+
+    check: str
+    resources: tuple[str, ...]
+    reason: str
+
+    def matches(self, check_id: str, resource: str) -> bool:
+        return check_id == self.check and any(fnmatch.fnmatchcase(resource, p) for p in self.resources)
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """A failed control: checkov's or drkit's own."""
+
+    check: str
+    resource: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.check} on {self.resource}: {self.detail}"
+
+
+def load_skips(path: Path = SKIPS_FILE) -> list[Skip]:
+    """Read and review the skips file: every entry specific, nothing blanket."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    skips = []
+    for i, entry in enumerate(raw.get("skip", [])):
+        check, resources, reason = entry.get("check"), entry.get("resources"), entry.get("reason", "")
+        if not isinstance(check, str) or not check.startswith("CKV"):
+            raise ComplianceError("skips file", f"skip[{i}] needs a checkov check id, got {check!r}")
+        if not resources or any(p.strip("*?[]") == "" for p in resources):
+            raise ComplianceError("skips file", f"skip[{i}] ({check}) must name resources; blanket patterns are refused")
+        if len(" ".join(reason.split())) < MIN_REASON_LENGTH:
+            raise ComplianceError("skips file", f"skip[{i}] ({check}) needs a specific reason")
+        skips.append(Skip(check=check, resources=tuple(resources), reason=" ".join(reason.split())))
+    return skips
+
+
+def run_checkov(target: Path, framework: str) -> list[dict[str, Any]]:
+    """Run checkov on one file and return its failed checks.
+
+    Args:
+        target: A ``cdk.tf.json`` (framework ``terraform_json``) or a plan JSON
+            from ``terraform show -json`` (framework ``terraform_plan``).
+        framework: ``terraform_json`` or ``terraform_plan``.
+    """
+    if framework not in ("terraform_json", "terraform_plan"):
+        raise ValueError(framework)
+    if not CHECKOV.exists():
+        raise DrkitError(f"checkov not found at {CHECKOV}; run `make tools` (or set DRKIT_CHECKOV)")
+    # --skip-download: no network here, and no policy is fetched from a vendor.
+    args = [str(CHECKOV), "--framework", framework, "-o", "json", "--quiet", "--skip-download"]
+    args += ["-d", str(target.parent)] if framework == "terraform_json" else ["-f", str(target)]
+    done = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"})
+    if done.returncode not in (0, 1) or not done.stdout.strip():
+        raise DrkitError(f"checkov failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    report = json.loads(done.stdout)
+    reports = report if isinstance(report, list) else [report]
+    failed: list[dict[str, Any]] = []
+    for r in reports:
+        if r.get("summary", {}).get("parsing_errors"):
+            raise DrkitError(f"checkov could not parse {target}")
+        failed.extend(r.get("results", {}).get("failed_checks", []))
+    if not any(r.get("summary", {}).get("passed", 0) for r in reports):
+        raise DrkitError(f"checkov ran no check on {target}")
+    return failed
+
+
+def evaluate(failed: Iterable[Mapping[str, Any]], skips: Iterable[Skip]) -> tuple[list[Finding], set[Skip]]:
+    """Split checkov failures into unexplained findings and the skips that explained some."""
+    skips = list(skips)
+    findings: list[Finding] = []
+    used: set[Skip] = set()
+    for result in failed:
+        check, resource = result["check_id"], result.get("resource_address") or result["resource"]
+        skip = next((s for s in skips if s.matches(check, resource)), None)
+        if skip is None:
+            findings.append(Finding(check=check, resource=resource, detail=result.get("check_name", "")))
+        else:
+            used.add(skip)
+    return findings, used
+
+
+# ----- drkit's own least-privilege checks on the synthesized JSON -------------------------------
+
+IDENTITY_POLICIES = {"aws_iam_role_policy": "policy", "aws_iam_policy": "policy"}
+RESOURCE_POLICIES = {
+    "aws_kms_key": "policy",
+    "aws_s3_bucket_policy": "policy",
+    "aws_sns_topic_policy": "policy",
+    "aws_cloudwatch_log_resource_policy": "policy_document",
+    "aws_sqs_queue_policy": "policy",
+}
+
+
+def iam_findings(stack: Mapping[str, Any]) -> list[Finding]:
+    """Every IAM rule broken anywhere in a synthesized stack (empty when least privilege holds)."""
+    findings: list[Finding] = []
+    resources = stack.get("resource", {})
+
+    def check(rtype: str, name: str, document: str, *, resource_policy: bool, trust: bool) -> None:
+        try:
+            statements = json.loads(document)["Statement"]
+        except (ValueError, KeyError, TypeError):
+            findings.append(Finding(check=iam.LEAST_PRIVILEGE, resource=f"{rtype}.{name}", detail="unparseable policy"))
+            return
+        for statement in statements if isinstance(statements, list) else [statements]:
+            try:
+                iam.check_statement(statement, resource_policy=resource_policy, trust=trust)
+            except ComplianceError as err:
+                findings.append(Finding(check=err.control, resource=f"{rtype}.{name}", detail=err.detail))
+
+    for rtype, attribute in IDENTITY_POLICIES.items():
+        for name, body in resources.get(rtype, {}).items():
+            check(rtype, name, body[attribute], resource_policy=False, trust=False)
+    for rtype, attribute in RESOURCE_POLICIES.items():
+        for name, body in resources.get(rtype, {}).items():
+            if attribute in body:
+                check(rtype, name, body[attribute], resource_policy=True, trust=False)
+    for name, body in resources.get("aws_iam_role", {}).items():
+        check("aws_iam_role", name, body["assume_role_policy"], resource_policy=False, trust=True)
+        for attached in body.get("managed_policy_arns", []) or []:
+            findings.append(
+                Finding(check=iam.LEAST_PRIVILEGE, resource=f"aws_iam_role.{name}", detail=f"managed policy {attached}")
+            )
+    for name, _ in resources.get("aws_iam_role_policy_attachment", {}).items():
+        findings.append(
+            Finding(
+                check=iam.LEAST_PRIVILEGE,
+                resource=f"aws_iam_role_policy_attachment.{name}",
+                detail="managed policies cannot be reviewed here; write an inline least-privilege policy",
+            )
+        )
+    return findings
