@@ -2,10 +2,11 @@
 
 The equality tests synthesize the default stack in two subprocesses, stock and
 fast, each into its own temporary outdir (``CDKTF_OUTDIR``, which cdktf's
-``App`` honours, so app.py runs unchanged). Nothing in the output is volatile:
-cdk.tf.json and manifest.json carry no timestamps or absolute paths, and the
-asset zip stores the sources' own mtimes, so whole trees are compared as raw
-bytes. The fallback tests use a tiny fake package with the provider's layout,
+``App`` honours, so app.py runs unchanged). Nothing in the output is volatile
+for a given cwd: cdk.tf.json and manifest.json carry no timestamps, the asset
+zip stores the sources' own mtimes, and the one absolute path (the local
+backend's state file, made from the cwd) is the same because both runs share a
+cwd. So whole trees are compared as raw bytes, with nothing dropped. The fallback tests use a tiny fake package with the provider's layout,
 so they exercise the loader's logic without paying for the real provider.
 """
 
@@ -180,13 +181,12 @@ def synth_pair(tmp_path_factory: pytest.TempPathFactory) -> SynthPair:
     runs = {}
     # Sequential on purpose: the machine has two cores and each synth uses both.
     for mode, flag in (("stock", "0"), ("fast", "1")):
-        cwd = base / mode
-        outdir = cwd / "cdktf.out"
-        cwd.mkdir()
+        outdir = base / f"{mode}.out"
+        # One cwd for both: the local backend's state path is absolute, made from the cwd.
         probe = _probe(
             ["-c", _SYNTH_DRIVER, str(ROOT / "app.py")],
             env=_env(DRKIT_FAST_IMPORT=flag, CDKTF_OUTDIR=str(outdir)),
-            cwd=cwd,
+            cwd=base,
         )
         runs[mode] = Synth(outdir=outdir, probe=probe)
     return SynthPair(stock=runs["stock"], fast=runs["fast"], sources_stable=_sources_fingerprint() == before)
