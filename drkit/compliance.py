@@ -72,8 +72,21 @@ def load_skips(path: Path = SKIPS_FILE) -> list[Skip]:
     return skips
 
 
-def run_checkov(target: Path, framework: str) -> list[dict[str, Any]]:
-    """Run checkov on one file and return its failed checks.
+@attrs.frozen(kw_only=True)
+class CheckovReport:
+    """What checkov found in one file.
+
+    Attributes:
+        passed: Ids of the checks that passed on at least one resource.
+        failed: The failed checks (checkov's JSON records).
+    """
+
+    passed: frozenset[str]
+    failed: tuple[dict[str, Any], ...]
+
+
+def run_checkov(target: Path, framework: str) -> CheckovReport:
+    """Run checkov on one file.
 
     Args:
         target: A ``cdk.tf.json`` (framework ``terraform_json``) or a plan JSON
@@ -85,7 +98,7 @@ def run_checkov(target: Path, framework: str) -> list[dict[str, Any]]:
     if not CHECKOV.exists():
         raise DrkitError(f"checkov not found at {CHECKOV}; run `make tools` (or set DRKIT_CHECKOV)")
     # --skip-download: no network here, and no policy is fetched from a vendor.
-    args = [str(CHECKOV), "--framework", framework, "-o", "json", "--quiet", "--skip-download"]
+    args = [str(CHECKOV), "--framework", framework, "-o", "json", "--skip-download"]
     args += ["-d", str(target.parent)] if framework == "terraform_json" else ["-f", str(target)]
     done = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"})
     if done.returncode not in (0, 1) or not done.stdout.strip():
@@ -93,13 +106,15 @@ def run_checkov(target: Path, framework: str) -> list[dict[str, Any]]:
     report = json.loads(done.stdout)
     reports = report if isinstance(report, list) else [report]
     failed: list[dict[str, Any]] = []
+    passed: set[str] = set()
     for r in reports:
         if r.get("summary", {}).get("parsing_errors"):
             raise DrkitError(f"checkov could not parse {target}")
         failed.extend(r.get("results", {}).get("failed_checks", []))
-    if not any(r.get("summary", {}).get("passed", 0) for r in reports):
+        passed.update(c["check_id"] for c in r.get("results", {}).get("passed_checks", []))
+    if not passed:
         raise DrkitError(f"checkov ran no check on {target}")
-    return failed
+    return CheckovReport(passed=frozenset(passed), failed=tuple(failed))
 
 
 def evaluate(failed: Iterable[Mapping[str, Any]], skips: Iterable[Skip]) -> tuple[list[Finding], set[Skip]]:
