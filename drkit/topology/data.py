@@ -25,7 +25,7 @@ TABLE_SCHEMAS = {
     "audit_logs": ("record_id", "event_id"),
 }
 HEARTBEAT_PREFIX = "__drkit_heartbeat__"
-TABLE_WRITE_ACTIONS = ("dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem")
+TABLE_WRITE_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
 TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
 # The operator reads and writes data and flips the (encrypted) drain switches.
 OPERATOR_KEY_SERVICES = ("dynamodb", "s3", "ssm")
@@ -188,8 +188,13 @@ class DataPlane(Construct):
                     ),
                     iam.Statement(sid="FindStreams", actions=("dynamodb:ListStreams",), resources=("*",)),
                     iam.Statement(
-                        sid="WriteAndReadCanaryObjects",
-                        actions=("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"),
+                        sid="WriteOwnCanaryObject",
+                        actions=("s3:PutObject",),
+                        resources=(f"{f.bucket.bucket_arn}/{CANARY_PREFIX}{region}/*",),
+                    ),
+                    iam.Statement(
+                        sid="ReadReplicatedCanaryObjects",
+                        actions=("s3:GetObject", "s3:GetObjectVersion"),
                         resources=(f"{f.bucket.bucket_arn}/{CANARY_PREFIX}*",),
                     ),
                     iam.Statement(

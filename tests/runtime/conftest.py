@@ -84,7 +84,7 @@ def infra(aws: None) -> SimpleNamespace:
     create_audit_table(dynamodb)
     s3.create_bucket(Bucket=BUCKETS[LOCAL])
     s3.put_bucket_versioning(Bucket=BUCKETS[LOCAL], VersioningConfiguration={"Status": "Enabled"})
-    ssm.put_parameter(Name=DRAIN_PARAMETER, Value="active", Type="String")
+    ssm.put_parameter(Name=DRAIN_PARAMETER, Value="active", Type="SecureString")
     return SimpleNamespace(dynamodb=dynamodb, s3=s3, ssm=ssm, cloudwatch=cloudwatch)
 
 

@@ -108,7 +108,8 @@ def test_slow_table_fails_as_timeout(quick_deps: Deps, stalled_get_item: None) -
     """A read that outlives the deadline fails with reason "timeout" and the answer is 503."""
     status, body = get_health(quick_deps)
     assert status == 503
-    assert body["failed"] == ["patient_table_read"]
+    # Only membership: on a loaded machine the other in-process checks may also run late.
+    assert "patient_table_read" in body["failed"]
     read = next(c for c in body["checks"] if c["name"] == "patient_table_read")
     assert read["reason"] == "timeout"
 
@@ -118,7 +119,7 @@ def test_timeout_answers_within_the_deadline(quick_deps: Deps, stalled_get_item:
     started = time.monotonic()
     get_health(quick_deps)
     elapsed_ms = (time.monotonic() - started) * 1000
-    assert elapsed_ms < DEADLINE_MS + 250
+    assert elapsed_ms < DEADLINE_MS + 500  # the stalled call alone would take 5 s
 
 
 def test_missing_bucket_fails_bucket_check(deps: Deps, infra: SimpleNamespace) -> None:
@@ -131,7 +132,7 @@ def test_missing_bucket_fails_bucket_check(deps: Deps, infra: SimpleNamespace) -
 @pytest.mark.parametrize("value", ["drained", "DRAINED", " drained\n"])
 def test_drained_region_answers_503(deps: Deps, infra: SimpleNamespace, value: str) -> None:
     """The switch at "drained" (any case, any surrounding blanks) fails the drain check."""
-    infra.ssm.put_parameter(Name=DRAIN_PARAMETER, Value=value, Type="String", Overwrite=True)
+    infra.ssm.put_parameter(Name=DRAIN_PARAMETER, Value=value, Type="SecureString", Overwrite=True)
     status, body = get_health(deps)
     assert (status, body["failed"]) == (503, ["drain"])
     drain = next(c for c in body["checks"] if c["name"] == "drain")
@@ -141,7 +142,7 @@ def test_drained_region_answers_503(deps: Deps, infra: SimpleNamespace, value: s
 @pytest.mark.parametrize("value", ["active", "undrained", "maintenance"])
 def test_other_switch_values_are_normal(deps: Deps, infra: SimpleNamespace, value: str) -> None:
     """Any switch value other than "drained" leaves the region healthy."""
-    infra.ssm.put_parameter(Name=DRAIN_PARAMETER, Value=value, Type="String", Overwrite=True)
+    infra.ssm.put_parameter(Name=DRAIN_PARAMETER, Value=value, Type="SecureString", Overwrite=True)
     assert get_health(deps)[0] == 200
 
 

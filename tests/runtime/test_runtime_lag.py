@@ -8,7 +8,7 @@ import pytest
 from drkit_runtime import lag
 from hypothesis import given
 from runtime_events import stream_record
-from runtime_strategies import clock_pairs, heartbeat_stream_records
+from tests.strategies import clock_pairs, heartbeat_stream_records
 from runtime_support import AUDIT_TABLE, LOCAL, OTHER, PATIENT_TABLE
 
 STORES = {PATIENT_TABLE: "patient_records", AUDIT_TABLE: "audit_logs"}

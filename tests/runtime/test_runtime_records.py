@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 from runtime_events import ACTOR, http_event
-from runtime_strategies import (
+from tests.strategies import (
     ids_with_a_foreign_character,
     json_objects,
     reserved_record_ids,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ROLES = ("primary", "secondary")
 DEFAULT_METRIC_NAMESPACE = "DrKit/Replication"
@@ -46,7 +46,7 @@ class Config:
     patient_table_name: str
     audit_table_name: str
     bucket_name: str
-    bucket_names: Mapping[str, str] = field(default_factory=dict)
+    bucket_names: Mapping[str, str]
     drain_parameter_name: str
     metric_namespace: str = DEFAULT_METRIC_NAMESPACE
     health_deadline_ms: int = DEFAULT_HEALTH_DEADLINE_MS

@@ -117,7 +117,8 @@ def regional_checks(deps: Deps) -> dict[str, Check]:
     key = {"record_id": {"S": health_record_id(config.region)}}
 
     def drain() -> None:
-        value = ssm.get_parameter(Name=config.drain_parameter_name)["Parameter"]["Value"]
+        # The switch is a SecureString (encrypted with the region key).
+        value = ssm.get_parameter(Name=config.drain_parameter_name, WithDecryption=True)["Parameter"]["Value"]
         if value.strip().lower() == DRAINED_VALUE:
             raise CheckFailed("drained")
 
