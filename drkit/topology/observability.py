@@ -176,7 +176,7 @@ class Observability(Construct):
                         dimensions=dims,
                         statistic="Maximum",
                         threshold=deployment.rpo_target_seconds + budget.CANARY_PERIOD_SECONDS,
-                        evaluation_periods=2,
+                        evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
                         treat_missing_data="breaching",
                     )
 
