@@ -29,7 +29,7 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
 import attrs
 
@@ -45,6 +45,8 @@ DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test
 """moto accepts any credentials; these map to its default account 123456789012."""
 
 INSTALL_HINT = "pip install 'drkit[local]'"
+
+_DRKIT_ROOT = str(Path(__file__).resolve().parents[2])
 
 _LOG_TAIL_LINES = 40
 _POLL_SECONDS = 0.1
@@ -72,8 +74,9 @@ class Emulator:
             directory when ``None``.
         startup_timeout_seconds: How long to wait for the server to answer.
         stop_grace_seconds: How long :meth:`stop` waits after SIGTERM before SIGKILL.
-        env: Extra environment variables for the server (moto settings, say);
-            they override :data:`~drkit.deploy.moto_server.EMULATOR_ENV`.
+        env: Extra environment variables for the server (moto settings, say).
+            Precedence: these, then this process's environment, then
+            :data:`~drkit.deploy.moto_server.EMULATOR_ENV`.
         command: The server command, without its ``--host``/``--port``/...
             arguments; defaults to ``python -m drkit.deploy.moto_server`` with
             this interpreter. Tests use it to run a failing server.
@@ -94,7 +97,7 @@ class Emulator:
 
     # -- lifecycle --------------------------------------------------------------
 
-    def start(self) -> Emulator:
+    def start(self) -> Self:
         """Start the server and wait until it answers; returns ``self``.
 
         Raises:
@@ -118,12 +121,18 @@ class Emulator:
 
         command = list(self.command or [sys.executable, "-m", "drkit.deploy.moto_server"])
         command += [
-            "--host", self.host,
-            "--port", str(self.port if self.port is not None else 0),
-            "--ready-file", str(ready_file),
-            "--parent-pid", str(os.getpid()),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port if self.port is not None else 0),
+            "--ready-file",
+            str(ready_file),
+            "--parent-pid",
+            str(os.getpid()),
         ]
-        env = {**os.environ, **EMULATOR_ENV, **self.env, "PYTHONUNBUFFERED": "1"}
+        env = {**EMULATOR_ENV, **os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+        # The server must import the same drkit as this process, wherever it runs from.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_DRKIT_ROOT, env.get("PYTHONPATH")]))
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
@@ -173,7 +182,7 @@ class Emulator:
         if status != 200:
             raise EmulatorError(f"resetting the emulator failed: HTTP {status}: {body[:200]!r}")
 
-    def __enter__(self) -> Emulator:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(
@@ -204,7 +213,9 @@ class Emulator:
             EmulatorError: The emulator is not started.
         """
         if self._bound_port is None:
-            raise EmulatorError("the emulator is not running; call start() or use it in a `with` block")
+            raise EmulatorError(
+                "the emulator is not running; call start() or use it in a `with` block"
+            )
         return f"http://{self.host}:{self._bound_port}"
 
     @property
@@ -226,7 +237,9 @@ class Emulator:
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": region,
             "AWS_ENDPOINT_URL": self.endpoint_url,
-            "NO_PROXY": ",".join(filter(None, [os.environ.get("NO_PROXY", ""), self.host, "localhost"])),
+            "NO_PROXY": ",".join(
+                filter(None, [os.environ.get("NO_PROXY", ""), self.host, "localhost"])
+            ),
         }
 
     def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
@@ -269,9 +282,11 @@ class Emulator:
     def _died(self, code: int) -> EmulatorError:
         tail = self.log_tail()
         if code == EXIT_PORT_IN_USE:
-            return EmulatorError(f"port {self.port} on {self.host} is already in use; pick another port or let the emulator choose one (port=None)")
+            return _port_in_use(self.host, self.port)
         if code == EXIT_MISSING_MOTO:
-            return EmulatorError(f"moto is not installed for {self.command or sys.executable}; {INSTALL_HINT}\n{tail}")
+            return EmulatorError(
+                f"moto is not installed for {self.command or sys.executable}; {INSTALL_HINT}\n{tail}"
+            )
         if code == EXIT_INCOMPATIBLE_MOTO:
             return EmulatorError(f"the installed moto does not fit drkit's extensions:\n{tail}")
         return EmulatorError(
@@ -279,7 +294,9 @@ class Emulator:
         )
 
     def _request(self, method: str, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
-        request = urllib.request.Request(self.endpoint_url + path, method=method, data=b"" if method == "POST" else None)
+        request = urllib.request.Request(
+            self.endpoint_url + path, method=method, data=b"" if method == "POST" else None
+        )
         # Never send local traffic through a proxy from the environment.
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         try:
@@ -290,7 +307,10 @@ class Emulator:
 
 
 def _moto_installed() -> bool:
-    return importlib.util.find_spec("moto") is not None and importlib.util.find_spec("werkzeug") is not None
+    return (
+        importlib.util.find_spec("moto") is not None
+        and importlib.util.find_spec("werkzeug") is not None
+    )
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -301,10 +321,15 @@ def _check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                raise EmulatorError(
-                    f"port {port} on {host} is already in use; pick another port or let the emulator choose one (port=None)"
-                ) from None
+                raise _port_in_use(host, port) from None
             raise EmulatorError(f"cannot bind {host}:{port}: {error}") from None
+
+
+def _port_in_use(host: str, port: int | None) -> EmulatorError:
+    return EmulatorError(
+        f"port {port} on {host} is already in use; "
+        "pick another port or let the emulator choose one (port=None)"
+    )
 
 
 def _signal_group(pgid: int, signum: int) -> None:

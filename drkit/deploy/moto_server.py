@@ -45,8 +45,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Run moto's AWS emulator with drkit's extensions.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one (default 5000)")
-    parser.add_argument("--ready-file", type=Path, help="write {host, port, pid} here as JSON once listening")
+    parser.add_argument(
+        "--port", type=int, default=5000, help="port to bind; 0 picks a free one (default 5000)"
+    )
+    parser.add_argument(
+        "--ready-file", type=Path, help="write {host, port, pid} here as JSON once listening"
+    )
     parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
     return parser.parse_args(argv)
 
@@ -133,15 +137,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         listener = _listen(args.host, args.port)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            print(f"drkit emulator: port {args.port} on {args.host} is already in use", file=sys.stderr, flush=True)
+            print(
+                f"drkit emulator: port {args.port} on {args.host} is already in use",
+                file=sys.stderr,
+                flush=True,
+            )
             return EXIT_PORT_IN_USE
-        print(f"drkit emulator: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr, flush=True)
+        print(
+            f"drkit emulator: cannot listen on {args.host}:{args.port}: {error}",
+            file=sys.stderr,
+            flush=True,
+        )
         return 1
     app = DomainDispatcherApplication(create_backend_app)
     # werkzeug prints and sys.exit(1)s on bind errors; handing it our own
     # listening socket keeps the error handling (and exit codes) ours.
     server = make_server(
-        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler, fd=listener.fileno()
+        args.host,
+        args.port,
+        app,
+        threaded=True,
+        request_handler=MotoRequestHandler,
+        fd=listener.fileno(),
     )
     listener.close()  # werkzeug holds a duplicate of the descriptor
     port = int(server.server_address[1])
@@ -154,7 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _watch_parent(args.parent_pid)
     if args.ready_file:
         _write_ready_file(args.ready_file, args.host, port)
-    print(f"drkit emulator: moto listening on http://{args.host}:{port}", file=sys.stderr, flush=True)
+    print(
+        f"drkit emulator: moto listening on http://{args.host}:{port}", file=sys.stderr, flush=True
+    )
     try:
         server.serve_forever()
     except SystemExit:

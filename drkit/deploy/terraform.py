@@ -10,10 +10,12 @@ configuration is never read or changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -27,6 +29,7 @@ from drkit.deploy.errors import (
     TerraformFailed,
     TerraformNotFound,
 )
+from drkit.errors import SpecError
 
 DEFAULT_AWS_PROVIDER_VERSION = "5.100.0"
 """The hashicorp/aws release the cdktf bindings (cdktf-cdktf-provider-aws 20.1.0) target."""
@@ -135,9 +138,7 @@ def mirror_holds_provider(
     name = source.rsplit("/", 1)[-1]
     source_dir = root / source
     unpacked = source_dir / version / platform_name
-    if unpacked.is_dir() and any(
-        p.is_file() for p in unpacked.glob(f"terraform-provider-{name}*")
-    ):
+    if unpacked.is_dir() and any(p.is_file() for p in unpacked.glob(f"terraform-provider-{name}*")):
         return True
     return (source_dir / f"terraform-provider-{name}_{version}_{platform_name}.zip").is_file()
 
@@ -293,7 +294,7 @@ class Terraform:
     @parallelism.validator
     def _check_parallelism(self, attribute: attrs.Attribute[int], value: int) -> None:
         if value < 1:
-            raise ValueError(f"parallelism: {value!r} is not allowed; allowed: an integer >= 1")
+            raise SpecError("parallelism", value, "an integer >= 1")
 
     @classmethod
     def for_stack(
@@ -331,7 +332,11 @@ class Terraform:
         """
         working_dir = Path(working_dir).resolve()
         executable = find_terraform()
-        root = mirror_root if mirror_root is not None else find_provider_mirror(version=provider_version)
+        root = (
+            mirror_root
+            if mirror_root is not None
+            else find_provider_mirror(version=provider_version)
+        )
         config = write_cli_config(
             cli_config_path or working_dir / ".drkit" / "terraformrc",
             root,
@@ -364,7 +369,9 @@ class Terraform:
         report: dict[str, Any] = json.loads(result.stdout or "{}")
         if result.returncode != 0 or not report.get("valid", False):
             diagnostics = [
-                f"{d.get('severity', 'error')}: {d.get('summary', '')}: {d.get('detail', '')}".rstrip(": ")
+                f"{d.get('severity', 'error')}: {d.get('summary', '')}: {d.get('detail', '')}".rstrip(
+                    ": "
+                )
                 for d in report.get("diagnostics", [])
             ]
             raise TerraformFailed(
@@ -415,7 +422,14 @@ class Terraform:
 
     def apply(self, plan_file: Path | str | None = None) -> None:
         """``terraform apply -auto-approve``, of ``plan_file`` when given."""
-        args = ["apply", "-auto-approve", "-input=false", "-no-color", self._lock_timeout(), self._parallelism()]
+        args = [
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            self._lock_timeout(),
+            self._parallelism(),
+        ]
         if plan_file is not None:
             args.append(str(plan_file))
         self._run("apply", args)
@@ -428,7 +442,14 @@ class Terraform:
                 resource first, which saves a whole provider start-up when
                 the state is known to be current (say, right after a plan).
         """
-        args = ["destroy", "-auto-approve", "-input=false", "-no-color", self._lock_timeout(), self._parallelism()]
+        args = [
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            self._lock_timeout(),
+            self._parallelism(),
+        ]
         if not refresh:
             args.append("-refresh=false")
         self._run("destroy", args)
@@ -486,6 +507,9 @@ class Terraform:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # Its own process group: Ctrl-C reaches only us, and we forward a
+            # single SIGINT; a timeout can kill Terraform and its providers together.
+            start_new_session=True,
         )
         try:
             stdout, stderr = process.communicate(timeout=self.step_timeout_seconds)
@@ -501,14 +525,18 @@ class Terraform:
                 timeout_seconds=self.step_timeout_seconds,
             ) from None
         except BaseException:
-            # KeyboardInterrupt and friends: never leave Terraform running behind us.
+            # Ctrl-C (it reaches only us: Terraform has its own session) and
+            # friends: stop Terraform gracefully, never leave it running.
             _stop(process)
             raise
         self.timings.append(StepTiming(step, time.monotonic() - started))
         self._write_log(step, args, process.returncode, stdout, stderr)
         if process.returncode not in ok_codes:
             raise TerraformFailed(
-                step, process.returncode, stderr if stderr.strip() else stdout, log_path=self._last_log
+                step,
+                process.returncode,
+                stderr if stderr.strip() else stdout,
+                log_path=self._last_log,
             )
         return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
@@ -538,11 +566,22 @@ def plan_has_changes(plan_json: Mapping[str, Any]) -> bool:
     return False
 
 
-def _stop(process: subprocess.Popen[str], grace_seconds: float = 10.0) -> tuple[str, str]:
-    """Ask Terraform to stop (it cleans up on SIGTERM), then kill it after a grace period."""
-    process.terminate()
-    try:
-        return process.communicate(timeout=grace_seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        return process.communicate()
+def _stop(process: subprocess.Popen[str], grace_seconds: float = 30.0) -> tuple[str, str]:
+    """Stop Terraform and the providers it started.
+
+    One SIGINT is Terraform's graceful stop (it cancels the providers'
+    operations and saves the state); a second one would make it exit at once.
+    After the grace period the whole process group is killed.
+    """
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + grace_seconds
+    # Wait for Terraform itself, not for its output pipes to close: a provider
+    # it leaves behind would hold them open. communicate() keeps draining them.
+    while process.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.communicate(timeout=0.2)
+    # Kill whatever is left in its group (providers, or Terraform past the grace).
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    return process.communicate()

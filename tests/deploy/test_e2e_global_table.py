@@ -30,7 +30,9 @@ def test_global_table_applies_plans_clean_and_destroys(tmp_path: Path) -> None:
     stack.mkdir()
     shutil.copy(FIXTURE, stack / "main.tf")
     with Emulator(log_dir=tmp_path / "emulator") as aws:
-        (stack / "terraform.auto.tfvars.json").write_text(json.dumps({"endpoint": aws.endpoint_url}))
+        (stack / "terraform.auto.tfvars.json").write_text(
+            json.dumps({"endpoint": aws.endpoint_url})
+        )
         # A hang (the old failure mode) must fail the test, not stall the run.
         tf = Terraform.for_stack(stack, step_timeout_seconds=180)
         try:
@@ -40,11 +42,19 @@ def test_global_table_applies_plans_clean_and_destroys(tmp_path: Path) -> None:
             replica = west.describe_table(TableName=TABLE)["Table"]
             assert replica["TableStatus"] == "ACTIVE"
             assert replica["Replicas"] == [
-                {"RegionName": "us-east-1", "ReplicaStatus": "ACTIVE",
-                 "KMSMasterKeyId": east.describe_table(TableName=TABLE)["Table"]["SSEDescription"]["KMSMasterKeyArn"]}
+                {
+                    "RegionName": "us-east-1",
+                    "ReplicaStatus": "ACTIVE",
+                    "KMSMasterKeyId": east.describe_table(TableName=TABLE)["Table"][
+                        "SSEDescription"
+                    ]["KMSMasterKeyArn"],
+                }
             ]
             tags = west.list_tags_of_resource(ResourceArn=replica["TableArn"])["Tags"]
-            assert {t["Key"]: t["Value"] for t in tags} == {"DataClassification": "PHI", "Owner": "drkit-e2e"}
+            assert {t["Key"]: t["Value"] for t in tags} == {
+                "DataClassification": "PHI",
+                "Owner": "drkit-e2e",
+            }
             pitr = west.describe_continuous_backups(TableName=TABLE)["ContinuousBackupsDescription"]
             assert pitr["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
             outputs = tf.output_json()
@@ -52,7 +62,9 @@ def test_global_table_applies_plans_clean_and_destroys(tmp_path: Path) -> None:
 
             # Written in one region, read in the other: replication works under Terraform's table too.
             east.put_item(TableName=TABLE, Item={"pk": {"S": "patient#1"}, "sk": {"S": "v0"}})
-            assert "Item" in west.get_item(TableName=TABLE, Key={"pk": {"S": "patient#1"}, "sk": {"S": "v0"}})
+            assert "Item" in west.get_item(
+                TableName=TABLE, Key={"pk": {"S": "patient#1"}, "sk": {"S": "v0"}}
+            )
 
             assert tf.plan() is False, "a plan right after apply must show no changes"
             # The plan just refreshed every resource; skipping the refresh saves a provider start-up.

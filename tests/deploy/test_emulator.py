@@ -17,24 +17,7 @@ from drkit.deploy import emulator as emulator_module
 from drkit.deploy.emulator import Emulator
 from drkit.deploy.errors import EmulatorError
 from drkit.deploy.moto_server import EXIT_PORT_IN_USE
-
-
-def process_gone(pid: int) -> bool:
-    """Whether ``pid`` has exited (a zombie waiting for its reaper counts as exited)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return True
-    return fields[0] in ("Z", "X")
-
-
-def wait_gone(pid: int, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process_gone(pid):
-            return True
-        time.sleep(0.05)
-    return process_gone(pid)
+from tests.deploy.processes import process_gone, wait_gone
 
 
 @pytest.fixture
@@ -92,7 +75,10 @@ def test_server_reports_a_taken_port_with_its_own_exit_code(busy_port: int) -> N
     """Run by hand on a taken port, the server says so and exits with EXIT_PORT_IN_USE."""
     result = subprocess.run(
         [sys.executable, "-m", "drkit.deploy.moto_server", "--port", str(busy_port)],
-        capture_output=True, text=True, timeout=60,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == EXIT_PORT_IN_USE
     assert f"port {busy_port} on 127.0.0.1 is already in use" in result.stderr
@@ -134,13 +120,14 @@ def test_missing_moto_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
 
 @pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
-def test_exception_in_with_block_leaves_no_process(error: type[BaseException], tmp_path: Path) -> None:
+def test_exception_in_with_block_leaves_no_process(
+    error: type[BaseException], tmp_path: Path
+) -> None:
     """An exception (even KeyboardInterrupt) inside `with Emulator()` still stops the server."""
     pid = None
-    with pytest.raises(error):
-        with Emulator(log_dir=tmp_path) as emulator:
-            pid = emulator.pid
-            raise error()
+    with pytest.raises(error), Emulator(log_dir=tmp_path) as emulator:
+        pid = emulator.pid
+        raise error()
     assert pid is not None and wait_gone(pid, timeout=1.0)
 
 
@@ -177,7 +164,9 @@ def test_killed_parent_leaves_no_orphan(signum: int, tmp_path: Path) -> None:
 def test_acm_certificates_are_issued_at_once(aws: Emulator) -> None:
     """The emulator's moto settings make ACM certificates ISSUED without the default 60 s wait."""
     acm = aws.client("acm")
-    arn = acm.request_certificate(DomainName="api.example.org", ValidationMethod="DNS")["CertificateArn"]
+    arn = acm.request_certificate(DomainName="api.example.org", ValidationMethod="DNS")[
+        "CertificateArn"
+    ]
     assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
 
 

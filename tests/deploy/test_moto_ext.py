@@ -7,11 +7,14 @@ reads in one region of what was written in the other.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+import drkit
 from drkit.deploy import moto_ext
 from drkit.deploy.emulator import Emulator
 from drkit.deploy.errors import MotoExtensionError
@@ -24,10 +27,14 @@ def key(pk: str, sk: str = "v0") -> dict[str, Any]:
 
 
 def kms_key(aws: Emulator, region: str) -> str:
-    return str(aws.client("kms", region).create_key(Description=f"records {region}")["KeyMetadata"]["Arn"])
+    return str(
+        aws.client("kms", region).create_key(Description=f"records {region}")["KeyMetadata"]["Arn"]
+    )
 
 
-def create_table(aws: Emulator, table: str, *, sse_key: str | None = None, region: str = EAST) -> Any:
+def create_table(
+    aws: Emulator, table: str, *, sse_key: str | None = None, region: str = EAST
+) -> Any:
     """A table shaped like the stack's: pk/sk, a GSI, NEW_AND_OLD_IMAGES stream, on-demand."""
     ddb = aws.client("dynamodb", region)
     extra: dict[str, Any] = {}
@@ -35,7 +42,10 @@ def create_table(aws: Emulator, table: str, *, sse_key: str | None = None, regio
         extra["SSESpecification"] = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": sse_key}
     ddb.create_table(
         TableName=table,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
         AttributeDefinitions=[
             {"AttributeName": "pk", "AttributeType": "S"},
             {"AttributeName": "sk", "AttributeType": "S"},
@@ -67,7 +77,8 @@ def global_table(aws: Emulator, table: str) -> dict[str, Any]:
     east_key, west_key = kms_key(aws, EAST), kms_key(aws, WEST)
     east = create_table(aws, table, sse_key=east_key)
     east.update_table(
-        TableName=table, ReplicaUpdates=[{"Create": {"RegionName": WEST, "KMSMasterKeyId": west_key}}]
+        TableName=table,
+        ReplicaUpdates=[{"Create": {"RegionName": WEST, "KMSMasterKeyId": west_key}}],
     )
     return {
         "east": east,
@@ -80,7 +91,9 @@ def global_table(aws: Emulator, table: str) -> dict[str, Any]:
 # -- replica lifecycle ----------------------------------------------------------------
 
 
-def test_replica_create_is_active_and_listed_in_both_regions(global_table: dict[str, Any], table: str) -> None:
+def test_replica_create_is_active_and_listed_in_both_regions(
+    global_table: dict[str, Any], table: str
+) -> None:
     """Each region's DescribeTable lists the other region as an ACTIVE replica with its KMS key."""
     east = global_table["east"].describe_table(TableName=table)["Table"]
     west = global_table["west"].describe_table(TableName=table)["Table"]
@@ -98,10 +111,14 @@ def test_update_table_response_lists_the_new_replica(aws: Emulator, table: str) 
     """The UpdateTable response already describes the replica (the provider reads it)."""
     east = create_table(aws, table)
     response = east.update_table(TableName=table, ReplicaUpdates=[{"Create": {"RegionName": WEST}}])
-    assert response["TableDescription"]["Replicas"] == [{"RegionName": WEST, "ReplicaStatus": "ACTIVE"}]
+    assert response["TableDescription"]["Replicas"] == [
+        {"RegionName": WEST, "ReplicaStatus": "ACTIVE"}
+    ]
 
 
-def test_replica_has_the_source_schema_indexes_stream_and_its_own_key(global_table: dict[str, Any], table: str) -> None:
+def test_replica_has_the_source_schema_indexes_stream_and_its_own_key(
+    global_table: dict[str, Any], table: str
+) -> None:
     """The replica copies key schema, attributes, billing, GSIs and stream spec; SSE uses the replica's key."""
     east = global_table["east"].describe_table(TableName=table)["Table"]
     west = global_table["west"].describe_table(TableName=table)["Table"]
@@ -121,7 +138,9 @@ def test_existing_items_are_copied_to_a_new_replica(aws: Emulator, table: str) -
     assert item["n"] == {"N": "1"}
 
 
-def test_replica_delete_removes_the_replica_then_the_primary_can_go(global_table: dict[str, Any], table: str) -> None:
+def test_replica_delete_removes_the_replica_then_the_primary_can_go(
+    global_table: dict[str, Any], table: str
+) -> None:
     """Delete removes the replica table and the listing; the primary then deletes; nothing is left."""
     east, west = global_table["east"], global_table["west"]
     east.update_table(TableName=table, ReplicaUpdates=[{"Delete": {"RegionName": WEST}}])
@@ -132,20 +151,62 @@ def test_replica_delete_removes_the_replica_then_the_primary_can_go(global_table
     assert table not in east.list_tables()["TableNames"]
 
 
-def test_creating_an_existing_replica_says_already_exist(global_table: dict[str, Any], table: str) -> None:
+def test_three_regions_each_list_the_other_two_and_share_writes(
+    global_table: dict[str, Any], aws: Emulator, table: str
+) -> None:
+    """A third replica added through an existing replica joins the group; a write anywhere reaches all."""
+    eu = "eu-west-1"
+    global_table["west"].update_table(
+        TableName=table,
+        ReplicaUpdates=[{"Create": {"RegionName": eu, "KMSMasterKeyId": kms_key(aws, eu)}}],
+    )
+    clients = {
+        EAST: global_table["east"],
+        WEST: global_table["west"],
+        eu: aws.client("dynamodb", eu),
+    }
+    for region, client in clients.items():
+        listed = [
+            r["RegionName"] for r in client.describe_table(TableName=table)["Table"]["Replicas"]
+        ]
+        assert sorted(listed) == sorted(set(clients) - {region}), region
+    clients[eu].put_item(TableName=table, Item=key("from-eu"))
+    for client in clients.values():
+        assert "Item" in client.get_item(TableName=table, Key=key("from-eu"))
+
+
+def test_delete_table_of_a_member_leaves_the_others(
+    global_table: dict[str, Any], table: str
+) -> None:
+    """DeleteTable on a replica removes only that member; the other is no longer a global table."""
+    global_table["west"].delete_table(TableName=table)
+    east = global_table["east"].describe_table(TableName=table)["Table"]
+    assert "Replicas" not in east
+    global_table["east"].put_item(TableName=table, Item=key("after"))
+    assert "Item" in global_table["east"].get_item(TableName=table, Key=key("after"))
+
+
+def test_creating_an_existing_replica_says_already_exist(
+    global_table: dict[str, Any], table: str
+) -> None:
     """A second Create for the same region fails with 'already exist' (the provider then sends an Update)."""
     with pytest.raises(ClientError, match="already exist"):
         global_table["east"].update_table(
             TableName=table,
-            ReplicaUpdates=[{"Create": {"RegionName": WEST, "KMSMasterKeyId": global_table["west_key"]}}],
+            ReplicaUpdates=[
+                {"Create": {"RegionName": WEST, "KMSMasterKeyId": global_table["west_key"]}}
+            ],
         )
 
 
-def test_update_changes_the_replica_key(global_table: dict[str, Any], aws: Emulator, table: str) -> None:
+def test_update_changes_the_replica_key(
+    global_table: dict[str, Any], aws: Emulator, table: str
+) -> None:
     """An Update action moves the replica to another KMS key of its region."""
     new_key = kms_key(aws, WEST)
     global_table["east"].update_table(
-        TableName=table, ReplicaUpdates=[{"Update": {"RegionName": WEST, "KMSMasterKeyId": new_key}}]
+        TableName=table,
+        ReplicaUpdates=[{"Update": {"RegionName": WEST, "KMSMasterKeyId": new_key}}],
     )
     west = global_table["west"].describe_table(TableName=table)["Table"]
     assert west["SSEDescription"]["KMSMasterKeyArn"] == new_key
@@ -169,14 +230,19 @@ def test_replica_key_must_live_in_the_replica_region(aws: Emulator, table: str) 
     """Passing the primary region's key for the replica is rejected, naming both regions."""
     east_key = kms_key(aws, EAST)
     east = create_table(aws, table, sse_key=east_key)
-    with pytest.raises(ClientError, match="is in region us-east-1, but the replica is in us-west-2"):
+    with pytest.raises(
+        ClientError, match="is in region us-east-1, but the replica is in us-west-2"
+    ):
         east.update_table(
-            TableName=table, ReplicaUpdates=[{"Create": {"RegionName": WEST, "KMSMasterKeyId": east_key}}]
+            TableName=table,
+            ReplicaUpdates=[{"Create": {"RegionName": WEST, "KMSMasterKeyId": east_key}}],
         )
     assert table not in aws.client("dynamodb", WEST).list_tables()["TableNames"]
 
 
-def test_reset_forgets_global_tables(global_table: dict[str, Any], aws: Emulator, table: str) -> None:
+def test_reset_forgets_global_tables(
+    global_table: dict[str, Any], aws: Emulator, table: str
+) -> None:
     """After reset both regions are empty and the same global table can be built again."""
     aws.reset()
     assert aws.client("dynamodb", EAST).list_tables()["TableNames"] == []
@@ -196,14 +262,18 @@ def test_writes_replicate_in_both_directions(global_table: dict[str, Any], table
     assert west.get_item(TableName=table, Key=key("a"))["Item"]["n"] == {"N": "1"}
 
     west.update_item(
-        TableName=table, Key=key("a"), UpdateExpression="SET n = n + :one",
+        TableName=table,
+        Key=key("a"),
+        UpdateExpression="SET n = n + :one",
         ExpressionAttributeValues={":one": {"N": "1"}},
     )
     assert east.get_item(TableName=table, Key=key("a"))["Item"]["n"] == {"N": "2"}
 
     west.put_item(TableName=table, Item={**key("b"), "patient_id": {"S": "p1"}})
     found = east.query(
-        TableName=table, IndexName="by-patient", KeyConditionExpression="patient_id = :p",
+        TableName=table,
+        IndexName="by-patient",
+        KeyConditionExpression="patient_id = :p",
         ExpressionAttributeValues={":p": {"S": "p1"}},
     )["Items"]
     assert [i["pk"]["S"] for i in found] == ["b"]
@@ -224,13 +294,21 @@ def test_last_writer_wins(global_table: dict[str, Any], table: str) -> None:
 def test_batch_and_transactional_writes_replicate(global_table: dict[str, Any], table: str) -> None:
     """BatchWriteItem and TransactWriteItems in one region reach the other."""
     east, west = global_table["east"], global_table["west"]
-    east.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": key(f"batch{n}")}} for n in range(3)]})
+    east.batch_write_item(
+        RequestItems={table: [{"PutRequest": {"Item": key(f"batch{n}")}} for n in range(3)]}
+    )
     west.transact_write_items(
         TransactItems=[
             {"Put": {"TableName": table, "Item": key("tx")}},
             {"Delete": {"TableName": table, "Key": key("batch0")}},
-            {"Update": {"TableName": table, "Key": key("batch1"), "UpdateExpression": "SET s = :s",
-                        "ExpressionAttributeValues": {":s": {"S": "done"}}}},
+            {
+                "Update": {
+                    "TableName": table,
+                    "Key": key("batch1"),
+                    "UpdateExpression": "SET s = :s",
+                    "ExpressionAttributeValues": {":s": {"S": "done"}},
+                }
+            },
         ]
     )
     keys = sorted(i["pk"]["S"] for i in east.scan(TableName=table)["Items"])
@@ -245,8 +323,13 @@ def test_cancelled_transaction_replicates_nothing(global_table: dict[str, Any], 
         east.transact_write_items(
             TransactItems=[
                 {"Put": {"TableName": table, "Item": key("ghost")}},
-                {"ConditionCheck": {"TableName": table, "Key": key("missing"),
-                                    "ConditionExpression": "attribute_exists(pk)"}},
+                {
+                    "ConditionCheck": {
+                        "TableName": table,
+                        "Key": key("missing"),
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                },
             ]
         )
     for client in (east, west):
@@ -275,7 +358,9 @@ def stream_records(aws: Emulator, table: str, region: str) -> list[dict[str, Any
     ddb, streams = aws.client("dynamodb", region), aws.client("dynamodbstreams", region)
     arn = ddb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
     shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )
     return list(streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"])
 
 
@@ -301,13 +386,25 @@ def test_tag_resource_overwrites_an_existing_key(aws: Emulator, table: str) -> N
     """Tagging a key again replaces its value instead of adding a second entry."""
     ddb = create_table(aws, table)
     arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
-    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "Owner", "Value": "a"}, {"Key": "Env", "Value": "dr"}])
+    ddb.tag_resource(
+        ResourceArn=arn, Tags=[{"Key": "Owner", "Value": "a"}, {"Key": "Env", "Value": "dr"}]
+    )
     ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "Owner", "Value": "b"}])
     tags = ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]
     assert sorted((t["Key"], t["Value"]) for t in tags) == [("Env", "dr"), ("Owner", "b")]
 
 
-# -- version pinning ------------------------------------------------------------------------
+# -- documentation and version pinning ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", moto_ext.EXTENSIONS)
+def test_every_extension_documents_its_gap(module: str) -> None:
+    """Each extension's docstring names the gap, the moto version, the fix, and docs/emulator.md lists it."""
+    path = Path(drkit.__file__).parent.parent / (module.replace(".", "/") + ".py")
+    docstring = ast.get_docstring(ast.parse(path.read_text())) or ""
+    assert f"The gap (moto {moto_ext.SUPPORTED_MOTO_VERSION})" in docstring
+    assert "What this extension does" in docstring
+    assert f"moto_ext/{path.name}" in (path.parents[3] / "docs" / "emulator.md").read_text()
 
 
 def test_pinned_moto_fits_the_extensions() -> None:
@@ -318,7 +415,9 @@ def test_pinned_moto_fits_the_extensions() -> None:
 
 def test_incompatible_moto_is_refused_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     """When moto's shape changed, install() refuses with what changed and how to fix it."""
-    monkeypatch.setattr(moto_ext, "compatibility_problems", lambda: ["DynamoDBBackend.update_table is gone"])
+    monkeypatch.setattr(
+        moto_ext, "compatibility_problems", lambda: ["DynamoDBBackend.update_table is gone"]
+    )
     monkeypatch.setattr(moto_ext, "_installed", False)
     with pytest.raises(MotoExtensionError) as caught:
         moto_ext.install()

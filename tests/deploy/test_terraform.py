@@ -33,13 +33,16 @@ from drkit.deploy.terraform import (
     well_known_mirror_roots,
     write_cli_config,
 )
-from drkit.errors import DrkitError
+from drkit.errors import DrkitError, SpecError
+from tests.deploy.processes import wait_gone
 
 VERSION = "5.100.0"
 PLATFORM = "linux_amd64"
 
 
-def make_mirror(root: Path, *, version: str = VERSION, platform: str = PLATFORM, packed: bool = False) -> Path:
+def make_mirror(
+    root: Path, *, version: str = VERSION, platform: str = PLATFORM, packed: bool = False
+) -> Path:
     """Create a filesystem mirror layout holding a dummy hashicorp/aws binary."""
     source = root / "registry.terraform.io" / "hashicorp" / "aws"
     if packed:
@@ -70,7 +73,9 @@ def test_env_var_pointing_at_nothing_is_an_error_not_a_fallback(tmp_path: Path) 
     searched = make_mirror(tmp_path / "searched")
     with pytest.raises(ProviderMirrorNotFound) as caught:
         find_provider_mirror(
-            platform_name=PLATFORM, env={MIRROR_ENV_VAR: str(tmp_path / "empty")}, search_roots=[searched]
+            platform_name=PLATFORM,
+            env={MIRROR_ENV_VAR: str(tmp_path / "empty")},
+            search_roots=[searched],
         )
     assert MIRROR_ENV_VAR in str(caught.value)
     assert str(tmp_path / "empty") in str(caught.value)
@@ -92,7 +97,10 @@ def test_search_returns_first_root_holding_the_provider(tmp_path: Path) -> None:
 def test_packed_layout_is_recognised(tmp_path: Path) -> None:
     """A mirror holding the provider as a zip (packed layout) counts."""
     packed = make_mirror(tmp_path / "packed", packed=True)
-    assert find_provider_mirror(platform_name=PLATFORM, env={}, search_roots=[packed]) == packed.resolve()
+    assert (
+        find_provider_mirror(platform_name=PLATFORM, env={}, search_roots=[packed])
+        == packed.resolve()
+    )
 
 
 def test_missing_mirror_lists_what_was_searched_and_names_the_env_var(tmp_path: Path) -> None:
@@ -129,9 +137,14 @@ def test_well_known_roots_follow_home_and_xdg(tmp_path: Path) -> None:
 def test_default_search_finds_a_mirror_in_xdg_data_home(tmp_path: Path) -> None:
     """Without explicit roots, a mirror under $XDG_DATA_HOME/terraform/plugins is found."""
     # A platform and version no real mirror on the machine holds, so only ours can match.
-    mirror = make_mirror(tmp_path / "data" / "terraform" / "plugins", version="0.0.1", platform="plan9_mips")
+    mirror = make_mirror(
+        tmp_path / "data" / "terraform" / "plugins", version="0.0.1", platform="plan9_mips"
+    )
     env = {"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data")}
-    assert find_provider_mirror(platform_name="plan9_mips", version="0.0.1", env=env) == mirror.resolve()
+    assert (
+        find_provider_mirror(platform_name="plan9_mips", version="0.0.1", env=env)
+        == mirror.resolve()
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,7 +179,9 @@ def test_cli_config_installs_only_from_the_mirror(tmp_path: Path) -> None:
 def test_cli_config_plugin_cache_is_optional(tmp_path: Path) -> None:
     """plugin_cache_dir appears only when asked for, and write_cli_config creates the cache dir."""
     cache = tmp_path / "cache"
-    path = write_cli_config(tmp_path / "cfg" / "terraformrc", tmp_path / "mirror", plugin_cache_dir=cache)
+    path = write_cli_config(
+        tmp_path / "cfg" / "terraformrc", tmp_path / "mirror", plugin_cache_dir=cache
+    )
     assert f'plugin_cache_dir = "{cache}"' in path.read_text()
     assert cache.is_dir()
 
@@ -214,6 +229,11 @@ with open(os.environ["FAKE_TF_LOG"], "a") as log:
                 ("TF_CLI_CONFIG_FILE", "TF_IN_AUTOMATION", "TF_INPUT", "CHECKPOINT_DISABLE", "EXTRA")}},
     }}) + "\\n")
 spec = json.loads(os.environ.get("FAKE_TF_SPEC", "{{}}")).get(args[0], {{}})
+if spec.get("child_pid_file"):
+    import subprocess
+    child = subprocess.Popen(["sleep", "60"])
+    with open(spec["child_pid_file"], "w") as f:
+        f.write(str(child.pid))
 time.sleep(spec.get("sleep", 0))
 sys.stdout.write(spec.get("stdout", ""))
 sys.stderr.write(spec.get("stderr", ""))
@@ -253,7 +273,9 @@ def stack(tmp_path: Path) -> Path:
     return path
 
 
-def test_commands_run_offline_in_the_stack_dir(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
+def test_commands_run_offline_in_the_stack_dir(
+    fake_terraform: Any, stack: Path, tmp_path: Path
+) -> None:
     """Every command runs in the stack dir with drkit's CLI config and the automation variables."""
     mirror = make_mirror(tmp_path / "mirror")
     tf = Terraform.for_stack(stack, mirror_root=mirror, extra_env={"EXTRA": "1"})
@@ -274,8 +296,12 @@ def test_commands_run_offline_in_the_stack_dir(fake_terraform: Any, stack: Path,
 
 def test_command_lines(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
     """Each method passes the flags that keep Terraform non-interactive, uncoloured and bounded."""
-    tf = Terraform.for_stack(stack, mirror_root=make_mirror(tmp_path / "m"), parallelism=4, lock_timeout_seconds=7)
-    fake_terraform.answer(show={"stdout": "{}"}, output={"stdout": "{}"}, validate={"stdout": '{"valid": true}'})
+    tf = Terraform.for_stack(
+        stack, mirror_root=make_mirror(tmp_path / "m"), parallelism=4, lock_timeout_seconds=7
+    )
+    fake_terraform.answer(
+        show={"stdout": "{}"}, output={"stdout": "{}"}, validate={"stdout": '{"valid": true}'}
+    )
     tf.init()
     tf.validate()
     tf.plan("tfplan")
@@ -287,12 +313,36 @@ def test_command_lines(fake_terraform: Any, stack: Path, tmp_path: Path) -> None
     assert [c["args"] for c in fake_terraform.calls()] == [
         ["init", "-input=false", "-no-color", "-lock-timeout=7s"],
         ["validate", "-no-color", "-json"],
-        ["plan", "-input=false", "-no-color", "-lock-timeout=7s", "-parallelism=4", "-out=tfplan", "-detailed-exitcode"],
-        ["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=7s", "-parallelism=4", "tfplan"],
+        [
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-lock-timeout=7s",
+            "-parallelism=4",
+            "-out=tfplan",
+            "-detailed-exitcode",
+        ],
+        [
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-lock-timeout=7s",
+            "-parallelism=4",
+            "tfplan",
+        ],
         ["show", "-json", "-no-color", "tfplan"],
         ["state", "list"],
         ["output", "-json", "-no-color"],
-        ["destroy", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=7s", "-parallelism=4", "-refresh=false"],
+        [
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-lock-timeout=7s",
+            "-parallelism=4",
+            "-refresh=false",
+        ],
     ]
 
 
@@ -306,7 +356,9 @@ def test_plan_detailed_exit_code_tells_whether_changes_are_pending(
     assert tf.plan() is pending
 
 
-def test_plan_without_detailed_exit_code_reads_the_plan_file(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
+def test_plan_without_detailed_exit_code_reads_the_plan_file(
+    fake_terraform: Any, stack: Path, tmp_path: Path
+) -> None:
     """Without -detailed-exitcode the answer comes from `terraform show -json` of the saved plan."""
     plan = {"resource_changes": [{"change": {"actions": ["create"]}}]}
     fake_terraform.answer(show={"stdout": json.dumps(plan)})
@@ -317,13 +369,17 @@ def test_plan_without_detailed_exit_code_reads_the_plan_file(fake_terraform: Any
 
 def test_plan_has_changes_ignores_no_ops_and_reads() -> None:
     """A plan of only no-op and read actions has no changes; any other action is a change."""
-    quiet = {"resource_changes": [{"change": {"actions": ["no-op"]}}, {"change": {"actions": ["read"]}}]}
+    quiet = {
+        "resource_changes": [{"change": {"actions": ["no-op"]}}, {"change": {"actions": ["read"]}}]
+    }
     assert not plan_has_changes(quiet)
     assert plan_has_changes({"resource_changes": [{"change": {"actions": ["delete", "create"]}}]})
     assert plan_has_changes({"output_changes": {"x": {"actions": ["update"]}}})
 
 
-def test_failure_reports_step_exit_code_and_last_40_lines(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
+def test_failure_reports_step_exit_code_and_last_40_lines(
+    fake_terraform: Any, stack: Path, tmp_path: Path
+) -> None:
     """A failed command raises TerraformFailed with its step, exit code and only the last 40 error lines."""
     stderr = "".join(f"line {n}\n" for n in range(1, 101))
     fake_terraform.answer(apply={"exit": 1, "stderr": stderr})
@@ -338,7 +394,9 @@ def test_failure_reports_step_exit_code_and_last_40_lines(fake_terraform: Any, s
     assert error.log_path is not None and "line 1\n" in Path(error.log_path).read_text()
 
 
-def test_plan_error_exit_code_is_a_failure(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
+def test_plan_error_exit_code_is_a_failure(
+    fake_terraform: Any, stack: Path, tmp_path: Path
+) -> None:
     """With -detailed-exitcode, exit code 1 is still an error, not 'changes pending'."""
     fake_terraform.answer(plan={"exit": 1, "stderr": "Error: boom"})
     tf = Terraform.for_stack(stack, mirror_root=make_mirror(tmp_path / "m"))
@@ -346,23 +404,35 @@ def test_plan_error_exit_code_is_a_failure(fake_terraform: Any, stack: Path, tmp
         tf.plan()
 
 
-def test_invalid_configuration_reports_diagnostics(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
+def test_invalid_configuration_reports_diagnostics(
+    fake_terraform: Any, stack: Path, tmp_path: Path
+) -> None:
     """validate() raises with Terraform's diagnostics when the configuration is invalid."""
-    report = {"valid": False, "diagnostics": [{"severity": "error", "summary": "Unsupported argument", "detail": "nope"}]}
+    report = {
+        "valid": False,
+        "diagnostics": [{"severity": "error", "summary": "Unsupported argument", "detail": "nope"}],
+    }
     fake_terraform.answer(validate={"exit": 1, "stdout": json.dumps(report)})
     tf = Terraform.for_stack(stack, mirror_root=make_mirror(tmp_path / "m"))
     with pytest.raises(TerraformFailed, match="Unsupported argument: nope"):
         tf.validate()
 
 
-def test_step_timeout_stops_terraform(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
-    """A command running past step_timeout_seconds is stopped and reported as such."""
-    fake_terraform.answer(apply={"sleep": 30})
-    tf = Terraform.for_stack(stack, mirror_root=make_mirror(tmp_path / "m"), step_timeout_seconds=0.5)
-    with pytest.raises(TerraformFailed, match="did not finish within 0.5 s") as caught:
+def test_step_timeout_stops_terraform_and_its_children(
+    fake_terraform: Any, stack: Path, tmp_path: Path
+) -> None:
+    """A command running past step_timeout_seconds is stopped, with what it started, and reported."""
+    child_pid_file = tmp_path / "child.pid"
+    fake_terraform.answer(apply={"sleep": 30, "child_pid_file": str(child_pid_file)})
+    tf = Terraform.for_stack(
+        stack, mirror_root=make_mirror(tmp_path / "m"), step_timeout_seconds=1.0
+    )
+    with pytest.raises(TerraformFailed, match="did not finish within 1 s") as caught:
         tf.apply()
     assert caught.value.exit_code is None
     assert tf.timings[-1].seconds < 10
+    child = int(child_pid_file.read_text())
+    assert wait_gone(child, timeout=5), "a process Terraform started outlived the timeout"
 
 
 def test_timings_are_recorded_per_step(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
@@ -379,9 +449,14 @@ def test_timings_are_recorded_per_step(fake_terraform: Any, stack: Path, tmp_pat
 
 
 def test_parallelism_must_be_positive(tmp_path: Path) -> None:
-    """parallelism below 1 is rejected when the wrapper is built."""
-    with pytest.raises(ValueError, match="parallelism"):
-        Terraform(working_dir=tmp_path, cli_config=tmp_path / "rc", executable=tmp_path / "tf", parallelism=0)
+    """parallelism below 1 is rejected when the wrapper is built, naming the field."""
+    with pytest.raises(SpecError, match="parallelism: 0 is not allowed"):
+        Terraform(
+            working_dir=tmp_path,
+            cli_config=tmp_path / "rc",
+            executable=tmp_path / "tf",
+            parallelism=0,
+        )
 
 
 # -- the real terraform ---------------------------------------------------------------
@@ -391,11 +466,25 @@ def test_parallelism_must_be_positive(tmp_path: Path) -> None:
 def test_real_init_is_offline_from_the_discovered_mirror(tmp_path: Path) -> None:
     """`terraform init` installs hashicorp/aws 5.100.0 from the mirror with the registry forbidden."""
     (tmp_path / "main.tf.json").write_text(
-        json.dumps({"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": VERSION}}}})
+        json.dumps(
+            {
+                "terraform": {
+                    "required_providers": {"aws": {"source": "hashicorp/aws", "version": VERSION}}
+                }
+            }
+        )
     )
     tf = Terraform.for_stack(tmp_path, step_timeout_seconds=60)
     tf.init()
     lock = (tmp_path / ".terraform.lock.hcl").read_text()
     assert f'version     = "{VERSION}"' in lock
-    installed = tmp_path / ".terraform" / "providers" / "registry.terraform.io" / "hashicorp" / "aws" / VERSION
+    installed = (
+        tmp_path
+        / ".terraform"
+        / "providers"
+        / "registry.terraform.io"
+        / "hashicorp"
+        / "aws"
+        / VERSION
+    )
     assert installed.exists()

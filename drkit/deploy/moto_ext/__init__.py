@@ -22,16 +22,25 @@ SUPPORTED_MOTO_VERSION = "5.2.5"
 
 EXTENSIONS = (
     "drkit.deploy.moto_ext.dynamodb_global_tables",
-    "drkit.deploy.moto_ext.dynamodb_tags",
     "drkit.deploy.moto_ext.dynamodb_stream_region",
+    "drkit.deploy.moto_ext.dynamodb_tags",
 )
 """The extension modules, in the order docs/emulator.md lists them."""
 
 # Method -> the parameters the extensions pass by name or position.
 _BACKEND_SIGNATURES = {
     "create_table": (
-        "name", "schema", "throughput", "attr", "global_indexes", "indexes", "streams",
-        "billing_mode", "sse_specification", "tags", "deletion_protection_enabled",
+        "name",
+        "schema",
+        "throughput",
+        "attr",
+        "global_indexes",
+        "indexes",
+        "streams",
+        "billing_mode",
+        "sse_specification",
+        "tags",
+        "deletion_protection_enabled",
         "warm_throughput",
     ),
     "delete_table": ("name",),

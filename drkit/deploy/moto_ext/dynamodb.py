@@ -67,7 +67,7 @@ def install() -> None:
     existing = [
         f"{account}/{region}"
         for account, regions in dynamodb_backends.items()
-        for region in regions.keys()
+        for region in regions
     ]
     if existing:
         raise MotoExtensionError(

@@ -43,7 +43,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from moto.dynamodb.exceptions import MockValidationException
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
@@ -171,7 +171,11 @@ class GlobalTablesBackendMixin(_BackendBase):
             attr=copy.deepcopy(table.attr),
             global_indexes=[_gsi_spec(i, table.billing_mode) for i in table.global_indexes],
             indexes=[
-                {"IndexName": i.name, "KeySchema": copy.deepcopy(i.schema), "Projection": copy.deepcopy(i.projection)}
+                {
+                    "IndexName": i.name,
+                    "KeySchema": copy.deepcopy(i.schema),
+                    "Projection": copy.deepcopy(i.projection),
+                }
                 for i in table.indexes
             ],
             streams=_stream_spec(table),
@@ -249,7 +253,9 @@ class GlobalTablesBackendMixin(_BackendBase):
         source = table.sse_specification
         if not (source and source.get("Enabled")):
             return None
-        if source.get("KMSMasterKeyId") != _default_dynamodb_key_arn(self.account_id, self.region_name):
+        if source.get("KMSMasterKeyId") != _default_dynamodb_key_arn(
+            self.account_id, self.region_name
+        ):
             # Same rule as AWS: a table encrypted with a customer managed key
             # needs a key named for every replica.
             raise MockValidationException(
@@ -261,7 +267,9 @@ class GlobalTablesBackendMixin(_BackendBase):
 
     # -- write replication ------------------------------------------------------
 
-    def put_item(self, table_name: str, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    def put_item(
+        self, table_name: str, item_attrs: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
         with WRITE_LOCK:
             item = super().put_item(table_name, item_attrs, *args, **kwargs)
             self._replicate_item(table_name, item.hash_key, item.range_key)
@@ -300,7 +308,9 @@ class GlobalTablesBackendMixin(_BackendBase):
                 hash_key, range_key = self.get_keys_value(table, key)
                 self._replicate_item(table.name, hash_key, range_key)
 
-    def execute_statement(self, statement: str, parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def execute_statement(
+        self, statement: str, parameters: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         with WRITE_LOCK:
             result = super().execute_statement(statement, parameters)
             # PartiQL writes straight into the tables, so compare instead.
@@ -323,7 +333,9 @@ class GlobalTablesBackendMixin(_BackendBase):
         tables = (self._backend(r).tables.get(table_name) for r in group.others(self.region_name))
         return [t for t in tables if t is not None]
 
-    def _replicate_item(self, table_name: str, hash_key: DynamoType, range_key: DynamoType | None) -> None:
+    def _replicate_item(
+        self, table_name: str, hash_key: DynamoType, range_key: DynamoType | None
+    ) -> None:
         if self._replication_paused:
             return
         table = self.get_table(table_name)
@@ -357,7 +369,8 @@ class GlobalTablesHandlerMixin(_HandlerBase):
         if replica_updates:
             self.dynamodb_backend.update_replicas(self.body["TableName"], replica_updates)  # type: ignore[attr-defined]
         result = super().update_table()
-        self.dynamodb_backend.add_replica_descriptions(result.result["TableDescription"])  # type: ignore[attr-defined]
+        description = cast(dict[str, Any], result.result)["TableDescription"]
+        self.dynamodb_backend.add_replica_descriptions(description)  # type: ignore[attr-defined]
         return result
 
 
@@ -395,6 +408,7 @@ def _item_key(item: Any) -> tuple[Any, Any]:
 
 def _resolve_kms_key(account_id: str, region: str, key: str) -> str:
     """Return the ARN of ``key`` (id, ARN or alias) in ``region``'s KMS, or raise like AWS does."""
+    from moto.core.exceptions import JsonRESTError
     from moto.kms.models import kms_backends
 
     if key.startswith("arn:") and key.split(":")[3] != region:
@@ -404,7 +418,9 @@ def _resolve_kms_key(account_id: str, region: str, key: str) -> str:
         )
     try:
         return str(kms_backends[account_id][region].describe_key(key).arn)
-    except Exception:  # moto raises KeyError or its own NotFoundException
+    except (KeyError, AttributeError, JsonRESTError):
+        # moto 5.2.5: KeyError for an unknown key id or ARN, AttributeError for
+        # an unknown alias (it resolves to None), JsonRESTError for the rest.
         raise MockValidationException(
             f"One or more parameter values were invalid: KMS key {key} does not exist in {region}"
         ) from None
