@@ -1,4 +1,4 @@
-"""The fast provider loader (drkit/bindings.py): same output as the stock import, safe fallback, one door.
+"""The fast provider loader (drkit/bindings.py): stock output, safe fallback, one door.
 
 The equality tests synthesize the default stack in two subprocesses, stock and
 fast, each into its own temporary outdir (``CDKTF_OUTDIR``, which cdktf's
@@ -6,8 +6,10 @@ fast, each into its own temporary outdir (``CDKTF_OUTDIR``, which cdktf's
 for a given cwd: cdk.tf.json and manifest.json carry no timestamps, the asset
 zip stores the sources' own mtimes, and the one absolute path (the local
 backend's state file, made from the cwd) is the same because both runs share a
-cwd. So whole trees are compared as raw bytes, with nothing dropped. The fallback tests use a tiny fake package with the provider's layout,
-so they exercise the loader's logic without paying for the real provider.
+cwd. So whole trees are compared as raw bytes, with nothing dropped.
+
+The fallback tests use a tiny fake package with the provider's layout, so they
+exercise the loader's logic without paying for the real provider.
 """
 
 from __future__ import annotations
@@ -49,18 +51,25 @@ PROBE = "DRKIT-PROBE "
 
 # Runs app.py's main() unchanged, then reports how the provider was loaded.
 _SYNTH_DRIVER = """
-import json, runpy, sys
+import json, os, runpy, sys
 app = runpy.run_path(sys.argv[1], run_name="drkit_app")
 rc = app["main"]()
 import drkit.bindings as b
 pkg = sys.modules[b.PACKAGE]
+root = os.path.dirname(os.path.abspath(sys.argv[1])) + os.sep
 print("DRKIT-PROBE " + json.dumps({
     "rc": rc,
+    "sources": sorted({
+        os.path.relpath(f, root) for m in list(sys.modules.values())
+        if isinstance(f := getattr(m, "__file__", None), str) and f.startswith(root)
+    }),
     "mode": b.mode(),
     "init_ran": hasattr(pkg, "__all__"),
     "entries": len([m for m in sys.modules if m.startswith(b.PACKAGE + ".")]),
     # publication.publish() adds a "<module>._private" alias per module: not a submodule.
-    "submodules": sorted({m.split(".")[1] for m in sys.modules if m.startswith(b.PACKAGE + ".")} - {"_private"}),
+    "submodules": sorted(
+        {m.split(".")[1] for m in sys.modules if m.startswith(b.PACKAGE + ".")} - {"_private"}
+    ),
 }))
 """
 
@@ -93,26 +102,39 @@ def _env(**overrides: str) -> dict[str, str]:
 
 def _probe(args: list[str], *, env: dict[str, str], cwd: Path) -> dict[str, Any]:
     proc = subprocess.run(
-        [sys.executable, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=600
+        [sys.executable, *args],
+        check=False,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, f"subprocess failed ({proc.returncode}):\n{proc.stderr[-4000:]}"
     lines = [line for line in proc.stdout.splitlines() if line.startswith(PROBE)]
-    assert len(lines) == 1, f"no probe line in the output:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
-    return json.loads(lines[0][len(PROBE):])
+    assert len(lines) == 1, (
+        f"no probe line in the output:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+    )
+    return json.loads(lines[0][len(PROBE) :])
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
-def _sources_fingerprint() -> str:
-    """What the synth reads from the repo: a change mid-test would void the comparison."""
-    digest = hashlib.sha256()
-    for path in sorted([ROOT / "app.py", *(ROOT / "drkit").rglob("*.py"), *(ROOT / "assets").rglob("*")]):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+def _source_hashes() -> dict[str, str]:
+    """Hashes of what a synth may read from the repo: its Python modules and the runtime assets."""
+    return {
+        path.relative_to(ROOT).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(
+            [ROOT / "app.py", *(ROOT / "drkit").rglob("*.py"), *(ROOT / "assets").rglob("*")]
+        )
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def _asset_paths(node: Any) -> Iterator[str]:
@@ -156,7 +178,8 @@ class Synth:
 
     Attributes:
         outdir: The cdktf outdir it wrote.
-        probe: What the subprocess reported: mode, whether the package __init__ ran, submodules loaded.
+        probe: What the subprocess reported: mode, whether the package __init__ ran,
+            the submodules and repo files it loaded.
     """
 
     outdir: Path
@@ -165,11 +188,18 @@ class Synth:
 
 @attrs.frozen(kw_only=True)
 class SynthPair:
-    """The default stack synthesized stock and fast, and whether the sources held still meanwhile."""
+    """The default stack synthesized stock and fast.
+
+    Attributes:
+        stock: The run with ``DRKIT_FAST_IMPORT=0``.
+        fast: The run with the default (fast) loader.
+        changed_sources: Files the synths read (modules they loaded, assets) that changed
+            between the two runs: other work in the tree, which would void the comparison.
+    """
 
     stock: Synth
     fast: Synth
-    sources_stable: bool
+    changed_sources: tuple[str, ...]
 
 
 # The tests below share this pair; xdist_group keeps them on one worker so the
@@ -177,7 +207,7 @@ class SynthPair:
 @pytest.fixture(scope="module")
 def synth_pair(tmp_path_factory: pytest.TempPathFactory) -> SynthPair:
     base = tmp_path_factory.mktemp("fast-import")
-    before = _sources_fingerprint()
+    before = _source_hashes()
     runs = {}
     # Sequential on purpose: the machine has two cores and each synth uses both.
     for mode, flag in (("stock", "0"), ("fast", "1")):
@@ -189,21 +219,33 @@ def synth_pair(tmp_path_factory: pytest.TempPathFactory) -> SynthPair:
             cwd=base,
         )
         runs[mode] = Synth(outdir=outdir, probe=probe)
-    return SynthPair(stock=runs["stock"], fast=runs["fast"], sources_stable=_sources_fingerprint() == before)
+    after = _source_hashes()
+    loaded = {*runs["stock"].probe["sources"], *runs["fast"].probe["sources"]}
+    assert "drkit/stack.py" in loaded, f"the probe did not see drkit's modules: {sorted(loaded)}"
+    read = loaded | {f for f in before if f.startswith("assets/")}
+    changed = tuple(sorted(f for f in read if before.get(f) != after.get(f)))
+    return SynthPair(stock=runs["stock"], fast=runs["fast"], changed_sources=changed)
+
+
+def _require_unchanged_sources(pair: SynthPair) -> None:
+    assert not pair.changed_sources, f"changed while the test ran, rerun: {pair.changed_sources}"
 
 
 @pytest.mark.synth
 @pytest.mark.xdist_group("fast-import-synth")
 def test_fast_synth_is_byte_identical_to_stock(synth_pair: SynthPair) -> None:
-    """The fast path writes exactly the bytes the stock import writes: cdk.tf.json, manifest, assets."""
-    assert synth_pair.sources_stable, "drkit/, app.py or assets/ changed while the test ran: rerun it"
+    """The fast path writes exactly the stock bytes: cdk.tf.json, manifest, assets."""
+    _require_unchanged_sources(synth_pair)
     stock, fast = _tree(synth_pair.stock.outdir), _tree(synth_pair.fast.outdir)
     assert STACK_JSON.as_posix() in stock, f"stock synth wrote no {STACK_JSON}: {sorted(stock)}"
     if stock[STACK_JSON.as_posix()] != fast.get(STACK_JSON.as_posix()):
         diff = difflib.unified_diff(
             stock[STACK_JSON.as_posix()].decode().splitlines(),
             fast.get(STACK_JSON.as_posix(), b"").decode().splitlines(),
-            "stock", "fast", lineterm="", n=2,
+            "stock",
+            "fast",
+            lineterm="",
+            n=2,
         )
         pytest.fail("cdk.tf.json differs:\n" + "\n".join(list(diff)[:60]))
     assert sorted(stock) == sorted(fast)
@@ -214,8 +256,8 @@ def test_fast_synth_is_byte_identical_to_stock(synth_pair: SynthPair) -> None:
 @pytest.mark.synth
 @pytest.mark.xdist_group("fast-import-synth")
 def test_fast_and_stock_ship_the_same_runtime_archive(synth_pair: SynthPair) -> None:
-    """Every asset the stack references exists in both outdirs, under the same content hash, with the same bytes."""
-    assert synth_pair.sources_stable, "drkit/, app.py or assets/ changed while the test ran: rerun it"
+    """Every asset the stack references is in both outdirs, same content hash, same bytes."""
+    _require_unchanged_sources(synth_pair)
     stack = json.loads((synth_pair.fast.outdir / STACK_JSON).read_bytes())
     referenced = sorted(set(_asset_paths(stack)))
     assert referenced, "the stack references no asset: the runtime archive is missing"
@@ -232,7 +274,8 @@ def test_fast_and_stock_ship_the_same_runtime_archive(synth_pair: SynthPair) -> 
 @pytest.mark.synth
 @pytest.mark.xdist_group("fast-import-synth")
 def test_fast_path_loads_only_what_drkit_aws_names(synth_pair: SynthPair) -> None:
-    """In the fast subprocess the package __init__ never ran: only _jsii and drkit.aws's submodules loaded."""
+    """On the fast path the package __init__ never ran: only _jsii and drkit.aws's submodules."""
+    _require_unchanged_sources(synth_pair)
     probe = synth_pair.fast.probe
     assert probe["rc"] == 0
     assert probe["mode"] == "fast"
@@ -271,19 +314,23 @@ def _fake_provider(root: Path, submodules: set[str]) -> Path:
         (package / name).mkdir()
         (package / name / "__init__.py").write_text("class AwsProvider:\n    pass\n")
     imports = "".join(f"from . import {name}\n" for name in sorted(submodules))
-    (package / "__init__.py").write_text(f"__all__ = {sorted(submodules)!r}\nINIT_RAN = True\n{imports}")
+    (package / "__init__.py").write_text(
+        f"__all__ = {sorted(submodules)!r}\nINIT_RAN = True\n{imports}"
+    )
     return root
 
 
 def _install_in_subprocess(fake_root: Path, tmp_path: Path, **env: str) -> dict[str, Any]:
-    report = _probe(["-c", _INSTALL_DRIVER], env=_env(PYTHONPATH=str(fake_root), **env), cwd=tmp_path)
+    report = _probe(
+        ["-c", _INSTALL_DRIVER], env=_env(PYTHONPATH=str(fake_root), **env), cwd=tmp_path
+    )
     # Guards the test itself: it must have loaded the fake, never the real provider.
     assert Path(report["file"]).is_relative_to(fake_root), report["file"]
     return report
 
 
 def test_fast_loader_skips_package_init(tmp_path: Path) -> None:
-    """On the expected shape the package __init__ does not run and only requested submodules load."""
+    """On the expected shape the package __init__ does not run; only requested submodules load."""
     fake = _fake_provider(tmp_path / "site", {*bindings._REQUIRED, "vpc", "lexv2models_bot"})
     report = _install_in_subprocess(fake, tmp_path)
     assert report["mode"] == "fast"
@@ -293,8 +340,13 @@ def test_fast_loader_skips_package_init(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("missing", bindings._REQUIRED)
-def test_changed_package_shape_falls_back_to_stock_with_one_warning(tmp_path: Path, missing: str) -> None:
-    """A package without a submodule the loader needs is imported the stock way, with one one-line RuntimeWarning naming it."""
+def test_changed_package_shape_falls_back_to_stock_with_one_warning(
+    tmp_path: Path, missing: str
+) -> None:
+    """A package missing a submodule the loader needs loads the stock way, with a one-line warning.
+
+    The warning is a RuntimeWarning and names the missing submodule.
+    """
     fake = _fake_provider(tmp_path / "site", {*bindings._REQUIRED, "vpc"} - {missing})
     report = _install_in_subprocess(fake, tmp_path)
     assert report["mode"] == "stock"
@@ -344,7 +396,8 @@ class ProviderImport:
 
     def __str__(self) -> str:
         how = "dynamic import of" if self.dynamic else "imports"
-        return f"{self.path}:{self.line}: {how} {self.module}{' (the package root)' if self.root else ''}"
+        root = " (the package root)" if self.root else ""
+        return f"{self.path}:{self.line}: {how} {self.module}{root}"
 
 
 def _is_provider(module: str) -> bool:
@@ -358,12 +411,34 @@ def provider_imports(source: str, path: str) -> list[ProviderImport]:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if _is_provider(alias.name):
-                    found.append(ProviderImport(path=path, line=node.lineno, module=alias.name, root=alias.name == PACKAGE))
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and _is_provider(node.module):
-            found.append(ProviderImport(path=path, line=node.lineno, module=node.module, root=node.module == PACKAGE))
+                    found.append(
+                        ProviderImport(
+                            path=path,
+                            line=node.lineno,
+                            module=alias.name,
+                            root=alias.name == PACKAGE,
+                        )
+                    )
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and node.module
+            and _is_provider(node.module)
+        ):
+            found.append(
+                ProviderImport(
+                    path=path, line=node.lineno, module=node.module, root=node.module == PACKAGE
+                )
+            )
         elif isinstance(node, ast.Call) and node.args:
             func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            name = (
+                func.attr
+                if isinstance(func, ast.Attribute)
+                else func.id
+                if isinstance(func, ast.Name)
+                else ""
+            )
             first = node.args[0]
             if (
                 name in ("import_module", "__import__")
@@ -372,7 +447,13 @@ def provider_imports(source: str, path: str) -> list[ProviderImport]:
                 and _is_provider(first.value)
             ):
                 found.append(
-                    ProviderImport(path=path, line=node.lineno, module=first.value, root=first.value == PACKAGE, dynamic=True)
+                    ProviderImport(
+                        path=path,
+                        line=node.lineno,
+                        module=first.value,
+                        root=first.value == PACKAGE,
+                        dynamic=True,
+                    )
                 )
     return found
 
@@ -380,7 +461,9 @@ def provider_imports(source: str, path: str) -> list[ProviderImport]:
 def _python_sources() -> Iterator[Path]:
     for directory, subdirs, files in os.walk(ROOT):
         subdirs[:] = sorted(
-            d for d in subdirs if not d.startswith(".") and d not in _NOT_SOURCE and not d.endswith(".egg-info")
+            d
+            for d in subdirs
+            if not d.startswith(".") and d not in _NOT_SOURCE and not d.endswith(".egg-info")
         )
         for name in sorted(files):
             if name.endswith(".py"):
@@ -395,13 +478,19 @@ def repo_provider_imports() -> dict[str, list[ProviderImport]]:
         try:
             found[relative] = provider_imports(path.read_text(encoding="utf-8"), relative)
         except SyntaxError as err:
-            pytest.fail(f"{relative}:{err.lineno}: cannot parse, so cannot check its imports: {err.msg}")
+            pytest.fail(
+                f"{relative}:{err.lineno}: cannot parse, so cannot check its imports: {err.msg}"
+            )
     return found
 
 
-def test_only_drkit_aws_imports_the_provider(repo_provider_imports: dict[str, list[ProviderImport]]) -> None:
+def test_only_drkit_aws_imports_the_provider(
+    repo_provider_imports: dict[str, list[ProviderImport]],
+) -> None:
     """No file but drkit/aws.py imports from cdktf_cdktf_provider_aws (root or submodule)."""
-    assert repo_provider_imports.get(_AWS_MODULE), f"the scan found no provider import in {_AWS_MODULE}"
+    assert repo_provider_imports.get(_AWS_MODULE), (
+        f"the scan found no provider import in {_AWS_MODULE}"
+    )
     offenders = [
         found
         for path, imports in repo_provider_imports.items()
@@ -409,14 +498,19 @@ def test_only_drkit_aws_imports_the_provider(repo_provider_imports: dict[str, li
         for found in imports
         if not (path == _LOADER_MODULE and found.dynamic)
     ]
-    assert not offenders, "import the provider classes from drkit.aws instead:\n" + "\n".join(map(str, offenders))
+    assert not offenders, "import the provider classes from drkit.aws instead:\n" + "\n".join(
+        map(str, offenders)
+    )
 
 
-def test_drkit_aws_never_imports_the_package_root(repo_provider_imports: dict[str, list[ProviderImport]]) -> None:
-    """drkit/aws.py imports only submodules: the root would run the ~2,100-module __init__ on the stock path."""
+def test_drkit_aws_never_imports_the_package_root(
+    repo_provider_imports: dict[str, list[ProviderImport]],
+) -> None:
+    """drkit/aws.py imports only submodules: the root's __init__ loads all ~2,100 of them."""
     roots = [found for found in repo_provider_imports.get(_AWS_MODULE, []) if found.root]
-    assert not roots, "import from a submodule, e.g. `from cdktf_cdktf_provider_aws.vpc import Vpc`:\n" + "\n".join(
-        map(str, roots)
+    assert not roots, (
+        "import from a submodule, e.g. `from cdktf_cdktf_provider_aws.vpc import Vpc`:\n"
+        + "\n".join(map(str, roots))
     )
 
 
@@ -426,12 +520,23 @@ def test_drkit_aws_never_imports_the_package_root(repo_provider_imports: dict[st
         ("import cdktf_cdktf_provider_aws", [(1, PACKAGE, True)]),
         ("import cdktf_cdktf_provider_aws.vpc as v", [(1, f"{PACKAGE}.vpc", False)]),
         ("x = 1\nfrom cdktf_cdktf_provider_aws import vpc", [(2, PACKAGE, True)]),
-        ("def f():\n    from cdktf_cdktf_provider_aws.vpc import Vpc", [(2, f"{PACKAGE}.vpc", False)]),
-        ("import importlib\nimportlib.import_module('cdktf_cdktf_provider_aws.vpc')", [(2, f"{PACKAGE}.vpc", False)]),
-        ("import cdktf_cdktf_provider_aws_extra, cdktf\nfrom .cdktf_cdktf_provider_aws import x", []),
+        (
+            "def f():\n    from cdktf_cdktf_provider_aws.vpc import Vpc",
+            [(2, f"{PACKAGE}.vpc", False)],
+        ),
+        (
+            "import importlib\nimportlib.import_module('cdktf_cdktf_provider_aws.vpc')",
+            [(2, f"{PACKAGE}.vpc", False)],
+        ),
+        (
+            "import cdktf_cdktf_provider_aws_extra, cdktf\nfrom .cdktf_cdktf_provider_aws import x",
+            [],
+        ),
         ("s = 'import cdktf_cdktf_provider_aws'", []),
     ],
 )
-def test_import_scanner_finds_provider_imports(source: str, expected: list[tuple[int, str, bool]]) -> None:
+def test_import_scanner_finds_provider_imports(
+    source: str, expected: list[tuple[int, str, bool]]
+) -> None:
     """The guard's scanner reports exactly the provider imports, with line and root flag."""
     assert [(f.line, f.module, f.root) for f in provider_imports(source, "x.py")] == expected
