@@ -18,10 +18,11 @@ from typing import Sequence
 import attrs
 
 from drkit import __version__
-from drkit.errors import DrkitError
+from drkit.errors import ComplianceError, DrkitError, SpecError
 
-#: Exit codes: 0 success, 1 the command ran and its answer is "no" (budget not
-#: met, drill over budget), 2 bad input (a spec, an argument), 130 interrupted.
+#: Exit codes: 0 success, 1 the command ran and failed or its answer is "no"
+#: (budget not met, drill refused or over budget, a tool missing, an apply
+#: failing), 2 bad input (a spec, an argument), 130 interrupted.
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -39,6 +40,14 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {
+    "demo": Command(
+        module="drkit.deploy.demo",
+        summary="deploy the whole stack to the embedded AWS emulator, summarize it, destroy it",
+    ),
+    "validate": Command(
+        module="drkit.deploy.validate",
+        summary="synthesize 2 and 3 regions for AWS and run terraform validate offline",
+    ),
     "budget": Command(
         module="drkit.budget",
         summary="print the RTO/RPO budget of the spec (DRKIT_CONFIG or the default); exit 1 if not met",
@@ -81,9 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return int(args.run(args))
-    except DrkitError as err:
+    except (SpecError, ComplianceError) as err:
         print(f"drkit {args.command}: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except DrkitError as err:  # the command ran and failed: a tool missing, an apply failing
+        print(f"drkit {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"drkit {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

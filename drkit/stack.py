@@ -134,6 +134,9 @@ class DisasterRecoveryStack(TerraformStack):
             skip_requesting_account_id=True if local else None,
             skip_metadata_api_check="true" if local else None,
             s3_use_path_style=True if local else None,
+            # A dead emulator should fail an apply in seconds, not after the
+            # SDK's 25 retries meant for AWS throttling.
+            max_retries=3 if local else None,
         )
 
     def _metrics_region(self, placement: Placement) -> MetricsRegion:

@@ -318,12 +318,12 @@ def test_unknown_region_is_a_clear_error(deployment, capsys):
 
 
 def test_refuses_a_switch_that_is_already_drained(deployment, capsys):
-    """A switch already 'drained' (a maintenance drain) is left alone: exit 2."""
+    """A switch already 'drained' (a maintenance drain) is left alone: exit 1, the drill refused."""
     Deployment.ssm(SECONDARY).put_parameter(Name=_param(SECONDARY), Value="drained", Overwrite=True)
 
     code = main(["drill", "--region", SECONDARY, "--yes", "--no-traffic-probe"])
 
-    assert code == 2
+    assert code == 1
     assert "maintenance" in capsys.readouterr().err
     assert deployment.history(SECONDARY) == ["active", "drained"]
 

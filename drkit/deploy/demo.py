@@ -1,0 +1,141 @@
+"""``drkit demo``: deploy the whole stack to the embedded AWS emulator, show it, destroy it.
+
+The README's main command (``make demo``). Nothing here can reach a real AWS
+account: the stack is synthesized for the local target into ``.drkit/demo``
+(never ``cdktf.out``), and the emulator stops on every exit path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from drkit.deploy.emulator import Emulator
+from drkit.deploy.inspect import DeploymentView
+from drkit.deploy.local import LocalDeployment
+from drkit.deploy.terraform import StepTiming
+from drkit.regions.catalog import ROUTE53_METRICS_REGION
+from drkit.regions.spec import DeploymentSpec, Target
+
+DEFAULT_WORKDIR = Path(".drkit") / "demo"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)")
+    parser.add_argument("--suffix", help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="after applying, keep the emulator running for exploration until Ctrl-C, then destroy",
+    )
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where synth output, state and logs go")
+    parser.add_argument("--port", type=int, help="emulator port on 127.0.0.1 (default: any free one)")
+
+
+def run(args: argparse.Namespace) -> int:
+    environ = {k: v for k in ("DRKIT_CONFIG", "ENVIRONMENT_SUFFIX") if (v := os.environ.get(k))}
+    if args.config:
+        environ["DRKIT_CONFIG"] = str(Path(args.config).resolve())
+    if args.suffix:
+        environ["ENVIRONMENT_SUFFIX"] = args.suffix
+    workdir = Path(args.workdir).resolve()
+    say = _printer()
+    # A bad spec is refused before anything starts.
+    spec = DeploymentSpec.from_environment(
+        {**environ, "DRKIT_TARGET": Target.LOCAL.value, "DRKIT_ENDPOINT_URL": "http://127.0.0.1:1"}
+    )
+    with Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=args.port) as emulator:
+        say(f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} (pid {emulator.pid})")
+        deployment = LocalDeployment(emulator=emulator, workdir=workdir, environ=environ)
+        say(f"layout    {', '.join(f'{r.region} ({r.role.value}, {r.weight} %)' for r in spec.regions)}; suffix {spec.environment_suffix!r}")
+        for label, step in (
+            ("synth", deployment.synthesize),
+            ("init", deployment.init),
+            ("validate", deployment.validate),
+            ("plan", deployment.plan),
+            ("apply", deployment.apply),
+        ):
+            say(f"{label:<9} ...")
+            step()
+            say(f"{label:<9} done in {deployment.timings[-1].seconds:.1f} s")
+        view = deployment.describe()
+        print(summary(view), flush=True)
+        drift = deployment.drift()
+        say(f"drift     {'CHANGES PENDING right after apply' if drift else 'none: a second plan reports no changes'}")
+        if args.keep:
+            _explore(emulator.endpoint_url, spec.primary.region)
+        say("destroy   ...")
+        deployment.destroy()
+        left = deployment.leftovers()
+        say(f"destroy   done; {'left behind: ' + ', '.join(left) if left else 'nothing of the stack is left in the emulator'}")
+        print(timing_table(deployment.timings), flush=True)
+    return 0 if not drift and not left else 1
+
+
+def _printer():
+    def say(line: str) -> None:
+        print(f"drkit demo | {line}", flush=True)
+
+    return say
+
+
+def summary(view: DeploymentView) -> str:
+    """A short, readable account of what was deployed, read back from the emulator."""
+    lines = ["", "Deployed (read back from the emulated account):", "  Traffic (Route 53 weighted records, health-checked):"]
+    for record in view.records:
+        check = view.health_checks.get(record.region)
+        how = (
+            f"{check.type} {check.path} every {check.interval_seconds} s, out after {check.failure_threshold} failures"
+            if check
+            else "NO HEALTH CHECK"
+        )
+        lines.append(f"    {record.region:<15} weight {record.weight:>3}  {view.api_endpoints.get(record.region, '')}  ({how})")
+    lines.append("  DynamoDB global tables:")
+    for table in view.tables:
+        pitr = "PITR on everywhere" if all(table.pitr_by_region.values()) else f"PITR {table.pitr_by_region}"
+        lines.append(f"    {table.name:<30} in {table.region}, replicas in {', '.join(table.replica_regions) or 'NONE'}; {pitr}")
+    lines.append("  S3 buckets (versioned, SSE-KMS) and their replication targets:")
+    for bucket in view.buckets:
+        lines.append(f"    {bucket.name:<30} -> {', '.join(bucket.replication_targets) or 'NONE'}")
+    alarms = {region: len(items) for region, items in view.alarms_by_region.items() if items}
+    lines.append(
+        f"  CloudWatch: {sum(alarms.values())} alarms ({', '.join(f'{r} {n}' for r, n in alarms.items())}); "
+        f"{len(view.dashboards)} dashboards ({', '.join(view.dashboards)})"
+    )
+    topics = {r: len(t) for r, t in view.topics_by_region.items() if t}
+    lines.append(f"  SNS: alert topics per region {topics}; Route 53 health alarms live in {ROUTE53_METRICS_REGION}")
+    for p in view.peerings:
+        lines.append(
+            f"  VPC peering {p.requester} <-> {p.accepter}: {p.status}, routes {p.routes_requester} + {p.routes_accepter}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def timing_table(timings: Sequence[StepTiming]) -> str:
+    width = max(len(t.step) for t in timings)
+    rows = [f"  {t.step:<{width}}  {t.seconds:7.1f} s" for t in timings]
+    rows.append(f"  {'total':<{width}}  {sum(t.seconds for t in timings):7.1f} s")
+    return "Step timings:\n" + "\n".join(rows)
+
+
+def _explore(endpoint: str, region: str) -> None:
+    print(
+        "\nThe emulator keeps running for exploration. In another shell:\n"
+        f"  export AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION={region}\n"
+        "  aws dynamodb list-tables            # or boto3.client('dynamodb', endpoint_url=...)\n"
+        "Press Ctrl-C here to destroy the stack and stop the emulator.\n",
+        flush=True,
+    )
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    print(file=sys.stderr)

@@ -1,0 +1,58 @@
+"""Synthesize the stack the way ``cdktf synth`` does: run ``app.py`` in its own process.
+
+A separate process keeps the caller free of jsii (and of the provider's
+memory) and exercises the real entry point. ``CDKTF_OUTDIR`` sends the output
+to a directory of the caller's choosing, so a local deployment never overwrites
+the ``cdktf.out`` of a real one.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Mapping
+
+from drkit.errors import DrkitError
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+STACK_NAME = "drkit"  # drkit.stack.STACK_NAME, without importing jsii
+
+
+class SynthFailed(DrkitError):
+    """``app.py`` refused the spec or crashed; the message is its own."""
+
+
+def synthesize(outdir: Path, env: Mapping[str, str] | None = None) -> tuple[Path, float]:
+    """Run ``app.py`` with ``env`` added to this process's environment.
+
+    Returns:
+        The stack directory (holding ``cdk.tf.json``) and the seconds it took.
+
+    Raises:
+        SynthFailed: With ``app.py``'s own one-line message for a bad spec.
+    """
+    outdir = Path(outdir).resolve()
+    outdir.mkdir(parents=True, exist_ok=True)
+    full_env = {
+        **os.environ,
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        **(env or {}),
+        "CDKTF_OUTDIR": str(outdir),
+    }
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(APP)], cwd=ROOT, env=full_env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        message = lines[-1] if done.returncode == 2 and lines else "\n".join(lines[-30:])
+        raise SynthFailed(f"synthesis failed (exit {done.returncode}): {message}")
+    stack_dir = outdir / "stacks" / STACK_NAME
+    if not (stack_dir / "cdk.tf.json").is_file():
+        raise SynthFailed(f"synthesis wrote no {stack_dir / 'cdk.tf.json'}")
+    return stack_dir, seconds

@@ -1,0 +1,29 @@
+"""``drkit validate``: synthesize for real AWS (2 and 3 regions) and run ``terraform validate`` offline."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from drkit.deploy.synth import ROOT, synthesize
+from drkit.deploy.terraform import Terraform
+
+LAYOUTS = {"two-region (default)": None, "three-region": ROOT / "examples" / "three-region.toml"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workdir", type=Path, default=Path(".drkit") / "validate")
+
+
+def run(args: argparse.Namespace) -> int:
+    for index, (label, config) in enumerate(LAYOUTS.items()):
+        env = {"DRKIT_TARGET": "aws"}
+        if config is not None:
+            env["DRKIT_CONFIG"] = str(config)
+        stack_dir, seconds = synthesize(Path(args.workdir).resolve() / str(index), env)
+        terraform = Terraform.for_stack(stack_dir)
+        terraform.init()
+        terraform.validate()
+        steps = ", ".join(f"{t.step} {t.seconds:.1f} s" for t in terraform.timings)
+        print(f"drkit validate | {label}: valid (synth {seconds:.1f} s, {steps}) in {stack_dir}", flush=True)
+    return 0
