@@ -128,7 +128,7 @@ class HttpApi(Construct):
             name="$default",
             auto_deploy=True,
             access_log_settings=Apigatewayv2StageAccessLogSettings(
-                destination_arn=access_logs.resource.arn, format=ACCESS_LOG_FORMAT
+                destination_arn=access_logs.log_group_arn, format=ACCESS_LOG_FORMAT
             ),
             default_route_settings=Apigatewayv2StageDefaultRouteSettings(
                 throttling_burst_limit=props.throttling_burst_limit,

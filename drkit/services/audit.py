@@ -257,7 +257,7 @@ class AuditTrail(Construct):
             "resource",
             provider=p.provider,
             name=self.trail_name,
-            s3_bucket_name=self.bucket.resource.id,
+            s3_bucket_name=self.bucket.bucket_id,
             kms_key_id=props.key.key_arn,
             is_multi_region_trail=True,
             include_global_service_events=True,

@@ -122,6 +122,7 @@ class RegionalFunction(Construct):
             message_retention_seconds=DLQ_RETENTION_SECONDS,
             tags=p.tagged(queue_name),
         )
+        self.dead_letter_queue_arn: str = self.dead_letter_queue.arn
         self.role = Role(
             self,
             "role",
@@ -140,7 +141,7 @@ class RegionalFunction(Construct):
                     iam.Statement(
                         sid="SendToDeadLetterQueue",
                         actions=("sqs:SendMessage",),
-                        resources=(self.dead_letter_queue.arn,),
+                        resources=(self.dead_letter_queue_arn,),
                     ),
                     iam.Statement(
                         sid="EncryptDeadLetters",
@@ -180,7 +181,7 @@ class RegionalFunction(Construct):
                 security_group_ids=[props.network.workload_security_group_id],
             ),
             tracing_config=LambdaFunctionTracingConfig(mode="Active"),
-            dead_letter_config=LambdaFunctionDeadLetterConfig(target_arn=self.dead_letter_queue.arn),
+            dead_letter_config=LambdaFunctionDeadLetterConfig(target_arn=self.dead_letter_queue_arn),
             logging_config=LambdaFunctionLoggingConfig(
                 log_format="JSON", log_group=self.log_group.log_group_name
             ),

@@ -252,7 +252,7 @@ class ZoneProtection(Construct):
             "query-log",
             provider=p.provider,
             zone_id=props.zone.zone_id,
-            cloudwatch_log_group_arn=group.resource.arn,
+            cloudwatch_log_group_arn=group.log_group_arn,
             depends_on=[policy],
         )
         signing_key = DnssecSigningKey(self, "signing-key", props=SigningKeyProps(placement=p))

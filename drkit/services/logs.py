@@ -58,8 +58,5 @@ class LogGroup(Construct):
         self.log_group_name = props.log_group_name
         # References (not formatted ARNs), so whatever names the group waits for it.
         self.log_group_arn: str = self.resource.arn
-
-    @property
-    def streams_arn(self) -> str:
-        """The ARN that covers the group's log streams (for IAM and CloudTrail)."""
-        return f"{self.resource.arn}:*"
+        #: The ARN that covers the group's log streams (for IAM and CloudTrail).
+        self.streams_arn = f"{self.log_group_arn}:*"

@@ -274,7 +274,7 @@ class Network(Construct):
             vpc_id=self.vpc_id,
             traffic_type="ALL",
             log_destination_type="cloud-watch-logs",
-            log_destination=group.resource.arn,
+            log_destination=group.log_group_arn,
             iam_role_arn=role.role_arn,
             max_aggregation_interval=60,
             tags=p.tagged(p.name(Kind.NAME_TAG, "flowlog")),

@@ -93,18 +93,20 @@ class _PrivateBucket(Construct):
             self, "resource", provider=p.provider, bucket=name, force_destroy=force_destroy, tags=p.tagged(name)
         )
         self.bucket_arn: str = self.resource.arn
+        # Read once: every attribute read is a round trip to the jsii kernel.
+        self.bucket_id: str = self.resource.id
         self.versioning = S3BucketVersioning(
             self,
             "versioning",
             provider=p.provider,
-            bucket=self.resource.id,
+            bucket=self.bucket_id,
             versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
         )
         self.public_access_block = S3BucketPublicAccessBlock(
             self,
             "public-access-block",
             provider=p.provider,
-            bucket=self.resource.id,
+            bucket=self.bucket_id,
             block_public_acls=True,
             block_public_policy=True,
             ignore_public_acls=True,
@@ -114,11 +116,11 @@ class _PrivateBucket(Construct):
             self,
             "ownership",
             provider=p.provider,
-            bucket=self.resource.id,
+            bucket=self.bucket_id,
             rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
         )
         # Object events go to EventBridge (the canary listens for replicas arriving).
-        S3BucketNotification(self, "notification", provider=p.provider, bucket=self.resource.id, eventbridge=True)
+        S3BucketNotification(self, "notification", provider=p.provider, bucket=self.bucket_id, eventbridge=True)
 
     def _policy(self, statements: Sequence[iam.Statement]) -> S3BucketPolicy:
         # After the public access block, or S3 may refuse the policy while it is being set.
@@ -126,7 +128,7 @@ class _PrivateBucket(Construct):
             self,
             "policy",
             provider=self._placement.provider,
-            bucket=self.resource.id,
+            bucket=self.bucket_id,
             policy=iam.document(statements),
             depends_on=[self.public_access_block],
         )
@@ -136,7 +138,7 @@ class _PrivateBucket(Construct):
             self,
             "lifecycle",
             provider=self._placement.provider,
-            bucket=self.resource.id,
+            bucket=self.bucket_id,
             rule=rules,
             depends_on=[self.versioning],
         )
@@ -189,7 +191,7 @@ class AccessLogBucket(_PrivateBucket):
             self,
             "encryption",
             provider=p.provider,
-            bucket=self.resource.id,
+            bucket=self.bucket_id,
             rule=[
                 S3BucketServerSideEncryptionConfigurationRule(
                     apply_server_side_encryption_by_default=S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(
@@ -258,7 +260,7 @@ class EncryptedBucket(_PrivateBucket):
             self,
             "encryption",
             provider=p.provider,
-            bucket=self.resource.id,
+            bucket=self.bucket_id,
             rule=[
                 S3BucketServerSideEncryptionConfigurationRule(
                     apply_server_side_encryption_by_default=S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(
@@ -272,8 +274,8 @@ class EncryptedBucket(_PrivateBucket):
             self,
             "logging",
             provider=p.provider,
-            bucket=self.resource.id,
-            target_bucket=access_logs.resource.id,
+            bucket=self.bucket_id,
+            target_bucket=access_logs.bucket_id,
             target_prefix=f"s3/{self.bucket_name}/",
             # S3 checks that the target's policy lets the logging service write.
             depends_on=[access_logs.policy],
@@ -464,7 +466,7 @@ class BucketReplication(Construct):
             self,
             "resource",
             provider=p.provider,
-            bucket=src.resource.id,
+            bucket=src.bucket_id,
             role=self.role.role_arn,
             rule=[
                 S3BucketReplicationConfigurationRule(
