@@ -43,9 +43,14 @@ def synthesize(outdir: Path, env: Mapping[str, str] | None = None) -> tuple[Path
         **(env or {}),
         "CDKTF_OUTDIR": str(outdir),
     }
+    if full_env.get("DRKIT_CONFIG"):
+        full_env["DRKIT_CONFIG"] = str(Path(full_env["DRKIT_CONFIG"]).resolve())
     started = time.perf_counter()
+    # cdktf's default local backend keeps state in the working directory of
+    # the synth (as an absolute path): running from the outdir gives every
+    # deployment its own state, never the project's.
     done = subprocess.run(
-        [sys.executable, str(APP)], cwd=ROOT, env=full_env, capture_output=True, text=True
+        [sys.executable, str(APP)], cwd=outdir, env=full_env, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
     if done.returncode != 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 from drkit.deploy.synth import ROOT, synthesize
@@ -20,7 +21,9 @@ def run(args: argparse.Namespace) -> int:
         env = {"DRKIT_TARGET": "aws"}
         if config is not None:
             env["DRKIT_CONFIG"] = str(config)
-        stack_dir, seconds = synthesize(Path(args.workdir).resolve() / str(index), env)
+        outdir = Path(args.workdir).resolve() / str(index)
+        shutil.rmtree(outdir, ignore_errors=True)  # fresh: no stale .terraform or state
+        stack_dir, seconds = synthesize(outdir, env)
         terraform = Terraform.for_stack(stack_dir)
         terraform.init()
         terraform.validate()
