@@ -63,8 +63,9 @@ class DisasterRecoveryStack(TerraformStack):
                 key=spec.backend.key,
                 region=spec.backend.region,
                 encrypt=True,
-                use_lockfile=spec.backend.use_lockfile,
             )
+            # cdktf 0.21's S3Backend predates S3-native locking (Terraform 1.10+).
+            self.add_override("terraform.backend.s3.use_lockfile", spec.backend.use_lockfile)
         regions = [r.region for r in spec.regions]
         providers = {region: self._provider(region) for region in regions}
         if ROUTE53_METRICS_REGION not in providers:
