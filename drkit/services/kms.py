@@ -63,6 +63,17 @@ ENCRYPT = ("kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
 KEY_USING_SERVICES = ("dynamodb", "s3", "sqs", "sns", "lambda", "backup", "ssm")
 
 
+def _administration(placement: Placement) -> iam.Statement:
+    """The account administers the key (explicit actions; none of them uses the key)."""
+    return iam.Statement(
+        sid="KeyAdministration",
+        principals={"AWS": (placement.account.root_arn,)},
+        actions=ADMIN_ACTIONS,
+        resources=("*",),
+        resource_policy=True,
+    )
+
+
 @attrs.frozen(kw_only=True)
 class EncryptionKeyProps:
     """Props of :class:`EncryptionKey`.
@@ -112,13 +123,7 @@ class EncryptionKey(Construct):
         self.region = p.region
         self._account = p.account
         self._statements: list[iam.Statement] = [
-            iam.Statement(
-                sid="KeyAdministration",
-                principals={"AWS": (p.account.root_arn,)},
-                actions=ADMIN_ACTIONS,
-                resources=("*",),
-                resource_policy=True,
-            ),
+            _administration(p),
             iam.Statement(
                 sid="AccountUseThroughRegionalServices",
                 principals={"AWS": (p.account.root_arn,)},
@@ -250,13 +255,7 @@ class DnssecSigningKey(Construct):
         p = props.placement
         zones = f"arn:{p.account.partition}:route53:::hostedzone/*"
         statements = (
-            iam.Statement(
-                sid="KeyAdministration",
-                principals={"AWS": (p.account.root_arn,)},
-                actions=ADMIN_ACTIONS,
-                resources=("*",),
-                resource_policy=True,
-            ),
+            _administration(p),
             iam.Statement(
                 sid="Route53DnssecSigning",
                 principals={"Service": ("dnssec-route53.amazonaws.com",)},

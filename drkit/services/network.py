@@ -143,17 +143,12 @@ class Network(Construct):
             )
 
         endpoints_sg = self._security_group("endpoints", "Interface endpoints: HTTPS from inside the VPC")
-        VpcSecurityGroupIngressRule(
-            self,
+        self._https_rule(
             "endpoints-https-in",
-            provider=p.provider,
+            ingress=True,
             security_group_id=endpoints_sg.id,
+            cidr=self.cidr,
             description="HTTPS from this VPC to the interface endpoints",
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
-            cidr_ipv4=self.cidr,
-            tags=p.tagged(),
         )
         for service in INTERFACE_SERVICES:
             VpcEndpoint(
@@ -175,47 +170,58 @@ class Network(Construct):
         self.workload_security_group_id: str = self.workload_security_group.id
         self.allow_https_out("to-vpc-endpoints", cidr=self.cidr, description="HTTPS to the interface endpoints")
         for service, endpoint in self.gateway_endpoints.items():
-            VpcSecurityGroupEgressRule(
-                self,
+            self._https_rule(
                 f"workload-https-{service}",
-                provider=p.provider,
+                ingress=False,
                 security_group_id=self.workload_security_group_id,
-                description=f"HTTPS to {service} through its gateway endpoint",
-                ip_protocol="tcp",
-                from_port=HTTPS,
-                to_port=HTTPS,
                 prefix_list_id=endpoint.prefix_list_id,
-                tags=p.tagged(),
+                description=f"HTTPS to {service} through its gateway endpoint",
             )
         self._flow_logs(props)
 
     def allow_https_in(self, id: str, *, cidr: str, description: str) -> None:
         """Let ``cidr`` reach the workload group on HTTPS (used for peer VPCs)."""
-        VpcSecurityGroupIngressRule(
-            self,
+        self._https_rule(
             f"workload-in-{id}",
-            provider=self._placement.provider,
+            ingress=True,
             security_group_id=self.workload_security_group_id,
+            cidr=cidr,
             description=description,
-            ip_protocol="tcp",
-            from_port=HTTPS,
-            to_port=HTTPS,
-            cidr_ipv4=cidr,
-            tags=self._placement.tagged(),
         )
 
     def allow_https_out(self, id: str, *, cidr: str, description: str) -> None:
         """Let the workload group reach ``cidr`` on HTTPS."""
-        VpcSecurityGroupEgressRule(
-            self,
+        self._https_rule(
             f"workload-out-{id}",
-            provider=self._placement.provider,
+            ingress=False,
             security_group_id=self.workload_security_group_id,
+            cidr=cidr,
+            description=description,
+        )
+
+    def _https_rule(
+        self,
+        id: str,
+        *,
+        ingress: bool,
+        security_group_id: str,
+        description: str,
+        cidr: str | None = None,
+        prefix_list_id: str | None = None,
+    ) -> None:
+        """One HTTPS-only rule: every rule drkit writes allows port 443 and nothing else."""
+        rule = VpcSecurityGroupIngressRule if ingress else VpcSecurityGroupEgressRule
+        rule(
+            self,
+            id,
+            provider=self._placement.provider,
+            security_group_id=security_group_id,
             description=description,
             ip_protocol="tcp",
             from_port=HTTPS,
             to_port=HTTPS,
             cidr_ipv4=cidr,
+            prefix_list_id=prefix_list_id,
             tags=self._placement.tagged(),
         )
 

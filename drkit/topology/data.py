@@ -27,9 +27,20 @@ TABLE_SCHEMAS = {
 HEARTBEAT_PREFIX = "__drkit_heartbeat__"
 TABLE_WRITE_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
 TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
-# The operator reads and writes data and flips the (encrypted) drain switches.
+# Functions reach their data through these; the operator also flips the (encrypted) drain switches.
+DATA_SERVICES = ("dynamodb", "s3")
 OPERATOR_KEY_SERVICES = ("dynamodb", "s3", "ssm")
 STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+
+
+def _key_via(sid: str, actions: tuple[str, ...], key_arn: str, region: str, services: tuple[str, ...]) -> iam.Statement:
+    """Use of one region's key, only through the named services of that region."""
+    return iam.Statement(
+        sid=sid,
+        actions=actions,
+        resources=(key_arn,),
+        conditions={"StringEquals": {"kms:ViaService": [f"{s}.{region}.amazonaws.com" for s in services]}},
+    )
 
 
 def _sid(text: str) -> str:
@@ -138,30 +149,9 @@ class DataPlane(Construct):
                         actions=("s3:GetObject",),
                         resources=tuple(f"{o.bucket.bucket_arn}/*" for o in footprints),
                     ),
-                    iam.Statement(
-                        sid="UseLocalKeyThroughDataServices",
-                        actions=ENCRYPT_DECRYPT,
-                        resources=(f.key.key_arn,),
-                        conditions={
-                            "StringEquals": {
-                                "kms:ViaService": [f"dynamodb.{region}.amazonaws.com", f"s3.{region}.amazonaws.com"]
-                            }
-                        },
-                    ),
+                    _key_via("UseLocalKeyThroughDataServices", ENCRYPT_DECRYPT, f.key.key_arn, region, DATA_SERVICES),
                     *(
-                        iam.Statement(
-                            sid=f"DecryptReadsFrom{_sid(o.region)}",
-                            actions=DECRYPT,
-                            resources=(o.key.key_arn,),
-                            conditions={
-                                "StringEquals": {
-                                    "kms:ViaService": [
-                                        f"dynamodb.{o.region}.amazonaws.com",
-                                        f"s3.{o.region}.amazonaws.com",
-                                    ]
-                                }
-                            },
-                        )
+                        _key_via(f"DecryptReadsFrom{_sid(o.region)}", DECRYPT, o.key.key_arn, o.region, DATA_SERVICES)
                         for o in others
                     ),
                 ),
@@ -171,7 +161,7 @@ class DataPlane(Construct):
                     f"ApiRoleOf{_sid(region)}Reads",
                     [f.api_function.role.role_arn],
                     DECRYPT,
-                    via_services=("dynamodb", "s3"),
+                    via_services=DATA_SERVICES,
                 )
             f.canary_function.role.add_policy(
                 "canary-data",
@@ -197,16 +187,7 @@ class DataPlane(Construct):
                         actions=("s3:GetObject", "s3:GetObjectVersion"),
                         resources=(f"{f.bucket.bucket_arn}/{CANARY_PREFIX}*",),
                     ),
-                    iam.Statement(
-                        sid="UseLocalKeyThroughDataServices",
-                        actions=ENCRYPT_DECRYPT,
-                        resources=(f.key.key_arn,),
-                        conditions={
-                            "StringEquals": {
-                                "kms:ViaService": [f"dynamodb.{region}.amazonaws.com", f"s3.{region}.amazonaws.com"]
-                            }
-                        },
-                    ),
+                    _key_via("UseLocalKeyThroughDataServices", ENCRYPT_DECRYPT, f.key.key_arn, region, DATA_SERVICES),
                 ),
             )
 
@@ -243,17 +224,8 @@ class DataPlane(Construct):
                         resources=tuple(f.drain.parameter_arn for f in footprints),
                     ),
                     *(
-                        iam.Statement(
-                            sid=f"UseKeyIn{_sid(f.region)}",
-                            actions=ENCRYPT_DECRYPT,
-                            resources=(f.key.key_arn,),
-                            conditions={
-                                "StringEquals": {
-                                    "kms:ViaService": [
-                                        f"{service}.{f.region}.amazonaws.com" for service in OPERATOR_KEY_SERVICES
-                                    ]
-                                }
-                            },
+                        _key_via(
+                            f"UseKeyIn{_sid(f.region)}", ENCRYPT_DECRYPT, f.key.key_arn, f.region, OPERATOR_KEY_SERVICES
                         )
                         for f in footprints
                     ),
