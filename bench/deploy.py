@@ -47,7 +47,7 @@ def run(bench: Any) -> None:
             left = deployment.leftovers()
             columns[label] = {t.step: t.seconds for t in deployment.timings if t.step != "show"}
             columns[label]["show"] = sum(t.seconds for t in deployment.timings if t.step == "show")
-            if drift or left:
+            if drift or left:  # figures of a broken deploy would mislead
                 print(f"  WARNING {label}: drift={drift} leftovers={left}", flush=True)
     rows = [
         [step, *(f"{columns[label].get(step, 0):.1f}" for label in LAYOUTS)]

@@ -66,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
         view = deployment.describe()
         print(summary(view), flush=True)
         drift = deployment.drift()
-        say(f"drift     {'CHANGES PENDING right after apply' if drift else 'none: a second plan reports no changes'}")
+        say(f"drift     {'CHANGES PENDING right after apply:' if drift else 'none: a second plan reports no changes'}")
+        for line in drift:
+            say(f"            {line}")
         if args.keep:
             _explore(emulator.endpoint_url, spec.primary.region)
         say("destroy   ...")

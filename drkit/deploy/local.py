@@ -22,6 +22,24 @@ from drkit.deploy.terraform import StepTiming, Terraform
 from drkit.regions.spec import DeploymentSpec, Target
 
 PLAN_FILE = "drkit.tfplan"
+DRIFT_FILE = "drift.tfplan"
+
+
+def describe_changes(plan: Mapping[str, Any]) -> list[str]:
+    """``address: actions (attribute before -> after, ...)`` for every change a plan holds."""
+    lines = []
+    for change in plan.get("resource_changes", []):
+        actions = change["change"]["actions"]
+        if actions in (["no-op"], ["read"]):
+            continue
+        before, after = change["change"].get("before") or {}, change["change"].get("after") or {}
+        diffs = [
+            f"{key}: {before.get(key)!r} -> {after.get(key)!r}"
+            for key in sorted(set(before) | set(after))
+            if before.get(key) != after.get(key) and key not in (change["change"].get("after_unknown") or {})
+        ]
+        lines.append(f"{change['address']}: {'/'.join(actions)} ({'; '.join(diffs)[:600]})")
+    return lines
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -99,13 +117,14 @@ class LocalDeployment:
         self._tf().apply(PLAN_FILE)
         self._timed(n)
 
-    def drift(self) -> bool:
-        """``terraform plan -detailed-exitcode``: True when anything would change."""
-        n = len(self._tf().timings)
-        changed = bool(self._tf().plan(detailed_exitcode=True))
+    def drift(self) -> list[str]:
+        """Plan again (``-detailed-exitcode``); what would change, one line per change (empty: no drift)."""
+        tf = self._tf()
+        n = len(tf.timings)
+        changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))
         self._timed(n)
         self.timings[-1] = StepTiming("plan (drift)", self.timings[-1].seconds)
-        return changed
+        return describe_changes(tf.show_json(DRIFT_FILE)) if changed else []
 
     def destroy(self) -> None:
         n = len(self._tf().timings)

@@ -413,6 +413,25 @@ def test_pinned_moto_fits_the_extensions() -> None:
     assert moto_ext.compatibility_problems() == []
 
 
+def test_changed_method_of_another_service_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A moto method a non-DynamoDB extension overrides or calls going away is named by the check."""
+    from moto.apigatewayv2.models import DomainName
+
+    monkeypatch.delattr(DomainName, "to_json")
+    assert "DomainName.to_json is gone" in moto_ext.compatibility_problems()
+
+
+def test_unroutable_service_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A moto URL module that no longer routes to the handler an extension subclasses is named by the check."""
+    from moto.backup import urls
+
+    monkeypatch.setattr(urls, "url_paths", {})
+    assert any(
+        "moto.backup.urls routes no path to BackupResponse" in p
+        for p in moto_ext.compatibility_problems()
+    )
+
+
 def test_incompatible_moto_is_refused_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     """When moto's shape changed, install() refuses with what changed and how to fix it."""
     monkeypatch.setattr(

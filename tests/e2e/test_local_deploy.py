@@ -145,7 +145,7 @@ def test_plan_passes_the_checkov_gate(deployed, tmp_path):
 
 def test_second_plan_reports_no_changes(deployed):
     """Right after apply, terraform plan -detailed-exitcode reports no changes (no drift)."""
-    assert deployed["deployment"].drift() is False
+    assert deployed["deployment"].drift() == []
 
 
 def test_destroy_leaves_nothing(deployed):
