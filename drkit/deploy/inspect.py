@@ -225,9 +225,16 @@ def leftovers(spec: DeploymentSpec, client: ClientFactory) -> list[str]:
             if p["Status"]["Code"] not in ("deleted", "rejected", "failed")
         ]
         kms = client("kms", region)
+        # AWS creates its managed keys (alias/aws/...) on first use; they are
+        # not the stack's and cannot be deleted (moto labels them CUSTOMER).
+        aws_managed = {
+            a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a
+        }
         for key in kms.list_keys()["Keys"]:
             meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
-            if meta["KeyManager"] == "CUSTOMER" and meta["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion"):
+            if key["KeyId"] in aws_managed or meta["KeyManager"] != "CUSTOMER":
+                continue
+            if meta["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion"):
                 found.append(f"kms key {meta['KeyId']} ({region}, {meta['KeyState']})")
     s3 = client("s3", spec.primary.region)
     found += [f"bucket {b['Name']}" for b in s3.list_buckets()["Buckets"] if b["Name"].endswith(suffix)]
