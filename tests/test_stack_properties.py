@@ -221,7 +221,24 @@ def lambdas_match_the_spec(spec, stack):
         assert ref(f["kms_key_arn"])[0] == "aws_kms_key"
 
 
+def every_canary_reads_its_own_regions_replica_stream(spec, stack):
+    regions = {r.region for r in spec.regions}
+    mappings = list(resources(stack, "aws_lambda_event_source_mapping").values())
+    assert len(mappings) == 2 * len(regions)
+    seen = set()
+    for mapping in mappings:
+        region, source = region_of(stack, mapping), mapping["event_source_arn"]
+        if region == spec.primary.region:
+            assert ref(source) and ref(source)[2] == "stream_arn", source
+        else:
+            # Replicas are a set in Terraform: the stream must be chosen by region, not position.
+            assert f'r.region_name == "{region}"' in source and ".get(" not in source, source
+        seen.add(region)
+    assert seen == regions
+
+
 PROPERTIES = [
+    every_canary_reads_its_own_regions_replica_stream,
     peering_is_a_full_mesh_with_routes_both_ways,
     every_weighted_record_has_a_health_check_and_the_spec_weight,
     every_table_has_a_replica_in_every_secondary,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import attrs
+from cdktf import Token
 from constructs import Construct
 
 from drkit.aws import (
@@ -107,7 +108,11 @@ class GlobalTable(Construct):
         self._check(region)
         if region == self.regions[0]:
             return self.resource.stream_arn
-        return self.resource.replica.get(self.regions.index(region) - 1).stream_arn
+        # ``replica`` is a set: its order is Terraform's, not the spec's, so the
+        # replica is picked by region name, never by position.
+        return Token.as_string(
+            f'${{[for r in {self.resource.fqn}.replica : r.stream_arn if r.region_name == "{region}"][0]}}'
+        )
 
     def _check(self, region: str) -> None:
         if region not in self.regions:

@@ -29,15 +29,11 @@ LAYOUTS = {
 }
 
 
-@pytest.fixture(
-    scope="module",
-    params=[pytest.param(name, marks=pytest.mark.xdist_group(f"e2e-{name}")) for name in LAYOUTS],
-)
-def deployed(request, tmp_path_factory):
-    """Apply the stack once per layout and share it; destroy at the end if a test did not."""
-    root = tmp_path_factory.mktemp(f"e2e-{request.param}")
+def _deploy(layout: str, tmp_path_factory):
+    """Apply the stack once for ``layout`` and share it; destroy at the end if a test did not."""
+    root = tmp_path_factory.mktemp(f"e2e-{layout}")
     with Emulator(log_dir=root / "emulator") as emulator:
-        deployment = LocalDeployment(emulator=emulator, workdir=root / "work", environ=LAYOUTS[request.param])
+        deployment = LocalDeployment(emulator=emulator, workdir=root / "work", environ=LAYOUTS[layout])
         deployment.synthesize()
         deployment.init()
         deployment.validate()
@@ -49,108 +45,125 @@ def deployed(request, tmp_path_factory):
             deployment.destroy()
 
 
-def test_tables_have_replicas_everywhere_with_pitr_and_regional_keys(deployed):
-    """Both global tables exist with a replica in every secondary, PITR and the region's key."""
-    d = deployed["deployment"]
-    spec, view = d.spec, deployed["view"]
-    assert {t.name for t in view.tables} == {
-        spec.namer(Kind.DYNAMODB_TABLE, "patient_records"),
-        spec.namer(Kind.DYNAMODB_TABLE, "audit_logs"),
-    }
-    for table in view.tables:
-        assert set(table.replica_regions) == {r.region for r in spec.secondaries}
-        assert all(table.pitr_by_region.values()) and len(table.pitr_by_region) == len(spec.regions)
-        for region, key in table.kms_key_by_region.items():
-            assert key and f":{region}:" in key, (table.name, region, key)
+class _Lifecycle:
+    """The checks, in order: inspect, scan, drift, then destroy (last)."""
+
+    def test_tables_have_replicas_everywhere_with_pitr_and_regional_keys(self, deployed):
+        """Both global tables exist with a replica in every secondary, PITR and the region's key."""
+        d = deployed["deployment"]
+        spec, view = d.spec, deployed["view"]
+        assert {t.name for t in view.tables} == {
+            spec.namer(Kind.DYNAMODB_TABLE, "patient_records"),
+            spec.namer(Kind.DYNAMODB_TABLE, "audit_logs"),
+        }
+        for table in view.tables:
+            assert set(table.replica_regions) == {r.region for r in spec.secondaries}
+            assert all(table.pitr_by_region.values()) and len(table.pitr_by_region) == len(spec.regions)
+            for region, key in table.kms_key_by_region.items():
+                assert key and f":{region}:" in key, (table.name, region, key)
 
 
-def test_buckets_are_versioned_encrypted_and_replicate_to_every_other_region(deployed):
-    """Every data bucket: versioning, SSE-KMS with its region's key, rules to every other region."""
-    spec, view = deployed["deployment"].spec, deployed["view"]
-    names = {b.region: b.name for b in view.buckets}
-    for bucket in view.buckets:
-        assert bucket.versioning == "Enabled"
-        assert bucket.sse_algorithm == "aws:kms" and f":{bucket.region}:" in bucket.kms_key
-        others = {names[r.region] for r in spec.regions if r.region != bucket.region}
-        assert set(bucket.replication_targets) == others
-        assert all(key for key in bucket.replica_keys)
+    def test_buckets_are_versioned_encrypted_and_replicate_to_every_other_region(self, deployed):
+        """Every data bucket: versioning, SSE-KMS with its region's key, rules to every other region."""
+        spec, view = deployed["deployment"].spec, deployed["view"]
+        names = {b.region: b.name for b in view.buckets}
+        for bucket in view.buckets:
+            assert bucket.versioning == "Enabled"
+            assert bucket.sse_algorithm == "aws:kms" and f":{bucket.region}:" in bucket.kms_key
+            others = {names[r.region] for r in spec.regions if r.region != bucket.region}
+            assert set(bucket.replication_targets) == others
+            assert all(key for key in bucket.replica_keys)
 
 
-def test_weighted_records_carry_the_spec_weights_and_health_checks(deployed):
-    """One weighted record per region with the spec's weight and an HTTPS /health check."""
-    spec, view = deployed["deployment"].spec, deployed["view"]
-    assert {r.region: r.weight for r in view.records} == {r.region: r.weight for r in spec.regions}
-    for record in view.records:
-        check = view.health_checks[record.region]
-        assert (check.type, check.path) == ("HTTPS", "/health")
-        assert check.interval_seconds == spec.health_check_interval_seconds
-        assert check.failure_threshold == spec.health_check_failure_threshold
-        assert record.region in check.fqdn
-        assert record.target, "alias target missing"
+    def test_weighted_records_carry_the_spec_weights_and_health_checks(self, deployed):
+        """One weighted record per region with the spec's weight and an HTTPS /health check."""
+        spec, view = deployed["deployment"].spec, deployed["view"]
+        assert {r.region: r.weight for r in view.records} == {r.region: r.weight for r in spec.regions}
+        for record in view.records:
+            check = view.health_checks[record.region]
+            assert (check.type, check.path) == ("HTTPS", "/health")
+            assert check.interval_seconds == spec.health_check_interval_seconds
+            assert check.failure_threshold == spec.health_check_failure_threshold
+            assert record.region in check.fqdn
+            assert record.target, "alias target missing"
 
 
-def test_alarms_topics_and_dashboards_are_in_the_right_regions(deployed):
-    """Alarms notify topics in their own region; health alarms are in us-east-1; dashboards exist."""
-    spec, view = deployed["deployment"].spec, deployed["view"]
-    regions = [r.region for r in spec.regions]
-    for region, alarms in view.alarms_by_region.items():
-        for alarm in alarms:
-            assert alarm["AlarmActions"] and alarm["OKActions"], alarm["AlarmName"]
-            for arn in alarm["AlarmActions"] + alarm["OKActions"]:
-                assert arn.split(":")[3] == region, (alarm["AlarmName"], arn)
-    health = [a for a in view.alarms_by_region[ROUTE53_METRICS_REGION] if a["MetricName"] == "HealthCheckStatus"]
-    assert len(health) == len(regions)
-    for source, receiving in itertools.permutations(regions, 2):
-        lag = [
-            a
-            for a in view.alarms_by_region[source]
-            if a["MetricName"] == "ReplicationLatency"
-            and {"Name": "ReceivingRegion", "Value": receiving} in a["Dimensions"]
-        ]
-        assert len(lag) == 2, (source, receiving)  # one per table
-    assert len(view.dashboards) == 2
-    for region in regions:
-        assert view.topics_by_region[region], region
-        emails = [s["Endpoint"] for s in view.subscriptions_by_region[region] if s["Protocol"] == "email"]
-        assert sorted(emails) == sorted(spec.alert_emails)
+    def test_alarms_topics_and_dashboards_are_in_the_right_regions(self, deployed):
+        """Alarms notify topics in their own region; health alarms are in us-east-1; dashboards exist."""
+        spec, view = deployed["deployment"].spec, deployed["view"]
+        regions = [r.region for r in spec.regions]
+        for region, alarms in view.alarms_by_region.items():
+            for alarm in alarms:
+                assert alarm["AlarmActions"] and alarm["OKActions"], alarm["AlarmName"]
+                for arn in alarm["AlarmActions"] + alarm["OKActions"]:
+                    assert arn.split(":")[3] == region, (alarm["AlarmName"], arn)
+        health = [a for a in view.alarms_by_region[ROUTE53_METRICS_REGION] if a["MetricName"] == "HealthCheckStatus"]
+        assert len(health) == len(regions)
+        for source, receiving in itertools.permutations(regions, 2):
+            lag = [
+                a
+                for a in view.alarms_by_region[source]
+                if a["MetricName"] == "ReplicationLatency"
+                and {"Name": "ReceivingRegion", "Value": receiving} in a["Dimensions"]
+            ]
+            assert len(lag) == 2, (source, receiving)  # one per table
+        assert len(view.dashboards) == 2
+        for region in regions:
+            assert view.topics_by_region[region], region
+            emails = [s["Endpoint"] for s in view.subscriptions_by_region[region] if s["Protocol"] == "email"]
+            assert sorted(emails) == sorted(spec.alert_emails)
 
 
-def test_peering_is_active_with_routes_on_both_sides(deployed):
-    """Every pair of regions is peered, active, with a route per private route table on both sides."""
-    spec, view = deployed["deployment"].spec, deployed["view"]
-    pairs = {frozenset((p.requester, p.accepter)) for p in view.peerings}
-    assert pairs == {frozenset(p) for p in itertools.combinations([r.region for r in spec.regions], 2)}
-    for p in view.peerings:
-        assert p.status == "active"
-        assert p.routes_requester == 2 and p.routes_accepter == 2
+    def test_peering_is_active_with_routes_on_both_sides(self, deployed):
+        """Every pair of regions is peered, active, with a route per private route table on both sides."""
+        spec, view = deployed["deployment"].spec, deployed["view"]
+        pairs = {frozenset((p.requester, p.accepter)) for p in view.peerings}
+        assert pairs == {frozenset(p) for p in itertools.combinations([r.region for r in spec.regions], 2)}
+        for p in view.peerings:
+            assert p.status == "active"
+            assert p.routes_requester == 2 and p.routes_accepter == 2
 
 
-def test_summary_names_every_region_and_table(deployed):
-    text = summary(deployed["view"])
-    spec = deployed["deployment"].spec
-    for r in spec.regions:
-        assert r.region in text
-    assert "replicas in" in text and "NONE" not in text
+    def test_summary_names_every_region_and_table(self, deployed):
+        text = summary(self, deployed["view"])
+        spec = deployed["deployment"].spec
+        for r in spec.regions:
+            assert r.region in text
+        assert "replicas in" in text and "NONE" not in text
 
 
-def test_plan_passes_the_checkov_gate(deployed, tmp_path):
-    """checkov (terraform_plan) on the emulator plan finds nothing the skips file does not explain."""
-    target = tmp_path / "plan.json"
-    target.write_text(json.dumps(deployed["plan"]))
-    report = compliance.run_checkov(target, "terraform_plan")
-    findings, _ = compliance.evaluate(report.failed, compliance.load_skips())
-    assert not findings, "\n".join(map(str, findings))
-    assert len(report.passed) > 40
+    def test_plan_passes_the_checkov_gate(self, deployed, tmp_path):
+        """checkov (terraform_plan) on the emulator plan finds nothing the skips file does not explain."""
+        target = tmp_path / "plan.json"
+        target.write_text(json.dumps(self, deployed["plan"]))
+        report = compliance.run_checkov(target, "terraform_plan")
+        findings, _ = compliance.evaluate(report.failed, compliance.load_skips())
+        assert not findings, "\n".join(map(str, findings))
+        assert len(report.passed) > 40
 
 
-def test_second_plan_reports_no_changes(deployed):
-    """Right after apply, terraform plan -detailed-exitcode reports no changes (no drift)."""
-    assert deployed["deployment"].drift() == []
+    def test_second_plan_reports_no_changes(self, deployed):
+        """Right after apply, terraform plan -detailed-exitcode reports no changes (no drift)."""
+        assert deployed["deployment"].drift() == []
 
 
-def test_destroy_leaves_nothing(deployed):
-    """terraform destroy removes every resource of the stack from the emulator."""
-    deployment = deployed["deployment"]
-    deployment.destroy()
-    deployed["destroyed"] = True
-    assert deployment.leftovers() == []
+    def test_destroy_leaves_nothing(self, deployed):
+        """terraform destroy removes every resource of the stack from the emulator."""
+        deployment = deployed["deployment"]
+        deployment.destroy()
+        deployed["destroyed"] = True
+        assert deployment.leftovers() == []
+
+
+@pytest.mark.xdist_group("e2e-two")
+class TestTwoRegions(_Lifecycle):
+    @pytest.fixture(scope="class")
+    def deployed(self, tmp_path_factory):
+        yield from _deploy("two", tmp_path_factory)
+
+
+@pytest.mark.xdist_group("e2e-three")
+class TestThreeRegions(_Lifecycle):
+    @pytest.fixture(scope="class")
+    def deployed(self, tmp_path_factory):
+        yield from _deploy("three", tmp_path_factory)
