@@ -8,6 +8,7 @@ layout runs its whole lifecycle on one xdist worker (``xdist_group``).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 from pathlib import Path
@@ -29,9 +30,9 @@ LAYOUTS = {
 }
 
 
-def _deploy(layout: str, tmp_path_factory):
-    """Apply the stack once for ``layout`` and share it; destroy at the end if a test did not."""
-    root = tmp_path_factory.mktemp(f"e2e-{layout}")
+@contextlib.contextmanager
+def _deployment(layout: str, root: Path):
+    """The stack of ``layout`` applied to a fresh emulator; destroyed on exit unless a test did."""
     with Emulator(log_dir=root / "emulator") as emulator:
         deployment = LocalDeployment(emulator=emulator, workdir=root / "work", environ=LAYOUTS[layout])
         deployment.synthesize()
@@ -43,6 +44,26 @@ def _deploy(layout: str, tmp_path_factory):
         yield state
         if not state["destroyed"]:
             deployment.destroy()
+
+
+@pytest.fixture(scope="session")
+def deployments(tmp_path_factory):
+    """Deploy each layout once per session, on first use.
+
+    Session scope on purpose: xdist may hand a worker another group's tests in
+    the middle of a class, which tears down class- and module-scoped fixtures
+    (a second, minutes-long apply); session fixtures survive until the worker ends.
+    """
+    with contextlib.ExitStack() as stack:
+        cache: dict[str, dict] = {}
+
+        def get(layout: str) -> dict:
+            if layout not in cache:
+                root = tmp_path_factory.mktemp(f"e2e-{layout}")
+                cache[layout] = stack.enter_context(_deployment(layout, root))
+            return cache[layout]
+
+        yield get
 
 
 class _Lifecycle:
@@ -125,7 +146,7 @@ class _Lifecycle:
 
 
     def test_summary_names_every_region_and_table(self, deployed):
-        text = summary(self, deployed["view"])
+        text = summary(deployed["view"])
         spec = deployed["deployment"].spec
         for r in spec.regions:
             assert r.region in text
@@ -135,7 +156,7 @@ class _Lifecycle:
     def test_plan_passes_the_checkov_gate(self, deployed, tmp_path):
         """checkov (terraform_plan) on the emulator plan finds nothing the skips file does not explain."""
         target = tmp_path / "plan.json"
-        target.write_text(json.dumps(self, deployed["plan"]))
+        target.write_text(json.dumps(deployed["plan"]))
         report = compliance.run_checkov(target, "terraform_plan")
         findings, _ = compliance.evaluate(report.failed, compliance.load_skips())
         assert not findings, "\n".join(map(str, findings))
@@ -157,13 +178,13 @@ class _Lifecycle:
 
 @pytest.mark.xdist_group("e2e-two")
 class TestTwoRegions(_Lifecycle):
-    @pytest.fixture(scope="class")
-    def deployed(self, tmp_path_factory):
-        yield from _deploy("two", tmp_path_factory)
+    @pytest.fixture
+    def deployed(self, deployments):
+        return deployments("two")
 
 
 @pytest.mark.xdist_group("e2e-three")
 class TestThreeRegions(_Lifecycle):
-    @pytest.fixture(scope="class")
-    def deployed(self, tmp_path_factory):
-        yield from _deploy("three", tmp_path_factory)
+    @pytest.fixture
+    def deployed(self, deployments):
+        return deployments("three")
