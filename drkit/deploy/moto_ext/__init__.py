@@ -35,6 +35,7 @@ EXTENSIONS = (
     "drkit.deploy.moto_ext.lambda_function_config",
     "drkit.deploy.moto_ext.s3_bucket_configs",
     "drkit.deploy.moto_ext.ec2_security_group_rules",
+    "drkit.deploy.moto_ext.ec2_security_group_rule_ids",
 )
 """The extension modules, in the order docs/emulator.md lists them."""
 
@@ -138,6 +139,11 @@ _CLASS_SIGNATURES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
         "get_bucket_notification": (),
         "get_bucket_replication": (),
         "serialized": ("action_result",),
+    },
+    ("moto.ec2.models.security_groups", "SecurityGroupBackend"): {
+        "revoke_security_group_ingress": ("group_name_or_id", "security_rule_ids", "vpc_id"),
+        "revoke_security_group_egress": ("group_name_or_id", "security_rule_ids", "vpc_id"),
+        "get_security_group_by_name_or_id": ("group_name_or_id", "vpc_id"),
     },
     ("moto.ec2.models.security_groups", "SecurityGroupRule"): {
         "__init__": (
@@ -294,6 +300,7 @@ def install() -> None:
         apigatewayv2,
         backup,
         dynamodb,
+        ec2_security_group_rule_ids,
         ec2_security_group_rules,
         kms,
         lambda_function_config,
@@ -310,6 +317,7 @@ def install() -> None:
     lambda_function_config.install()
     s3.install()
     ec2_security_group_rules.install()
+    ec2_security_group_rule_ids.install()
     _installed = True
 
 
