@@ -45,13 +45,12 @@ def run(bench: Any) -> None:
             drift = deployment.drift()
             deployment.destroy()
             left = deployment.leftovers()
-            columns[label] = {t.step: t.seconds for t in deployment.timings if t.step != "show"}
-            columns[label]["show"] = sum(t.seconds for t in deployment.timings if t.step == "show")
+            columns[label] = {t.step: t.seconds for t in deployment.timings}
             if drift or left:  # figures of a broken deploy would mislead
                 print(f"  WARNING {label}: drift={drift} leftovers={left}", flush=True)
     rows = [
         [step, *(f"{columns[label].get(step, 0):.1f}" for label in LAYOUTS)]
-        for step in (*STEPS, "show")
+        for step in STEPS
     ]
     rows.append(["total", *(f"{sum(columns[label].values()):.1f}" for label in LAYOUTS)])
     rows.append(["resources created", *(str(counts[label]) for label in LAYOUTS)])

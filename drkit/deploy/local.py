@@ -90,18 +90,20 @@ class LocalDeployment:
             raise RuntimeError("synthesize() first")
         return self.terraform
 
-    def _timed(self, before: int) -> None:
-        self.timings.extend(self._tf().timings[before:])
+    def _timed(self, before: int, step: str) -> None:
+        """Record the Terraform commands run since ``before`` as one step."""
+        seconds = sum(t.seconds for t in self._tf().timings[before:])
+        self.timings.append(StepTiming(step, seconds))
 
     def init(self) -> None:
         n = len(self._tf().timings)
         self._tf().init()
-        self._timed(n)
+        self._timed(n, "init")
 
     def validate(self) -> None:
         n = len(self._tf().timings)
         self._tf().validate()
-        self._timed(n)
+        self._timed(n, "validate")
 
     def plan(self) -> dict[str, Any]:
         """Plan the creation into a file and return the plan as JSON (for the plan scan)."""
@@ -109,27 +111,27 @@ class LocalDeployment:
         n = len(tf.timings)
         tf.plan(out=PLAN_FILE, detailed_exitcode=False)
         shown = tf.show_json(PLAN_FILE)
-        self._timed(n)
+        self._timed(n, "plan")
         return shown
 
     def apply(self) -> None:
         n = len(self._tf().timings)
         self._tf().apply(PLAN_FILE)
-        self._timed(n)
+        self._timed(n, "apply")
 
     def drift(self) -> list[str]:
         """Plan again (``-detailed-exitcode``); what would change, one line per change (empty: no drift)."""
         tf = self._tf()
         n = len(tf.timings)
         changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))
-        self._timed(n)
-        self.timings[-1] = StepTiming("plan (drift)", self.timings[-1].seconds)
-        return describe_changes(tf.show_json(DRIFT_FILE)) if changed else []
+        changes = describe_changes(tf.show_json(DRIFT_FILE)) if changed else []
+        self._timed(n, "plan (drift)")
+        return changes
 
     def destroy(self) -> None:
         n = len(self._tf().timings)
         self._tf().destroy(refresh=False)
-        self._timed(n)
+        self._timed(n, "destroy")
 
     def describe(self) -> inspect.DeploymentView:
         return inspect.describe(self.spec, self._client)
