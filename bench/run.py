@@ -44,22 +44,14 @@ from pathlib import Path
 
 import attrs
 
+from drkit.deploy.synth import SYNTH_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 THREE_REGIONS = ROOT / "examples" / "three-region.toml"
 STACK_JSON = Path("stacks") / "drkit" / "cdk.tf.json"
 #: Settings of the caller's shell that would change what is synthesized.
-SCRUBBED_ENV = (
-    "DRKIT_CONFIG",
-    "DRKIT_TARGET",
-    "DRKIT_ENDPOINT_URL",
-    "ENVIRONMENT_SUFFIX",
-    "DRKIT_FAST_IMPORT",
-    "CDKTF_OUTDIR",
-    "CDKTF_CONTEXT_JSON",
-    "CDKTF_TARGET_STACK_ID",
-    "SYNTH_HCL_OUTPUT",
-)
+SCRUBBED_ENV = (*SYNTH_ENV, "DRKIT_FAST_IMPORT")
 FIVE_REGIONS = (
     ("us-east-1", "primary", 40, "10.0.0.0/16"),
     ("us-west-2", "secondary", 20, "10.1.0.0/16"),

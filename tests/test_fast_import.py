@@ -31,22 +31,13 @@ import attrs
 import pytest
 
 from drkit import bindings
+from drkit.deploy.synth import SYNTH_ENV
 from tests.conftest import ROOT
 
 PACKAGE = bindings.PACKAGE
 STACK_JSON = Path("stacks") / "drkit" / "cdk.tf.json"
 #: Settings that would make the two synths differ for reasons other than the loader.
-SCRUBBED_ENV = (
-    "DRKIT_CONFIG",
-    "DRKIT_TARGET",
-    "DRKIT_ENDPOINT_URL",
-    "ENVIRONMENT_SUFFIX",
-    "DRKIT_FAST_IMPORT",
-    "CDKTF_OUTDIR",
-    "CDKTF_CONTEXT_JSON",
-    "CDKTF_TARGET_STACK_ID",
-    "SYNTH_HCL_OUTPUT",
-)
+SCRUBBED_ENV = (*SYNTH_ENV, "DRKIT_FAST_IMPORT")
 PROBE = "DRKIT-PROBE "
 
 # Runs app.py's main() unchanged, then reports how the provider was loaded.

@@ -20,6 +20,19 @@ from drkit.errors import DrkitError
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 STACK_NAME = "drkit"  # drkit.stack.STACK_NAME, without importing jsii
+#: Environment settings that change what ``app.py`` synthesizes (and where).
+#: They are taken only from the caller's explicit ``env``, never inherited
+#: from the shell, so a stray ``DRKIT_CONFIG`` cannot change a deployment.
+SYNTH_ENV = (
+    "DRKIT_CONFIG",
+    "DRKIT_TARGET",
+    "DRKIT_ENDPOINT_URL",
+    "ENVIRONMENT_SUFFIX",
+    "CDKTF_OUTDIR",
+    "CDKTF_CONTEXT_JSON",
+    "CDKTF_TARGET_STACK_ID",
+    "SYNTH_HCL_OUTPUT",
+)
 
 
 class SynthFailed(DrkitError):
@@ -27,7 +40,7 @@ class SynthFailed(DrkitError):
 
 
 def synthesize(outdir: Path, env: Mapping[str, str] | None = None) -> tuple[Path, float]:
-    """Run ``app.py`` with ``env`` added to this process's environment.
+    """Run ``app.py`` with ``env`` added to this process's environment (minus :data:`SYNTH_ENV`).
 
     Returns:
         The stack directory (holding ``cdk.tf.json``) and the seconds it took.
@@ -38,7 +51,7 @@ def synthesize(outdir: Path, env: Mapping[str, str] | None = None) -> tuple[Path
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     full_env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in SYNTH_ENV},
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         **(env or {}),
         "CDKTF_OUTDIR": str(outdir),
