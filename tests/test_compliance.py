@@ -112,7 +112,7 @@ def test_trust_policies_name_their_principals(default_stack):
     roles = resources(default_stack, "aws_iam_role")
     api_roles = {f"${{aws_iam_role.{n}.arn}}" for n in roles if "_api-function_role_" in n}
     assert len(api_roles) == 2
-    for name, body in roles.items():
+    for body in roles.values():
         statement = json.loads(body["assume_role_policy"])["Statement"]
         assert len(statement) == 1 and statement[0]["Action"] == "sts:AssumeRole"
         principal = statement[0]["Principal"]

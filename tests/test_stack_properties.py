@@ -13,7 +13,7 @@ from drkit.naming import Kind
 from drkit.regions.spec import REQUIRED_TAGS
 from tests import strategies as s
 from tests.conftest import SYNTH_SETTINGS, synth_json
-from tests.tfjson import all_resources, ref, refs_in, region_of, resources
+from tests.tfjson import all_resources, ref, region_of, resources
 
 pytestmark = pytest.mark.synth
 

@@ -26,10 +26,6 @@ def ref(value: str) -> tuple[str, str, str] | None:
     return match.groups() if match else None
 
 
-def refs_in(value: Any) -> list[tuple[str, str, str]]:
-    """Every reference anywhere inside ``value``."""
-    return [m.groups() for m in REF.finditer(json.dumps(value))]
-
 
 def provider_regions(stack: dict[str, Any]) -> dict[str, str]:
     """``"aws.use1" -> "us-east-1"``."""

@@ -24,7 +24,15 @@ _HOMES = {
     "RegionFactory": "drkit.regions.factory",
     "RegionalFootprint": "drkit.regions.footprint",
 }
-__all__ = sorted(_HOMES)
+__all__ = [
+    "DeploymentSpec",
+    "RegionFactory",
+    "RegionSpec",
+    "RegionalFootprint",
+    "Role",
+    "S3Backend",
+    "Target",
+]
 
 
 def __getattr__(name: str) -> Any:
