@@ -115,8 +115,12 @@ class LocalDeployment:
         return shown
 
     def apply(self) -> None:
-        n = len(self._tf().timings)
-        self._tf().apply(PLAN_FILE)
+        """Apply the plan that :meth:`plan` saved (what was scanned is what is applied)."""
+        tf = self._tf()
+        if not (self.stack_dir / PLAN_FILE).exists():
+            raise RuntimeError("plan() first: apply() applies the saved plan")
+        n = len(tf.timings)
+        tf.apply(PLAN_FILE)
         self._timed(n, "apply")
 
     def drift(self) -> list[str]:

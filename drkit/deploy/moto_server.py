@@ -100,6 +100,23 @@ def _write_ready_file(path: Path, host: str, port: int) -> None:
     tmp.replace(path)
 
 
+def _logging_drops(handler: type) -> type:
+    """``handler`` that says in the log when a client's connection drops (werkzeug is silent)."""
+
+    class DropLoggingRequestHandler(handler):  # type: ignore[misc, valid-type]
+        def connection_dropped(self, error: BaseException, environ: dict | None = None) -> None:
+            request = "a request"
+            if environ:
+                request = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+            print(
+                f"drkit emulator: connection dropped during {request}: {error!r}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return DropLoggingRequestHandler
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
     # Raised in the main thread, inside serve_forever(): unwinds it cleanly.
     raise SystemExit(0)
@@ -120,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from drkit.deploy import moto_ext
     from drkit.deploy.errors import MotoExtensionError
+    from drkit.deploy.retry_replay import RetryReplay
 
     try:
         moto_ext.install()
@@ -149,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
         return 1
-    app = DomainDispatcherApplication(create_backend_app)
+    app = RetryReplay(DomainDispatcherApplication(create_backend_app))
     # werkzeug prints and sys.exit(1)s on bind errors; handing it our own
     # listening socket keeps the error handling (and exit codes) ours.
     server = make_server(
@@ -157,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.port,
         app,
         threaded=True,
-        request_handler=MotoRequestHandler,
+        request_handler=_logging_drops(MotoRequestHandler),
         fd=listener.fileno(),
     )
     listener.close()  # werkzeug holds a duplicate of the descriptor

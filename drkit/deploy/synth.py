@@ -12,8 +12,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from drkit.errors import DrkitError
 
@@ -63,7 +63,12 @@ def synthesize(outdir: Path, env: Mapping[str, str] | None = None) -> tuple[Path
     # the synth (as an absolute path): running from the outdir gives every
     # deployment its own state, never the project's.
     done = subprocess.run(
-        [sys.executable, str(APP)], cwd=outdir, env=full_env, capture_output=True, text=True
+        [sys.executable, str(APP)],
+        check=False,
+        cwd=outdir,
+        env=full_env,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
