@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -178,8 +177,7 @@ def test_default_budget_prints_every_row():
 
 
 def test_python_dash_m_budget_needs_no_jsii():
-    """`python -m drkit budget` succeeds quickly without importing cdktf, jsii or boto3."""
-    started = time.monotonic()
+    """`python -m drkit budget` succeeds without importing cdktf, jsii or boto3 (so it starts fast)."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "drkit", "budget"],
         capture_output=True,
@@ -188,13 +186,11 @@ def test_python_dash_m_budget_needs_no_jsii():
         env={k: v for k, v in os.environ.items() if not k.startswith("DRKIT_")},
         timeout=60,
     )
-    elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert "worst-case RTO" in done.stdout
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
     assert "drkit" in imported
     assert not imported & {"cdktf", "jsii", "constructs", "cdktf_cdktf_provider_aws", "boto3", "botocore"}
-    assert elapsed < 10
 
 
 def test_failing_overrides_print_the_failing_table_and_exit_1():
