@@ -88,11 +88,12 @@ class RetryReplay:
         key = environ.get(INVOCATION_ID)
         if not key or environ.get("REQUEST_METHOD", "GET") in READ_METHODS:
             return self.app(environ, start_response)
+        name = _operation_name(environ)  # may read the body: not under the lock
         with self._lock:
             operation = self._operations.get(key)
             first = operation is None
             if first:
-                operation = self._operations[key] = _Operation(name=_operation_name(environ))
+                operation = self._operations[key] = _Operation(name=name)
                 while len(self._operations) > self.capacity:
                     self._operations.popitem(last=False)
         if first:
