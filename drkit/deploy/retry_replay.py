@@ -10,8 +10,10 @@ failed the apply: ``EntityAlreadyExists`` on ``iam:CreateRole``,
 ``InvalidPermission.Duplicate`` on ``ec2:AuthorizeSecurityGroupIngress``
 (CI, 2026-11-25); a retried ``CreateVpc`` would even have made a second,
 orphaned VPC. What loses the first answer is not pinned down: the emulator
-logged no 5xx and werkzeug no dropped connection, and no network syscall of
-the provider failed under strace (which also made the retries disappear).
+logged no 5xx, the first attempts had finished before their retries arrived,
+werkzeug saw one connection reset by the client in about five deploys, and
+under strace no network syscall of the provider failed (and the retries
+stopped).
 
 What this does: every SDK attempt carries the operation's
 ``amz-sdk-invocation-id`` header, the same on each retry (aws-sdk-go-v2,
