@@ -6,6 +6,8 @@ Usage: ``python -m drkit.deploy.moto_server [--host 127.0.0.1] [--port 5000]``.
 ``--parent-pid`` the server exits by itself when that process is gone, so a
 killed test run or deploy never leaves an orphaned emulator behind.
 :class:`drkit.deploy.emulator.Emulator` runs this module as a subprocess.
+Requests go through :class:`drkit.deploy.retry_replay.RetryReplay`, so an SDK
+retry never executes an operation twice; dropped connections are logged.
 """
 
 from __future__ import annotations
