@@ -4,9 +4,11 @@ The gap (moto 5.2.5): ``RevokeSecurityGroupIngress``/``Egress`` with
 ``SecurityGroupRuleIds`` naming a rule that does not exist (any more) fails
 with ``InvalidPermission.NotFound``. AWS answers
 ``InvalidSecurityGroupRuleId.NotFound``, which the provider's rule resources
-treat as "already deleted". With moto's code, a delete that the SDK retried
-after its first attempt had in fact succeeded (seen under load, destroying
-the three-region stack) fails the whole destroy.
+treat as "already deleted". With moto's code, deleting a rule that is
+already gone fails the whole destroy. It was first seen as a delete the SDK
+retried after its first attempt had succeeded; such retries are now answered
+by :mod:`drkit.deploy.retry_replay`, but a rule removed outside Terraform
+still needs AWS's error code.
 
 What this extension does: before moto's revoke runs, every id in
 ``SecurityGroupRuleIds`` is looked up in the group's rules of that direction;
