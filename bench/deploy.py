@@ -30,17 +30,22 @@ def run(bench: Any) -> None:
     counts: dict[str, int] = {}
     for label, environ in LAYOUTS.items():
         print(f"  deploying {label} to the emulator ...", file=sys.stderr, flush=True)
-        with tempfile.TemporaryDirectory(prefix="drkit-bench-deploy-") as tmp, Emulator(
-            log_dir=Path(tmp) / "emulator"
-        ) as emulator:
+        with (
+            tempfile.TemporaryDirectory(prefix="drkit-bench-deploy-") as tmp,
+            Emulator(log_dir=Path(tmp) / "emulator") as emulator,
+        ):
             deployment = LocalDeployment(
-                emulator=emulator, workdir=Path(tmp) / "work", environ={"ENVIRONMENT_SUFFIX": "bench", **environ}
+                emulator=emulator,
+                workdir=Path(tmp) / "work",
+                environ={"ENVIRONMENT_SUFFIX": "bench", **environ},
             )
             deployment.synthesize()
             deployment.init()
             deployment.validate()
             plan = deployment.plan()
-            counts[label] = sum(1 for c in plan.get("resource_changes", []) if "create" in c["change"]["actions"])
+            counts[label] = sum(
+                1 for c in plan.get("resource_changes", []) if "create" in c["change"]["actions"]
+            )
             deployment.apply()
             drift = deployment.drift()
             deployment.destroy()
@@ -48,10 +53,7 @@ def run(bench: Any) -> None:
             columns[label] = {t.step: t.seconds for t in deployment.timings}
             if drift or left:  # figures of a broken deploy would mislead
                 print(f"  WARNING {label}: drift={drift} leftovers={left}", flush=True)
-    rows = [
-        [step, *(f"{columns[label].get(step, 0):.1f}" for label in LAYOUTS)]
-        for step in STEPS
-    ]
+    rows = [[step, *(f"{columns[label].get(step, 0):.1f}" for label in LAYOUTS)] for step in STEPS]
     rows.append(["total", *(f"{sum(columns[label].values()):.1f}" for label in LAYOUTS)])
     rows.append(["resources created", *(str(counts[label]) for label in LAYOUTS)])
     bench.print_table(

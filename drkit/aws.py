@@ -25,7 +25,13 @@ from cdktf_cdktf_provider_aws.apigatewayv2_stage import (
     Apigatewayv2StageAccessLogSettings,
     Apigatewayv2StageDefaultRouteSettings,
 )
-from cdktf_cdktf_provider_aws.backup_plan import BackupPlan, BackupPlanRule, BackupPlanRuleCopyAction, BackupPlanRuleLifecycle, BackupPlanRuleCopyActionLifecycle
+from cdktf_cdktf_provider_aws.backup_plan import (
+    BackupPlan,
+    BackupPlanRule,
+    BackupPlanRuleCopyAction,
+    BackupPlanRuleCopyActionLifecycle,
+    BackupPlanRuleLifecycle,
+)
 from cdktf_cdktf_provider_aws.backup_selection import BackupSelection
 from cdktf_cdktf_provider_aws.backup_vault import BackupVault
 from cdktf_cdktf_provider_aws.cloudtrail import (
@@ -43,7 +49,10 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
     CloudwatchMetricAlarmMetricQuery,
     CloudwatchMetricAlarmMetricQueryMetric,
 )
-from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones, DataAwsAvailabilityZonesFilter
+from cdktf_cdktf_provider_aws.data_aws_availability_zones import (
+    DataAwsAvailabilityZones,
+    DataAwsAvailabilityZonesFilter,
+)
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_route53_zone import DataAwsRoute53Zone
@@ -75,7 +84,11 @@ from cdktf_cdktf_provider_aws.lambda_function import (
     LambdaFunctionVpcConfig,
 )
 from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints
+from cdktf_cdktf_provider_aws.provider import (
+    AwsProvider,
+    AwsProviderDefaultTags,
+    AwsProviderEndpoints,
+)
 from cdktf_cdktf_provider_aws.route import Route
 from cdktf_cdktf_provider_aws.route53_health_check import Route53HealthCheck
 from cdktf_cdktf_provider_aws.route53_hosted_zone_dnssec import Route53HostedZoneDnssec
@@ -110,6 +123,8 @@ from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationA as S3BucketReplicationConfiguration,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
     S3BucketReplicationConfigurationRule,
     S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
     S3BucketReplicationConfigurationRuleDestination,
@@ -125,11 +140,17 @@ from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
 )
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationRuleA as S3BucketServerSideEncryptionConfigurationRule,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA as S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault,
 )
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
     S3BucketVersioningA as S3BucketVersioning,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
     S3BucketVersioningVersioningConfiguration,
 )
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
@@ -142,6 +163,8 @@ from cdktf_cdktf_provider_aws.subnet import Subnet
 from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from cdktf_cdktf_provider_aws.vpc_peering_connection import VpcPeeringConnection
-from cdktf_cdktf_provider_aws.vpc_peering_connection_accepter import VpcPeeringConnectionAccepterA as VpcPeeringConnectionAccepter
+from cdktf_cdktf_provider_aws.vpc_peering_connection_accepter import (
+    VpcPeeringConnectionAccepterA as VpcPeeringConnectionAccepter,
+)
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule

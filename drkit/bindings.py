@@ -37,7 +37,12 @@ _mode: str | None = None
 
 def fast_import_enabled() -> bool:
     """Whether the environment allows the fast path (``DRKIT_FAST_IMPORT``)."""
-    return os.environ.get("DRKIT_FAST_IMPORT", "1").strip().lower() not in ("0", "false", "no", "off")
+    return os.environ.get("DRKIT_FAST_IMPORT", "1").strip().lower() not in (
+        "0",
+        "false",
+        "no",
+        "off",
+    )
 
 
 def mode() -> str | None:

@@ -13,8 +13,9 @@ import json
 import os
 import textwrap
 import tomllib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -435,8 +436,20 @@ class BudgetReport:
         lines.append("  " + "-" * (_GROUP + _LABEL + _SECONDS + 2))
         lines += _rows(
             (
-                Row(key="", group="Total", label="worst-case RTO", seconds=rto.total_seconds, basis=""),
-                Row(key="", group="", label="target", seconds=rto.target_seconds, basis="rto_target_seconds"),
+                Row(
+                    key="",
+                    group="Total",
+                    label="worst-case RTO",
+                    seconds=rto.total_seconds,
+                    basis="",
+                ),
+                Row(
+                    key="",
+                    group="",
+                    label="target",
+                    seconds=rto.target_seconds,
+                    basis="rto_target_seconds",
+                ),
                 Row(
                     key="",
                     group="",
@@ -446,7 +459,10 @@ class BudgetReport:
                 ),
             )
         )
-        lines += ["", f"RPO: target {self.rpo.target_seconds} s (rpo_target_seconds); alarm thresholds per store"]
+        lines += [
+            "",
+            f"RPO: target {self.rpo.target_seconds} s (rpo_target_seconds); alarm thresholds per store",
+        ]
         lines += _rows(self.rpo_rows())
         lines.append("")
         lines += [textwrap.fill(v, width=100, subsequent_indent="  ") for v in self.verdicts()]
@@ -463,7 +479,9 @@ def _rows(rows: Iterable[Row]) -> list[str]:
         group = row.group if row.group != previous else ""
         previous = row.group
         seconds = "none" if row.seconds is None else f"{row.seconds} s"
-        out.append(f"  {group:<{_GROUP}}{row.label:<{_LABEL}}{seconds:>{_SECONDS}}   {row.basis}".rstrip())
+        out.append(
+            f"  {group:<{_GROUP}}{row.label:<{_LABEL}}{seconds:>{_SECONDS}}   {row.basis}".rstrip()
+        )
     return out
 
 
@@ -497,7 +515,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
     """Print the budget; 0 when the targets are met, 1 when not (SpecError: a bad spec)."""
-    overrides = {f: getattr(args, f) for f in OVERRIDE_FLAGS.values() if getattr(args, f, None) is not None}
+    overrides = {
+        f: getattr(args, f) for f in OVERRIDE_FLAGS.values() if getattr(args, f, None) is not None
+    }
     inputs, regions, source = spec_inputs(os.environ if environ is None else environ, overrides)
     report = BudgetReport(inputs=inputs)
     if args.json:
@@ -539,7 +559,9 @@ def spec_inputs(
         if validator is not None:
             validator(spec, spec_fields[name], value)
     regions = [
-        f"{r.region} ({r.role.value}, {r.weight} %)" if r.is_primary else f"{r.region} ({r.weight} %)"
+        f"{r.region} ({r.role.value}, {r.weight} %)"
+        if r.is_primary
+        else f"{r.region} ({r.weight} %)"
         for r in spec.regions
     ]
     return attrs.evolve(spec.budget_inputs, **values), regions, source

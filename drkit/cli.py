@@ -12,8 +12,8 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from types import ModuleType
-from typing import Sequence
 
 import attrs
 
@@ -108,5 +108,7 @@ def _load(command: Command) -> ModuleType:
     module = importlib.import_module(command.module)
     for attribute in ("add_arguments", "run"):
         if not callable(getattr(module, attribute, None)):
-            raise AssertionError(f"{command.module} must define {attribute}() to be a drkit command")
+            raise AssertionError(
+                f"{command.module} must define {attribute}() to be a drkit command"
+            )
     return module

@@ -12,8 +12,9 @@ import json
 import os
 import subprocess
 import tomllib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -41,7 +42,9 @@ class Skip:
     reason: str
 
     def matches(self, check_id: str, resource: str) -> bool:
-        return check_id == self.check and any(fnmatch.fnmatchcase(resource, p) for p in self.resources)
+        return check_id == self.check and any(
+            fnmatch.fnmatchcase(resource, p) for p in self.resources
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -61,11 +64,20 @@ def load_skips(path: Path = SKIPS_FILE) -> list[Skip]:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     skips = []
     for i, entry in enumerate(raw.get("skip", [])):
-        check, resources, reason = entry.get("check"), entry.get("resources"), entry.get("reason", "")
+        check, resources, reason = (
+            entry.get("check"),
+            entry.get("resources"),
+            entry.get("reason", ""),
+        )
         if not isinstance(check, str) or not check.startswith("CKV"):
-            raise ComplianceError("skips file", f"skip[{i}] needs a checkov check id, got {check!r}")
+            raise ComplianceError(
+                "skips file", f"skip[{i}] needs a checkov check id, got {check!r}"
+            )
         if not resources or any(p.strip("*?[]") == "" for p in resources):
-            raise ComplianceError("skips file", f"skip[{i}] ({check}) must name resources; blanket patterns are refused")
+            raise ComplianceError(
+                "skips file",
+                f"skip[{i}] ({check}) must name resources; blanket patterns are refused",
+            )
         if len(" ".join(reason.split())) < MIN_REASON_LENGTH:
             raise ComplianceError("skips file", f"skip[{i}] ({check}) needs a specific reason")
         skips.append(Skip(check=check, resources=tuple(resources), reason=" ".join(reason.split())))
@@ -100,7 +112,9 @@ def run_checkov(target: Path, framework: str) -> CheckovReport:
     # --skip-download: no network here, and no policy is fetched from a vendor.
     args = [str(CHECKOV), "--framework", framework, "-o", "json", "--skip-download"]
     args += ["-d", str(target.parent)] if framework == "terraform_json" else ["-f", str(target)]
-    done = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"})
+    done = subprocess.run(
+        args, capture_output=True, text=True, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"}
+    )
     if done.returncode not in (0, 1) or not done.stdout.strip():
         raise DrkitError(f"checkov failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     report = json.loads(done.stdout)
@@ -117,7 +131,9 @@ def run_checkov(target: Path, framework: str) -> CheckovReport:
     return CheckovReport(passed=frozenset(passed), failed=tuple(failed))
 
 
-def evaluate(failed: Iterable[Mapping[str, Any]], skips: Iterable[Skip]) -> tuple[list[Finding], set[Skip]]:
+def evaluate(
+    failed: Iterable[Mapping[str, Any]], skips: Iterable[Skip]
+) -> tuple[list[Finding], set[Skip]]:
     """Split checkov failures into unexplained findings and the skips that explained some."""
     skips = list(skips)
     findings: list[Finding] = []
@@ -126,7 +142,9 @@ def evaluate(failed: Iterable[Mapping[str, Any]], skips: Iterable[Skip]) -> tupl
         check, resource = result["check_id"], result.get("resource_address") or result["resource"]
         skip = next((s for s in skips if s.matches(check, resource)), None)
         if skip is None:
-            findings.append(Finding(check=check, resource=resource, detail=result.get("check_name", "")))
+            findings.append(
+                Finding(check=check, resource=resource, detail=result.get("check_name", ""))
+            )
         else:
             used.add(skip)
     return findings, used
@@ -153,13 +171,21 @@ def iam_findings(stack: Mapping[str, Any]) -> list[Finding]:
         try:
             statements = json.loads(document)["Statement"]
         except (ValueError, KeyError, TypeError):
-            findings.append(Finding(check=iam.LEAST_PRIVILEGE, resource=f"{rtype}.{name}", detail="unparseable policy"))
+            findings.append(
+                Finding(
+                    check=iam.LEAST_PRIVILEGE,
+                    resource=f"{rtype}.{name}",
+                    detail="unparseable policy",
+                )
+            )
             return
         for statement in statements if isinstance(statements, list) else [statements]:
             try:
                 iam.check_statement(statement, resource_policy=resource_policy, trust=trust)
             except ComplianceError as err:
-                findings.append(Finding(check=err.control, resource=f"{rtype}.{name}", detail=err.detail))
+                findings.append(
+                    Finding(check=err.control, resource=f"{rtype}.{name}", detail=err.detail)
+                )
 
     for rtype, attribute in IDENTITY_POLICIES.items():
         for name, body in resources.get(rtype, {}).items():
@@ -172,7 +198,11 @@ def iam_findings(stack: Mapping[str, Any]) -> list[Finding]:
         check("aws_iam_role", name, body["assume_role_policy"], resource_policy=False, trust=True)
         for attached in body.get("managed_policy_arns", []) or []:
             findings.append(
-                Finding(check=iam.LEAST_PRIVILEGE, resource=f"aws_iam_role.{name}", detail=f"managed policy {attached}")
+                Finding(
+                    check=iam.LEAST_PRIVILEGE,
+                    resource=f"aws_iam_role.{name}",
+                    detail=f"managed policy {attached}",
+                )
             )
     for name, _ in resources.get("aws_iam_role_policy_attachment", {}).items():
         findings.append(

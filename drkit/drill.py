@@ -30,7 +30,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -72,7 +73,9 @@ def boto3_clients(*, endpoint_url: str | None = None) -> ClientFactory:
     from botocore.config import Config
 
     session = boto3.session.Session()
-    config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=10)
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=10
+    )
     cache: dict[tuple[str, str], Any] = {}
 
     def client(service: str, region: str) -> Any:
@@ -98,7 +101,7 @@ def https_probe(host: str, *, timeout_seconds: float = 3.0) -> Probe:
             f"https://{host}/health", headers={"Connection": "close", "User-Agent": "drkit-drill"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout_seconds) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout_seconds) as response:
                 body = response.read()
         except urllib.error.HTTPError as err:  # the drained region answers 503 with its name
             body = err.read()
@@ -138,7 +141,9 @@ class DrillPlan:
         """Raises SpecError when ``region`` is not one of the spec's regions."""
         regions = [r.region for r in spec.regions]
         if region not in regions:
-            raise SpecError("--region", region, "a region of this deployment: " + ", ".join(regions))
+            raise SpecError(
+                "--region", region, "a region of this deployment: " + ", ".join(regions)
+            )
         namer = spec.namer
         return cls(
             region=region,
@@ -200,7 +205,9 @@ def read_switch(ssm: Any, name: str, region: str) -> Switch:
             f"no drain switch {name} in {region}: is this deployment applied, and is "
             "ENVIRONMENT_SUFFIX the one it was deployed with?"
         ) from None
-    described = ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": [name]}])["Parameters"]
+    described = ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": [name]}])[
+        "Parameters"
+    ]
     meta = described[0] if described else {}
     return Switch(
         name=name,
@@ -212,8 +219,14 @@ def read_switch(ssm: Any, name: str, region: str) -> Switch:
 
 
 def write_switch(ssm: Any, switch: Switch, value: str) -> None:
-    extra = {"KeyId": switch.key_id} if switch.parameter_type == "SecureString" and switch.key_id else {}
-    ssm.put_parameter(Name=switch.name, Value=value, Type=switch.parameter_type, Overwrite=True, **extra)
+    extra = (
+        {"KeyId": switch.key_id}
+        if switch.parameter_type == "SecureString" and switch.key_id
+        else {}
+    )
+    ssm.put_parameter(
+        Name=switch.name, Value=value, Type=switch.parameter_type, Overwrite=True, **extra
+    )
 
 
 def find_health_checks(route53: Any, names: Mapping[str, str]) -> dict[str, str]:
@@ -226,15 +239,19 @@ def find_health_checks(route53: Any, names: Mapping[str, str]) -> dict[str, str]
     ]
     found: dict[str, str] = {}
     for start in range(0, len(ids), 10):  # the API's limit per call
-        tag_sets = route53.list_tags_for_resources(ResourceType="healthcheck", ResourceIds=ids[start : start + 10])
+        tag_sets = route53.list_tags_for_resources(
+            ResourceType="healthcheck", ResourceIds=ids[start : start + 10]
+        )
         for tag_set in tag_sets["ResourceTagSets"]:
             tags = {t["Key"]: t["Value"] for t in tag_set.get("Tags", [])}
             region = wanted.get(tags.get("Name", ""))
             if region is None:
                 continue
             if region in found:
-                raise DrillError(f"two Route 53 health checks carry Name={names[region]}: {found[region]}, "
-                                 f"{tag_set['ResourceId']}; remove the stray one first")
+                raise DrillError(
+                    f"two Route 53 health checks carry Name={names[region]}: {found[region]}, "
+                    f"{tag_set['ResourceId']}; remove the stray one first"
+                )
             found[region] = tag_set["ResourceId"]
     return found
 
@@ -255,7 +272,9 @@ class CheckerReport:
 
 
 def checker_reports(route53: Any, health_check_id: str) -> list[CheckerReport]:
-    observations = route53.get_health_check_status(HealthCheckId=health_check_id)["HealthCheckObservations"]
+    observations = route53.get_health_check_status(HealthCheckId=health_check_id)[
+        "HealthCheckObservations"
+    ]
     return [
         CheckerReport(
             checker=f"{o.get('Region', '?')}/{o.get('IPAddress', '?')}",
@@ -460,7 +479,9 @@ class Drill:
         missing = [r for r in plan.health_check_names if r not in ids]
         if missing:
             names = ", ".join(f"Name={plan.health_check_names[r]}" for r in missing)
-            raise DrillError(f"no Route 53 health check tagged {names}: is this deployment applied?")
+            raise DrillError(
+                f"no Route 53 health check tagged {names}: is this deployment applied?"
+            )
         for region in plan.others:
             view = Route53View(threshold=plan.inputs.health_check_failure_threshold)
             view.update(checker_reports(self._route53, ids[region]))
@@ -504,7 +525,9 @@ class Drill:
         view = Route53View(threshold=plan.inputs.health_check_failure_threshold)
         view.update(checker_reports(route53, check_id))  # the healthy baseline, before the flip
         required = required_misses(plan.weight)
-        traffic = TrafficWatch(region=plan.region, required=required) if self.probe and required else None
+        traffic = (
+            TrafficWatch(region=plan.region, required=required) if self.probe and required else None
+        )
         first_failure = unhealthy = None
         timed_out = False
         try:
@@ -588,7 +611,11 @@ class Drill:
             f"!! THE DRAIN SWITCH COULD NOT BE RESTORED ({last}); {switch.region} stays out of DNS. "
             f"Restore it now: aws ssm put-parameter --region {switch.region} --name {switch.name} "
             f"--type {switch.parameter_type} --value {ACTIVE} --overwrite"
-            + (f" --key-id {switch.key_id}" if switch.key_id and switch.parameter_type == "SecureString" else "")
+            + (
+                f" --key-id {switch.key_id}"
+                if switch.key_id and switch.parameter_type == "SecureString"
+                else ""
+            )
         )
         return False
 
@@ -598,16 +625,22 @@ class Drill:
             view.update(checker_reports(route53, check_id))
             elapsed = self.clock() - started
             if view.healthy:
-                self.out(f"{self.plan.region} judged healthy again {elapsed:.1f} s after the restore")
+                self.out(
+                    f"{self.plan.region} judged healthy again {elapsed:.1f} s after the restore"
+                )
                 return elapsed
             if elapsed >= self.settings.timeout_seconds:
-                self.out(f"{self.plan.region} still unhealthy {elapsed:.0f} s after the restore: watch the dashboard")
+                self.out(
+                    f"{self.plan.region} still unhealthy {elapsed:.0f} s after the restore: watch the dashboard"
+                )
                 return None
             self.sleep(self.settings.poll_seconds)
 
     def _progress(self, now: float, view: Route53View, traffic: TrafficWatch | None) -> str:
         status = "healthy" if view.healthy else "UNHEALTHY"
-        line = f"  t={now:6.1f} s  checkers failing {view.failing}/{view.checkers}  Route 53: {status}"
+        line = (
+            f"  t={now:6.1f} s  checkers failing {view.failing}/{view.checkers}  Route 53: {status}"
+        )
         if traffic is not None:
             seen = "not yet" if traffic.last_seen is None else f"t={traffic.last_seen:.1f} s"
             line += f"  {self.plan.region} last answered {seen}, {traffic.misses} answers from elsewhere since"
@@ -646,7 +679,9 @@ def report(plan: DrillPlan, result: DrillResult) -> list[str]:
         measured = "-" if value is None else f"{value:.1f} s"
         line = f"  {label:<37}{measured:>9}"
         if limit is not None:
-            verdict = "" if value is None else ("within budget" if value <= limit else "OVER BUDGET")
+            verdict = (
+                "" if value is None else ("within budget" if value <= limit else "OVER BUDGET")
+            )
             line += f"{limit:>7} s  {verdict:<14}{basis}"
         return line.rstrip()
 
@@ -715,18 +750,42 @@ def _positive(kind: type) -> Callable[[str], Any]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit drill``."""
     parser.add_argument("--region", required=True, help="the region to drain (one of the spec's)")
-    parser.add_argument("--timeout", type=_positive(float), default=600.0, metavar="SECONDS",
-                        help="give up waiting after this long, then restore (default 600)")
-    parser.add_argument("--poll-seconds", type=_positive(float), default=5.0, metavar="SECONDS",
-                        help="pause between polls; keep it at most the health-check interval (default 5)")
-    parser.add_argument("--samples", type=_positive(int), default=5, metavar="N",
-                        help="requests to the API name per poll (default 5)")
-    parser.add_argument("--no-traffic-probe", action="store_true",
-                        help="do not send requests to the API name (measure the health check only)")
-    parser.add_argument("--endpoint-url", metavar="URL",
-                        help="send AWS calls to an emulator (implies --no-traffic-probe)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="run the read-only preflight and print the plan; change nothing")
+    parser.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=600.0,
+        metavar="SECONDS",
+        help="give up waiting after this long, then restore (default 600)",
+    )
+    parser.add_argument(
+        "--poll-seconds",
+        type=_positive(float),
+        default=5.0,
+        metavar="SECONDS",
+        help="pause between polls; keep it at most the health-check interval (default 5)",
+    )
+    parser.add_argument(
+        "--samples",
+        type=_positive(int),
+        default=5,
+        metavar="N",
+        help="requests to the API name per poll (default 5)",
+    )
+    parser.add_argument(
+        "--no-traffic-probe",
+        action="store_true",
+        help="do not send requests to the API name (measure the health check only)",
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="send AWS calls to an emulator (implies --no-traffic-probe)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="run the read-only preflight and print the plan; change nothing",
+    )
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
 
@@ -744,13 +803,19 @@ def run(args: argparse.Namespace) -> int:
         plan=plan,
         clients=boto3_clients(endpoint_url=args.endpoint_url),
         settings=DrillSettings(
-            timeout_seconds=args.timeout, poll_seconds=args.poll_seconds, samples_per_poll=args.samples
+            timeout_seconds=args.timeout,
+            poll_seconds=args.poll_seconds,
+            samples_per_poll=args.samples,
         ),
-        probe=None if args.no_traffic_probe or args.endpoint_url else https_probe(plan.api_domain_name),
+        probe=None
+        if args.no_traffic_probe or args.endpoint_url
+        else https_probe(plan.api_domain_name),
     )
     if args.endpoint_url:
-        print(f"against an emulator ({args.endpoint_url}) a drill exercises only the flip and the restore: "
-              "health checkers and DNS can only be measured in AWS")
+        print(
+            f"against an emulator ({args.endpoint_url}) a drill exercises only the flip and the restore: "
+            "health checkers and DNS can only be measured in AWS"
+        )
     try:
         return drill.run(dry_run=args.dry_run, confirm=None if args.yes else _ask)
     except (BotoCoreError, ClientError) as err:

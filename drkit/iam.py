@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -79,9 +80,13 @@ class Statement:
         check_statement(raw, resource_policy=False, trust=False)
         unknown = set(raw) - {"Sid", "Effect", "Action", "Resource", "Condition"}
         if unknown:
-            raise ComplianceError(LEAST_PRIVILEGE, f"statement keys {sorted(unknown)} are not allowed here")
+            raise ComplianceError(
+                LEAST_PRIVILEGE, f"statement keys {sorted(unknown)} are not allowed here"
+            )
         if not raw.get("Resource"):
-            raise ComplianceError(LEAST_PRIVILEGE, f"statement {raw.get('Sid', default_sid)!r} names no Resource")
+            raise ComplianceError(
+                LEAST_PRIVILEGE, f"statement {raw.get('Sid', default_sid)!r} names no Resource"
+            )
         return cls(
             sid=raw.get("Sid", default_sid),
             effect=raw.get("Effect", "Allow"),
@@ -112,7 +117,9 @@ def document(statements: Iterable[Statement | Mapping[str, Any]]) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": body}, separators=(",", ":"))
 
 
-def trust_policy(principals: Mapping[str, Iterable[str]], conditions: Mapping[str, Any] | None = None) -> str:
+def trust_policy(
+    principals: Mapping[str, Iterable[str]], conditions: Mapping[str, Any] | None = None
+) -> str:
     """An assume-role policy letting exactly ``principals`` assume the role."""
     statement: dict[str, Any] = {
         "Sid": "AssumeRole",
@@ -137,8 +144,13 @@ def check_statement(statement: Mapping[str, Any], *, resource_policy: bool, trus
     sid = statement.get("Sid", "<no sid>")
     actions = _tuple(statement.get("Action", ()))
     allow = statement.get("Effect", "Allow") == "Allow"
-    if allow and ("NotAction" in statement or "NotResource" in statement or "NotPrincipal" in statement):
-        raise ComplianceError(LEAST_PRIVILEGE, f"statement {sid!r}: NotAction/NotResource/NotPrincipal grant by exclusion")
+    if allow and (
+        "NotAction" in statement or "NotResource" in statement or "NotPrincipal" in statement
+    ):
+        raise ComplianceError(
+            LEAST_PRIVILEGE,
+            f"statement {sid!r}: NotAction/NotResource/NotPrincipal grant by exclusion",
+        )
     for action in actions:
         if action == "*" or action.endswith(":*") or not _ACTION.match(action):
             if allow:
@@ -155,7 +167,8 @@ def check_statement(statement: Mapping[str, Any], *, resource_policy: bool, trus
                 LEAST_PRIVILEGE,
                 f"statement {sid!r} allows {loose} on Resource '*'; scope them to this "
                 "deployment's ARNs (only these actions may use '*': "
-                + ", ".join(sorted(WILDCARD_RESOURCE_ACTIONS)) + ")",
+                + ", ".join(sorted(WILDCARD_RESOURCE_ACTIONS))
+                + ")",
             )
     principal = statement.get("Principal")
     if allow and (resource_policy or trust):
@@ -163,5 +176,6 @@ def check_statement(statement: Mapping[str, Any], *, resource_policy: bool, trus
             isinstance(principal, Mapping) and any("*" in _tuple(v) for v in principal.values())
         ):
             raise ComplianceError(
-                LEAST_PRIVILEGE, f"statement {sid!r} allows principal {principal!r}; name the principals"
+                LEAST_PRIVILEGE,
+                f"statement {sid!r} allows principal {principal!r}; name the principals",
             )

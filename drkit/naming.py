@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import attrs
 
@@ -78,7 +78,9 @@ class Kind(enum.Enum):
         pattern=r"/aws/route53/[\w#./-]+",
         service="Route 53 query log group",
     )
-    SQS_QUEUE = NameRule(prefix="sqs", max_length=80, pattern=r"[A-Za-z0-9_-]+", service="SQS queue")
+    SQS_QUEUE = NameRule(
+        prefix="sqs", max_length=80, pattern=r"[A-Za-z0-9_-]+", service="SQS queue"
+    )
     SNS_TOPIC = NameRule(
         prefix="sns", max_length=256, pattern=r"[A-Za-z0-9_-]+", service="SNS topic"
     )
@@ -94,8 +96,13 @@ class Kind(enum.Enum):
         service="security group",
     )
     # Name tags of network resources (VPC, subnets, route tables, endpoints, peering).
-    NAME_TAG = NameRule(prefix="", max_length=255, pattern=r".+", service="Name tag",
-                        template="{purpose}{region}-{suffix}")
+    NAME_TAG = NameRule(
+        prefix="",
+        max_length=255,
+        pattern=r".+",
+        service="Name tag",
+        template="{purpose}{region}-{suffix}",
+    )
     SSM_PARAMETER = NameRule(
         prefix="/drkit",
         max_length=1011,
@@ -106,12 +113,17 @@ class Kind(enum.Enum):
     EVENT_RULE = NameRule(
         prefix="rule", max_length=64, pattern=r"[.\-_A-Za-z0-9]+", service="EventBridge rule"
     )
-    ALARM = NameRule(prefix="alarm", max_length=255, pattern=r"[^\x00-\x1f]+", service="CloudWatch alarm")
+    ALARM = NameRule(
+        prefix="alarm", max_length=255, pattern=r"[^\x00-\x1f]+", service="CloudWatch alarm"
+    )
     DASHBOARD = NameRule(
         prefix="dash", max_length=255, pattern=r"[A-Za-z0-9_-]+", service="CloudWatch dashboard"
     )
     CLOUDTRAIL = NameRule(
-        prefix="trail", max_length=128, pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*", service="CloudTrail trail"
+        prefix="trail",
+        max_length=128,
+        pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+        service="CloudTrail trail",
     )
     BACKUP_VAULT = NameRule(
         prefix="vault", max_length=50, pattern=r"[A-Za-z0-9_-]+", service="AWS Backup vault"
@@ -119,7 +131,9 @@ class Kind(enum.Enum):
     BACKUP_PLAN = NameRule(
         prefix="plan", max_length=50, pattern=r"[A-Za-z0-9_.-]+", service="AWS Backup plan"
     )
-    HEALTH_CHECK = NameRule(prefix="hc", max_length=255, pattern=r".+", service="Route 53 health check")
+    HEALTH_CHECK = NameRule(
+        prefix="hc", max_length=255, pattern=r".+", service="Route 53 health check"
+    )
 
 
 #: The fixed (kind, purpose, regional?) names a deployment uses. A spec is valid

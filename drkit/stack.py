@@ -7,7 +7,13 @@ from pathlib import Path
 from cdktf import AssetType, S3Backend, TerraformAsset, TerraformOutput, TerraformStack
 from constructs import Construct
 
-from drkit.aws import AwsProvider, AwsProviderDefaultTags, AwsProviderEndpoints, DataAwsCallerIdentity, DataAwsPartition
+from drkit.aws import (
+    AwsProvider,
+    AwsProviderDefaultTags,
+    AwsProviderEndpoints,
+    DataAwsCallerIdentity,
+    DataAwsPartition,
+)
 from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
 from drkit.regions.factory import RegionFactory
 from drkit.regions.footprint import RegionalFootprint, SharedResources
@@ -91,7 +97,9 @@ class DisasterRecoveryStack(TerraformStack):
         )
         code = TerraformAsset(self, "runtime-code", path=str(RUNTIME_DIR), type=AssetType.ARCHIVE)
         factory = RegionFactory(
-            self, placements=placements, shared=SharedResources(deployment=spec, zone=self.zone, code=code)
+            self,
+            placements=placements,
+            shared=SharedResources(deployment=spec, zone=self.zone, code=code),
         )
         self.footprints: list[RegionalFootprint] = [factory.build(r) for r in spec.regions]
         metrics_region = self._metrics_region(placements[ROUTE53_METRICS_REGION])
@@ -128,7 +136,9 @@ class DisasterRecoveryStack(TerraformStack):
             default_tags=[AwsProviderDefaultTags(tags=spec.all_tags)],
             # The local target must never leak into a real deployment: these
             # settings exist only when the spec says Target.LOCAL.
-            endpoints=[AwsProviderEndpoints(**{s: endpoint for s in LOCAL_ENDPOINT_SERVICES})] if local else None,
+            endpoints=[AwsProviderEndpoints(**dict.fromkeys(LOCAL_ENDPOINT_SERVICES, endpoint))]
+            if local
+            else None,
             access_key="test" if local else None,
             secret_key="test" if local else None,
             skip_credentials_validation=True if local else None,
@@ -145,7 +155,9 @@ class DisasterRecoveryStack(TerraformStack):
         for f in self.footprints:
             if f.region == placement.region:
                 return MetricsRegion(placement=placement, key=f.key, topic=f.alerts)
-        key = EncryptionKey(self, "metrics-region-key", props=EncryptionKeyProps(placement=placement))
+        key = EncryptionKey(
+            self, "metrics-region-key", props=EncryptionKeyProps(placement=placement)
+        )
         topic = AlertTopic(
             self,
             "metrics-region-alerts",

@@ -22,11 +22,11 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # 2 cores, so an example's wall time measures the machine's load, not the code
 # (a 200 ms deadline failed CI on a 447 ms CLI run). Speed is `make bench`'s job.
 settings.register_profile("default", max_examples=100, deadline=None)
-settings.register_profile(
-    "ci", max_examples=200, derandomize=True, print_blob=True, deadline=None
-)
+settings.register_profile("ci", max_examples=200, derandomize=True, print_blob=True, deadline=None)
 # Profiles for tests that synthesize: each example costs a synth.
-settings.register_profile("synth", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "synth", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SYNTH_SETTINGS = settings(
@@ -63,7 +63,9 @@ def default_spec():
 def three_region_spec():
     from drkit.regions import DeploymentSpec
 
-    return DeploymentSpec.from_toml(ROOT / "examples" / "three-region.toml", environment_suffix="test")
+    return DeploymentSpec.from_toml(
+        ROOT / "examples" / "three-region.toml", environment_suffix="test"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -42,7 +42,9 @@ def cidrs(draw: st.DrawFn, count: int) -> list[str]:
 
 
 @st.composite
-def region_specs(draw: st.DrawFn, min_regions: int = 2, max_regions: int = 5) -> tuple[RegionSpec, ...]:
+def region_specs(
+    draw: st.DrawFn, min_regions: int = 2, max_regions: int = 5
+) -> tuple[RegionSpec, ...]:
     """A valid set of regions: distinct names, one primary, weights summing to 100."""
     count = draw(st.integers(min_regions, max_regions))
     names = draw(st.lists(st.sampled_from(REGIONS), min_size=count, max_size=count, unique=True))
@@ -77,7 +79,13 @@ def deployment_specs(draw: st.DrawFn, min_regions: int = 2, max_regions: int = 5
         health_check_failure_threshold=threshold,
         rpo_target_seconds=rpo,
         replication_lag_threshold_seconds=draw(st.integers(1, rpo - 1)),
-        tags=draw(st.dictionaries(st.from_regex(r"[A-Z][A-Za-z]{0,10}", fullmatch=True), st.text("abc-", max_size=8), max_size=2)),
+        tags=draw(
+            st.dictionaries(
+                st.from_regex(r"[A-Z][A-Za-z]{0,10}", fullmatch=True),
+                st.text("abc-", max_size=8),
+                max_size=2,
+            )
+        ),
     )
 
 
@@ -85,7 +93,8 @@ def valid_layout_dict(regions: tuple[RegionSpec, ...]) -> dict[str, Any]:
     """The TOML-shaped mapping of a layout."""
     return {
         "regions": [
-            {"region": r.region, "role": r.role.value, "weight": r.weight, "cidr": r.cidr} for r in regions
+            {"region": r.region, "role": r.role.value, "weight": r.weight, "cidr": r.cidr}
+            for r in regions
         ]
     }
 
@@ -98,8 +107,19 @@ def invalid_layouts(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
     tables = raw["regions"]
     defect = draw(
         st.sampled_from(
-            ("no-primary", "two-primaries", "weight-range", "weight-sum", "overlap", "public-cidr",
-             "small-prefix", "unknown-region", "duplicate-region", "bad-suffix", "one-region")
+            (
+                "no-primary",
+                "two-primaries",
+                "weight-range",
+                "weight-sum",
+                "overlap",
+                "public-cidr",
+                "small-prefix",
+                "unknown-region",
+                "duplicate-region",
+                "bad-suffix",
+                "one-region",
+            )
         )
     )
     field = "regions"
@@ -146,7 +166,9 @@ def invalid_layouts(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
         tables[1]["region"] = tables[0]["region"]
         field = "regions[1].region"
     elif defect == "bad-suffix":
-        raw["environment_suffix"] = draw(st.sampled_from(("Prod", "-x", "a_b", "x" * 60, "", "prod-")))
+        raw["environment_suffix"] = draw(
+            st.sampled_from(("Prod", "-x", "a_b", "x" * 60, "", "prod-"))
+        )
         field = "environment_suffix"
     elif defect == "one-region":
         tables[:] = [dict(tables[0], role="primary", weight=100)]
@@ -271,7 +293,9 @@ def budget_inputs(
     interval = draw(st.sampled_from(HEALTH_CHECK_INTERVALS))
     if meets_rto:
         cache = draw(st.integers(0, 60))
-        fixed = budget.STATUS_PROPAGATION_SECONDS + budget.ALIAS_TTL_SECONDS + budget.COLD_START_SECONDS
+        fixed = (
+            budget.STATUS_PROPAGATION_SECONDS + budget.ALIAS_TTL_SECONDS + budget.COLD_START_SECONDS
+        )
         top = min(10, (300 - fixed - cache) // interval - budget.CHECKER_SPREAD_INTERVALS)
         threshold, target = draw(st.integers(1, top)), 300
     else:

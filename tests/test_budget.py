@@ -31,10 +31,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def _worst_case_rto(i: BudgetInputs) -> int:
     """The budget's formula, restated from its documented parts."""
     detection = (
-        i.health_check_interval_seconds * (i.health_check_failure_threshold + budget.CHECKER_SPREAD_INTERVALS)
+        i.health_check_interval_seconds
+        * (i.health_check_failure_threshold + budget.CHECKER_SPREAD_INTERVALS)
         + budget.STATUS_PROPAGATION_SECONDS
     )
-    return detection + budget.ALIAS_TTL_SECONDS + i.client_dns_cache_seconds + budget.COLD_START_SECONDS
+    return (
+        detection
+        + budget.ALIAS_TTL_SECONDS
+        + i.client_dns_cache_seconds
+        + budget.COLD_START_SECONDS
+    )
 
 
 def _spec(i: BudgetInputs) -> DeploymentSpec:
@@ -44,7 +50,11 @@ def _spec(i: BudgetInputs) -> DeploymentSpec:
 def _cli(argv: list[str], environ: dict[str, str] | None = None) -> tuple[int, str, str]:
     """Run ``drkit`` in-process with exactly ``environ``'s DRKIT_* variables."""
     out, err = io.StringIO(), io.StringIO()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DRKIT_") and k != "ENVIRONMENT_SUFFIX"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DRKIT_") and k != "ENVIRONMENT_SUFFIX"
+    }
     with mock.patch.dict(os.environ, {**env, **(environ or {})}, clear=True):
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(argv)
@@ -53,7 +63,9 @@ def _cli(argv: list[str], environ: dict[str, str] | None = None) -> tuple[int, s
 
 def _flags(i: BudgetInputs) -> list[str]:
     by_field = {field: flag for flag, field in budget.OVERRIDE_FLAGS.items()}
-    return [part for name, value in attrs.asdict(i).items() for part in (by_field[name], str(value))]
+    return [
+        part for name, value in attrs.asdict(i).items() for part in (by_field[name], str(value))
+    ]
 
 
 # ----- properties of the arithmetic ---------------------------------------------------
@@ -188,9 +200,20 @@ def test_python_dash_m_budget_needs_no_jsii():
     )
     assert done.returncode == 0, done.stderr
     assert "worst-case RTO" in done.stdout
-    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if "|" in line
+    }
     assert "drkit" in imported
-    assert not imported & {"cdktf", "jsii", "constructs", "cdktf_cdktf_provider_aws", "boto3", "botocore"}
+    assert not imported & {
+        "cdktf",
+        "jsii",
+        "constructs",
+        "cdktf_cdktf_provider_aws",
+        "boto3",
+        "botocore",
+    }
 
 
 def test_failing_overrides_print_the_failing_table_and_exit_1():
@@ -237,7 +260,9 @@ def test_invalid_config_is_one_line_and_exit_2(tmp_path):
 
 def test_config_past_its_target_prints_the_failing_table(tmp_path):
     """A layout the spec refuses for its budget still gets its table (exit 1), not only the error."""
-    config = _layout(tmp_path / "slow.toml", health_check_interval_seconds=30, health_check_failure_threshold=10)
+    config = _layout(
+        tmp_path / "slow.toml", health_check_interval_seconds=30, health_check_failure_threshold=10
+    )
     with pytest.raises(SpecError, match="health_check_failure_threshold"):
         DeploymentSpec.from_toml(config)
 
@@ -280,7 +305,9 @@ CUSTOM_BUDGET = {
 
 @pytest.fixture(scope="module")
 def custom_config(tmp_path_factory) -> Path:
-    return _layout(tmp_path_factory.mktemp("budget") / "custom.toml", weights=(50, 50), **CUSTOM_BUDGET)
+    return _layout(
+        tmp_path_factory.mktemp("budget") / "custom.toml", weights=(50, 50), **CUSTOM_BUDGET
+    )
 
 
 @pytest.fixture(scope="module")
@@ -292,10 +319,14 @@ def custom_spec(custom_config) -> DeploymentSpec:
 def custom_stack(custom_spec) -> dict[str, Any]:
     from tests.conftest import synth_json
 
-    return synth_json(custom_spec)  # the provider is loaded once per process; this synth takes about a second
+    return synth_json(
+        custom_spec
+    )  # the provider is loaded once per process; this synth takes about a second
 
 
-def _alarms(stack: dict[str, Any], metric: str, namespace: str | None = None) -> list[dict[str, Any]]:
+def _alarms(
+    stack: dict[str, Any], metric: str, namespace: str | None = None
+) -> list[dict[str, Any]]:
     return [
         a
         for a in resources(stack, "aws_cloudwatch_metric_alarm").values()
@@ -327,34 +358,61 @@ def test_budget_json_is_what_the_stack_carries(case, request):
 
     checks = resources(stack, "aws_route53_health_check").values()
     assert len(checks) == n
-    assert {(c["request_interval"], c["failure_threshold"]) for c in checks} == {
-        (spec.health_check_interval_seconds, spec.health_check_failure_threshold)
-    } == {(res["route53_health_check"]["request_interval"], res["route53_health_check"]["failure_threshold"])}
+    assert (
+        {(c["request_interval"], c["failure_threshold"]) for c in checks}
+        == {(spec.health_check_interval_seconds, spec.health_check_failure_threshold)}
+        == {
+            (
+                res["route53_health_check"]["request_interval"],
+                res["route53_health_check"]["failure_threshold"],
+            )
+        }
+    )
 
     ddb = _alarms(stack, "ReplicationLatency", "AWS/DynamoDB")
     assert len(ddb) == 2 * n * (n - 1)  # two tables, every ordered pair of regions
     expected = res["dynamodb_replication_latency_alarm"]
-    assert _shape(ddb) == {
-        (spec.replication_lag_threshold_seconds * 1000, 60, spec.replication_alarm_evaluation_periods)
-    } == {(expected["threshold_ms"], expected["period_seconds"], expected["evaluation_periods"])}
+    assert (
+        _shape(ddb)
+        == {
+            (
+                spec.replication_lag_threshold_seconds * 1000,
+                60,
+                spec.replication_alarm_evaluation_periods,
+            )
+        }
+        == {(expected["threshold_ms"], expected["period_seconds"], expected["evaluation_periods"])}
+    )
 
     s3 = _alarms(stack, "ReplicationLatency", "AWS/S3")
     expected = res["s3_replication_latency_alarm"]
     assert len(s3) == n * (n - 1)
-    assert _shape(s3) == {(spec.rpo_target_seconds, 60, spec.replication_alarm_evaluation_periods)} == {
-        (expected["threshold_seconds"], expected["period_seconds"], expected["evaluation_periods"])
-    }
+    assert (
+        _shape(s3)
+        == {(spec.rpo_target_seconds, 60, spec.replication_alarm_evaluation_periods)}
+        == {
+            (
+                expected["threshold_seconds"],
+                expected["period_seconds"],
+                expected["evaluation_periods"],
+            )
+        }
+    )
 
     lag = _alarms(stack, "ReplicationLag")
     expected = res["canary_replication_lag_alarm"]
     assert len(lag) == 3 * n * (n - 1)  # three stores, every ordered pair
     assert {a["threshold"] for a in lag} == {spec.rpo_target_seconds}
-    assert _shape(lag) == {(expected["threshold_seconds"], expected["period_seconds"], expected["evaluation_periods"])}
+    assert _shape(lag) == {
+        (expected["threshold_seconds"], expected["period_seconds"], expected["evaluation_periods"])
+    }
 
     stale = _alarms(stack, "HeartbeatAge")
     expected = res["canary_heartbeat_age_alarm"]
     assert len(stale) == 3 * n * (n - 1)
-    assert {a["threshold"] for a in stale} == {spec.rpo_target_seconds + budget.CANARY_PERIOD_SECONDS}
+    assert {a["threshold"] for a in stale} == {
+        spec.rpo_target_seconds + budget.CANARY_PERIOD_SECONDS
+    }
     assert _shape(stale) == {
         (expected["threshold_seconds"], expected["period_seconds"], expected["evaluation_periods"])
     }

@@ -80,7 +80,9 @@ def test_skips_are_specific(skips):
 
 def test_blanket_skips_are_refused(tmp_path):
     path = tmp_path / "skips.toml"
-    path.write_text('[[skip]]\ncheck = "CKV_AWS_7"\nresources = ["*"]\nreason = "%s"\n' % ("x" * 100))
+    path.write_text(
+        '[[skip]]\ncheck = "CKV_AWS_7"\nresources = ["*"]\nreason = "%s"\n' % ("x" * 100)
+    )
     with pytest.raises(ComplianceError, match="blanket"):
         compliance.load_skips(path)
     path.write_text('[[skip]]\ncheck = "CKV_AWS_7"\nresources = ["*key*"]\nreason = "not needed"\n')
@@ -141,6 +143,13 @@ def test_iam_findings_catch_a_wildcard_that_reached_the_json(default_stack):
     """If a wildcard policy bypassed the spec, the IAM gate still names the control and the resource."""
     broken = copy.deepcopy(default_stack)
     name, body = next(iter(resources(broken, "aws_iam_role_policy").items()))
-    body["policy"] = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    body["policy"] = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        }
+    )
     findings = compliance.iam_findings(broken)
-    assert [(f.check, f.resource) for f in findings] == [(iam.LEAST_PRIVILEGE, f"aws_iam_role_policy.{name}")]
+    assert [(f.check, f.resource) for f in findings] == [
+        (iam.LEAST_PRIVILEGE, f"aws_iam_role_policy.{name}")
+    ]

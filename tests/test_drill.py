@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 import boto3
@@ -40,10 +41,14 @@ class Deployment:
         return boto3.client("ssm", region_name=region)
 
     def switch(self, region: str) -> str:
-        return self.ssm(region).get_parameter(Name=_param(region), WithDecryption=True)["Parameter"]["Value"]
+        return self.ssm(region).get_parameter(Name=_param(region), WithDecryption=True)[
+            "Parameter"
+        ]["Value"]
 
     def history(self, region: str) -> list[str]:
-        versions = self.ssm(region).get_parameter_history(Name=_param(region), WithDecryption=True)["Parameters"]
+        versions = self.ssm(region).get_parameter_history(Name=_param(region), WithDecryption=True)[
+            "Parameters"
+        ]
         return [v["Value"] for v in versions]
 
 
@@ -60,7 +65,9 @@ def deployment(monkeypatch: pytest.MonkeyPatch) -> Any:
         route53 = boto3.client("route53", region_name="us-east-1")
         keys, checks = {}, {}
         for i, region in enumerate((PRIMARY, SECONDARY)):
-            keys[region] = boto3.client("kms", region_name=region).create_key()["KeyMetadata"]["Arn"]
+            keys[region] = boto3.client("kms", region_name=region).create_key()["KeyMetadata"][
+                "Arn"
+            ]
             Deployment.ssm(region).put_parameter(
                 Name=_param(region), Value="active", Type="SecureString", KeyId=keys[region]
             )
@@ -84,7 +91,11 @@ def deployment(monkeypatch: pytest.MonkeyPatch) -> Any:
         # A stray check of another deployment must not be picked up.
         stray = route53.create_health_check(
             CallerReference="stray",
-            HealthCheckConfig={"Type": "HTTPS", "FullyQualifiedDomainName": "x.example.com", "Port": 443},
+            HealthCheckConfig={
+                "Type": "HTTPS",
+                "FullyQualifiedDomainName": "x.example.com",
+                "Port": 443,
+            },
         )["HealthCheck"]["Id"]
         route53.change_tags_for_resource(
             ResourceType="healthcheck",
@@ -102,7 +113,9 @@ class SimulatedRoute53:
     the switch value behind every status the drill read.
     """
 
-    def __init__(self, deployment: Deployment, *, fail: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self, deployment: Deployment, *, fail: Callable[[str], bool] | None = None
+    ) -> None:
         self._client = boto3.client("route53", region_name="us-east-1")
         self._deployment = deployment
         self._by_id = {v: k for k, v in deployment.health_check_ids.items()}
@@ -113,19 +126,27 @@ class SimulatedRoute53:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
 
-    def get_health_check_status(self, HealthCheckId: str) -> dict[str, Any]:  # noqa: N803 - boto3's name
+    def get_health_check_status(self, HealthCheckId: str) -> dict[str, Any]:
         region = self._by_id[HealthCheckId]
         value = self._deployment.switch(region)
         self.seen.append((region, value))
         failing = value == "drained" or (self._fail is not None and self._fail(region))
         self._calls += 1
-        checked = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(
+        checked = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
             seconds=self._calls
         )
-        status = "Failure: HTTP Status Code 503, Service Unavailable." if failing else "Success: HTTP Status Code 200."
+        status = (
+            "Failure: HTTP Status Code 503, Service Unavailable."
+            if failing
+            else "Success: HTTP Status Code 200."
+        )
         return {
             "HealthCheckObservations": [
-                {"Region": f"r{n}", "IPAddress": f"192.0.2.{n}", "StatusReport": {"Status": status, "CheckedTime": checked}}
+                {
+                    "Region": f"r{n}",
+                    "IPAddress": f"192.0.2.{n}",
+                    "StatusReport": {"Status": status, "CheckedTime": checked},
+                }
                 for n in range(CHECKERS)
             ]
         }
@@ -182,7 +203,12 @@ def test_drill_drains_measures_and_restores(deployment):
     """The switch reads 'drained' while the drill measures, and 'active' once it is over."""
     route53 = SimulatedRoute53(deployment)
     clock = FakeClock()
-    d = _drill(deployment, route53=route53, clock=clock, probe=lambda: SECONDARY if clock.now < 40 else PRIMARY)
+    d = _drill(
+        deployment,
+        route53=route53,
+        clock=clock,
+        probe=lambda: SECONDARY if clock.now < 40 else PRIMARY,
+    )
 
     result = d.execute(d.preflight())
 
@@ -204,7 +230,9 @@ def test_drill_within_budget_exits_zero_and_prints_the_budget(deployment):
     """A drill that sees everything within budget exits 0 and prints measured next to budgeted."""
     clock = FakeClock()
     lines: list[str] = []
-    d = _drill(deployment, clock=clock, lines=lines, probe=lambda: SECONDARY if clock.now < 40 else PRIMARY)
+    d = _drill(
+        deployment, clock=clock, lines=lines, probe=lambda: SECONDARY if clock.now < 40 else PRIMARY
+    )
 
     assert d.run() == 0
     text = "\n".join(lines)
@@ -227,8 +255,17 @@ def test_secure_string_keeps_its_key(deployment):
 def test_restores_when_the_wait_times_out(deployment, capsys):
     """With moto's always-healthy checker the wait times out: exit 1, switch restored."""
     code = main(
-        ["drill", "--region", SECONDARY, "--yes", "--timeout", "0.2", "--poll-seconds", "0.05",
-         "--no-traffic-probe"]
+        [
+            "drill",
+            "--region",
+            SECONDARY,
+            "--yes",
+            "--timeout",
+            "0.2",
+            "--poll-seconds",
+            "0.05",
+            "--no-traffic-probe",
+        ]
     )
 
     assert code == 1
@@ -241,7 +278,7 @@ def test_restores_when_the_wait_raises(deployment, error):
     """An error or Ctrl-C while waiting still restores the switch, then propagates."""
 
     class Breaking(SimulatedRoute53):
-        def get_health_check_status(self, HealthCheckId: str) -> dict[str, Any]:  # noqa: N803
+        def get_health_check_status(self, HealthCheckId: str) -> dict[str, Any]:
             if deployment.switch(SECONDARY) == "drained":
                 raise error
             return super().get_health_check_status(HealthCheckId)
@@ -284,8 +321,8 @@ def test_failed_restore_says_how_to_restore_by_hand(deployment):
 
     assert code == drill.EXIT_RESTORE_FAILED
     assert any(
-        "COULD NOT BE RESTORED" in line and f"aws ssm put-parameter --region {SECONDARY} --name {_param(SECONDARY)}"
-        in line
+        "COULD NOT BE RESTORED" in line
+        and f"aws ssm put-parameter --region {SECONDARY} --name {_param(SECONDARY)}" in line
         for line in lines
     )
 
@@ -330,7 +367,9 @@ def test_refuses_a_switch_that_is_already_drained(deployment, capsys):
 
 def test_refuses_when_another_region_is_unhealthy(deployment):
     """Draining one region while the other fails its health check is refused before any write."""
-    d = _drill(deployment, route53=SimulatedRoute53(deployment, fail=lambda region: region == PRIMARY))
+    d = _drill(
+        deployment, route53=SimulatedRoute53(deployment, fail=lambda region: region == PRIMARY)
+    )
 
     with pytest.raises(drill.DrillError, match=PRIMARY):
         d.run()

@@ -61,7 +61,10 @@ def test_default_layout_is_the_mission():
     "overrides, field",
     [
         ({"health_check_interval_seconds": 15}, "health_check_interval_seconds"),
-        ({"health_check_interval_seconds": 30, "health_check_failure_threshold": 10}, "health_check_failure_threshold"),
+        (
+            {"health_check_interval_seconds": 30, "health_check_failure_threshold": 10},
+            "health_check_failure_threshold",
+        ),
         ({"replication_lag_threshold_seconds": 60}, "replication_lag_threshold_seconds"),
         ({"rto_target_seconds": 600}, "rto_target_seconds"),
         ({"rpo_target_seconds": 120}, "rpo_target_seconds"),
@@ -100,10 +103,14 @@ def test_environment_overrides(tmp_path):
         '[[regions]]\nregion="eu-west-1"\nrole="primary"\nweight=50\ncidr="10.8.0.0/16"\n'
         '[[regions]]\nregion="eu-central-1"\nrole="secondary"\nweight=50\ncidr="10.9.0.0/16"\n'
     )
-    spec = DeploymentSpec.from_environment({"DRKIT_CONFIG": str(layout), "ENVIRONMENT_SUFFIX": "pr-7"})
+    spec = DeploymentSpec.from_environment(
+        {"DRKIT_CONFIG": str(layout), "ENVIRONMENT_SUFFIX": "pr-7"}
+    )
     assert spec.environment_suffix == "pr-7"
     assert [r.region for r in spec.regions] == ["eu-west-1", "eu-central-1"]
-    local = DeploymentSpec.from_environment({"DRKIT_TARGET": "local", "DRKIT_ENDPOINT_URL": "http://127.0.0.1:5000"})
+    local = DeploymentSpec.from_environment(
+        {"DRKIT_TARGET": "local", "DRKIT_ENDPOINT_URL": "http://127.0.0.1:5000"}
+    )
     assert local.target is Target.LOCAL and local.local_endpoint == "http://127.0.0.1:5000"
 
 

@@ -33,7 +33,10 @@ def peering_is_a_full_mesh_with_routes_both_ways(spec, stack):
     accepters = resources(stack, "aws_vpc_peering_connection_accepter")
     n = len(spec.regions)
     assert len(connections) == len(accepters) == n * (n - 1) // 2
-    vpcs = {name: (region_of(stack, body), body["cidr_block"]) for name, body in resources(stack, "aws_vpc").items()}
+    vpcs = {
+        name: (region_of(stack, body), body["cidr_block"])
+        for name, body in resources(stack, "aws_vpc").items()
+    }
     pairs = set()
     for name, body in connections.items():
         a = vpcs[ref(body["vpc_id"])[1]]
@@ -41,8 +44,14 @@ def peering_is_a_full_mesh_with_routes_both_ways(spec, stack):
         assert body["peer_region"] == b[0] and body["auto_accept"] is False
         pairs.add(frozenset((a[0], b[0])))
         accepted = [x for x in accepters.values() if ref(x["vpc_peering_connection_id"])[1] == name]
-        assert len(accepted) == 1 and accepted[0]["auto_accept"] is True and region_of(stack, accepted[0]) == b[0]
-    assert pairs == {frozenset(p) for p in itertools.combinations([r.region for r in spec.regions], 2)}
+        assert (
+            len(accepted) == 1
+            and accepted[0]["auto_accept"] is True
+            and region_of(stack, accepted[0]) == b[0]
+        )
+    assert pairs == {
+        frozenset(p) for p in itertools.combinations([r.region for r in spec.regions], 2)
+    }
     tables_by_region: dict[str, set[str]] = {}
     for name, body in resources(stack, "aws_route_table").items():
         tables_by_region.setdefault(region_of(stack, body), set()).add(name)
@@ -52,11 +61,15 @@ def peering_is_a_full_mesh_with_routes_both_ways(spec, stack):
             ref(body["route_table_id"])[1]
         )
     for a, b in itertools.permutations(spec.regions, 2):
-        assert routes[(a.region, b.cidr)] == tables_by_region[a.region], f"{a.region} cannot route to {b.region}"
+        assert routes[(a.region, b.cidr)] == tables_by_region[a.region], (
+            f"{a.region} cannot route to {b.region}"
+        )
 
 
 def every_weighted_record_has_a_health_check_and_the_spec_weight(spec, stack):
-    records = [r for r in resources(stack, "aws_route53_record").values() if "weighted_routing_policy" in r]
+    records = [
+        r for r in resources(stack, "aws_route53_record").values() if "weighted_routing_policy" in r
+    ]
     checks = resources(stack, "aws_route53_health_check")
     weights = {r.region: r.weight for r in spec.regions}
     assert {r["set_identifier"]: r["weighted_routing_policy"]["weight"] for r in records} == weights
@@ -79,7 +92,10 @@ def every_table_has_a_replica_in_every_secondary(spec, stack):
     for table in tables.values():
         assert region_of(stack, table) == spec.primary.region
         assert table["point_in_time_recovery"]["enabled"] is True
-        assert table["stream_view_type"] == "NEW_AND_OLD_IMAGES" and table["billing_mode"] == "PAY_PER_REQUEST"
+        assert (
+            table["stream_view_type"] == "NEW_AND_OLD_IMAGES"
+            and table["billing_mode"] == "PAY_PER_REQUEST"
+        )
         assert table.get("deletion_protection_enabled") is spec.protect_data
         replicas = {r["region_name"]: r for r in table["replica"]}
         assert set(replicas) == {r.region for r in spec.secondaries}
@@ -101,7 +117,12 @@ def every_key_is_in_its_resources_region(spec, stack):
             if "region_name" in value and "kms_key_arn" in value:  # a table replica
                 region = value["region_name"]
             for k, v in value.items():
-                if k in KMS_ATTRIBUTES and isinstance(v, str) and ref(v) and ref(v)[0] == "aws_kms_key":
+                if (
+                    k in KMS_ATTRIBUTES
+                    and isinstance(v, str)
+                    and ref(v)
+                    and ref(v)[0] == "aws_kms_key"
+                ):
                     assert region_of(stack, keys[ref(v)[1]]) == region, (k, v, region)
                     checked += 1
                 elif k == "destination" and isinstance(v, dict) and "bucket" in v:
@@ -143,9 +164,15 @@ def every_name_carries_the_suffix_and_fits(spec, stack):
     for rtype, (attribute, kind) in NAME_ATTRIBUTES.items():
         for body in resources(stack, rtype).values():
             name = body[attribute]
-            assert suffix in name.split("/")[-1].split("-") or name.endswith(f"-{suffix}") or f"/{suffix}/" in name, name
+            assert (
+                suffix in name.split("/")[-1].split("-")
+                or name.endswith(f"-{suffix}")
+                or f"/{suffix}/" in name
+            ), name
             if kind is not None:
-                assert len(name) <= kind.value.max_length and re.fullmatch(kind.value.pattern, name), name
+                assert len(name) <= kind.value.max_length and re.fullmatch(
+                    kind.value.pattern, name
+                ), name
             else:
                 assert len(name) <= 512
 
@@ -189,7 +216,11 @@ def replication_lag_is_alarmed_for_every_pair(spec, stack):
             for a in alarms
             if a["dimensions"].get("TableName") == name
         )
-    s3 = {(region_of(stack, a), a["dimensions"]["DestinationBucket"]) for a in alarms if a["namespace"] == "AWS/S3"}
+    s3 = {
+        (region_of(stack, a), a["dimensions"]["DestinationBucket"])
+        for a in alarms
+        if a["namespace"] == "AWS/S3"
+    }
     assert len(s3) == len(regions) * (len(regions) - 1)
 
 
@@ -205,16 +236,25 @@ def every_bucket_is_private_encrypted_versioned(spec, stack):
         assert covered == set(buckets), kind
     for body in resources(stack, "aws_s3_bucket_policy").values():
         statements = json.loads(body["policy"])["Statement"]
-        assert any(st["Effect"] == "Deny" and st["Condition"].get("Bool", {}).get("aws:SecureTransport") == "false" for st in statements)
+        assert any(
+            st["Effect"] == "Deny"
+            and st["Condition"].get("Bool", {}).get("aws:SecureTransport") == "false"
+            for st in statements
+        )
     for body in buckets.values():
         assert body["force_destroy"] is (not spec.protect_data)
 
 
 def lambdas_match_the_spec(spec, stack):
-    functions = [f for f in resources(stack, "aws_lambda_function").values() if "-api-" in f["function_name"]]
+    functions = [
+        f for f in resources(stack, "aws_lambda_function").values() if "-api-" in f["function_name"]
+    ]
     assert len(functions) == len(spec.regions)
     for f in functions:
-        assert f["memory_size"] == spec.lambda_memory_mb and f["timeout"] == spec.lambda_timeout_seconds
+        assert (
+            f["memory_size"] == spec.lambda_memory_mb
+            and f["timeout"] == spec.lambda_timeout_seconds
+        )
         assert f["runtime"] == "python3.12" and f["tracing_config"]["mode"] == "Active"
         assert f["vpc_config"]["subnet_ids"] and f["dead_letter_config"]["target_arn"]
         assert f["reserved_concurrent_executions"] == spec.lambda_reserved_concurrency

@@ -8,8 +8,16 @@ from drkit.regions import DeploymentSpec, Target
 from tests.conftest import synth_json
 
 pytestmark = pytest.mark.synth
-LOCAL_ONLY = ("endpoints", "access_key", "secret_key", "skip_credentials_validation", "skip_requesting_account_id",
-              "skip_metadata_api_check", "s3_use_path_style", "max_retries")
+LOCAL_ONLY = (
+    "endpoints",
+    "access_key",
+    "secret_key",
+    "skip_credentials_validation",
+    "skip_requesting_account_id",
+    "skip_metadata_api_check",
+    "s3_use_path_style",
+    "max_retries",
+)
 
 
 def test_aws_target_has_no_emulator_settings(default_stack):

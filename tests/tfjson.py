@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 REF = re.compile(r"\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)(?:\[\d+\]\.[a-z_]+)?\}")
 
@@ -24,7 +25,6 @@ def ref(value: str) -> tuple[str, str, str] | None:
     """``"${aws_kms_key.x.arn}"`` -> ``("aws_kms_key", "x", "arn")``."""
     match = REF.fullmatch(value) if isinstance(value, str) else None
     return match.groups() if match else None
-
 
 
 def provider_regions(stack: dict[str, Any]) -> dict[str, str]:

@@ -26,15 +26,26 @@ DEFAULT_WORKDIR = Path(".drkit") / "demo"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)")
-    parser.add_argument("--suffix", help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')")
+    parser.add_argument(
+        "--config", help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)"
+    )
+    parser.add_argument(
+        "--suffix", help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')"
+    )
     parser.add_argument(
         "--keep",
         action="store_true",
         help="after applying, keep the emulator running for exploration until Ctrl-C, then destroy",
     )
-    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="where synth output, state and logs go")
-    parser.add_argument("--port", type=int, help="emulator port on 127.0.0.1 (default: any free one)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=DEFAULT_WORKDIR,
+        help="where synth output, state and logs go",
+    )
+    parser.add_argument(
+        "--port", type=int, help="emulator port on 127.0.0.1 (default: any free one)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,9 +61,13 @@ def run(args: argparse.Namespace) -> int:
         {**environ, "DRKIT_TARGET": Target.LOCAL.value, "DRKIT_ENDPOINT_URL": "http://127.0.0.1:1"}
     )
     with Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=args.port) as emulator:
-        say(f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} (pid {emulator.pid})")
+        say(
+            f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} (pid {emulator.pid})"
+        )
         deployment = LocalDeployment(emulator=emulator, workdir=workdir, environ=environ)
-        say(f"layout    {', '.join(f'{r.region} ({r.role.value}, {r.weight} %)' for r in spec.regions)}; suffix {spec.environment_suffix!r}")
+        say(
+            f"layout    {', '.join(f'{r.region} ({r.role.value}, {r.weight} %)' for r in spec.regions)}; suffix {spec.environment_suffix!r}"
+        )
         for label, step in (
             ("synth", deployment.synthesize),
             ("init", deployment.init),
@@ -66,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
         view = deployment.describe()
         print(summary(view), flush=True)
         drift = deployment.drift()
-        say(f"drift     {'CHANGES PENDING right after apply:' if drift else 'none: a second plan reports no changes'}")
+        say(
+            f"drift     {'CHANGES PENDING right after apply:' if drift else 'none: a second plan reports no changes'}"
+        )
         for line in drift:
             say(f"            {line}")
         if args.keep:
@@ -74,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
         say("destroy   ...")
         deployment.destroy()
         left = deployment.leftovers()
-        say(f"destroy   done; {'left behind: ' + ', '.join(left) if left else 'nothing of the stack is left in the emulator'}")
+        say(
+            f"destroy   done; {'left behind: ' + ', '.join(left) if left else 'nothing of the stack is left in the emulator'}"
+        )
         print(timing_table(deployment.timings), flush=True)
     return 0 if not drift and not left else 1
 
@@ -88,7 +107,11 @@ def _printer():
 
 def summary(view: DeploymentView) -> str:
     """A short, readable account of what was deployed, read back from the emulator."""
-    lines = ["", "Deployed (read back from the emulated account):", "  Traffic (Route 53 weighted records, health-checked):"]
+    lines = [
+        "",
+        "Deployed (read back from the emulated account):",
+        "  Traffic (Route 53 weighted records, health-checked):",
+    ]
     for record in view.records:
         check = view.health_checks.get(record.region)
         how = (
@@ -96,11 +119,19 @@ def summary(view: DeploymentView) -> str:
             if check
             else "NO HEALTH CHECK"
         )
-        lines.append(f"    {record.region:<15} weight {record.weight:>3}  {view.api_endpoints.get(record.region, '')}  ({how})")
+        lines.append(
+            f"    {record.region:<15} weight {record.weight:>3}  {view.api_endpoints.get(record.region, '')}  ({how})"
+        )
     lines.append("  DynamoDB global tables:")
     for table in view.tables:
-        pitr = "PITR on everywhere" if all(table.pitr_by_region.values()) else f"PITR {table.pitr_by_region}"
-        lines.append(f"    {table.name:<30} in {table.region}, replicas in {', '.join(table.replica_regions) or 'NONE'}; {pitr}")
+        pitr = (
+            "PITR on everywhere"
+            if all(table.pitr_by_region.values())
+            else f"PITR {table.pitr_by_region}"
+        )
+        lines.append(
+            f"    {table.name:<30} in {table.region}, replicas in {', '.join(table.replica_regions) or 'NONE'}; {pitr}"
+        )
     lines.append("  S3 buckets (versioned, SSE-KMS) and their replication targets:")
     for bucket in view.buckets:
         lines.append(f"    {bucket.name:<30} -> {', '.join(bucket.replication_targets) or 'NONE'}")
@@ -110,7 +141,9 @@ def summary(view: DeploymentView) -> str:
         f"{len(view.dashboards)} dashboards ({', '.join(view.dashboards)})"
     )
     topics = {r: len(t) for r, t in view.topics_by_region.items() if t}
-    lines.append(f"  SNS: alert topics per region {topics}; Route 53 health alarms live in {ROUTE53_METRICS_REGION}")
+    lines.append(
+        f"  SNS: alert topics per region {topics}; Route 53 health alarms live in {ROUTE53_METRICS_REGION}"
+    )
     for p in view.peerings:
         lines.append(
             f"  VPC peering {p.requester} <-> {p.accepter}: {p.status}, routes {p.routes_requester} + {p.routes_accepter}"

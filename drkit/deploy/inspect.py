@@ -87,7 +87,9 @@ def describe(spec: DeploymentSpec, client: ClientFactory) -> DeploymentView:
     regions = [r.region for r in spec.regions]
     route53 = client("route53", ROUTE53_METRICS_REGION)
     zone = next(
-        z for z in route53.list_hosted_zones()["HostedZones"] if z["Name"].rstrip(".") == spec.dns_zone_name
+        z
+        for z in route53.list_hosted_zones()["HostedZones"]
+        if z["Name"].rstrip(".") == spec.dns_zone_name
     )
     records = []
     for rrset in route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]:
@@ -103,7 +105,9 @@ def describe(spec: DeploymentSpec, client: ClientFactory) -> DeploymentView:
     checks = {}
     for record in records:
         if record.health_check_id:
-            config = route53.get_health_check(HealthCheckId=record.health_check_id)["HealthCheck"]["HealthCheckConfig"]
+            config = route53.get_health_check(HealthCheckId=record.health_check_id)["HealthCheck"][
+                "HealthCheckConfig"
+            ]
             checks[record.region] = HealthCheckView(
                 region=record.region,
                 type=config["Type"],
@@ -128,17 +132,31 @@ def describe(spec: DeploymentSpec, client: ClientFactory) -> DeploymentView:
         for region in (spec.primary.region, *replicas):
             ddb = client("dynamodb", region)
             status = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
-            pitr[region] = status["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
-            keys[region] = ddb.describe_table(TableName=name)["Table"].get("SSEDescription", {}).get("KMSMasterKeyArn")
+            pitr[region] = (
+                status["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+            )
+            keys[region] = (
+                ddb.describe_table(TableName=name)["Table"]
+                .get("SSEDescription", {})
+                .get("KMSMasterKeyArn")
+            )
         tables.append(
-            TableView(name=name, region=spec.primary.region, replica_regions=replicas, pitr_by_region=pitr, kms_key_by_region=keys)
+            TableView(
+                name=name,
+                region=spec.primary.region,
+                replica_regions=replicas,
+                pitr_by_region=pitr,
+                kms_key_by_region=keys,
+            )
         )
 
     buckets = []
     for region in regions:
         s3 = client("s3", region)
         name = namer(Kind.S3_BUCKET, "data", region)
-        rule = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"][0]
+        rule = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"][
+            0
+        ]
         default = rule["ApplyServerSideEncryptionByDefault"]
         try:
             rules = s3.get_bucket_replication(Bucket=name)["ReplicationConfiguration"]["Rules"]
@@ -151,20 +169,31 @@ def describe(spec: DeploymentSpec, client: ClientFactory) -> DeploymentView:
                 versioning=s3.get_bucket_versioning(Bucket=name).get("Status"),
                 sse_algorithm=default.get("SSEAlgorithm"),
                 kms_key=default.get("KMSMasterKeyID"),
-                replication_targets=tuple(r["Destination"]["Bucket"].split(":::")[-1] for r in rules),
+                replication_targets=tuple(
+                    r["Destination"]["Bucket"].split(":::")[-1] for r in rules
+                ),
                 replica_keys=tuple(
-                    r["Destination"].get("EncryptionConfiguration", {}).get("ReplicaKmsKeyID", "") for r in rules
+                    r["Destination"].get("EncryptionConfiguration", {}).get("ReplicaKmsKeyID", "")
+                    for r in rules
                 ),
             )
         )
 
     alarm_regions = sorted({*regions, ROUTE53_METRICS_REGION})
-    alarms = {r: client("cloudwatch", r).describe_alarms(MaxRecords=100)["MetricAlarms"] for r in alarm_regions}
+    alarms = {
+        r: client("cloudwatch", r).describe_alarms(MaxRecords=100)["MetricAlarms"]
+        for r in alarm_regions
+    }
     dashboards = tuple(
-        d["DashboardName"] for d in client("cloudwatch", spec.primary.region).list_dashboards()["DashboardEntries"]
+        d["DashboardName"]
+        for d in client("cloudwatch", spec.primary.region).list_dashboards()["DashboardEntries"]
     )
-    topics = {r: [t["TopicArn"] for t in client("sns", r).list_topics()["Topics"]] for r in alarm_regions}
-    subscriptions = {r: client("sns", r).list_subscriptions()["Subscriptions"] for r in alarm_regions}
+    topics = {
+        r: [t["TopicArn"] for t in client("sns", r).list_topics()["Topics"]] for r in alarm_regions
+    }
+    subscriptions = {
+        r: client("sns", r).list_subscriptions()["Subscriptions"] for r in alarm_regions
+    }
 
     peerings = []
     for region in regions:
@@ -179,7 +208,9 @@ def describe(spec: DeploymentSpec, client: ClientFactory) -> DeploymentView:
                     accepter=accepter_region,
                     status=pcx["Status"]["Code"],
                     routes_requester=_routes_via(ec2, pcx["VpcPeeringConnectionId"]),
-                    routes_accepter=_routes_via(client("ec2", accepter_region), pcx["VpcPeeringConnectionId"]),
+                    routes_accepter=_routes_via(
+                        client("ec2", accepter_region), pcx["VpcPeeringConnectionId"]
+                    ),
                 )
             )
     return DeploymentView(
@@ -197,7 +228,9 @@ def describe(spec: DeploymentSpec, client: ClientFactory) -> DeploymentView:
 
 
 def _routes_via(ec2: Any, peering_id: str) -> int:
-    tables = ec2.describe_route_tables(Filters=[{"Name": "route.vpc-peering-connection-id", "Values": [peering_id]}])
+    tables = ec2.describe_route_tables(
+        Filters=[{"Name": "route.vpc-peering-connection-id", "Values": [peering_id]}]
+    )
     return sum(
         1
         for table in tables["RouteTables"]
@@ -212,13 +245,36 @@ def leftovers(spec: DeploymentSpec, client: ClientFactory) -> list[str]:
     found: list[str] = []
     regions = sorted({*(r.region for r in spec.regions), ROUTE53_METRICS_REGION})
     for region in regions:
-        found += [f"dynamodb table {t} ({region})" for t in client("dynamodb", region).list_tables()["TableNames"] if t.endswith(suffix)]
-        found += [f"lambda {f['FunctionName']} ({region})" for f in client("lambda", region).list_functions()["Functions"] if f["FunctionName"].endswith(suffix)]
-        found += [f"alarm {a['AlarmName']} ({region})" for a in client("cloudwatch", region).describe_alarms()["MetricAlarms"]]
-        found += [f"topic {t['TopicArn']}" for t in client("sns", region).list_topics()["Topics"] if t["TopicArn"].endswith(suffix)]
-        found += [f"queue {q}" for q in client("sqs", region).list_queues().get("QueueUrls", []) if q.endswith(suffix)]
+        found += [
+            f"dynamodb table {t} ({region})"
+            for t in client("dynamodb", region).list_tables()["TableNames"]
+            if t.endswith(suffix)
+        ]
+        found += [
+            f"lambda {f['FunctionName']} ({region})"
+            for f in client("lambda", region).list_functions()["Functions"]
+            if f["FunctionName"].endswith(suffix)
+        ]
+        found += [
+            f"alarm {a['AlarmName']} ({region})"
+            for a in client("cloudwatch", region).describe_alarms()["MetricAlarms"]
+        ]
+        found += [
+            f"topic {t['TopicArn']}"
+            for t in client("sns", region).list_topics()["Topics"]
+            if t["TopicArn"].endswith(suffix)
+        ]
+        found += [
+            f"queue {q}"
+            for q in client("sqs", region).list_queues().get("QueueUrls", [])
+            if q.endswith(suffix)
+        ]
         ec2 = client("ec2", region)
-        found += [f"vpc {v['VpcId']} ({region})" for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")]
+        found += [
+            f"vpc {v['VpcId']} ({region})"
+            for v in ec2.describe_vpcs()["Vpcs"]
+            if not v.get("IsDefault")
+        ]
         found += [
             f"peering {p['VpcPeeringConnectionId']} ({region})"
             for p in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
@@ -228,7 +284,9 @@ def leftovers(spec: DeploymentSpec, client: ClientFactory) -> list[str]:
         # AWS creates its managed keys (alias/aws/...) on first use; they are
         # not the stack's and cannot be deleted (moto labels them CUSTOMER).
         aws_managed = {
-            a["TargetKeyId"] for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a
+            a["TargetKeyId"]
+            for a in kms.list_aliases()["Aliases"]
+            if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a
         }
         for key in kms.list_keys()["Keys"]:
             meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
@@ -237,9 +295,13 @@ def leftovers(spec: DeploymentSpec, client: ClientFactory) -> list[str]:
             if meta["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion"):
                 found.append(f"kms key {meta['KeyId']} ({region}, {meta['KeyState']})")
     s3 = client("s3", spec.primary.region)
-    found += [f"bucket {b['Name']}" for b in s3.list_buckets()["Buckets"] if b["Name"].endswith(suffix)]
+    found += [
+        f"bucket {b['Name']}" for b in s3.list_buckets()["Buckets"] if b["Name"].endswith(suffix)
+    ]
     iam = client("iam", spec.primary.region)
-    found += [f"role {r['RoleName']}" for r in iam.list_roles()["Roles"] if r["RoleName"].endswith(suffix)]
+    found += [
+        f"role {r['RoleName']}" for r in iam.list_roles()["Roles"] if r["RoleName"].endswith(suffix)
+    ]
     route53 = client("route53", ROUTE53_METRICS_REGION)
     found += [f"zone {z['Name']}" for z in route53.list_hosted_zones()["HostedZones"]]
     found += [f"health check {h['Id']}" for h in route53.list_health_checks()["HealthChecks"]]

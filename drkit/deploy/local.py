@@ -36,7 +36,8 @@ def describe_changes(plan: Mapping[str, Any]) -> list[str]:
         diffs = [
             f"{key}: {before.get(key)!r} -> {after.get(key)!r}"
             for key in sorted(set(before) | set(after))
-            if before.get(key) != after.get(key) and key not in (change["change"].get("after_unknown") or {})
+            if before.get(key) != after.get(key)
+            and key not in (change["change"].get("after_unknown") or {})
         ]
         lines.append(f"{change['address']}: {'/'.join(actions)} ({'; '.join(diffs)[:600]})")
     return lines
@@ -71,12 +72,17 @@ class LocalDeployment:
         return DeploymentSpec.from_environment({**self.environ, **self._target_env()})
 
     def _target_env(self) -> dict[str, str]:
-        return {"DRKIT_TARGET": Target.LOCAL.value, "DRKIT_ENDPOINT_URL": self.emulator.endpoint_url}
+        return {
+            "DRKIT_TARGET": Target.LOCAL.value,
+            "DRKIT_ENDPOINT_URL": self.emulator.endpoint_url,
+        }
 
     def synthesize(self) -> Path:
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir.mkdir(parents=True)
-        self.stack_dir, seconds = synthesize(self.workdir / "cdktf.out", {**self.environ, **self._target_env()})
+        self.stack_dir, seconds = synthesize(
+            self.workdir / "cdktf.out", {**self.environ, **self._target_env()}
+        )
         self.timings.append(StepTiming("synth", seconds))
         self.terraform = Terraform.for_stack(
             self.stack_dir,

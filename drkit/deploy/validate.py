@@ -28,5 +28,8 @@ def run(args: argparse.Namespace) -> int:
         terraform.init()
         terraform.validate()
         steps = ", ".join(f"{t.step} {t.seconds:.1f} s" for t in terraform.timings)
-        print(f"drkit validate | {label}: valid (synth {seconds:.1f} s, {steps}) in {stack_dir}", flush=True)
+        print(
+            f"drkit validate | {label}: valid (synth {seconds:.1f} s, {steps}) in {stack_dir}",
+            flush=True,
+        )
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from constructs import Construct
 
@@ -20,7 +20,9 @@ class RegionFactory:
         shared: Zone, code and the deployment spec every footprint uses.
     """
 
-    def __init__(self, scope: Construct, *, placements: Mapping[str, Placement], shared: SharedResources) -> None:
+    def __init__(
+        self, scope: Construct, *, placements: Mapping[str, Placement], shared: SharedResources
+    ) -> None:
         self._scope = scope
         self._placements = placements
         self._shared = shared
@@ -28,5 +30,9 @@ class RegionFactory:
     def build(self, spec: RegionSpec) -> RegionalFootprint:
         """The footprint of ``spec``; its construct id is the region name (a contract)."""
         return RegionalFootprint(
-            self._scope, spec.region, spec=spec, placement=self._placements[spec.region], shared=self._shared
+            self._scope,
+            spec.region,
+            spec=spec,
+            placement=self._placements[spec.region],
+            shared=self._shared,
         )

@@ -25,7 +25,12 @@ from drkit.services.events import FunctionTrigger, FunctionTriggerProps, replica
 from drkit.services.kms import EncryptionKey, EncryptionKeyProps
 from drkit.services.network import Network, NetworkProps
 from drkit.services.parameters import DrainSwitch, DrainSwitchProps
-from drkit.services.storage import AccessLogBucket, AccessLogBucketProps, DataBucket, DataBucketProps
+from drkit.services.storage import (
+    AccessLogBucket,
+    AccessLogBucketProps,
+    DataBucket,
+    DataBucketProps,
+)
 
 METRIC_NAMESPACE = "DrKit/Replication"
 API_HANDLER = "drkit_runtime.api.handler"
@@ -88,27 +93,39 @@ class RegionalFootprint(Construct):
         self.key = EncryptionKey(
             self,
             "key",
-            props=EncryptionKeyProps(placement=p, deletion_window_days=30 if deployment.protect_data else 7),
+            props=EncryptionKeyProps(
+                placement=p, deletion_window_days=30 if deployment.protect_data else 7
+            ),
         )
         self.network = Network(
             self,
             "network",
             props=NetworkProps(
-                placement=p, region_spec=spec, key=self.key, log_retention_days=deployment.log_retention_days
+                placement=p,
+                region_spec=spec,
+                key=self.key,
+                log_retention_days=deployment.log_retention_days,
             ),
         )
         self.access_logs = AccessLogBucket(
-            self, "access-logs", props=AccessLogBucketProps(placement=p, protect_data=deployment.protect_data)
+            self,
+            "access-logs",
+            props=AccessLogBucketProps(placement=p, protect_data=deployment.protect_data),
         )
         self.bucket = DataBucket(
             self,
             "bucket",
             props=DataBucketProps(
-                placement=p, key=self.key, access_logs=self.access_logs, protect_data=deployment.protect_data
+                placement=p,
+                key=self.key,
+                access_logs=self.access_logs,
+                protect_data=deployment.protect_data,
             ),
         )
         self.alerts = AlertTopic(
-            self, "alerts", props=AlertTopicProps(placement=p, key=self.key, emails=deployment.alert_emails)
+            self,
+            "alerts",
+            props=AlertTopicProps(placement=p, key=self.key, emails=deployment.alert_emails),
         )
         self.drain = DrainSwitch(self, "drain", props=DrainSwitchProps(placement=p, key=self.key))
 
@@ -138,7 +155,9 @@ class RegionalFootprint(Construct):
                         sid="DecryptDrainSwitch",
                         actions=("kms:Decrypt",),
                         resources=(self.key.key_arn,),
-                        conditions={"StringEquals": {"kms:ViaService": f"ssm.{spec.region}.amazonaws.com"}},
+                        conditions={
+                            "StringEquals": {"kms:ViaService": f"ssm.{spec.region}.amazonaws.com"}
+                        },
                     ),
                     *deployment.extra_api_statements,
                 ),
@@ -192,7 +211,9 @@ class RegionalFootprint(Construct):
         self.certificate = Certificate(
             self,
             "certificate",
-            props=CertificateProps(placement=p, domain_name=deployment.api_domain_name, zone=shared.zone),
+            props=CertificateProps(
+                placement=p, domain_name=deployment.api_domain_name, zone=shared.zone
+            ),
         )
         self.api = HttpApi(
             self,

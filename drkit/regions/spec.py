@@ -12,9 +12,10 @@ import itertools
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import attrs
 
@@ -81,9 +82,17 @@ def _check_cidr(_: Any, attribute: attrs.Attribute, value: Any) -> None:
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except (ValueError, TypeError):
-        _fail(attribute.name, value, "an IPv4 network in CIDR form with no host bits, e.g. 10.0.0.0/16")
+        _fail(
+            attribute.name,
+            value,
+            "an IPv4 network in CIDR form with no host bits, e.g. 10.0.0.0/16",
+        )
     if not any(network.subnet_of(r) for r in PRIVATE_RANGES):
-        _fail(attribute.name, value, "a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+        _fail(
+            attribute.name,
+            value,
+            "a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+        )
     largest_prefix = SMALLEST_SUBNET_PREFIX - SUBNET_PREFIX_DELTA
     if not LARGEST_VPC_PREFIX <= network.prefixlen <= largest_prefix:
         _fail(
@@ -183,10 +192,23 @@ def _one_of(options: tuple[Any, ...], unit: str = ""):
 
 def _check_tags(_: Any, attribute: attrs.Attribute, value: Any) -> None:
     for key, val in value.items():
-        if not isinstance(key, str) or not isinstance(val, str) or not 1 <= len(key) <= 128 or len(val) > 256:
-            _fail(f"{attribute.name}.{key}", val, "string keys of 1-128 characters and string values up to 256")
+        if (
+            not isinstance(key, str)
+            or not isinstance(val, str)
+            or not 1 <= len(key) <= 128
+            or len(val) > 256
+        ):
+            _fail(
+                f"{attribute.name}.{key}",
+                val,
+                "string keys of 1-128 characters and string values up to 256",
+            )
         if key in REQUIRED_TAGS and val != REQUIRED_TAGS[key]:
-            _fail(f"{attribute.name}.{key}", val, f"{REQUIRED_TAGS[key]!r} (a required tag cannot be changed)")
+            _fail(
+                f"{attribute.name}.{key}",
+                val,
+                f"{REQUIRED_TAGS[key]!r} (a required tag cannot be changed)",
+            )
         if key.lower().startswith("aws:"):
             _fail(f"{attribute.name}.{key}", val, "keys not starting with 'aws:' (reserved by AWS)")
 
@@ -202,7 +224,11 @@ def _check_emails(_: Any, attribute: attrs.Attribute, value: Any) -> None:
 def _check_zone(_: Any, attribute: attrs.Attribute, value: Any) -> None:
     labels = value.rstrip(".").split(".") if isinstance(value, str) else []
     if len(labels) < 2 or not all(_DNS_LABEL.match(label) for label in labels) or len(value) > 253:
-        _fail(attribute.name, value, "a lower-case DNS name with at least two labels, e.g. dr.example.com")
+        _fail(
+            attribute.name,
+            value,
+            "a lower-case DNS name with at least two labels, e.g. dr.example.com",
+        )
 
 
 def _check_label(_: Any, attribute: attrs.Attribute, value: Any) -> None:
@@ -211,12 +237,20 @@ def _check_label(_: Any, attribute: attrs.Attribute, value: Any) -> None:
 
 
 def _check_zone_id(_: Any, attribute: attrs.Attribute, value: Any) -> None:
-    if value is not None and not (isinstance(value, str) and re.fullmatch(r"Z[A-Z0-9]{1,31}", value)):
-        _fail(attribute.name, value, "None (create the zone) or a Route 53 zone id like Z0123456789ABC")
+    if value is not None and not (
+        isinstance(value, str) and re.fullmatch(r"Z[A-Z0-9]{1,31}", value)
+    ):
+        _fail(
+            attribute.name,
+            value,
+            "None (create the zone) or a Route 53 zone id like Z0123456789ABC",
+        )
 
 
 def _check_endpoint(_: Any, attribute: attrs.Attribute, value: Any) -> None:
-    if value is not None and not (isinstance(value, str) and re.fullmatch(r"https?://[^\s/]+/?", value)):
+    if value is not None and not (
+        isinstance(value, str) and re.fullmatch(r"https?://[^\s/]+/?", value)
+    ):
         _fail(attribute.name, value, "None or a URL like http://127.0.0.1:5000")
 
 
@@ -224,7 +258,11 @@ def _statements(raw: Any) -> tuple[iam.Statement, ...]:
     """User-supplied IAM statements, refused (ComplianceError) if they break least privilege."""
     out = []
     for i, item in enumerate(raw or ()):
-        out.append(item if isinstance(item, iam.Statement) else iam.Statement.from_mapping(item, default_sid=f"Extra{i}"))
+        out.append(
+            item
+            if isinstance(item, iam.Statement)
+            else iam.Statement.from_mapping(item, default_sid=f"Extra{i}")
+        )
     return tuple(out)
 
 
@@ -277,29 +315,45 @@ class DeploymentSpec:
     alert_emails: tuple[str, ...] = attrs.field(
         default=("dr-oncall@example.com",), converter=tuple, validator=_check_emails
     )
-    health_check_interval_seconds: int = attrs.field(default=10, validator=_one_of(HEALTH_CHECK_INTERVALS, " s"))
+    health_check_interval_seconds: int = attrs.field(
+        default=10, validator=_one_of(HEALTH_CHECK_INTERVALS, " s")
+    )
     health_check_failure_threshold: int = attrs.field(default=3, validator=_positive_int(1, 10))
     client_dns_cache_seconds: int = attrs.field(default=30, validator=_positive_int(0, 300))
-    replication_lag_threshold_seconds: int = attrs.field(default=30, validator=_positive_int(1, 3600))
-    replication_alarm_evaluation_periods: int = attrs.field(default=1, validator=_positive_int(1, 3))
-    rto_target_seconds: int = attrs.field(default=300, validator=_positive_int(1, budget.RTO_LIMIT_SECONDS))
-    rpo_target_seconds: int = attrs.field(default=60, validator=_positive_int(1, budget.RPO_LIMIT_SECONDS))
+    replication_lag_threshold_seconds: int = attrs.field(
+        default=30, validator=_positive_int(1, 3600)
+    )
+    replication_alarm_evaluation_periods: int = attrs.field(
+        default=1, validator=_positive_int(1, 3)
+    )
+    rto_target_seconds: int = attrs.field(
+        default=300, validator=_positive_int(1, budget.RTO_LIMIT_SECONDS)
+    )
+    rpo_target_seconds: int = attrs.field(
+        default=60, validator=_positive_int(1, budget.RPO_LIMIT_SECONDS)
+    )
     lambda_memory_mb: int = attrs.field(default=3072, validator=_positive_int(128, 10240))
     lambda_timeout_seconds: int = attrs.field(default=30, validator=_positive_int(1, 30))
     lambda_reserved_concurrency: int = attrs.field(default=100, validator=_positive_int(1, 900))
-    log_retention_days: int = attrs.field(default=365, validator=_one_of(LOG_RETENTION_DAYS, " days"))
+    log_retention_days: int = attrs.field(
+        default=365, validator=_one_of(LOG_RETENTION_DAYS, " days")
+    )
     protect_data: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
     target: Target = attrs.field(default=Target.AWS, validator=attrs.validators.instance_of(Target))
     local_endpoint: str | None = attrs.field(default=None, validator=_check_endpoint)
     backend: S3Backend | None = None
-    extra_api_statements: tuple[iam.Statement, ...] = attrs.field(default=(), converter=lambda v: _statements(v))
+    extra_api_statements: tuple[iam.Statement, ...] = attrs.field(
+        default=(), converter=lambda v: _statements(v)
+    )
 
     def __attrs_post_init__(self) -> None:
         self._check_regions()
         Namer(self.environment_suffix).check_all(r.region for r in self.regions)
         self._check_budget()
         if self.target is Target.LOCAL and self.local_endpoint is None:
-            _fail("local_endpoint", None, "the emulator URL when target is local (DRKIT_ENDPOINT_URL)")
+            _fail(
+                "local_endpoint", None, "the emulator URL when target is local (DRKIT_ENDPOINT_URL)"
+            )
 
     def _check_regions(self) -> None:
         if not self.regions:
@@ -308,21 +362,37 @@ class DeploymentSpec:
             if not isinstance(spec, RegionSpec):
                 _fail(f"regions[{i}]", spec, "a RegionSpec")
         if len(self.regions) < 2:
-            _fail("regions", [r.region for r in self.regions], "at least two regions: DR needs a second one")
+            _fail(
+                "regions",
+                [r.region for r in self.regions],
+                "at least two regions: DR needs a second one",
+            )
         seen: dict[str, int] = {}
         for i, spec in enumerate(self.regions):
             if spec.region in seen:
-                _fail(f"regions[{i}].region", spec.region, f"a region not already used by regions[{seen[spec.region]}]")
+                _fail(
+                    f"regions[{i}].region",
+                    spec.region,
+                    f"a region not already used by regions[{seen[spec.region]}]",
+                )
             seen[spec.region] = i
         primaries = [r.region for r in self.regions if r.is_primary]
         if len(primaries) != 1:
             _fail("regions[].role", primaries, "exactly one region with role 'primary'")
         total = sum(r.weight for r in self.regions)
         if total != 100:
-            _fail("regions[].weight", [r.weight for r in self.regions], f"weights summing to 100 (these sum to {total})")
+            _fail(
+                "regions[].weight",
+                [r.weight for r in self.regions],
+                f"weights summing to 100 (these sum to {total})",
+            )
         for (i, a), (j, b) in itertools.combinations(enumerate(self.regions), 2):
             if a.network.overlaps(b.network):
-                _fail(f"regions[{j}].cidr", b.cidr, f"a range that does not overlap regions[{i}].cidr {a.cidr}")
+                _fail(
+                    f"regions[{j}].cidr",
+                    b.cidr,
+                    f"a range that does not overlap regions[{i}].cidr {a.cidr}",
+                )
 
     def _check_budget(self) -> None:
         inputs = self.budget_inputs
@@ -407,7 +477,9 @@ class DeploymentSpec:
         tables = data.pop("regions", None)
         if not isinstance(tables, list) or not all(isinstance(t, Mapping) for t in tables):
             _fail("regions", tables, "a list of [[regions]] tables")
-        regions = tuple(RegionSpec.from_mapping(t, field=f"regions[{i}]") for i, t in enumerate(tables))
+        regions = tuple(
+            RegionSpec.from_mapping(t, field=f"regions[{i}]") for i, t in enumerate(tables)
+        )
         fields = {f.name for f in attrs.fields(cls)} - {"regions"}
         for key in data:
             if key not in fields:
@@ -419,8 +491,15 @@ class DeploymentSpec:
                 _fail("target", data["target"], "'aws' or 'local'")
         if "backend" in data and data["backend"] is not None:
             backend = data["backend"]
-            if not isinstance(backend, Mapping) or set(backend) - {"bucket", "key", "region", "use_lockfile"}:
-                _fail("backend", backend, "a table with bucket, key, region and optional use_lockfile")
+            if not isinstance(backend, Mapping) or set(backend) - {
+                "bucket",
+                "key",
+                "region",
+                "use_lockfile",
+            }:
+                _fail(
+                    "backend", backend, "a table with bucket, key, region and optional use_lockfile"
+                )
             data["backend"] = S3Backend(**backend)
         data.update(overrides)
         return cls(regions=regions, **data)

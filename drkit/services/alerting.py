@@ -70,7 +70,9 @@ class AlertTopic(Construct):
                         resources=(self.topic_arn,),
                         conditions={
                             "StringEquals": {"aws:SourceAccount": p.account.account_id},
-                            "ArnLike": {"aws:SourceArn": p.account.arn("cloudwatch", p.region, "alarm:*")},
+                            "ArnLike": {
+                                "aws:SourceArn": p.account.arn("cloudwatch", p.region, "alarm:*")
+                            },
                         },
                         resource_policy=True,
                     ),

@@ -81,7 +81,9 @@ class HttpApiProps:
 
     def __attrs_post_init__(self) -> None:
         if self.function.region != self.placement.region:
-            raise SpecError("function", self.function.region, f"a function in {self.placement.region}")
+            raise SpecError(
+                "function", self.function.region, f"a function in {self.placement.region}"
+            )
 
 
 class HttpApi(Construct):
@@ -152,7 +154,12 @@ class HttpApi(Construct):
         for route_key, authorization in ROUTES.items():
             Apigatewayv2Route(
                 self,
-                "route-" + route_key.replace(" ", "").replace("/", "-").replace("{", "").replace("}", "").lower(),
+                "route-"
+                + route_key.replace(" ", "")
+                .replace("/", "-")
+                .replace("{", "")
+                .replace("}", "")
+                .lower(),
                 provider=p.provider,
                 api_id=self.api_id,
                 route_key=route_key,
@@ -183,7 +190,12 @@ class HttpApi(Construct):
             tags=p.tagged(props.domain_name),
         )
         Apigatewayv2ApiMapping(
-            self, "mapping", provider=p.provider, api_id=self.api_id, domain_name=domain.id, stage=stage.id
+            self,
+            "mapping",
+            provider=p.provider,
+            api_id=self.api_id,
+            domain_name=domain.id,
+            stage=stage.id,
         )
         self.target_domain_name: str = domain.domain_name_configuration.target_domain_name
         self.target_zone_id: str = domain.domain_name_configuration.hosted_zone_id

@@ -85,7 +85,9 @@ class AuditTrailProps:
 
     def __attrs_post_init__(self) -> None:
         if self.key.region != self.placement.region:
-            raise SpecError("key", self.key.region, f"a key in the trail's region {self.placement.region}")
+            raise SpecError(
+                "key", self.key.region, f"a key in the trail's region {self.placement.region}"
+            )
         for site in self.archives:
             if site.placement.region == self.placement.region:
                 raise SpecError("archives", site.placement.region, "regions other than the trail's")
@@ -125,10 +127,18 @@ class TrailBucket(EncryptedBucket):
                     id="archive-then-expire-trail",
                     status="Enabled",
                     filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    transition=[S3BucketLifecycleConfigurationRuleTransition(days=90, storage_class="GLACIER_IR")],
-                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=TRAIL_RETENTION_DAYS)],
+                    transition=[
+                        S3BucketLifecycleConfigurationRuleTransition(
+                            days=90, storage_class="GLACIER_IR"
+                        )
+                    ],
+                    expiration=[
+                        S3BucketLifecycleConfigurationRuleExpiration(days=TRAIL_RETENTION_DAYS)
+                    ],
                     noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=30)
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=30
+                        )
                     ],
                 ),
                 _abort_multipart(),
@@ -215,7 +225,9 @@ class AuditTrail(Construct):
             {
                 "StringEquals": {"aws:SourceArn": self.trail_arn},
                 "StringLike": {
-                    "kms:EncryptionContext:aws:cloudtrail:arn": p.account.arn("cloudtrail", "*", "trail/*")
+                    "kms:EncryptionContext:aws:cloudtrail:arn": p.account.arn(
+                        "cloudtrail", "*", "trail/*"
+                    )
                 },
             },
         )
@@ -274,7 +286,8 @@ class AuditTrail(Construct):
                             values=[t.arn_in(region) for t in props.tables for region in t.regions],
                         ),
                         CloudtrailEventSelectorDataResource(
-                            type="AWS::S3::Object", values=[f"{b.bucket_arn}/" for b in props.buckets]
+                            type="AWS::S3::Object",
+                            values=[f"{b.bucket_arn}/" for b in props.buckets],
                         ),
                     ],
                 )

@@ -40,7 +40,15 @@ class Vault(Construct):
         region: Its region.
     """
 
-    def __init__(self, scope: Construct, id: str, *, placement: Placement, key: EncryptionKey, protect_data: bool) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        placement: Placement,
+        key: EncryptionKey,
+        protect_data: bool,
+    ) -> None:
         super().__init__(scope, id)
         if key.region != placement.region:
             raise SpecError("key", key.region, f"a key in the vault's region {placement.region}")
@@ -84,7 +92,9 @@ class TableBackupProps:
         regions = {k.region for k in self.keys}
         for p in (self.placement, *self.placements):
             if p.region not in regions:
-                raise SpecError("keys", sorted(regions), f"a key for every vault region, including {p.region}")
+                raise SpecError(
+                    "keys", sorted(regions), f"a key for every vault region, including {p.region}"
+                )
 
 
 class TableBackup(Construct):
@@ -101,7 +111,11 @@ class TableBackup(Construct):
         keys = {k.region: k for k in props.keys}
         self.vaults = {
             place.region: Vault(
-                self, f"vault-{place.region}", placement=place, key=keys[place.region], protect_data=props.protect_data
+                self,
+                f"vault-{place.region}",
+                placement=place,
+                key=keys[place.region],
+                protect_data=props.protect_data,
             )
             for place in (p, *props.placements)
         }
@@ -125,7 +139,9 @@ class TableBackup(Construct):
                     copy_action=[
                         BackupPlanRuleCopyAction(
                             destination_vault_arn=v.vault_arn,
-                            lifecycle=BackupPlanRuleCopyActionLifecycle(delete_after=props.retention_days),
+                            lifecycle=BackupPlanRuleCopyActionLifecycle(
+                                delete_after=props.retention_days
+                            ),
                         )
                         for v in copies
                     ],
@@ -185,7 +201,10 @@ class TableBackup(Construct):
         )
         for region in self.vaults:
             keys[region].grant(
-                "BackupRole", [self.role.role_arn], (*ENCRYPT_DECRYPT, "kms:CreateGrant"), via_services=("backup", "dynamodb")
+                "BackupRole",
+                [self.role.role_arn],
+                (*ENCRYPT_DECRYPT, "kms:CreateGrant"),
+                via_services=("backup", "dynamodb"),
             )
         BackupSelection(
             self,

@@ -48,7 +48,9 @@ class Certificate(Construct):
             tags=p.tagged(props.domain_name),
             lifecycle={"create_before_destroy": True},
         )
-        options = TerraformIterator.from_complex_list(self.resource.domain_validation_options, "domain_name")
+        options = TerraformIterator.from_complex_list(
+            self.resource.domain_validation_options, "domain_name"
+        )
         # Every region's certificate for the same name asks for the same record;
         # allow_overwrite lets each region own it without a conflict.
         record = Route53Record(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import attrs
 from cdktf import TerraformAsset
@@ -77,10 +77,14 @@ class RegionalFunctionProps:
         if not 1 <= self.timeout_seconds <= 900:
             raise SpecError("timeout_seconds", self.timeout_seconds, "1 to 900")
         if self.key.region != self.placement.region:
-            raise SpecError("key", self.key.region, f"a key in the function's region {self.placement.region}")
+            raise SpecError(
+                "key", self.key.region, f"a key in the function's region {self.placement.region}"
+            )
         reserved = [k for k in self.environment if k.startswith("AWS_")]
         if reserved:
-            raise SpecError("environment", reserved, "names not starting with AWS_ (reserved by Lambda)")
+            raise SpecError(
+                "environment", reserved, "names not starting with AWS_ (reserved by Lambda)"
+            )
 
 
 class RegionalFunction(Construct):
@@ -147,7 +151,9 @@ class RegionalFunction(Construct):
                         sid="EncryptDeadLetters",
                         actions=("kms:Decrypt", "kms:GenerateDataKey"),
                         resources=(props.key.key_arn,),
-                        conditions={"StringEquals": {"kms:ViaService": f"sqs.{p.region}.amazonaws.com"}},
+                        conditions={
+                            "StringEquals": {"kms:ViaService": f"sqs.{p.region}.amazonaws.com"}
+                        },
                     ),
                     *props.statements,
                 ),
@@ -181,7 +187,9 @@ class RegionalFunction(Construct):
                 security_group_ids=[props.network.workload_security_group_id],
             ),
             tracing_config=LambdaFunctionTracingConfig(mode="Active"),
-            dead_letter_config=LambdaFunctionDeadLetterConfig(target_arn=self.dead_letter_queue_arn),
+            dead_letter_config=LambdaFunctionDeadLetterConfig(
+                target_arn=self.dead_letter_queue_arn
+            ),
             logging_config=LambdaFunctionLoggingConfig(
                 log_format="JSON", log_group=self.log_group.log_group_name
             ),

@@ -57,7 +57,9 @@ class HostedZone(Construct):
         p = props.placement
         self.zone_name = props.zone_name.rstrip(".")
         if props.existing_zone_id:
-            self.resource = DataAwsRoute53Zone(self, "resource", provider=p.provider, zone_id=props.existing_zone_id)
+            self.resource = DataAwsRoute53Zone(
+                self, "resource", provider=p.provider, zone_id=props.existing_zone_id
+            )
             self.name_servers: list[str] | None = None
         else:
             zone = Route53Zone(
@@ -67,7 +69,12 @@ class HostedZone(Construct):
                 name=self.zone_name,
                 comment="drkit: multi-region API name",
                 force_destroy=not props.protect_data,
-                tags=p.tagged(p.name(Kind.NAME_TAG, "zone-api", )),
+                tags=p.tagged(
+                    p.name(
+                        Kind.NAME_TAG,
+                        "zone-api",
+                    )
+                ),
             )
             self.resource = zone
             self.name_servers = zone.name_servers
@@ -94,7 +101,9 @@ class HealthCheckProps:
 
     def __attrs_post_init__(self) -> None:
         if self.interval_seconds not in HEALTH_CHECK_INTERVALS:
-            raise SpecError("interval_seconds", self.interval_seconds, "10 or 30 (Route 53's only values)")
+            raise SpecError(
+                "interval_seconds", self.interval_seconds, "10 or 30 (Route 53's only values)"
+            )
         if not 1 <= self.failure_threshold <= 10:
             raise SpecError("failure_threshold", self.failure_threshold, "1 to 10")
 
@@ -156,7 +165,9 @@ class WeightedAliasProps:
         if not 0 <= self.weight <= 100:
             raise SpecError("weight", self.weight, "0 to 100")
         if self.health_check.region != self.placement.region:
-            raise SpecError("health_check", self.health_check.region, f"the check of {self.placement.region}")
+            raise SpecError(
+                "health_check", self.health_check.region, f"the check of {self.placement.region}"
+            )
 
 
 class WeightedAlias(Construct):
@@ -202,7 +213,9 @@ class ZoneProtectionProps:
 
     def __attrs_post_init__(self) -> None:
         if self.placement.region != "us-east-1" or self.log_key.region != "us-east-1":
-            raise SpecError("placement", self.placement.region, "us-east-1 for the placement and the log key")
+            raise SpecError(
+                "placement", self.placement.region, "us-east-1 for the placement and the log key"
+            )
 
 
 class ZoneProtection(Construct):
@@ -240,7 +253,9 @@ class ZoneProtection(Construct):
                         resources=(group.streams_arn,),
                         conditions={
                             "StringEquals": {"aws:SourceAccount": p.account.account_id},
-                            "ArnLike": {"aws:SourceArn": f"arn:{p.account.partition}:route53:::hostedzone/*"},
+                            "ArnLike": {
+                                "aws:SourceArn": f"arn:{p.account.partition}:route53:::hostedzone/*"
+                            },
                         },
                         resource_policy=True,
                     ),

@@ -46,12 +46,18 @@ class GlobalTableProps:
 
     def __attrs_post_init__(self) -> None:
         if self.key.region != self.placement.region:
-            raise SpecError("key", self.key.region, f"the primary region's key ({self.placement.region})")
+            raise SpecError(
+                "key", self.key.region, f"the primary region's key ({self.placement.region})"
+            )
         regions = [k.region for k in self.replica_keys]
         if not regions:
-            raise SpecError("replica_keys", (), "one key per secondary region (a global table needs replicas)")
+            raise SpecError(
+                "replica_keys", (), "one key per secondary region (a global table needs replicas)"
+            )
         if len(set(regions)) != len(regions) or self.placement.region in regions:
-            raise SpecError("replica_keys", regions, "one key per secondary region, each region once")
+            raise SpecError(
+                "replica_keys", regions, "one key per secondary region, each region once"
+            )
 
 
 class GlobalTable(Construct):
@@ -83,7 +89,9 @@ class GlobalTable(Construct):
             attribute=attributes,
             stream_enabled=True,
             stream_view_type="NEW_AND_OLD_IMAGES",
-            server_side_encryption=DynamodbTableServerSideEncryption(enabled=True, kms_key_arn=props.key.key_arn),
+            server_side_encryption=DynamodbTableServerSideEncryption(
+                enabled=True, kms_key_arn=props.key.key_arn
+            ),
             point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
             deletion_protection_enabled=props.protect_data,
             replica=[

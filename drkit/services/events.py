@@ -80,7 +80,10 @@ def replica_arrival_pattern(bucket: DataBucket) -> str:
         {
             "source": ["aws.s3"],
             "detail-type": ["Object Created"],
-            "detail": {"bucket": {"name": [bucket.bucket_name]}, "object": {"key": [{"prefix": CANARY_PREFIX}]}},
+            "detail": {
+                "bucket": {"name": [bucket.bucket_name]},
+                "object": {"key": [{"prefix": CANARY_PREFIX}]},
+            },
         },
         separators=(",", ":"),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 from constructs import Construct
@@ -55,7 +56,9 @@ class Role(Construct):
         self._regional = props.regional
         self._purpose = props.purpose
         principals = (
-            {"Service": props.trusted_services} if props.trusted_services else {"AWS": props.trusted_roles}
+            {"Service": props.trusted_services}
+            if props.trusted_services
+            else {"AWS": props.trusted_roles}
         )
         self.role_name = p.name(Kind.IAM_ROLE, props.purpose, regional=props.regional)
         self.resource = IamRole(

@@ -10,7 +10,8 @@ the same document (the aws-cdk-lib ``key.grant*`` idiom).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 import jsii
@@ -93,9 +94,13 @@ class EncryptionKeyProps:
 
     def __attrs_post_init__(self) -> None:
         if not 90 <= self.rotation_period_days <= 2560:
-            raise SpecError("rotation_period_days", self.rotation_period_days, "90 to 2560 (KMS's range)")
+            raise SpecError(
+                "rotation_period_days", self.rotation_period_days, "90 to 2560 (KMS's range)"
+            )
         if not 7 <= self.deletion_window_days <= 30:
-            raise SpecError("deletion_window_days", self.deletion_window_days, "7 to 30 (KMS's range)")
+            raise SpecError(
+                "deletion_window_days", self.deletion_window_days, "7 to 30 (KMS's range)"
+            )
 
 
 @jsii.implements(IStringProducer)
@@ -127,12 +132,18 @@ class EncryptionKey(Construct):
             iam.Statement(
                 sid="AccountUseThroughRegionalServices",
                 principals={"AWS": (p.account.root_arn,)},
-                actions=(*ENCRYPT_DECRYPT, "kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext"),
+                actions=(
+                    *ENCRYPT_DECRYPT,
+                    "kms:CreateGrant",
+                    "kms:GenerateDataKeyWithoutPlaintext",
+                ),
                 resources=("*",),
                 conditions={
                     "StringEquals": {
                         "kms:CallerAccount": p.account.account_id,
-                        "kms:ViaService": [f"{s}.{p.region}.amazonaws.com" for s in KEY_USING_SERVICES],
+                        "kms:ViaService": [
+                            f"{s}.{p.region}.amazonaws.com" for s in KEY_USING_SERVICES
+                        ],
                     }
                 },
                 resource_policy=True,
@@ -144,7 +155,9 @@ class EncryptionKey(Construct):
                 resources=("*",),
                 conditions={
                     "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": p.account.arn("logs", p.region, "log-group:*")
+                        "kms:EncryptionContext:aws:logs:arn": p.account.arn(
+                            "logs", p.region, "log-group:*"
+                        )
                     }
                 },
                 resource_policy=True,
@@ -170,7 +183,13 @@ class EncryptionKey(Construct):
             policy=Lazy.string_value(_PolicyProducer(self)),
             tags=p.tagged(self.alias_name.removeprefix("alias/")),
         )
-        KmsAlias(self, "alias", provider=p.provider, name=self.alias_name, target_key_id=self.resource.key_id)
+        KmsAlias(
+            self,
+            "alias",
+            provider=p.provider,
+            name=self.alias_name,
+            target_key_id=self.resource.key_id,
+        )
         self.key_arn: str = self.resource.arn
         self.key_id: str = self.resource.key_id
 
@@ -190,7 +209,11 @@ class EncryptionKey(Construct):
         conditions: Mapping[str, Any] | None = None
         services = tuple(via_services)
         if services:
-            conditions = {"StringEquals": {"kms:ViaService": [f"{s}.{self.region}.amazonaws.com" for s in services]}}
+            conditions = {
+                "StringEquals": {
+                    "kms:ViaService": [f"{s}.{self.region}.amazonaws.com" for s in services]
+                }
+            }
         self._add(
             iam.Statement(
                 sid=sid,
@@ -203,7 +226,11 @@ class EncryptionKey(Construct):
         )
 
     def grant_service(
-        self, sid: str, service_principal: str, actions: Iterable[str], conditions: Mapping[str, Any]
+        self,
+        sid: str,
+        service_principal: str,
+        actions: Iterable[str],
+        conditions: Mapping[str, Any],
     ) -> None:
         """Let an AWS service principal use the key, under conditions naming this deployment."""
         self._add(
@@ -237,7 +264,9 @@ class SigningKeyProps:
 
     def __attrs_post_init__(self) -> None:
         if self.placement.region != "us-east-1":
-            raise SpecError("placement", self.placement.region, "us-east-1 (Route 53 DNSSEC's only key region)")
+            raise SpecError(
+                "placement", self.placement.region, "us-east-1 (Route 53 DNSSEC's only key region)"
+            )
 
 
 class DnssecSigningKey(Construct):

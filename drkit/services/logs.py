@@ -32,7 +32,9 @@ class LogGroupProps:
         if self.retention_days not in LOG_RETENTION_DAYS:
             raise SpecError("retention_days", self.retention_days, f"one of {LOG_RETENTION_DAYS}")
         if self.key.region != self.placement.region:
-            raise SpecError("key", self.key.region, f"a key in {self.placement.region}, the log group's region")
+            raise SpecError(
+                "key", self.key.region, f"a key in {self.placement.region}, the log group's region"
+            )
 
 
 class LogGroup(Construct):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 from constructs import Construct
@@ -61,7 +62,9 @@ class AlarmProps:
     def __attrs_post_init__(self) -> None:
         if self.topic.region != self.placement.region:
             raise SpecError(
-                "topic", self.topic.region, f"a topic in the alarm's own region {self.placement.region}"
+                "topic",
+                self.topic.region,
+                f"a topic in the alarm's own region {self.placement.region}",
             )
         if self.comparison not in COMPARISONS:
             raise SpecError("comparison", self.comparison, ", ".join(COMPARISONS))
@@ -123,7 +126,9 @@ class DashboardProps:
     def __attrs_post_init__(self) -> None:
         for i, widget in enumerate(self.widgets):
             if widget.get("type") == "metric" and "region" not in widget.get("properties", {}):
-                raise SpecError(f"widgets[{i}].properties.region", None, "the region the metrics come from")
+                raise SpecError(
+                    f"widgets[{i}].properties.region", None, "the region the metrics come from"
+                )
 
 
 class Dashboard(Construct):

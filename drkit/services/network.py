@@ -90,7 +90,13 @@ class Network(Construct):
         )
         self.vpc_id: str = self.resource.id
         # Nothing may use the default group: no rules at all.
-        DefaultSecurityGroup(self, "default-sg", provider=p.provider, vpc_id=self.vpc_id, tags=p.tagged(p.name(Kind.NAME_TAG, "sg-default-closed")))
+        DefaultSecurityGroup(
+            self,
+            "default-sg",
+            provider=p.provider,
+            vpc_id=self.vpc_id,
+            tags=p.tagged(p.name(Kind.NAME_TAG, "sg-default-closed")),
+        )
         # An allowlist of zone names (letters a-f): the subnets sit in the first
         # two of them, and a zone AWS adds later can never move a subnet.
         zones = DataAwsAvailabilityZones(
@@ -99,7 +105,9 @@ class Network(Construct):
             provider=p.provider,
             state="available",
             filter=[
-                DataAwsAvailabilityZonesFilter(name="zone-name", values=[f"{p.region}{z}" for z in "abcdef"])
+                DataAwsAvailabilityZonesFilter(
+                    name="zone-name", values=[f"{p.region}{z}" for z in "abcdef"]
+                )
             ],
         )
 
@@ -124,7 +132,11 @@ class Network(Construct):
                 tags=p.tagged(p.name(Kind.NAME_TAG, f"rt-private{index}")),
             )
             RouteTableAssociation(
-                self, f"private-rta-{index}", provider=p.provider, subnet_id=subnet.id, route_table_id=table.id
+                self,
+                f"private-rta-{index}",
+                provider=p.provider,
+                subnet_id=subnet.id,
+                route_table_id=table.id,
             )
             self.private_subnet_ids.append(subnet.id)
             self.route_table_ids.append(table.id)
@@ -142,7 +154,9 @@ class Network(Construct):
                 tags=p.tagged(p.name(Kind.NAME_TAG, f"vpce-{service}")),
             )
 
-        endpoints_sg = self._security_group("endpoints", "Interface endpoints: HTTPS from inside the VPC")
+        endpoints_sg = self._security_group(
+            "endpoints", "Interface endpoints: HTTPS from inside the VPC"
+        )
         self._https_rule(
             "endpoints-https-in",
             ingress=True,
@@ -168,7 +182,9 @@ class Network(Construct):
             "workload", "Regional functions: HTTPS to AWS endpoints and to peer regions only"
         )
         self.workload_security_group_id: str = self.workload_security_group.id
-        self.allow_https_out("to-vpc-endpoints", cidr=self.cidr, description="HTTPS to the interface endpoints")
+        self.allow_https_out(
+            "to-vpc-endpoints", cidr=self.cidr, description="HTTPS to the interface endpoints"
+        )
         for service, endpoint in self.gateway_endpoints.items():
             self._https_rule(
                 f"workload-https-{service}",
@@ -267,7 +283,11 @@ class Network(Construct):
                 statements=(
                     iam.Statement(
                         sid="WriteFlowLogs",
-                        actions=("logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"),
+                        actions=(
+                            "logs:CreateLogStream",
+                            "logs:DescribeLogStreams",
+                            "logs:PutLogEvents",
+                        ),
                         resources=(group.log_group_arn, group.streams_arn),
                     ),
                 ),

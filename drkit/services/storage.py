@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import attrs
 from constructs import Construct
@@ -83,14 +83,21 @@ def deny_insecure_transport(bucket_arn: str) -> tuple[iam.Statement, ...]:
 class _PrivateBucket(Construct):
     """What every drkit bucket has: versioning, no public access, owner-enforced objects."""
 
-    def __init__(self, scope: Construct, id: str, *, placement: Placement, name: str, force_destroy: bool) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, placement: Placement, name: str, force_destroy: bool
+    ) -> None:
         super().__init__(scope, id)
         p = placement
         self._placement = p
         self.bucket_name = name
         self.region = p.region
         self.resource = S3Bucket(
-            self, "resource", provider=p.provider, bucket=name, force_destroy=force_destroy, tags=p.tagged(name)
+            self,
+            "resource",
+            provider=p.provider,
+            bucket=name,
+            force_destroy=force_destroy,
+            tags=p.tagged(name),
         )
         self.bucket_arn: str = self.resource.arn
         # Read once: every attribute read is a round trip to the jsii kernel.
@@ -120,7 +127,9 @@ class _PrivateBucket(Construct):
             rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
         )
         # Object events go to EventBridge (the canary listens for replicas arriving).
-        S3BucketNotification(self, "notification", provider=p.provider, bucket=self.bucket_id, eventbridge=True)
+        S3BucketNotification(
+            self, "notification", provider=p.provider, bucket=self.bucket_id, eventbridge=True
+        )
 
     def _policy(self, statements: Sequence[iam.Statement]) -> S3BucketPolicy:
         # After the public access block, or S3 may refuse the policy while it is being set.
@@ -150,7 +159,9 @@ def _abort_multipart() -> S3BucketLifecycleConfigurationRule:
         status="Enabled",
         filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
         abort_incomplete_multipart_upload=[
-            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
+            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
+                days_after_initiation=7
+            )
         ],
     )
 
@@ -184,7 +195,11 @@ class AccessLogBucket(_PrivateBucket):
     def __init__(self, scope: Construct, id: str, *, props: AccessLogBucketProps) -> None:
         p = props.placement
         super().__init__(
-            scope, id, placement=p, name=p.name(Kind.S3_BUCKET, "accesslogs"), force_destroy=not props.protect_data
+            scope,
+            id,
+            placement=p,
+            name=p.name(Kind.S3_BUCKET, "accesslogs"),
+            force_destroy=not props.protect_data,
         )
         self._sources: list[str] = []
         S3BucketServerSideEncryptionConfiguration(
@@ -206,10 +221,18 @@ class AccessLogBucket(_PrivateBucket):
                     id="archive-then-expire-access-logs",
                     status="Enabled",
                     filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    transition=[S3BucketLifecycleConfigurationRuleTransition(days=90, storage_class="GLACIER_IR")],
-                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=props.retention_days)],
+                    transition=[
+                        S3BucketLifecycleConfigurationRuleTransition(
+                            days=90, storage_class="GLACIER_IR"
+                        )
+                    ],
+                    expiration=[
+                        S3BucketLifecycleConfigurationRuleExpiration(days=props.retention_days)
+                    ],
                     noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=30)
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=30
+                        )
                     ],
                 ),
                 _abort_multipart(),
@@ -337,7 +360,9 @@ class DataBucket(EncryptedBucket):
                         )
                     ],
                     noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=365)
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=365
+                        )
                     ],
                 ),
                 S3BucketLifecycleConfigurationRule(
@@ -345,7 +370,9 @@ class DataBucket(EncryptedBucket):
                     status="Enabled",
                     filter=[S3BucketLifecycleConfigurationRuleFilter(prefix=CANARY_PREFIX)],
                     noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=1)
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=1
+                        )
                     ],
                 ),
                 _abort_multipart(),
@@ -375,7 +402,11 @@ class BucketReplicationProps:
             raise SpecError("destinations", (), "at least one bucket in another region")
         for d in self.destinations:
             if d.region == self.source.region:
-                raise SpecError("destinations", d.region, f"regions other than the source's {self.source.region}")
+                raise SpecError(
+                    "destinations",
+                    d.region,
+                    f"regions other than the source's {self.source.region}",
+                )
 
 
 class BucketReplication(Construct):
@@ -429,7 +460,9 @@ class BucketReplication(Construct):
                         resources=(src.key.key_arn,),
                         conditions={
                             "StringEquals": {"kms:ViaService": f"s3.{src.region}.amazonaws.com"},
-                            "StringLike": {"kms:EncryptionContext:aws:s3:arn": src.kms_context_arns()},
+                            "StringLike": {
+                                "kms:EncryptionContext:aws:s3:arn": src.kms_context_arns()
+                            },
                         },
                     ),
                     *(
@@ -439,7 +472,9 @@ class BucketReplication(Construct):
                             resources=(d.key.key_arn,),
                             conditions={
                                 "StringEquals": {"kms:ViaService": f"s3.{d.region}.amazonaws.com"},
-                                "StringLike": {"kms:EncryptionContext:aws:s3:arn": d.kms_context_arns()},
+                                "StringLike": {
+                                    "kms:EncryptionContext:aws:s3:arn": d.kms_context_arns()
+                                },
                             },
                         )
                         for d in dests

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from constructs import Construct
 
@@ -44,7 +44,9 @@ class Topology(Construct):
         super().__init__(scope, id)
         self.peering = PeeringMesh(self, "peering", footprints=footprints)
         self.data = DataPlane(self, "data", deployment=deployment, footprints=footprints)
-        self.routing = WeightedRouting(self, "routing", deployment=deployment, zone=zone, footprints=footprints)
+        self.routing = WeightedRouting(
+            self, "routing", deployment=deployment, zone=zone, footprints=footprints
+        )
         primary = next(f for f in footprints if f.spec.is_primary)
         tables = tuple(self.data.tables.values())
         self.audit = AuditTrail(

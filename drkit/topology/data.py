@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from constructs import Construct
 
@@ -30,16 +30,24 @@ TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
 # Functions reach their data through these; the operator also flips the (encrypted) drain switches.
 DATA_SERVICES = ("dynamodb", "s3")
 OPERATOR_KEY_SERVICES = ("dynamodb", "s3", "ssm")
-STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+STREAM_READ_ACTIONS = (
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+)
 
 
-def _key_via(sid: str, actions: tuple[str, ...], key_arn: str, region: str, services: tuple[str, ...]) -> iam.Statement:
+def _key_via(
+    sid: str, actions: tuple[str, ...], key_arn: str, region: str, services: tuple[str, ...]
+) -> iam.Statement:
     """Use of one region's key, only through the named services of that region."""
     return iam.Statement(
         sid=sid,
         actions=actions,
         resources=(key_arn,),
-        conditions={"StringEquals": {"kms:ViaService": [f"{s}.{region}.amazonaws.com" for s in services]}},
+        conditions={
+            "StringEquals": {"kms:ViaService": [f"{s}.{region}.amazonaws.com" for s in services]}
+        },
     )
 
 
@@ -58,7 +66,12 @@ class DataPlane(Construct):
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, deployment: DeploymentSpec, footprints: Sequence[RegionalFootprint]
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        deployment: DeploymentSpec,
+        footprints: Sequence[RegionalFootprint],
     ) -> None:
         super().__init__(scope, id)
         primary = next(f for f in footprints if f.spec.is_primary)
@@ -138,7 +151,11 @@ class DataPlane(Construct):
                         actions=TABLE_READ_ACTIONS,
                         resources=tuple(t.arn_in(o.region) for t in tables for o in footprints),
                     ),
-                    iam.Statement(sid="ProbeLocalBucket", actions=("s3:ListBucket",), resources=(f.bucket.bucket_arn,)),
+                    iam.Statement(
+                        sid="ProbeLocalBucket",
+                        actions=("s3:ListBucket",),
+                        resources=(f.bucket.bucket_arn,),
+                    ),
                     iam.Statement(
                         sid="ReadWriteLocalObjects",
                         actions=("s3:GetObject", "s3:PutObject"),
@@ -149,9 +166,21 @@ class DataPlane(Construct):
                         actions=("s3:GetObject",),
                         resources=tuple(f"{o.bucket.bucket_arn}/*" for o in footprints),
                     ),
-                    _key_via("UseLocalKeyThroughDataServices", ENCRYPT_DECRYPT, f.key.key_arn, region, DATA_SERVICES),
+                    _key_via(
+                        "UseLocalKeyThroughDataServices",
+                        ENCRYPT_DECRYPT,
+                        f.key.key_arn,
+                        region,
+                        DATA_SERVICES,
+                    ),
                     *(
-                        _key_via(f"DecryptReadsFrom{_sid(o.region)}", DECRYPT, o.key.key_arn, o.region, DATA_SERVICES)
+                        _key_via(
+                            f"DecryptReadsFrom{_sid(o.region)}",
+                            DECRYPT,
+                            o.key.key_arn,
+                            o.region,
+                            DATA_SERVICES,
+                        )
                         for o in others
                     ),
                 ),
@@ -176,7 +205,9 @@ class DataPlane(Construct):
                         actions=STREAM_READ_ACTIONS,
                         resources=tuple(f"{t.arn_in(region)}/stream/*" for t in tables),
                     ),
-                    iam.Statement(sid="FindStreams", actions=("dynamodb:ListStreams",), resources=("*",)),
+                    iam.Statement(
+                        sid="FindStreams", actions=("dynamodb:ListStreams",), resources=("*",)
+                    ),
                     iam.Statement(
                         sid="WriteOwnCanaryObject",
                         actions=("s3:PutObject",),
@@ -187,11 +218,19 @@ class DataPlane(Construct):
                         actions=("s3:GetObject", "s3:GetObjectVersion"),
                         resources=(f"{f.bucket.bucket_arn}/{CANARY_PREFIX}*",),
                     ),
-                    _key_via("UseLocalKeyThroughDataServices", ENCRYPT_DECRYPT, f.key.key_arn, region, DATA_SERVICES),
+                    _key_via(
+                        "UseLocalKeyThroughDataServices",
+                        ENCRYPT_DECRYPT,
+                        f.key.key_arn,
+                        region,
+                        DATA_SERVICES,
+                    ),
                 ),
             )
 
-    def _operator_role(self, primary: RegionalFootprint, footprints: Sequence[RegionalFootprint]) -> Role:
+    def _operator_role(
+        self, primary: RegionalFootprint, footprints: Sequence[RegionalFootprint]
+    ) -> Role:
         """The failover role: assumable by the regional API roles and nothing else."""
         tables = list(self.tables.values())
         role = Role(
@@ -205,7 +244,12 @@ class DataPlane(Construct):
                 statements=(
                     iam.Statement(
                         sid="ReadWriteEveryReplica",
-                        actions=("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"),
+                        actions=(
+                            "dynamodb:GetItem",
+                            "dynamodb:PutItem",
+                            "dynamodb:Query",
+                            "dynamodb:UpdateItem",
+                        ),
                         resources=tuple(t.arn_in(f.region) for t in tables for f in footprints),
                     ),
                     iam.Statement(
@@ -225,7 +269,11 @@ class DataPlane(Construct):
                     ),
                     *(
                         _key_via(
-                            f"UseKeyIn{_sid(f.region)}", ENCRYPT_DECRYPT, f.key.key_arn, f.region, OPERATOR_KEY_SERVICES
+                            f"UseKeyIn{_sid(f.region)}",
+                            ENCRYPT_DECRYPT,
+                            f.key.key_arn,
+                            f.region,
+                            OPERATOR_KEY_SERVICES,
                         )
                         for f in footprints
                     ),
@@ -233,9 +281,17 @@ class DataPlane(Construct):
             ),
         )
         for f in footprints:
-            f.key.grant("OperatorRole", [role.role_arn], ENCRYPT_DECRYPT, via_services=OPERATOR_KEY_SERVICES)
+            f.key.grant(
+                "OperatorRole", [role.role_arn], ENCRYPT_DECRYPT, via_services=OPERATOR_KEY_SERVICES
+            )
             f.api_function.role.add_policy(
                 "api-operator",
-                (iam.Statement(sid="AssumeOperatorRole", actions=("sts:AssumeRole",), resources=(role.role_arn,)),),
+                (
+                    iam.Statement(
+                        sid="AssumeOperatorRole",
+                        actions=("sts:AssumeRole",),
+                        resources=(role.role_arn,),
+                    ),
+                ),
             )
         return role

@@ -8,7 +8,8 @@ the deployment's regions; its alarms go to the metrics region's topic.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 from constructs import Construct
@@ -18,11 +19,11 @@ from drkit.regions.footprint import METRIC_NAMESPACE, RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.alerting import AlertTopic
 from drkit.services.context import Placement
-from drkit.services.kms import EncryptionKey
+from drkit.services.dns import HealthCheck
 from drkit.services.dynamodb import GlobalTable
+from drkit.services.kms import EncryptionKey
 from drkit.services.monitoring import Alarm, AlarmProps, Dashboard, DashboardProps
 from drkit.services.storage import BucketReplication
-from drkit.services.dns import HealthCheck
 
 CANARY_STORES = ("patient_records", "audit_logs", "objects")
 
@@ -147,7 +148,11 @@ class Observability(Construct):
                 if source is receiving:
                     continue
                 for store in CANARY_STORES:
-                    dims = {"Store": store, "SourceRegion": source.region, "ReceivingRegion": receiving.region}
+                    dims = {
+                        "Store": store,
+                        "SourceRegion": source.region,
+                        "ReceivingRegion": receiving.region,
+                    }
                     pair = f"{source.spec.short}-to-{receiving.spec.short}"
                     self._alarm(
                         receiving.placement,
@@ -227,19 +232,35 @@ class Observability(Construct):
                 props=DashboardProps(
                     placement=primary.placement,
                     purpose="failover",
-                    widgets=_failover_widgets(footprints, health_checks, metrics_region.placement.region),
+                    widgets=_failover_widgets(
+                        footprints, health_checks, metrics_region.placement.region
+                    ),
                 ),
             ),
         }
 
-    def _alarm(self, placement: Placement, topic: AlertTopic, *, purpose: str, **props: Any) -> Alarm:
-        alarm = Alarm(self, f"alarm-{purpose}-{placement.region}", props=AlarmProps(placement=placement, purpose=purpose, topic=topic, **props))
+    def _alarm(
+        self, placement: Placement, topic: AlertTopic, *, purpose: str, **props: Any
+    ) -> Alarm:
+        alarm = Alarm(
+            self,
+            f"alarm-{purpose}-{placement.region}",
+            props=AlarmProps(placement=placement, purpose=purpose, topic=topic, **props),
+        )
         self.alarms.append(alarm)
         return alarm
 
 
-def _widget(title: str, region: str, metrics: list[list[Any]], *, y: int, x: int = 0, stat: str = "Maximum",
-            annotations: dict[str, Any] | None = None) -> dict[str, Any]:
+def _widget(
+    title: str,
+    region: str,
+    metrics: list[list[Any]],
+    *,
+    y: int,
+    x: int = 0,
+    stat: str = "Maximum",
+    annotations: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "title": title,
         "region": region,
@@ -270,7 +291,9 @@ def _replication_widgets(
             for o in t.regions
             if o != f.region
         ]
-        widgets.append(_widget(f"DynamoDB replication latency (ms) from {f.region}", f.region, ddb, y=y))
+        widgets.append(
+            _widget(f"DynamoDB replication latency (ms) from {f.region}", f.region, ddb, y=y)
+        )
         s3 = [
             [
                 "AWS/S3",
@@ -284,34 +307,78 @@ def _replication_widgets(
             ]
             for d, rule in replications[f.region].rule_ids.items()
         ]
-        widgets.append(_widget(f"S3 replication latency (s) from {f.region}", f.region, s3, y=y, x=12, annotations=rpo))
+        widgets.append(
+            _widget(
+                f"S3 replication latency (s) from {f.region}",
+                f.region,
+                s3,
+                y=y,
+                x=12,
+                annotations=rpo,
+            )
+        )
         y += 6
         canary = [
-            [METRIC_NAMESPACE, "ReplicationLag", "Store", store, "SourceRegion", o.region, "ReceivingRegion", f.region]
+            [
+                METRIC_NAMESPACE,
+                "ReplicationLag",
+                "Store",
+                store,
+                "SourceRegion",
+                o.region,
+                "ReceivingRegion",
+                f.region,
+            ]
             for o in footprints
             if o is not f
             for store in CANARY_STORES
         ]
         widgets.append(
-            _widget(f"Measured replication lag (s) into {f.region} (canary)", f.region, canary, y=y, annotations=rpo)
+            _widget(
+                f"Measured replication lag (s) into {f.region} (canary)",
+                f.region,
+                canary,
+                y=y,
+                annotations=rpo,
+            )
         )
         y += 6
     return widgets
 
 
 def _failover_widgets(
-    footprints: Sequence[RegionalFootprint], health_checks: dict[str, HealthCheck], metrics_region: str
+    footprints: Sequence[RegionalFootprint],
+    health_checks: dict[str, HealthCheck],
+    metrics_region: str,
 ) -> list[dict[str, Any]]:
     status = [
-        ["AWS/Route53", "HealthCheckStatus", "HealthCheckId", check.health_check_id, {"id": f"h{i}", "label": region}]
+        [
+            "AWS/Route53",
+            "HealthCheckStatus",
+            "HealthCheckId",
+            check.health_check_id,
+            {"id": f"h{i}", "label": region},
+        ]
         for i, (region, check) in enumerate(health_checks.items())
     ]
     healthy = [
         *status,
-        [{"expression": "+".join(f"h{i}" for i in range(len(status))), "label": "Healthy regions", "id": "healthy"}],
+        [
+            {
+                "expression": "+".join(f"h{i}" for i in range(len(status))),
+                "label": "Healthy regions",
+                "id": "healthy",
+            }
+        ],
     ]
     widgets = [
-        _widget("Health-check status per region (1 = healthy)", metrics_region, status, y=0, stat="Minimum"),
+        _widget(
+            "Health-check status per region (1 = healthy)",
+            metrics_region,
+            status,
+            y=0,
+            stat="Minimum",
+        ),
         _widget("Healthy regions", metrics_region, healthy, y=0, x=12, stat="Minimum"),
     ]
     for i, f in enumerate(footprints):
@@ -320,6 +387,13 @@ def _failover_widgets(
             for fn in (f.api_function, f.canary_function)
         ]
         widgets.append(
-            _widget(f"Lambda errors in {f.region}", f.region, errors, y=6 + 6 * (i // 2), x=12 * (i % 2), stat="Sum")
+            _widget(
+                f"Lambda errors in {f.region}",
+                f.region,
+                errors,
+                y=6 + 6 * (i // 2),
+                x=12 * (i % 2),
+                stat="Sum",
+            )
         )
     return widgets

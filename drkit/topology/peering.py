@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Sequence
+from collections.abc import Sequence
 
 from constructs import Construct
 
@@ -19,7 +19,9 @@ class PeeringMesh(Construct):
         connections: ``(requester region, accepter region) -> peering connection``.
     """
 
-    def __init__(self, scope: Construct, id: str, *, footprints: Sequence[RegionalFootprint]) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, footprints: Sequence[RegionalFootprint]
+    ) -> None:
         super().__init__(scope, id)
         self.connections: dict[tuple[str, str], VpcPeeringConnection] = {}
         for a, b in itertools.combinations(footprints, 2):
@@ -58,8 +60,12 @@ class PeeringMesh(Construct):
                         depends_on=[accepter],
                     )
                 local.network.allow_https_in(
-                    f"peer-{peer.spec.short}", cidr=peer.spec.cidr, description=f"HTTPS from peer VPC {peer.region}"
+                    f"peer-{peer.spec.short}",
+                    cidr=peer.spec.cidr,
+                    description=f"HTTPS from peer VPC {peer.region}",
                 )
                 local.network.allow_https_out(
-                    f"peer-{peer.spec.short}", cidr=peer.spec.cidr, description=f"HTTPS to peer VPC {peer.region}"
+                    f"peer-{peer.spec.short}",
+                    cidr=peer.spec.cidr,
+                    description=f"HTTPS to peer VPC {peer.region}",
                 )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from constructs import Construct
 
 from drkit.regions.footprint import RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
-from drkit.services.dns import HealthCheck, HealthCheckProps, HostedZone, WeightedAlias, WeightedAliasProps
+from drkit.services.dns import (
+    HealthCheck,
+    HealthCheckProps,
+    HostedZone,
+    WeightedAlias,
+    WeightedAliasProps,
+)
 
 
 class WeightedRouting(Construct):

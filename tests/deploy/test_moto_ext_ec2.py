@@ -83,13 +83,22 @@ def test_cidr_rule_description_is_unchanged(aws: Emulator, group: dict[str, str]
 
 
 @pytest.mark.parametrize("direction", ["ingress", "egress"])
-def test_revoking_an_unknown_rule_id_is_awss_not_found(aws: Emulator, group: dict[str, str], direction: str) -> None:
+def test_revoking_an_unknown_rule_id_is_awss_not_found(
+    aws: Emulator, group: dict[str, str], direction: str
+) -> None:
     """Revoking a rule twice: the second call fails with InvalidSecurityGroupRuleId.NotFound, as in AWS."""
     ec2 = aws.client("ec2", EAST)
     authorize = getattr(ec2, f"authorize_security_group_{direction}")
     revoke = getattr(ec2, f"revoke_security_group_{direction}")
-    rule = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.9.0.0/16"}]}
-    rule_id = authorize(GroupId=group["sg"], IpPermissions=[rule])["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    rule = {
+        "IpProtocol": "tcp",
+        "FromPort": 443,
+        "ToPort": 443,
+        "IpRanges": [{"CidrIp": "10.9.0.0/16"}],
+    }
+    rule_id = authorize(GroupId=group["sg"], IpPermissions=[rule])["SecurityGroupRules"][0][
+        "SecurityGroupRuleId"
+    ]
     revoke(GroupId=group["sg"], SecurityGroupRuleIds=[rule_id])
     with pytest.raises(ec2.exceptions.ClientError) as caught:
         revoke(GroupId=group["sg"], SecurityGroupRuleIds=[rule_id])

@@ -61,7 +61,9 @@ def _error(err: str) -> str:
 
 def test_missing_terraform(tmp_path):
     """Without terraform on the PATH: exit 1 and a message saying so."""
-    path = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "terraform").exists())
+    path = os.pathsep.join(
+        d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "terraform").exists()
+    )
     code, _, err = _finish(_demo(tmp_path, env={"PATH": path}))
     assert code == 1
     assert "terraform" in _error(err).lower()
@@ -69,7 +71,9 @@ def test_missing_terraform(tmp_path):
 
 def test_missing_provider_mirror(tmp_path):
     """A mirror setting that holds no provider: exit 1, naming the variable to fix."""
-    code, _, err = _finish(_demo(tmp_path, env={"DRKIT_TF_PROVIDER_MIRROR": str(tmp_path / "no-mirror")}))
+    code, _, err = _finish(
+        _demo(tmp_path, env={"DRKIT_TF_PROVIDER_MIRROR": str(tmp_path / "no-mirror")})
+    )
     assert code == 1
     assert "DRKIT_TF_PROVIDER_MIRROR" in _error(err)
 
@@ -88,7 +92,9 @@ def test_port_in_use(tmp_path):
 def test_bad_spec_is_refused_before_the_emulator_starts(tmp_path):
     """An invalid layout: exit 2, one line naming the field, no emulator ever started."""
     layout = tmp_path / "bad.toml"
-    layout.write_text('[[regions]]\nregion="us-east-1"\nrole="primary"\nweight=100\ncidr="10.0.0.0/16"\n')
+    layout.write_text(
+        '[[regions]]\nregion="us-east-1"\nrole="primary"\nweight=100\ncidr="10.0.0.0/16"\n'
+    )
     code, out, err = _finish(_demo(tmp_path, "--config", str(layout)), timeout=60)
     assert code == 2
     assert "regions" in _error(err) and "emulator" not in out

@@ -26,7 +26,10 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 LAYOUTS = {
     "two": {"ENVIRONMENT_SUFFIX": "e2e2"},
-    "three": {"ENVIRONMENT_SUFFIX": "e2e3", "DRKIT_CONFIG": str(ROOT / "examples" / "three-region.toml")},
+    "three": {
+        "ENVIRONMENT_SUFFIX": "e2e3",
+        "DRKIT_CONFIG": str(ROOT / "examples" / "three-region.toml"),
+    },
 }
 
 
@@ -34,13 +37,20 @@ LAYOUTS = {
 def _deployment(layout: str, root: Path):
     """The stack of ``layout`` applied to a fresh emulator; destroyed on exit unless a test did."""
     with Emulator(log_dir=root / "emulator") as emulator:
-        deployment = LocalDeployment(emulator=emulator, workdir=root / "work", environ=LAYOUTS[layout])
+        deployment = LocalDeployment(
+            emulator=emulator, workdir=root / "work", environ=LAYOUTS[layout]
+        )
         deployment.synthesize()
         deployment.init()
         deployment.validate()
         plan = deployment.plan()
         deployment.apply()
-        state = {"deployment": deployment, "plan": plan, "view": deployment.describe(), "destroyed": False}
+        state = {
+            "deployment": deployment,
+            "plan": plan,
+            "view": deployment.describe(),
+            "destroyed": False,
+        }
         yield state
         if not state["destroyed"]:
             deployment.destroy()
@@ -79,10 +89,11 @@ class _Lifecycle:
         }
         for table in view.tables:
             assert set(table.replica_regions) == {r.region for r in spec.secondaries}
-            assert all(table.pitr_by_region.values()) and len(table.pitr_by_region) == len(spec.regions)
+            assert all(table.pitr_by_region.values()) and len(table.pitr_by_region) == len(
+                spec.regions
+            )
             for region, key in table.kms_key_by_region.items():
                 assert key and f":{region}:" in key, (table.name, region, key)
-
 
     def test_buckets_are_versioned_encrypted_and_replicate_to_every_other_region(self, deployed):
         """Every data bucket: versioning, SSE-KMS with its region's key, rules to every other region."""
@@ -95,11 +106,12 @@ class _Lifecycle:
             assert set(bucket.replication_targets) == others
             assert all(key for key in bucket.replica_keys)
 
-
     def test_weighted_records_carry_the_spec_weights_and_health_checks(self, deployed):
         """One weighted record per region with the spec's weight and an HTTPS /health check."""
         spec, view = deployed["deployment"].spec, deployed["view"]
-        assert {r.region: r.weight for r in view.records} == {r.region: r.weight for r in spec.regions}
+        assert {r.region: r.weight for r in view.records} == {
+            r.region: r.weight for r in spec.regions
+        }
         for record in view.records:
             check = view.health_checks[record.region]
             assert (check.type, check.path) == ("HTTPS", "/health")
@@ -107,7 +119,6 @@ class _Lifecycle:
             assert check.failure_threshold == spec.health_check_failure_threshold
             assert record.region in check.fqdn
             assert record.target, "alias target missing"
-
 
     def test_alarms_topics_and_dashboards_are_in_the_right_regions(self, deployed):
         """Alarms notify topics in their own region; health alarms are in us-east-1; dashboards exist."""
@@ -118,7 +129,11 @@ class _Lifecycle:
                 assert alarm["AlarmActions"] and alarm["OKActions"], alarm["AlarmName"]
                 for arn in alarm["AlarmActions"] + alarm["OKActions"]:
                     assert arn.split(":")[3] == region, (alarm["AlarmName"], arn)
-        health = [a for a in view.alarms_by_region[ROUTE53_METRICS_REGION] if a["MetricName"] == "HealthCheckStatus"]
+        health = [
+            a
+            for a in view.alarms_by_region[ROUTE53_METRICS_REGION]
+            if a["MetricName"] == "HealthCheckStatus"
+        ]
         assert len(health) == len(regions)
         for source, receiving in itertools.permutations(regions, 2):
             lag = [
@@ -131,19 +146,23 @@ class _Lifecycle:
         assert len(view.dashboards) == 2
         for region in regions:
             assert view.topics_by_region[region], region
-            emails = [s["Endpoint"] for s in view.subscriptions_by_region[region] if s["Protocol"] == "email"]
+            emails = [
+                s["Endpoint"]
+                for s in view.subscriptions_by_region[region]
+                if s["Protocol"] == "email"
+            ]
             assert sorted(emails) == sorted(spec.alert_emails)
-
 
     def test_peering_is_active_with_routes_on_both_sides(self, deployed):
         """Every pair of regions is peered, active, with a route per private route table on both sides."""
         spec, view = deployed["deployment"].spec, deployed["view"]
         pairs = {frozenset((p.requester, p.accepter)) for p in view.peerings}
-        assert pairs == {frozenset(p) for p in itertools.combinations([r.region for r in spec.regions], 2)}
+        assert pairs == {
+            frozenset(p) for p in itertools.combinations([r.region for r in spec.regions], 2)
+        }
         for p in view.peerings:
             assert p.status == "active"
             assert p.routes_requester == 2 and p.routes_accepter == 2
-
 
     def test_summary_names_every_region_and_table(self, deployed):
         text = summary(deployed["view"])
@@ -151,7 +170,6 @@ class _Lifecycle:
         for r in spec.regions:
             assert r.region in text
         assert "replicas in" in text and "NONE" not in text
-
 
     def test_plan_passes_the_checkov_gate(self, deployed, tmp_path):
         """checkov (terraform_plan) on the emulator plan finds nothing the skips file does not explain."""
@@ -162,11 +180,9 @@ class _Lifecycle:
         assert not findings, "\n".join(map(str, findings))
         assert len(report.passed) > 40
 
-
     def test_second_plan_reports_no_changes(self, deployed):
         """Right after apply, terraform plan -detailed-exitcode reports no changes (no drift)."""
         assert deployed["deployment"].drift() == []
-
 
     def test_destroy_leaves_nothing(self, deployed):
         """terraform destroy removes every resource of the stack from the emulator."""

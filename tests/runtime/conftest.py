@@ -27,9 +27,6 @@ _write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
 from drkit_runtime import api, canary  # noqa: E402
 
 sys.dont_write_bytecode = _write_bytecode
-from drkit_runtime.aws import Clients  # noqa: E402
-from drkit_runtime.config import Config  # noqa: E402
-from drkit_runtime.deps import Deps  # noqa: E402
 from runtime_support import (  # noqa: E402
     BUCKETS,
     DRAIN_PARAMETER,
@@ -39,6 +36,10 @@ from runtime_support import (  # noqa: E402
     create_audit_table,
     create_patient_table,
 )
+
+from drkit_runtime.aws import Clients  # noqa: E402
+from drkit_runtime.config import Config  # noqa: E402
+from drkit_runtime.deps import Deps  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from drkit_runtime import canary, lag, metrics
-from drkit_runtime.deps import Deps
 from runtime_events import object_created_event, scheduled_event, stream_record
 from runtime_support import AUDIT_TABLE, BUCKETS, LOCAL, NAMESPACE, OTHER, PATIENT_TABLE, FixedClock
+
+from drkit_runtime import canary, lag, metrics
+from drkit_runtime.deps import Deps
 
 OTHER_KEY = f"drkit-canary/{OTHER}/latest.json"
 

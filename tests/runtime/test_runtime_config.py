@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from drkit_runtime.config import Config, ConfigError
 from runtime_support import BUCKETS, ENV, LOCAL, OTHER
+
+from drkit_runtime.config import Config, ConfigError
 
 
 def test_reads_every_variable_and_defaults() -> None:

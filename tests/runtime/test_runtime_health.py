@@ -12,12 +12,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from runtime_events import http_event
+from runtime_support import BUCKETS, DRAIN_PARAMETER, LOCAL, PATIENT_TABLE, FixedClock
+
 from drkit_runtime import api, health
 from drkit_runtime.aws import Clients
 from drkit_runtime.config import Config
 from drkit_runtime.deps import Deps
-from runtime_events import http_event
-from runtime_support import BUCKETS, DRAIN_PARAMETER, LOCAL, PATIENT_TABLE, FixedClock
 
 CHECKS = ["drain", "patient_table_read", "patient_table_write", "bucket"]
 HEALTH_KEY = {"record_id": {"S": f"__drkit_health__#{LOCAL}"}}

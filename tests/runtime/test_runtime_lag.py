@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from drkit_runtime import lag
 from hypothesis import given
 from runtime_events import stream_record
-from tests.strategies import clock_pairs, heartbeat_stream_records
 from runtime_support import AUDIT_TABLE, LOCAL, OTHER, PATIENT_TABLE
+
+from drkit_runtime import lag
+from tests.strategies import clock_pairs, heartbeat_stream_records
 
 STORES = {PATIENT_TABLE: "patient_records", AUDIT_TABLE: "audit_logs"}
 REGIONS = (LOCAL, OTHER)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
+
 from drkit_runtime.logs import error_fields, log
 
 

@@ -11,22 +11,10 @@ from typing import Any
 
 import boto3
 import pytest
-from drkit_runtime import api, records
-from drkit_runtime.aws import Clients
-from drkit_runtime.config import Config
-from drkit_runtime.deps import Deps
-from drkit_runtime.http import HttpError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 from runtime_events import ACTOR, http_event
-from tests.strategies import (
-    ids_with_a_foreign_character,
-    json_objects,
-    reserved_record_ids,
-    too_long_record_ids,
-    valid_record_ids,
-)
 from runtime_support import (
     AUDIT_TABLE,
     LOCAL,
@@ -34,6 +22,19 @@ from runtime_support import (
     FixedClock,
     create_audit_table,
     create_patient_table,
+)
+
+from drkit_runtime import api, records
+from drkit_runtime.aws import Clients
+from drkit_runtime.config import Config
+from drkit_runtime.deps import Deps
+from drkit_runtime.http import HttpError
+from tests.strategies import (
+    ids_with_a_foreign_character,
+    json_objects,
+    reserved_record_ids,
+    too_long_record_ids,
+    valid_record_ids,
 )
 
 GOOD_BODY = {"patient_id": "p-1", "record_type": "encounter", "payload": {"bp": "120/80"}}

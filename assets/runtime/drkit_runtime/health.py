@@ -118,7 +118,9 @@ def regional_checks(deps: Deps) -> dict[str, Check]:
 
     def drain() -> None:
         # The switch is a SecureString (encrypted with the region key).
-        value = ssm.get_parameter(Name=config.drain_parameter_name, WithDecryption=True)["Parameter"]["Value"]
+        value = ssm.get_parameter(Name=config.drain_parameter_name, WithDecryption=True)[
+            "Parameter"
+        ]["Value"]
         if value.strip().lower() == DRAINED_VALUE:
             raise CheckFailed("drained")
 
