@@ -7,8 +7,6 @@ CHECKOV_VENV := .tools/checkov
 CHECKOV_VERSION := 3.3.30
 PYTEST_WORKERS ?= 2
 
-# jsii prints a large Node 20 end-of-life banner in every process otherwise.
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help venv tools synth synth-3 validate demo test test-fast test-e2e bench budget clean

@@ -44,6 +44,7 @@ from pathlib import Path
 
 import attrs
 
+from drkit import JSII_QUIET
 from drkit.deploy.synth import SYNTH_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,7 +171,7 @@ class Bench:
     def env(self, **overrides: str) -> dict[str, str]:
         """The caller's environment minus drkit/cdktf settings, jsii banner off, plus overrides."""
         env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
-        env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
+        env.update(JSII_QUIET)
         env.update(overrides)
         return env
 

@@ -2,8 +2,11 @@
 
 import os as _os
 
-# jsii prints a large end-of-life banner for Node 20 in every process; the
-# kernel reads this variable when it starts (the first cdktf import).
-_os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# jsii prints a large end-of-life banner for Node 20 in every process that
+# starts its kernel; the kernel reads this variable when it starts. Set here,
+# once: every process drkit starts (app.py, terraform, cdktf) inherits it.
+JSII_QUIET = {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+for _name, _value in JSII_QUIET.items():
+    _os.environ.setdefault(_name, _value)
 
 __version__ = "0.1.0"

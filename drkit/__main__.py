@@ -1,5 +1,5 @@
 """``python -m drkit <command>``: the same as the ``drkit`` console script."""
 
-from drkit.cli import main
+from drkit.commands import main
 
 raise SystemExit(main())

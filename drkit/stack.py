@@ -7,6 +7,8 @@ from pathlib import Path
 from cdktf import AssetType, S3Backend, TerraformAsset, TerraformOutput, TerraformStack
 from constructs import Construct
 
+import drkit_runtime
+from drkit.assets import stage_sources
 from drkit.aws import (
     AwsProvider,
     AwsProviderDefaultTags,
@@ -14,18 +16,17 @@ from drkit.aws import (
     DataAwsCallerIdentity,
     DataAwsPartition,
 )
+from drkit.footprint import RegionalFootprint, RegionFactory, SharedResources
 from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
-from drkit.regions.factory import RegionFactory
-from drkit.regions.footprint import RegionalFootprint, SharedResources
 from drkit.regions.spec import DeploymentSpec, Target
-from drkit.services.alerting import AlertTopic, AlertTopicProps
-from drkit.services.context import Account, Placement
-from drkit.services.dns import HostedZone, HostedZoneProps, ZoneProtection, ZoneProtectionProps
 from drkit.services.kms import EncryptionKey, EncryptionKeyProps
+from drkit.services.placement import Account, Placement
+from drkit.services.route53 import HostedZone, HostedZoneProps, ZoneProtection, ZoneProtectionProps
+from drkit.services.sns import AlertTopic, AlertTopicProps
 from drkit.topology import MetricsRegion, Topology
+from drkit_runtime.contract import STACK_NAME
 
-STACK_NAME = "drkit"
-RUNTIME_DIR = Path(__file__).resolve().parent.parent / "assets" / "runtime"
+RUNTIME_DIR = Path(drkit_runtime.__file__).resolve().parent.parent
 #: Services the stack calls; for the local target each is pointed at the emulator.
 LOCAL_ENDPOINT_SERVICES = (
     "acm",
@@ -95,7 +96,9 @@ class DisasterRecoveryStack(TerraformStack):
                 protect_data=spec.protect_data,
             ),
         )
-        code = TerraformAsset(self, "runtime-code", path=str(RUNTIME_DIR), type=AssetType.ARCHIVE)
+        code = TerraformAsset(
+            self, "runtime-code", path=str(stage_sources(RUNTIME_DIR)), type=AssetType.ARCHIVE
+        )
         factory = RegionFactory(
             self,
             placements=placements,

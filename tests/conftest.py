@@ -7,16 +7,13 @@ shared; model-level tests never touch jsii.
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-ROOT = Path(__file__).resolve().parent.parent
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+from tests.helpers import ROOT, synth_json
 
 # No deadlines: `make test` runs the end-to-end deploys beside these tests on
 # 2 cores, so an example's wall time measures the machine's load, not the code
@@ -28,28 +25,6 @@ settings.register_profile(
     "synth", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-SYNTH_SETTINGS = settings(
-    max_examples=int(os.environ.get("DRKIT_SYNTH_EXAMPLES", "6")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-
-def synth_json(spec: Any, outdir: Path | None = None) -> dict[str, Any]:
-    """Synthesize ``spec`` in-process and return the stack's Terraform JSON."""
-    from cdktf import App, Testing
-
-    from drkit.stack import DisasterRecoveryStack
-
-    if outdir is None:
-        app = Testing.app()
-        stack = DisasterRecoveryStack(app, spec=spec)
-        return json.loads(Testing.synth(stack))
-    app = App(outdir=str(outdir))
-    DisasterRecoveryStack(app, spec=spec)
-    app.synth()
-    return json.loads((outdir / "stacks" / "drkit" / "cdk.tf.json").read_text())
 
 
 @pytest.fixture(scope="session")

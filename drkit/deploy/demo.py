@@ -7,17 +7,15 @@ account: the stack is synthesized for the local target into ``.drkit/demo``
 
 from __future__ import annotations
 
-import argparse
-import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from drkit.deploy.emulator import Emulator
-from drkit.deploy.inspect import DeploymentView
 from drkit.deploy.local import LocalDeployment
+from drkit.deploy.readback import DeploymentView
 from drkit.deploy.terraform import StepTiming
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.spec import DeploymentSpec, Target
@@ -25,42 +23,17 @@ from drkit.regions.spec import DeploymentSpec, Target
 DEFAULT_WORKDIR = Path(".drkit") / "demo"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)"
-    )
-    parser.add_argument(
-        "--suffix", help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')"
-    )
-    parser.add_argument(
-        "--keep",
-        action="store_true",
-        help="after applying, keep the emulator running for exploration until Ctrl-C, then destroy",
-    )
-    parser.add_argument(
-        "--workdir",
-        type=Path,
-        default=DEFAULT_WORKDIR,
-        help="where synth output, state and logs go",
-    )
-    parser.add_argument(
-        "--port", type=int, help="emulator port on 127.0.0.1 (default: any free one)"
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    environ = {k: v for k in ("DRKIT_CONFIG", "ENVIRONMENT_SUFFIX") if (v := os.environ.get(k))}
-    if args.config:
-        environ["DRKIT_CONFIG"] = str(Path(args.config).resolve())
-    if args.suffix:
-        environ["ENVIRONMENT_SUFFIX"] = args.suffix
-    workdir = Path(args.workdir).resolve()
+def run_demo(
+    environ: Mapping[str, str], *, workdir: Path, keep: bool = False, port: int | None = None
+) -> int:
+    """Deploy the layout ``environ`` names, show it, destroy it; 0 when nothing drifted or was left."""
+    workdir = Path(workdir).resolve()
     say = _printer()
     # A bad spec is refused before anything starts.
     spec = DeploymentSpec.from_environment(
         {**environ, "DRKIT_TARGET": Target.LOCAL.value, "DRKIT_ENDPOINT_URL": "http://127.0.0.1:1"}
     )
-    with Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=args.port) as emulator:
+    with Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=port) as emulator:
         say(
             f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} (pid {emulator.pid})"
         )
@@ -86,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         )
         for line in drift:
             say(f"            {line}")
-        if args.keep:
+        if keep:
             _explore(emulator.endpoint_url, spec.primary.region)
         say("destroy   ...")
         deployment.destroy()

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from drkit.deploy import inspect
+from drkit.deploy import readback
 from drkit.deploy.emulator import Emulator
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
@@ -143,11 +143,11 @@ class LocalDeployment:
         self._tf().destroy(refresh=False)
         self._timed(n, "destroy")
 
-    def describe(self) -> inspect.DeploymentView:
-        return inspect.describe(self.spec, self._client)
+    def describe(self) -> readback.DeploymentView:
+        return readback.describe(self.spec, self._client)
 
     def leftovers(self) -> list[str]:
-        return inspect.leftovers(self.spec, self._client)
+        return readback.leftovers(self.spec, self._client)
 
     def _client(self, service: str, region: str) -> Any:
         return self.emulator.client(service, region)

@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from drkit.errors import DrkitError
+from drkit_runtime.contract import STACK_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-STACK_NAME = "drkit"  # drkit.stack.STACK_NAME, without importing jsii
 #: Environment settings that change what ``app.py`` synthesizes (and where).
 #: They are taken only from the caller's explicit ``env``, never inherited
 #: from the shell, so a stray ``DRKIT_CONFIG`` cannot change a deployment.
@@ -52,7 +52,6 @@ def synthesize(outdir: Path, env: Mapping[str, str] | None = None) -> tuple[Path
     outdir.mkdir(parents=True, exist_ok=True)
     full_env = {
         **{k: v for k, v in os.environ.items() if k not in SYNTH_ENV},
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         **(env or {}),
         "CDKTF_OUTDIR": str(outdir),
     }

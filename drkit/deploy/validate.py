@@ -1,8 +1,7 @@
-"""``drkit validate``: synthesize for real AWS (2 and 3 regions) and run ``terraform validate`` offline."""
+"""Synthesize for real AWS (2 and 3 regions) and run ``terraform validate`` offline (``drkit validate``)."""
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
@@ -12,16 +11,13 @@ from drkit.deploy.terraform import Terraform
 LAYOUTS = {"two-region (default)": None, "three-region": ROOT / "examples" / "three-region.toml"}
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workdir", type=Path, default=Path(".drkit") / "validate")
-
-
-def run(args: argparse.Namespace) -> int:
+def validate_layouts(workdir: Path) -> int:
+    """Synthesize each layout for AWS into ``workdir`` and validate it; raises on the first failure."""
     for index, (label, config) in enumerate(LAYOUTS.items()):
         env = {"DRKIT_TARGET": "aws"}
         if config is not None:
             env["DRKIT_CONFIG"] = str(config)
-        outdir = Path(args.workdir).resolve() / str(index)
+        outdir = Path(workdir).resolve() / str(index)
         shutil.rmtree(outdir, ignore_errors=True)  # fresh: no stale .terraform or state
         stack_dir, seconds = synthesize(outdir, env)
         terraform = Terraform.for_stack(stack_dir)

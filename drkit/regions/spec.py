@@ -19,10 +19,11 @@ from typing import Any
 
 import attrs
 
-from drkit import budget, iam
+from drkit import iam
 from drkit.errors import SpecError
-from drkit.naming import Namer, check_suffix
+from drkit.regions import budget
 from drkit.regions.catalog import SHORT_CODES
+from drkit.regions.naming import Namer, check_suffix
 
 #: Tags every taggable resource carries, whatever the user adds.
 REQUIRED_TAGS: Mapping[str, str] = MappingProxyType(
@@ -462,13 +463,7 @@ class DeploymentSpec:
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str], **overrides: Any) -> DeploymentSpec:
         """Read a layout file (see ``examples/three-region.toml``)."""
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            _fail("DRKIT_CONFIG", str(path), "the path of an existing TOML file")
-        except tomllib.TOMLDecodeError as err:
-            _fail("DRKIT_CONFIG", str(path), f"valid TOML ({err})")
-        return cls.from_mapping(raw, **overrides)
+        return cls.from_mapping(read_layout(path), **overrides)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], **overrides: Any) -> DeploymentSpec:
@@ -528,3 +523,13 @@ class DeploymentSpec:
         if config:
             return cls.from_toml(config, **overrides)
         return cls.default(**overrides)
+
+
+def read_layout(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A layout file's data, or a ``SpecError`` naming ``DRKIT_CONFIG``."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SpecError("DRKIT_CONFIG", str(path), "the path of an existing TOML file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise SpecError("DRKIT_CONFIG", str(path), f"valid TOML ({err})") from None

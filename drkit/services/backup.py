@@ -22,11 +22,11 @@ from drkit.aws import (
     BackupVault,
 )
 from drkit.errors import SpecError
-from drkit.naming import Kind
-from drkit.services.context import Placement
+from drkit.regions.naming import ResourceType
 from drkit.services.dynamodb import GlobalTable
-from drkit.services.identity import Role, RoleProps
+from drkit.services.iam import Role, RoleProps
 from drkit.services.kms import ENCRYPT_DECRYPT, EncryptionKey
+from drkit.services.placement import Placement
 
 DAILY = "cron(0 5 * * ? *)"
 
@@ -53,7 +53,7 @@ class Vault(Construct):
         if key.region != placement.region:
             raise SpecError("key", key.region, f"a key in the vault's region {placement.region}")
         self.region = placement.region
-        self.vault_name = placement.name(Kind.BACKUP_VAULT, "tables")
+        self.vault_name = placement.name(ResourceType.BACKUP_VAULT, "tables")
         self.resource = BackupVault(
             self,
             "resource",
@@ -122,7 +122,7 @@ class TableBackup(Construct):
         home = self.vaults[p.region]
         copies = [v for region, v in self.vaults.items() if region != p.region]
         lifecycle = BackupPlanRuleLifecycle(delete_after=props.retention_days)
-        self.plan_name = p.name(Kind.BACKUP_PLAN, "tables", regional=False)
+        self.plan_name = p.name(ResourceType.BACKUP_PLAN, "tables", regional=False)
         plan = BackupPlan(
             self,
             "plan",

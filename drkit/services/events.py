@@ -8,10 +8,11 @@ import attrs
 from constructs import Construct
 
 from drkit.aws import CloudwatchEventRule, CloudwatchEventTarget, LambdaPermission
-from drkit.naming import Kind
-from drkit.services.compute import RegionalFunction
-from drkit.services.context import Placement
-from drkit.services.storage import CANARY_PREFIX, DataBucket
+from drkit.regions.naming import ResourceType
+from drkit.services.lambda_ import RegionalFunction
+from drkit.services.placement import Placement
+from drkit.services.s3 import DataBucket
+from drkit_runtime.contract import CANARY_OBJECT_PREFIX
 
 
 @attrs.frozen(kw_only=True)
@@ -43,7 +44,7 @@ class FunctionTrigger(Construct):
     def __init__(self, scope: Construct, id: str, *, props: FunctionTriggerProps) -> None:
         super().__init__(scope, id)
         p = props.placement
-        name = p.name(Kind.EVENT_RULE, props.purpose)
+        name = p.name(ResourceType.EVENT_RULE, props.purpose)
         self.resource = CloudwatchEventRule(
             self,
             "resource",
@@ -82,7 +83,7 @@ def replica_arrival_pattern(bucket: DataBucket) -> str:
             "detail-type": ["Object Created"],
             "detail": {
                 "bucket": {"name": [bucket.bucket_name]},
-                "object": {"key": [{"prefix": CANARY_PREFIX}]},
+                "object": {"key": [{"prefix": CANARY_OBJECT_PREFIX}]},
             },
         },
         separators=(",", ":"),

@@ -21,8 +21,8 @@ from constructs import Construct
 from drkit import iam
 from drkit.aws import KmsAlias, KmsKey
 from drkit.errors import SpecError
-from drkit.naming import Kind
-from drkit.services.context import Placement
+from drkit.regions.naming import ResourceType
+from drkit.services.placement import Placement
 
 ADMIN_ACTIONS = (
     "kms:CancelKeyDeletion",
@@ -171,7 +171,7 @@ class EncryptionKey(Construct):
                 resource_policy=True,
             ),
         ]
-        self.alias_name = p.name(Kind.KMS_ALIAS, props.purpose)
+        self.alias_name = p.name(ResourceType.KMS_ALIAS, props.purpose)
         self.resource = KmsKey(
             self,
             "resource",
@@ -305,7 +305,7 @@ class DnssecSigningKey(Construct):
                 resource_policy=True,
             ),
         )
-        alias = p.name(Kind.KMS_ALIAS, "dnssec")
+        alias = p.name(ResourceType.KMS_ALIAS, "dnssec")
         self.resource = KmsKey(
             self,
             "resource",

@@ -8,8 +8,8 @@ from constructs import Construct
 from drkit.aws import CloudwatchLogGroup
 from drkit.errors import SpecError
 from drkit.regions.spec import LOG_RETENTION_DAYS
-from drkit.services.context import Placement
 from drkit.services.kms import EncryptionKey
+from drkit.services.placement import Placement
 
 
 @attrs.frozen(kw_only=True)

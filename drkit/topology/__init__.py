@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from constructs import Construct
 
-from drkit.regions.footprint import RegionalFootprint
+from drkit.footprint import RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
-from drkit.services.audit import ArchiveSite, AuditTrail, AuditTrailProps
 from drkit.services.backup import TableBackup, TableBackupProps
-from drkit.services.dns import HostedZone
+from drkit.services.cloudtrail import ArchiveSite, AuditTrail, AuditTrailProps
+from drkit.services.route53 import HostedZone
 from drkit.topology.data import DataPlane
 from drkit.topology.observability import MetricsRegion, Observability
 from drkit.topology.peering import PeeringMesh

@@ -12,19 +12,14 @@ from drkit.aws import (
     LambdaEventSourceMappingFilterCriteria,
     LambdaEventSourceMappingFilterCriteriaFilter,
 )
-from drkit.regions.footprint import RegionalFootprint
+from drkit.footprint import RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.dynamodb import GlobalTable, GlobalTableProps
-from drkit.services.identity import Role, RoleProps
+from drkit.services.iam import Role, RoleProps
 from drkit.services.kms import DECRYPT, ENCRYPT_DECRYPT
-from drkit.services.storage import CANARY_PREFIX, BucketReplication, BucketReplicationProps
+from drkit.services.s3 import BucketReplication, BucketReplicationProps
+from drkit_runtime.contract import CANARY_OBJECT_PREFIX, HEARTBEAT_PREFIX, TABLE_KEYS
 
-#: logical table name -> (hash key, range key)
-TABLE_SCHEMAS = {
-    "patient_records": ("record_id", None),
-    "audit_logs": ("record_id", "event_id"),
-}
-HEARTBEAT_PREFIX = "__drkit_heartbeat__"
 TABLE_WRITE_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
 TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
 # Functions reach their data through these; the operator also flips the (encrypted) drain switches.
@@ -90,7 +85,7 @@ class DataPlane(Construct):
                     protect_data=deployment.protect_data,
                 ),
             )
-            for purpose, (hash_key, range_key) in TABLE_SCHEMAS.items()
+            for purpose, (hash_key, range_key) in TABLE_KEYS.items()
         }
         self.replications = {
             f.region: BucketReplication(
@@ -211,12 +206,12 @@ class DataPlane(Construct):
                     iam.Statement(
                         sid="WriteOwnCanaryObject",
                         actions=("s3:PutObject",),
-                        resources=(f"{f.bucket.bucket_arn}/{CANARY_PREFIX}{region}/*",),
+                        resources=(f"{f.bucket.bucket_arn}/{CANARY_OBJECT_PREFIX}{region}/*",),
                     ),
                     iam.Statement(
                         sid="ReadReplicatedCanaryObjects",
                         actions=("s3:GetObject", "s3:GetObjectVersion"),
-                        resources=(f"{f.bucket.bucket_arn}/{CANARY_PREFIX}*",),
+                        resources=(f"{f.bucket.bucket_arn}/{CANARY_OBJECT_PREFIX}*",),
                     ),
                     _key_via(
                         "UseLocalKeyThroughDataServices",

@@ -14,18 +14,17 @@ from typing import Any
 import attrs
 from constructs import Construct
 
-from drkit import budget
-from drkit.regions.footprint import METRIC_NAMESPACE, RegionalFootprint
+from drkit.footprint import RegionalFootprint
+from drkit.regions import budget
 from drkit.regions.spec import DeploymentSpec
-from drkit.services.alerting import AlertTopic
-from drkit.services.context import Placement
-from drkit.services.dns import HealthCheck
+from drkit.services.cloudwatch import Alarm, AlarmProps, Dashboard, DashboardProps
 from drkit.services.dynamodb import GlobalTable
 from drkit.services.kms import EncryptionKey
-from drkit.services.monitoring import Alarm, AlarmProps, Dashboard, DashboardProps
-from drkit.services.storage import BucketReplication
-
-CANARY_STORES = ("patient_records", "audit_logs", "objects")
+from drkit.services.placement import Placement
+from drkit.services.route53 import HealthCheck
+from drkit.services.s3 import BucketReplication
+from drkit.services.sns import AlertTopic
+from drkit_runtime.contract import CANARY_STORES, HEARTBEAT_AGE, METRIC_NAMESPACE, REPLICATION_LAG
 
 
 @attrs.frozen(kw_only=True)
@@ -163,7 +162,7 @@ class Observability(Construct):
                             f"exceeds the RPO target ({deployment.rpo_target_seconds} s)."
                         ),
                         namespace=METRIC_NAMESPACE,
-                        metric_name="ReplicationLag",
+                        metric_name=REPLICATION_LAG,
                         dimensions=dims,
                         statistic="Maximum",
                         threshold=deployment.rpo_target_seconds,
@@ -177,7 +176,7 @@ class Observability(Construct):
                             f"more than the RPO target plus one canary period: replication or the source canary stopped."
                         ),
                         namespace=METRIC_NAMESPACE,
-                        metric_name="HeartbeatAge",
+                        metric_name=HEARTBEAT_AGE,
                         dimensions=dims,
                         statistic="Maximum",
                         threshold=deployment.rpo_target_seconds + budget.CANARY_PERIOD_SECONDS,
@@ -321,7 +320,7 @@ def _replication_widgets(
         canary = [
             [
                 METRIC_NAMESPACE,
-                "ReplicationLag",
+                REPLICATION_LAG,
                 "Store",
                 store,
                 "SourceRegion",

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from constructs import Construct
 
 from drkit.aws import Route, VpcPeeringConnection, VpcPeeringConnectionAccepter
-from drkit.naming import Kind
-from drkit.regions.footprint import RegionalFootprint
+from drkit.footprint import RegionalFootprint
+from drkit.regions.naming import ResourceType
 
 
 class PeeringMesh(Construct):
@@ -26,7 +26,7 @@ class PeeringMesh(Construct):
         self.connections: dict[tuple[str, str], VpcPeeringConnection] = {}
         for a, b in itertools.combinations(footprints, 2):
             pair = f"{a.spec.short}-{b.spec.short}"
-            name = a.placement.namer(Kind.NAME_TAG, f"pcx-{pair}")
+            name = a.placement.namer(ResourceType.NAME_TAG, f"pcx-{pair}")
             connection = VpcPeeringConnection(
                 self,
                 f"{pair}",

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from constructs import Construct
 
-from drkit.regions.footprint import RegionalFootprint
+from drkit.footprint import RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
-from drkit.services.dns import (
+from drkit.services.route53 import (
     HealthCheck,
     HealthCheckProps,
     HostedZone,

@@ -34,7 +34,7 @@ from drkit.deploy.terraform import (
     write_cli_config,
 )
 from drkit.errors import DrkitError, SpecError
-from tests.deploy.processes import wait_gone
+from tests.helpers import wait_gone
 
 VERSION = "5.100.0"
 PLATFORM = "linux_amd64"

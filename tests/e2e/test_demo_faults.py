@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import ROOT
+
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-faults")]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _demo(tmp_path: Path, *extra: str, env: dict | None = None, **popen) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "drkit", "demo", "--workdir", str(tmp_path / "demo"), *extra],
         cwd=ROOT,
-        env={**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", **(env or {})},
+        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -19,11 +19,12 @@ from drkit import compliance
 from drkit.deploy.demo import summary
 from drkit.deploy.emulator import Emulator
 from drkit.deploy.local import LocalDeployment
-from drkit.naming import Kind
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
+from drkit.regions.naming import ResourceType
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
+
 LAYOUTS = {
     "two": {"ENVIRONMENT_SUFFIX": "e2e2"},
     "three": {
@@ -84,8 +85,8 @@ class _Lifecycle:
         d = deployed["deployment"]
         spec, view = d.spec, deployed["view"]
         assert {t.name for t in view.tables} == {
-            spec.namer(Kind.DYNAMODB_TABLE, "patient_records"),
-            spec.namer(Kind.DYNAMODB_TABLE, "audit_logs"),
+            spec.namer(ResourceType.DYNAMODB_TABLE, "patient_records"),
+            spec.namer(ResourceType.DYNAMODB_TABLE, "audit_logs"),
         }
         for table in view.tables:
             assert set(table.replica_regions) == {r.region for r in spec.secondaries}

@@ -1,33 +1,21 @@
-"""Fixtures for the Lambda runtime tests: the code root on sys.path, a fake environment, and
+"""Fixtures for the Lambda runtime tests: a fake environment, and
 an in-process moto account holding one region's tables, bucket and drain parameter."""
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 
 import boto3
 import pytest
 from moto import mock_aws
 
-HERE = Path(__file__).resolve().parent
-RUNTIME_ROOT = HERE.parents[1] / "assets" / "runtime"
-# The code root, as Lambda sees it, and this folder for the helper modules (whatever the
-# import mode pytest runs with).
-for path in (RUNTIME_ROOT, HERE):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
-
-# No __pycache__ inside assets/runtime: the stack zips that folder, and stray bytecode would
-# change the asset's hash from one test run to the next. api and canary import every module.
-_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-from drkit_runtime import api, canary  # noqa: E402
-
-sys.dont_write_bytecode = _write_bytecode
-from runtime_support import (  # noqa: E402
+from drkit_runtime import api, canary
+from drkit_runtime.aws import Clients
+from drkit_runtime.config import Config
+from drkit_runtime.deps import Deps
+from tests.runtime.support import (
     BUCKETS,
     DRAIN_PARAMETER,
     ENV,
@@ -36,10 +24,6 @@ from runtime_support import (  # noqa: E402
     create_audit_table,
     create_patient_table,
 )
-
-from drkit_runtime.aws import Clients  # noqa: E402
-from drkit_runtime.config import Config  # noqa: E402
-from drkit_runtime.deps import Deps  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

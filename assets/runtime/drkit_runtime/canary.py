@@ -15,13 +15,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from drkit_runtime import lag, metrics
+from drkit_runtime.contract import AUDIT_HEARTBEAT_EVENT_ID, AUDIT_LOGS, OBJECTS, PATIENT_RECORDS
 from drkit_runtime.deps import Deps
-from drkit_runtime.keys import (
-    AUDIT_HEARTBEAT_EVENT_ID,
-    canary_object_key,
-    canary_object_region,
-    heartbeat_record_id,
-)
+from drkit_runtime.keys import canary_object_key, canary_object_region, heartbeat_record_id
 from drkit_runtime.logs import error_fields, log
 
 Event = Mapping[str, Any]
@@ -52,16 +48,16 @@ def _heartbeat_keys(region: str) -> dict[str, dict[str, Any]]:
     """Store name -> (table key) of `region`'s heartbeat in each global table."""
     record_id = {"S": heartbeat_record_id(region)}
     return {
-        lag.STORE_PATIENT_RECORDS: {"record_id": record_id},
-        lag.STORE_AUDIT_LOGS: {"record_id": record_id, "event_id": {"S": AUDIT_HEARTBEAT_EVENT_ID}},
+        PATIENT_RECORDS: {"record_id": record_id},
+        AUDIT_LOGS: {"record_id": record_id, "event_id": {"S": AUDIT_HEARTBEAT_EVENT_ID}},
     }
 
 
 def _tables(deps: Deps) -> dict[str, str]:
     """Store name -> table name."""
     return {
-        lag.STORE_PATIENT_RECORDS: deps.config.patient_table_name,
-        lag.STORE_AUDIT_LOGS: deps.config.audit_table_name,
+        PATIENT_RECORDS: deps.config.patient_table_name,
+        AUDIT_LOGS: deps.config.audit_table_name,
     }
 
 
@@ -100,8 +96,8 @@ def run_schedule(deps: Deps) -> dict[str, Any]:
             ContentType="application/json",
         )
     except ClientError as exc:
-        failed.append(lag.STORE_OBJECTS)
-        log("heartbeat_write_failed", level="ERROR", store=lag.STORE_OBJECTS, **error_fields(exc))
+        failed.append(OBJECTS)
+        log("heartbeat_write_failed", level="ERROR", store=OBJECTS, **error_fields(exc))
 
     observations: list[lag.Observation] = []
     missing: list[str] = []
@@ -110,7 +106,7 @@ def run_schedule(deps: Deps) -> dict[str, Any]:
             store: _read_table_heartbeat(dynamodb, tables[store], key, store, source)
             for store, key in _heartbeat_keys(source).items()
         }
-        written[lag.STORE_OBJECTS] = _read_object_heartbeat(s3, config.bucket_name, source)
+        written[OBJECTS] = _read_object_heartbeat(s3, config.bucket_name, source)
         for store, written_at_ms in written.items():
             if written_at_ms is None:
                 missing.append(f"{store}/{source}")
@@ -153,7 +149,7 @@ def _read_table_heartbeat(
 
 
 def _read_object_heartbeat(s3: Any, bucket_name: str, source: str) -> int | None:
-    store = lag.STORE_OBJECTS
+    store = OBJECTS
     try:
         body = s3.get_object(Bucket=bucket_name, Key=canary_object_key(source))["Body"].read()
         region, written_at_ms = lag.parse_canary_body(body)

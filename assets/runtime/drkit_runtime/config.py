@@ -11,9 +11,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from drkit_runtime import contract
+
 ROLES = ("primary", "secondary")
-DEFAULT_METRIC_NAMESPACE = "DrKit/Replication"
-DEFAULT_HEALTH_DEADLINE_MS = 1500
 
 
 class ConfigError(RuntimeError):
@@ -48,8 +48,8 @@ class Config:
     bucket_name: str
     bucket_names: Mapping[str, str]
     drain_parameter_name: str
-    metric_namespace: str = DEFAULT_METRIC_NAMESPACE
-    health_deadline_ms: int = DEFAULT_HEALTH_DEADLINE_MS
+    metric_namespace: str = contract.METRIC_NAMESPACE
+    health_deadline_ms: int = contract.HEALTH_DEADLINE_MS
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -81,20 +81,22 @@ class Config:
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Config:
         """Build the config from environment variables (os.environ when left out)."""
         env = os.environ if environ is None else environ
-        regions = tuple(r.strip() for r in _required(env, "DRKIT_REGIONS").split(",") if r.strip())
+        regions = tuple(
+            r.strip() for r in _required(env, contract.ENV_REGIONS).split(",") if r.strip()
+        )
         if not regions:
             raise ConfigError("DRKIT_REGIONS lists no region")
         return cls(
-            region=_required(env, "DRKIT_REGION"),
-            role=_required(env, "DRKIT_ROLE"),
+            region=_required(env, contract.ENV_REGION),
+            role=_required(env, contract.ENV_ROLE),
             regions=regions,
-            patient_table_name=_required(env, "DRKIT_PATIENT_TABLE"),
-            audit_table_name=_required(env, "DRKIT_AUDIT_TABLE"),
-            bucket_name=_required(env, "DRKIT_BUCKET"),
-            bucket_names=_bucket_names(_required(env, "DRKIT_BUCKETS")),
-            drain_parameter_name=_required(env, "DRKIT_DRAIN_PARAMETER"),
-            metric_namespace=env.get("DRKIT_METRIC_NAMESPACE") or DEFAULT_METRIC_NAMESPACE,
-            health_deadline_ms=_deadline_ms(env.get("DRKIT_HEALTH_DEADLINE_MS")),
+            patient_table_name=_required(env, contract.ENV_PATIENT_TABLE),
+            audit_table_name=_required(env, contract.ENV_AUDIT_TABLE),
+            bucket_name=_required(env, contract.ENV_BUCKET),
+            bucket_names=_bucket_names(_required(env, contract.ENV_BUCKETS)),
+            drain_parameter_name=_required(env, contract.ENV_DRAIN_PARAMETER),
+            metric_namespace=env.get(contract.ENV_METRIC_NAMESPACE) or contract.METRIC_NAMESPACE,
+            health_deadline_ms=_deadline_ms(env.get(contract.ENV_HEALTH_DEADLINE_MS)),
         )
 
 
@@ -122,7 +124,7 @@ def _bucket_names(raw: str) -> dict[str, str]:
 
 def _deadline_ms(raw: str | None) -> int:
     if raw is None or not raw.strip():
-        return DEFAULT_HEALTH_DEADLINE_MS
+        return contract.HEALTH_DEADLINE_MS
     try:
         return int(raw)
     except ValueError:

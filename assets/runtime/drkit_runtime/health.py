@@ -15,10 +15,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from drkit_runtime.contract import DRAIN_DRAINED
 from drkit_runtime.deps import Deps
 from drkit_runtime.keys import health_record_id
-
-DRAINED_VALUE = "drained"
 
 
 class CheckFailed(Exception):
@@ -121,7 +120,7 @@ def regional_checks(deps: Deps) -> dict[str, Check]:
         value = ssm.get_parameter(Name=config.drain_parameter_name, WithDecryption=True)[
             "Parameter"
         ]["Value"]
-        if value.strip().lower() == DRAINED_VALUE:
+        if value.strip().lower() == DRAIN_DRAINED:
             raise CheckFailed("drained")
 
     def patient_table_read() -> None:

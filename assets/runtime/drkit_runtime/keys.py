@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import re
 
-RESERVED_PREFIX = "__drkit"
-HEALTH_PREFIX = "__drkit_health__#"
-HEARTBEAT_PREFIX = "__drkit_heartbeat__#"
-AUDIT_HEARTBEAT_EVENT_ID = "heartbeat"
-CANARY_OBJECT_PREFIX = "drkit-canary/"
+from drkit_runtime.contract import CANARY_OBJECT_PREFIX, HEALTH_PREFIX, HEARTBEAT_PREFIX
 
-_CANARY_OBJECT_KEY = re.compile(r"drkit-canary/([a-z0-9-]+)/latest\.json")
+_CANARY_OBJECT_KEY = re.compile(re.escape(CANARY_OBJECT_PREFIX) + r"([a-z0-9-]+)/latest\.json")
 
 
 def health_record_id(region: str) -> str:

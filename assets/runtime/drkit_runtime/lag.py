@@ -18,13 +18,8 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from drkit_runtime.contract import HEARTBEAT_AGE, METRIC_DIMENSIONS, OBJECTS, REPLICATION_LAG
 from drkit_runtime.keys import heartbeat_region
-
-REPLICATION_LAG = "ReplicationLag"
-HEARTBEAT_AGE = "HeartbeatAge"
-STORE_PATIENT_RECORDS = "patient_records"
-STORE_AUDIT_LOGS = "audit_logs"
-STORE_OBJECTS = "objects"
 
 
 class NotAnObservation(ValueError):
@@ -51,9 +46,12 @@ class Observation:
 
     def dimensions(self) -> list[dict[str, str]]:
         return [
-            {"Name": "Store", "Value": self.store},
-            {"Name": "SourceRegion", "Value": self.source_region},
-            {"Name": "ReceivingRegion", "Value": self.receiving_region},
+            {"Name": name, "Value": value}
+            for name, value in zip(
+                METRIC_DIMENSIONS,
+                (self.store, self.source_region, self.receiving_region),
+                strict=True,
+            )
         ]
 
 
@@ -178,7 +176,7 @@ def object_replication_lag(
         raise NotAnObservation("canary object body and key disagree on the region")
     return Observation(
         metric=REPLICATION_LAG,
-        store=STORE_OBJECTS,
+        store=OBJECTS,
         source_region=region,
         receiving_region=local_region,
         seconds=lag_seconds(

@@ -18,9 +18,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from drkit_runtime.contract import RESERVED_PREFIX
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError
-from drkit_runtime.keys import RESERVED_PREFIX
 
 RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 MAX_BODY_BYTES = 64 * 1024

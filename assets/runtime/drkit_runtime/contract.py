@@ -1,0 +1,79 @@
+"""What the stack and the Lambda code must agree on, defined once and imported by both.
+
+The stack (``drkit``) names tables, sets environment variables, grants access by
+key prefix and alarms on metrics; the runtime reads, writes and publishes
+exactly these. Standard library only: this module is imported by the
+synthesizer and shipped to Lambda in the same archive as the handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+#: The cdktf stack's id, hence its folder under ``cdktf.out/stacks/``.
+STACK_NAME = "drkit"
+
+# ----- handlers ------------------------------------------------------------------
+API_HANDLER = "drkit_runtime.api.handler"
+CANARY_HANDLER = "drkit_runtime.canary.handler"
+
+# ----- tables and stores -----------------------------------------------------------
+PATIENT_RECORDS = "patient_records"
+AUDIT_LOGS = "audit_logs"
+#: Logical table name -> (hash key, range key or None); the physical name adds
+#: drkit's prefix and the environment suffix.
+TABLE_KEYS: Mapping[str, tuple[str, str | None]] = MappingProxyType(
+    {PATIENT_RECORDS: ("record_id", None), AUDIT_LOGS: ("record_id", "event_id")}
+)
+#: The data bucket, as the canary's third store.
+OBJECTS = "objects"
+CANARY_STORES = (PATIENT_RECORDS, AUDIT_LOGS, OBJECTS)
+
+# ----- keys drkit writes next to the customer's data ---------------------------------
+#: Every reserved record id starts with this; the records API refuses such ids.
+RESERVED_PREFIX = "__drkit"
+HEALTH_PREFIX = "__drkit_health__#"
+HEARTBEAT_PREFIX = "__drkit_heartbeat__#"
+AUDIT_HEARTBEAT_EVENT_ID = "heartbeat"
+#: Objects the canary writes (``drkit-canary/<region>/latest.json``).
+CANARY_OBJECT_PREFIX = "drkit-canary/"
+
+# ----- metrics the canary publishes ------------------------------------------------
+METRIC_NAMESPACE = "DrKit/Replication"
+REPLICATION_LAG = "ReplicationLag"
+HEARTBEAT_AGE = "HeartbeatAge"
+#: Dimensions of every canary data point, in this order.
+METRIC_DIMENSIONS = ("Store", "SourceRegion", "ReceivingRegion")
+
+# ----- the drain switch (an SSM SecureString per region) ----------------------------
+DRAIN_ACTIVE = "active"
+DRAIN_DRAINED = "drained"
+
+#: Time budget of the whole ``/health`` check; Route 53 waits about 2 s for an answer.
+HEALTH_DEADLINE_MS = 1500
+
+# ----- environment variables the stack sets on every function -------------------------
+ENV_REGION = "DRKIT_REGION"
+ENV_ROLE = "DRKIT_ROLE"
+ENV_REGIONS = "DRKIT_REGIONS"
+ENV_PATIENT_TABLE = "DRKIT_PATIENT_TABLE"
+ENV_AUDIT_TABLE = "DRKIT_AUDIT_TABLE"
+ENV_BUCKET = "DRKIT_BUCKET"
+ENV_BUCKETS = "DRKIT_BUCKETS"
+ENV_DRAIN_PARAMETER = "DRKIT_DRAIN_PARAMETER"
+ENV_METRIC_NAMESPACE = "DRKIT_METRIC_NAMESPACE"
+ENV_HEALTH_DEADLINE_MS = "DRKIT_HEALTH_DEADLINE_MS"
+#: Every variable, in the order the stack writes them.
+ENVIRONMENT = (
+    ENV_REGION,
+    ENV_ROLE,
+    ENV_REGIONS,
+    ENV_PATIENT_TABLE,
+    ENV_AUDIT_TABLE,
+    ENV_BUCKET,
+    ENV_BUCKETS,
+    ENV_DRAIN_PARAMETER,
+    ENV_METRIC_NAMESPACE,
+    ENV_HEALTH_DEADLINE_MS,
+)

@@ -1,0 +1,114 @@
+"""The ``drkit`` command line: a registry of subcommands, each one small module loaded only when run.
+
+A subcommand is a module with ``add_arguments(parser)`` and ``run(args) -> int``
+plus one entry in :data:`COMMANDS`. Only the chosen command's module is
+imported (after pip's ``commands_dict``), so ``drkit budget`` never pays for
+the AWS provider bindings (jsii) or boto3 that other commands load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+import attrs
+
+from drkit import __version__
+from drkit.errors import ComplianceError, DrkitError, SpecError
+
+#: Exit codes: 0 success, 1 the command ran and failed or its answer is "no"
+#: (budget not met, drill refused or over budget, a tool missing, an apply
+#: failing), 2 bad input (a spec, an argument), 130 interrupted.
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@attrs.frozen(kw_only=True)
+class Command:
+    """One subcommand.
+
+    Attributes:
+        module: Importable module with ``add_arguments(parser)`` and ``run(args) -> int``.
+        summary: One line for ``drkit --help`` (shown without importing the module).
+    """
+
+    module: str
+    summary: str
+
+
+COMMANDS: dict[str, Command] = {
+    "demo": Command(
+        module="drkit.commands.demo",
+        summary="deploy the whole stack to the embedded AWS emulator, summarize it, destroy it",
+    ),
+    "validate": Command(
+        module="drkit.commands.validate",
+        summary="synthesize 2 and 3 regions for AWS and run terraform validate offline",
+    ),
+    "budget": Command(
+        module="drkit.commands.budget",
+        summary="print the RTO/RPO budget of the spec (DRKIT_CONFIG or the default); exit 1 if not met",
+    ),
+    "drill": Command(
+        module="drkit.commands.drill",
+        summary="game day: drain one region of a real deployment, measure failover, restore",
+    ),
+}
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser, with the arguments of the command ``argv`` names (and only that one's)."""
+    parser = argparse.ArgumentParser(
+        prog="drkit",
+        description="Multi-region disaster recovery on AWS with CDK for Terraform.",
+    )
+    parser.add_argument("--version", action="version", version=f"drkit {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="<command>")
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, command in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=command.summary, description=command.summary)
+        if name == chosen:
+            module = _load(command)
+            module.add_arguments(sub)
+            sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code; errors are one line on stderr, no traceback."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit_:  # argparse: --help, --version, or a usage error (2)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return int(args.run(args))
+    except (SpecError, ComplianceError) as err:
+        print(f"drkit {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DrkitError as err:  # the command ran and failed: a tool missing, an apply failing
+        print(f"drkit {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"drkit {args.command}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `drkit budget | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+
+
+def _load(command: Command) -> ModuleType:
+    module = importlib.import_module(command.module)
+    for attribute in ("add_arguments", "run"):
+        if not callable(getattr(module, attribute, None)):
+            raise AssertionError(
+                f"{command.module} must define {attribute}() to be a drkit command"
+            )
+    return module

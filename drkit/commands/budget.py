@@ -1,0 +1,47 @@
+"""``drkit budget``: print the RTO/RPO budget of the spec; exit 1 when a target is not met."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Mapping
+
+from drkit.operations.budget import BudgetReport, spec_inputs
+
+#: ``--flag`` -> BudgetInputs field it overrides.
+OVERRIDE_FLAGS: dict[str, str] = {
+    "--interval": "health_check_interval_seconds",
+    "--threshold": "health_check_failure_threshold",
+    "--dns-cache": "client_dns_cache_seconds",
+    "--lag-threshold": "replication_lag_threshold_seconds",
+    "--lag-periods": "replication_alarm_evaluation_periods",
+    "--rto-target": "rto_target_seconds",
+    "--rpo-target": "rpo_target_seconds",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``drkit budget``."""
+    parser.add_argument("--json", action="store_true", help="print the budget as JSON")
+    group = parser.add_argument_group(
+        "what-if overrides", "evaluate the spec with other numbers (nothing is deployed or written)"
+    )
+    for flag, field in OVERRIDE_FLAGS.items():
+        group.add_argument(flag, dest=field, type=int, metavar="N", help=f"override {field}")
+
+
+def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
+    """Print the budget; 0 when the targets are met, 1 when not (SpecError: a bad spec)."""
+    overrides = {
+        f: getattr(args, f) for f in OVERRIDE_FLAGS.values() if getattr(args, f, None) is not None
+    }
+    inputs, regions, source = spec_inputs(os.environ if environ is None else environ, overrides)
+    report = BudgetReport(inputs=inputs)
+    if args.json:
+        print(json.dumps({"source": source, "regions": regions, **report.to_json()}, indent=2))
+    else:
+        changed = ", ".join(f"{k}={v}" for k, v in overrides.items())
+        title = f"drkit budget for {', '.join(regions)} ({source})"
+        print(report.render(title + (f"\nwhat-if overrides: {changed}" if changed else "")))
+    return 0 if report.meets_targets else 1

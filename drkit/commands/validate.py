@@ -1,0 +1,16 @@
+"""``drkit validate``: synthesize 2 and 3 regions for AWS and run ``terraform validate`` offline."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from drkit.deploy.validate import validate_layouts
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workdir", type=Path, default=Path(".drkit") / "validate")
+
+
+def run(args: argparse.Namespace) -> int:
+    return validate_layouts(args.workdir)

@@ -1,0 +1,308 @@
+"""Read a deployed stack back from the (emulated) AWS account, with boto3.
+
+What the demo prints and what the end-to-end tests assert come from the
+account itself, not from the JSON drkit wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from drkit.regions.catalog import ROUTE53_METRICS_REGION
+from drkit.regions.naming import ResourceType
+from drkit.regions.spec import DeploymentSpec
+
+ClientFactory = Callable[[str, str], Any]  # (service, region) -> boto3 client
+
+
+@attrs.frozen(kw_only=True)
+class WeightedRecord:
+    region: str
+    weight: int
+    health_check_id: str | None
+    target: str
+
+
+@attrs.frozen(kw_only=True)
+class HealthCheckView:
+    region: str
+    type: str
+    fqdn: str
+    path: str
+    interval_seconds: int
+    failure_threshold: int
+
+
+@attrs.frozen(kw_only=True)
+class TableView:
+    name: str
+    region: str
+    replica_regions: tuple[str, ...]
+    pitr_by_region: dict[str, bool]
+    kms_key_by_region: dict[str, str | None]
+
+
+@attrs.frozen(kw_only=True)
+class BucketView:
+    name: str
+    region: str
+    versioning: str | None
+    sse_algorithm: str | None
+    kms_key: str | None
+    replication_targets: tuple[str, ...]
+    replica_keys: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class PeeringView:
+    requester: str
+    accepter: str
+    status: str
+    routes_requester: int
+    routes_accepter: int
+
+
+@attrs.frozen(kw_only=True)
+class DeploymentView:
+    """What is deployed, as the account reports it."""
+
+    records: tuple[WeightedRecord, ...]
+    health_checks: dict[str, HealthCheckView]
+    api_endpoints: dict[str, str]
+    tables: tuple[TableView, ...]
+    buckets: tuple[BucketView, ...]
+    alarms_by_region: dict[str, list[dict[str, Any]]]
+    dashboards: tuple[str, ...]
+    topics_by_region: dict[str, list[str]]
+    subscriptions_by_region: dict[str, list[dict[str, Any]]]
+    peerings: tuple[PeeringView, ...]
+
+
+def describe(spec: DeploymentSpec, client: ClientFactory) -> DeploymentView:
+    """Read everything the summary and the end-to-end checks need."""
+    namer = spec.namer
+    regions = [r.region for r in spec.regions]
+    route53 = client("route53", ROUTE53_METRICS_REGION)
+    zone = next(
+        z
+        for z in route53.list_hosted_zones()["HostedZones"]
+        if z["Name"].rstrip(".") == spec.dns_zone_name
+    )
+    records = []
+    for rrset in route53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]:
+        if rrset["Name"].rstrip(".") == spec.api_domain_name and "Weight" in rrset:
+            records.append(
+                WeightedRecord(
+                    region=rrset["SetIdentifier"],
+                    weight=rrset["Weight"],
+                    health_check_id=rrset.get("HealthCheckId"),
+                    target=rrset.get("AliasTarget", {}).get("DNSName", ""),
+                )
+            )
+    checks = {}
+    for record in records:
+        if record.health_check_id:
+            config = route53.get_health_check(HealthCheckId=record.health_check_id)["HealthCheck"][
+                "HealthCheckConfig"
+            ]
+            checks[record.region] = HealthCheckView(
+                region=record.region,
+                type=config["Type"],
+                fqdn=config.get("FullyQualifiedDomainName", ""),
+                path=config.get("ResourcePath", ""),
+                interval_seconds=config["RequestInterval"],
+                failure_threshold=config["FailureThreshold"],
+            )
+
+    endpoints = {}
+    for region in regions:
+        apis = client("apigatewayv2", region).get_apis()["Items"]
+        name = namer(ResourceType.API, "records", region)
+        endpoints[region] = next((a["ApiEndpoint"] for a in apis if a["Name"] == name), "")
+
+    tables = []
+    for purpose in ("patient_records", "audit_logs"):
+        name = namer(ResourceType.DYNAMODB_TABLE, purpose)
+        described = client("dynamodb", spec.primary.region).describe_table(TableName=name)["Table"]
+        replicas = tuple(r["RegionName"] for r in described.get("Replicas", []))
+        pitr, keys = {}, {}
+        for region in (spec.primary.region, *replicas):
+            ddb = client("dynamodb", region)
+            status = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+            pitr[region] = (
+                status["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+            )
+            keys[region] = (
+                ddb.describe_table(TableName=name)["Table"]
+                .get("SSEDescription", {})
+                .get("KMSMasterKeyArn")
+            )
+        tables.append(
+            TableView(
+                name=name,
+                region=spec.primary.region,
+                replica_regions=replicas,
+                pitr_by_region=pitr,
+                kms_key_by_region=keys,
+            )
+        )
+
+    buckets = []
+    for region in regions:
+        s3 = client("s3", region)
+        name = namer(ResourceType.S3_BUCKET, "data", region)
+        rule = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"][
+            0
+        ]
+        default = rule["ApplyServerSideEncryptionByDefault"]
+        try:
+            rules = s3.get_bucket_replication(Bucket=name)["ReplicationConfiguration"]["Rules"]
+        except s3.exceptions.ClientError:
+            rules = []
+        buckets.append(
+            BucketView(
+                name=name,
+                region=region,
+                versioning=s3.get_bucket_versioning(Bucket=name).get("Status"),
+                sse_algorithm=default.get("SSEAlgorithm"),
+                kms_key=default.get("KMSMasterKeyID"),
+                replication_targets=tuple(
+                    r["Destination"]["Bucket"].split(":::")[-1] for r in rules
+                ),
+                replica_keys=tuple(
+                    r["Destination"].get("EncryptionConfiguration", {}).get("ReplicaKmsKeyID", "")
+                    for r in rules
+                ),
+            )
+        )
+
+    alarm_regions = sorted({*regions, ROUTE53_METRICS_REGION})
+    alarms = {
+        r: client("cloudwatch", r).describe_alarms(MaxRecords=100)["MetricAlarms"]
+        for r in alarm_regions
+    }
+    dashboards = tuple(
+        d["DashboardName"]
+        for d in client("cloudwatch", spec.primary.region).list_dashboards()["DashboardEntries"]
+    )
+    topics = {
+        r: [t["TopicArn"] for t in client("sns", r).list_topics()["Topics"]] for r in alarm_regions
+    }
+    subscriptions = {
+        r: client("sns", r).list_subscriptions()["Subscriptions"] for r in alarm_regions
+    }
+
+    peerings = []
+    for region in regions:
+        ec2 = client("ec2", region)
+        for pcx in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]:
+            if pcx["RequesterVpcInfo"].get("Region", region) != region:
+                continue
+            accepter_region = pcx["AccepterVpcInfo"].get("Region", region)
+            peerings.append(
+                PeeringView(
+                    requester=region,
+                    accepter=accepter_region,
+                    status=pcx["Status"]["Code"],
+                    routes_requester=_routes_via(ec2, pcx["VpcPeeringConnectionId"]),
+                    routes_accepter=_routes_via(
+                        client("ec2", accepter_region), pcx["VpcPeeringConnectionId"]
+                    ),
+                )
+            )
+    return DeploymentView(
+        records=tuple(sorted(records, key=lambda r: -r.weight)),
+        health_checks=checks,
+        api_endpoints=endpoints,
+        tables=tuple(tables),
+        buckets=tuple(buckets),
+        alarms_by_region=alarms,
+        dashboards=dashboards,
+        topics_by_region=topics,
+        subscriptions_by_region=subscriptions,
+        peerings=tuple(peerings),
+    )
+
+
+def _routes_via(ec2: Any, peering_id: str) -> int:
+    tables = ec2.describe_route_tables(
+        Filters=[{"Name": "route.vpc-peering-connection-id", "Values": [peering_id]}]
+    )
+    return sum(
+        1
+        for table in tables["RouteTables"]
+        for route in table["Routes"]
+        if route.get("VpcPeeringConnectionId") == peering_id
+    )
+
+
+def leftovers(spec: DeploymentSpec, client: ClientFactory) -> list[str]:
+    """What of the stack is still in the account (empty after a clean destroy)."""
+    suffix = spec.environment_suffix
+    found: list[str] = []
+    regions = sorted({*(r.region for r in spec.regions), ROUTE53_METRICS_REGION})
+    for region in regions:
+        found += [
+            f"dynamodb table {t} ({region})"
+            for t in client("dynamodb", region).list_tables()["TableNames"]
+            if t.endswith(suffix)
+        ]
+        found += [
+            f"lambda {f['FunctionName']} ({region})"
+            for f in client("lambda", region).list_functions()["Functions"]
+            if f["FunctionName"].endswith(suffix)
+        ]
+        found += [
+            f"alarm {a['AlarmName']} ({region})"
+            for a in client("cloudwatch", region).describe_alarms()["MetricAlarms"]
+        ]
+        found += [
+            f"topic {t['TopicArn']}"
+            for t in client("sns", region).list_topics()["Topics"]
+            if t["TopicArn"].endswith(suffix)
+        ]
+        found += [
+            f"queue {q}"
+            for q in client("sqs", region).list_queues().get("QueueUrls", [])
+            if q.endswith(suffix)
+        ]
+        ec2 = client("ec2", region)
+        found += [
+            f"vpc {v['VpcId']} ({region})"
+            for v in ec2.describe_vpcs()["Vpcs"]
+            if not v.get("IsDefault")
+        ]
+        found += [
+            f"peering {p['VpcPeeringConnectionId']} ({region})"
+            for p in ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
+            if p["Status"]["Code"] not in ("deleted", "rejected", "failed")
+        ]
+        kms = client("kms", region)
+        # AWS creates its managed keys (alias/aws/...) on first use; they are
+        # not the stack's and cannot be deleted (moto labels them CUSTOMER).
+        aws_managed = {
+            a["TargetKeyId"]
+            for a in kms.list_aliases()["Aliases"]
+            if a["AliasName"].startswith("alias/aws/") and "TargetKeyId" in a
+        }
+        for key in kms.list_keys()["Keys"]:
+            meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+            if key["KeyId"] in aws_managed or meta["KeyManager"] != "CUSTOMER":
+                continue
+            if meta["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion"):
+                found.append(f"kms key {meta['KeyId']} ({region}, {meta['KeyState']})")
+    s3 = client("s3", spec.primary.region)
+    found += [
+        f"bucket {b['Name']}" for b in s3.list_buckets()["Buckets"] if b["Name"].endswith(suffix)
+    ]
+    iam = client("iam", spec.primary.region)
+    found += [
+        f"role {r['RoleName']}" for r in iam.list_roles()["Roles"] if r["RoleName"].endswith(suffix)
+    ]
+    route53 = client("route53", ROUTE53_METRICS_REGION)
+    found += [f"zone {z['Name']}" for z in route53.list_hosted_zones()["HostedZones"]]
+    found += [f"health check {h['Id']}" for h in route53.list_health_checks()["HealthChecks"]]
+    return found

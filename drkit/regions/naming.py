@@ -1,0 +1,256 @@
+"""The one place physical names are made.
+
+Every physical name follows ``<type>-<purpose>-<region-short>-<suffix>``
+(``s3-data-use1-prod``), or the closest form its service allows (log groups and
+SSM parameters are paths, deployment-wide resources have no region part). The
+rules below know each service's length and character limits, so a suffix that
+would make any name illegal is rejected when the spec is built, not by AWS in
+the middle of an apply.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+
+import attrs
+
+from drkit.errors import SpecError
+from drkit.regions.catalog import short_code
+
+SUFFIX_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+@attrs.frozen(kw_only=True)
+class NameRule:
+    """What a service accepts as a name.
+
+    Attributes:
+        prefix: The ``<type>`` part drkit puts first (may be empty).
+        max_length: The service's limit on the whole name.
+        pattern: A regex the whole name must match.
+        service: Human name of the service, for error messages.
+        template: How the parts are joined; ``{prefix}``, ``{purpose}``,
+            ``{region}`` (``-use1`` or empty) and ``{suffix}``.
+    """
+
+    prefix: str
+    max_length: int
+    pattern: str
+    service: str
+    template: str = "{prefix}-{purpose}{region}-{suffix}"
+
+
+class ResourceType(enum.Enum):
+    """Every kind of physical name drkit makes, with its service's rule."""
+
+    S3_BUCKET = NameRule(
+        prefix="s3", max_length=63, pattern=r"[a-z0-9][a-z0-9-]*[a-z0-9]", service="S3 bucket"
+    )
+    DYNAMODB_TABLE = NameRule(
+        prefix="ddb", max_length=255, pattern=r"[A-Za-z0-9_.-]{3,}", service="DynamoDB table"
+    )
+    IAM_ROLE = NameRule(prefix="role", max_length=64, pattern=r"[\w+=,.@-]+", service="IAM role")
+    IAM_POLICY = NameRule(
+        prefix="policy", max_length=128, pattern=r"[\w+=,.@-]+", service="IAM policy"
+    )
+    LAMBDA_FUNCTION = NameRule(
+        prefix="lambda", max_length=64, pattern=r"[A-Za-z0-9_-]+", service="Lambda function"
+    )
+    # Lambda writes to /aws/lambda/<function name>; the group is named after it.
+    LAMBDA_LOG_GROUP = NameRule(
+        prefix="/aws/lambda/lambda",
+        max_length=512,
+        pattern=r"[\w#./-]+",
+        service="CloudWatch Logs log group",
+    )
+    LOG_GROUP = NameRule(
+        prefix="/drkit/logs",
+        max_length=512,
+        pattern=r"[\w#./-]+",
+        service="CloudWatch Logs log group",
+    )
+    # Route 53 only writes query logs to groups under /aws/route53/.
+    QUERY_LOG_GROUP = NameRule(
+        prefix="/aws/route53/logs",
+        max_length=512,
+        pattern=r"/aws/route53/[\w#./-]+",
+        service="Route 53 query log group",
+    )
+    SQS_QUEUE = NameRule(
+        prefix="sqs", max_length=80, pattern=r"[A-Za-z0-9_-]+", service="SQS queue"
+    )
+    SNS_TOPIC = NameRule(
+        prefix="sns", max_length=256, pattern=r"[A-Za-z0-9_-]+", service="SNS topic"
+    )
+    KMS_ALIAS = NameRule(
+        prefix="alias/kms", max_length=256, pattern=r"alias/[A-Za-z0-9/_-]+", service="KMS alias"
+    )
+    API = NameRule(prefix="apigw", max_length=128, pattern=r"[\w .-]+", service="API Gateway API")
+    # EC2 reserves the "sg-" prefix for group ids.
+    SECURITY_GROUP = NameRule(
+        prefix="secgroup",
+        max_length=255,
+        pattern=r"(?!sg-)[\w .:/()#,@\[\]+=&;{}!$*-]+",
+        service="security group",
+    )
+    # Name tags of network resources (VPC, subnets, route tables, endpoints, peering).
+    NAME_TAG = NameRule(
+        prefix="",
+        max_length=255,
+        pattern=r".+",
+        service="Name tag",
+        template="{purpose}{region}-{suffix}",
+    )
+    SSM_PARAMETER = NameRule(
+        prefix="/drkit",
+        max_length=1011,
+        pattern=r"/[A-Za-z0-9_./-]+",
+        service="SSM parameter",
+        template="{prefix}/{suffix}/{purpose}{region}",
+    )
+    EVENT_RULE = NameRule(
+        prefix="rule", max_length=64, pattern=r"[.\-_A-Za-z0-9]+", service="EventBridge rule"
+    )
+    ALARM = NameRule(
+        prefix="alarm", max_length=255, pattern=r"[^\x00-\x1f]+", service="CloudWatch alarm"
+    )
+    DASHBOARD = NameRule(
+        prefix="dash", max_length=255, pattern=r"[A-Za-z0-9_-]+", service="CloudWatch dashboard"
+    )
+    CLOUDTRAIL = NameRule(
+        prefix="trail",
+        max_length=128,
+        pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+        service="CloudTrail trail",
+    )
+    BACKUP_VAULT = NameRule(
+        prefix="vault", max_length=50, pattern=r"[A-Za-z0-9_-]+", service="AWS Backup vault"
+    )
+    BACKUP_PLAN = NameRule(
+        prefix="plan", max_length=50, pattern=r"[A-Za-z0-9_.-]+", service="AWS Backup plan"
+    )
+    HEALTH_CHECK = NameRule(
+        prefix="hc", max_length=255, pattern=r".+", service="Route 53 health check"
+    )
+
+
+#: The fixed (kind, purpose, regional?) names a deployment uses. A spec is valid
+#: only if every one of them is legal for every region it names. Names with
+#: per-pair purposes (alarms, dashboards) have generous limits and are checked
+#: when they are made.
+CATALOGUE: tuple[tuple[ResourceType, str, bool], ...] = (
+    (ResourceType.S3_BUCKET, "data", True),
+    (ResourceType.S3_BUCKET, "accesslogs", True),
+    (ResourceType.S3_BUCKET, "cloudtrail", True),
+    (ResourceType.DYNAMODB_TABLE, "patient_records", False),
+    (ResourceType.DYNAMODB_TABLE, "audit_logs", False),
+    (ResourceType.IAM_ROLE, "api", True),
+    (ResourceType.IAM_ROLE, "canary", True),
+    (ResourceType.IAM_ROLE, "s3replication", True),
+    (ResourceType.IAM_ROLE, "trailreplication", True),
+    (ResourceType.IAM_ROLE, "flowlogs", True),
+    (ResourceType.IAM_ROLE, "operator", False),
+    (ResourceType.IAM_ROLE, "backup", False),
+    (ResourceType.IAM_ROLE, "cloudtrail", True),
+    (ResourceType.IAM_POLICY, "api", True),
+    (ResourceType.IAM_POLICY, "canary", True),
+    (ResourceType.IAM_POLICY, "api-data", True),
+    (ResourceType.IAM_POLICY, "canary-data", True),
+    (ResourceType.IAM_POLICY, "api-operator", True),
+    (ResourceType.IAM_POLICY, "s3replication", True),
+    (ResourceType.IAM_POLICY, "trailreplication", True),
+    (ResourceType.IAM_POLICY, "flowlogs", True),
+    (ResourceType.IAM_POLICY, "operator", False),
+    (ResourceType.IAM_POLICY, "backup", False),
+    (ResourceType.IAM_POLICY, "cloudtrail", True),
+    (ResourceType.IAM_POLICY, "route53-querylogs", False),
+    (ResourceType.LAMBDA_FUNCTION, "api", True),
+    (ResourceType.LAMBDA_FUNCTION, "canary", True),
+    (ResourceType.LAMBDA_LOG_GROUP, "api", True),
+    (ResourceType.LAMBDA_LOG_GROUP, "canary", True),
+    (ResourceType.LOG_GROUP, "vpcflow", True),
+    (ResourceType.LOG_GROUP, "apiaccess", True),
+    (ResourceType.LOG_GROUP, "cloudtrail", True),
+    (ResourceType.QUERY_LOG_GROUP, "queries", False),
+    (ResourceType.SQS_QUEUE, "api-dlq", True),
+    (ResourceType.SQS_QUEUE, "canary-dlq", True),
+    (ResourceType.SNS_TOPIC, "alerts", True),
+    (ResourceType.KMS_ALIAS, "data", True),
+    (ResourceType.KMS_ALIAS, "dnssec", True),
+    (ResourceType.API, "records", True),
+    (ResourceType.SECURITY_GROUP, "workload", True),
+    (ResourceType.SECURITY_GROUP, "endpoints", True),
+    (ResourceType.SSM_PARAMETER, "drain", True),
+    (ResourceType.EVENT_RULE, "canary-schedule", True),
+    (ResourceType.EVENT_RULE, "canary-objects", True),
+    (ResourceType.CLOUDTRAIL, "audit", True),
+    (ResourceType.BACKUP_VAULT, "tables", True),
+    (ResourceType.BACKUP_PLAN, "tables", False),
+)
+
+_FIXED = {(kind, purpose) for kind, purpose, _ in CATALOGUE}
+# Kinds whose purposes are made per pair of regions or per metric.
+_DYNAMIC = {
+    ResourceType.ALARM,
+    ResourceType.DASHBOARD,
+    ResourceType.NAME_TAG,
+    ResourceType.HEALTH_CHECK,
+}
+
+
+@attrs.frozen
+class Namer:
+    """Makes physical names for one deployment.
+
+    Attributes:
+        suffix: The environment suffix every name ends with.
+    """
+
+    suffix: str
+
+    def __call__(self, kind: ResourceType, purpose: str, region: str | None = None) -> str:
+        """The physical name of ``purpose`` of ``kind`` in ``region`` (None: deployment-wide).
+
+        Raises:
+            SpecError: The name would break the service's rule; the error names
+                ``environment_suffix``, since that is the only part a user picks.
+        """
+        if kind not in _DYNAMIC and (kind, purpose) not in _FIXED:
+            raise AssertionError(f"{kind.name}/{purpose} is missing from naming.CATALOGUE")
+        rule = kind.value
+        region_part = f"-{short_code(region)}" if region else ""
+        name = rule.template.format(
+            prefix=rule.prefix, purpose=purpose, region=region_part, suffix=self.suffix
+        )
+        if kind is ResourceType.NAME_TAG:
+            name = name.lstrip("-")
+        if len(name) > rule.max_length or not re.fullmatch(rule.pattern, name):
+            room = rule.max_length - (len(name) - len(self.suffix))
+            raise SpecError(
+                "environment_suffix",
+                self.suffix,
+                f"at most {max(room, 0)} characters matching {rule.pattern}: the "
+                f"{rule.service} name {name!r} must fit in {rule.max_length}",
+            )
+        return name
+
+    def check_all(self, regions: Iterable[str]) -> None:
+        """Make every fixed name of the catalogue for ``regions`` (raises on the first bad one)."""
+        regions = tuple(regions)
+        for kind, purpose, regional in CATALOGUE:
+            for region in regions if regional else (None,):
+                self(kind, purpose, region)
+
+
+def check_suffix(suffix: object) -> str:
+    """Validate the suffix's own shape (its effect on each name is ``Namer.check_all``)."""
+    if not isinstance(suffix, str) or not SUFFIX_PATTERN.fullmatch(suffix):
+        raise SpecError(
+            "environment_suffix",
+            suffix,
+            "lower-case letters, digits and inner hyphens (S3 bucket names are lower-case), "
+            "e.g. 'prod' or 'pr-123'",
+        )
+    return suffix

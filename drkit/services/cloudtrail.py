@@ -1,0 +1,297 @@
+"""CloudTrail: a multi-region trail with log-file validation, KMS-encrypted, in its own bucket.
+
+Management events from every region, plus data events (every read and write)
+on the patient and audit tables in every region and on the data buckets: the
+HIPAA 164.312(b) audit trail. Events also stream to an encrypted CloudWatch
+Logs group so they can be searched and alarmed on.
+"""
+
+from __future__ import annotations
+
+import attrs
+from constructs import Construct
+
+from drkit import iam
+from drkit.aws import (
+    Cloudtrail,
+    CloudtrailEventSelector,
+    CloudtrailEventSelectorDataResource,
+    S3BucketLifecycleConfigurationRule,
+    S3BucketLifecycleConfigurationRuleExpiration,
+    S3BucketLifecycleConfigurationRuleFilter,
+    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+    S3BucketLifecycleConfigurationRuleTransition,
+)
+from drkit.errors import SpecError
+from drkit.regions.naming import ResourceType
+from drkit.services.dynamodb import GlobalTable
+from drkit.services.iam import Role, RoleProps
+from drkit.services.kms import EncryptionKey
+from drkit.services.logs import LogGroup, LogGroupProps
+from drkit.services.placement import Placement
+from drkit.services.s3 import (
+    AccessLogBucket,
+    BucketReplication,
+    BucketReplicationProps,
+    DataBucket,
+    EncryptedBucket,
+    _abort_multipart,
+    deny_insecure_transport,
+)
+
+#: HIPAA asks covered entities to keep documentation for six years.
+TRAIL_RETENTION_DAYS = 2190
+
+
+@attrs.frozen(kw_only=True)
+class ArchiveSite:
+    """Where a replica of the trail bucket lives.
+
+    Attributes:
+        placement: A region other than the trail's.
+        key: That region's key.
+        access_logs: That region's access-log bucket.
+    """
+
+    placement: Placement
+    key: EncryptionKey
+    access_logs: AccessLogBucket
+
+
+@attrs.frozen(kw_only=True)
+class AuditTrailProps:
+    """Props of :class:`AuditTrail`.
+
+    Attributes:
+        placement: The home region of the trail (the primary region).
+        key: Encrypts log files, the trail bucket and the trail's log group; same region.
+        access_logs: Receives the trail bucket's server access logs; same region.
+        tables: Global tables whose data events are recorded in every region.
+        buckets: Data buckets whose object-level events are recorded.
+        archives: Regions that keep a replica of the trail bucket, so the audit
+            record survives the loss of the trail's region.
+        log_retention_days: Retention of the CloudWatch Logs copy.
+        protect_data: Keep the trail buckets on ``terraform destroy``.
+    """
+
+    placement: Placement
+    key: EncryptionKey
+    access_logs: AccessLogBucket
+    tables: tuple[GlobalTable, ...]
+    buckets: tuple[DataBucket, ...]
+    archives: tuple[ArchiveSite, ...] = ()
+    log_retention_days: int = 365
+    protect_data: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.key.region != self.placement.region:
+            raise SpecError(
+                "key", self.key.region, f"a key in the trail's region {self.placement.region}"
+            )
+        for site in self.archives:
+            if site.placement.region == self.placement.region:
+                raise SpecError("archives", site.placement.region, "regions other than the trail's")
+
+
+class TrailBucket(EncryptedBucket):
+    """A trail bucket (or a replica of one): SSE-KMS, versioned, TLS only, kept six years.
+
+    Only the trail (``trail_arn``) may write to the home bucket; replicas are
+    written by S3 replication alone.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        placement: Placement,
+        key: EncryptionKey,
+        access_logs: AccessLogBucket,
+        protect_data: bool,
+        trail_arn: str | None,
+    ) -> None:
+        p = placement
+        super().__init__(
+            scope,
+            id,
+            placement=p,
+            name=p.name(ResourceType.S3_BUCKET, "cloudtrail"),
+            key=key,
+            access_logs=access_logs,
+            force_destroy=not protect_data,
+        )
+        self._lifecycle(
+            [
+                S3BucketLifecycleConfigurationRule(
+                    id="archive-then-expire-trail",
+                    status="Enabled",
+                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    transition=[
+                        S3BucketLifecycleConfigurationRuleTransition(
+                            days=90, storage_class="GLACIER_IR"
+                        )
+                    ],
+                    expiration=[
+                        S3BucketLifecycleConfigurationRuleExpiration(days=TRAIL_RETENTION_DAYS)
+                    ],
+                    noncurrent_version_expiration=[
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=30
+                        )
+                    ],
+                ),
+                _abort_multipart(),
+            ]
+        )
+        writers: tuple[iam.Statement, ...] = ()
+        if trail_arn is not None:
+            writers = (
+                iam.Statement(
+                    sid="CloudTrailAclCheck",
+                    principals={"Service": ("cloudtrail.amazonaws.com",)},
+                    actions=("s3:GetBucketAcl",),
+                    resources=(self.bucket_arn,),
+                    conditions={"StringEquals": {"aws:SourceArn": trail_arn}},
+                    resource_policy=True,
+                ),
+                iam.Statement(
+                    sid="CloudTrailWrite",
+                    principals={"Service": ("cloudtrail.amazonaws.com",)},
+                    actions=("s3:PutObject",),
+                    resources=(f"{self.bucket_arn}/AWSLogs/{p.account.account_id}/*",),
+                    conditions={
+                        "StringEquals": {
+                            "aws:SourceArn": trail_arn,
+                            "s3:x-amz-acl": "bucket-owner-full-control",
+                        }
+                    },
+                    resource_policy=True,
+                ),
+            )
+        self.policy = self._policy((*writers, *deny_insecure_transport(self.bucket_arn)))
+
+
+class AuditTrail(Construct):
+    """The deployment's trail.
+
+    Attributes:
+        trail_name: Its name.
+        trail_arn: Its ARN.
+        bucket: Where log files go.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: AuditTrailProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.trail_name = p.name(ResourceType.CLOUDTRAIL, "audit")
+        self.trail_arn = p.account.arn("cloudtrail", p.region, f"trail/{self.trail_name}")
+        self.bucket = TrailBucket(
+            self,
+            "bucket",
+            placement=p,
+            key=props.key,
+            access_logs=props.access_logs,
+            protect_data=props.protect_data,
+            trail_arn=self.trail_arn,
+        )
+        self.archives = [
+            TrailBucket(
+                self,
+                f"archive-{site.placement.region}",
+                placement=site.placement,
+                key=site.key,
+                access_logs=site.access_logs,
+                protect_data=props.protect_data,
+                trail_arn=None,
+            )
+            for site in props.archives
+        ]
+        if self.archives:
+            BucketReplication(
+                self,
+                "archive-replication",
+                props=BucketReplicationProps(
+                    placement=p,
+                    source=self.bucket,
+                    destinations=tuple(self.archives),
+                    role_purpose="trailreplication",
+                ),
+            )
+        props.key.grant_service(
+            "CloudTrailEncryptLogs",
+            "cloudtrail.amazonaws.com",
+            ("kms:GenerateDataKey",),
+            {
+                "StringEquals": {"aws:SourceArn": self.trail_arn},
+                "StringLike": {
+                    "kms:EncryptionContext:aws:cloudtrail:arn": p.account.arn(
+                        "cloudtrail", "*", "trail/*"
+                    )
+                },
+            },
+        )
+        props.key.grant_service(
+            "CloudTrailDescribeKey",
+            "cloudtrail.amazonaws.com",
+            ("kms:DescribeKey",),
+            {"StringEquals": {"aws:SourceArn": self.trail_arn}},
+        )
+        logs = LogGroup(
+            self,
+            "log-group",
+            props=LogGroupProps(
+                placement=p,
+                log_group_name=p.name(ResourceType.LOG_GROUP, "cloudtrail"),
+                key=props.key,
+                retention_days=props.log_retention_days,
+            ),
+        )
+        role = Role(
+            self,
+            "logs-role",
+            props=RoleProps(
+                placement=p,
+                purpose="cloudtrail",
+                trusted_services=("cloudtrail.amazonaws.com",),
+                trust_conditions={"StringEquals": {"aws:SourceArn": self.trail_arn}},
+                statements=(
+                    iam.Statement(
+                        sid="DeliverTrailEvents",
+                        actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                        resources=(logs.streams_arn,),
+                    ),
+                ),
+            ),
+        )
+        self.resource = Cloudtrail(
+            self,
+            "resource",
+            provider=p.provider,
+            name=self.trail_name,
+            s3_bucket_name=self.bucket.bucket_id,
+            kms_key_id=props.key.key_arn,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_log_file_validation=True,
+            cloud_watch_logs_group_arn=logs.streams_arn,
+            cloud_watch_logs_role_arn=role.role_arn,
+            event_selector=[
+                CloudtrailEventSelector(
+                    read_write_type="All",
+                    include_management_events=True,
+                    data_resource=[
+                        CloudtrailEventSelectorDataResource(
+                            type="AWS::DynamoDB::Table",
+                            values=[t.arn_in(region) for t in props.tables for region in t.regions],
+                        ),
+                        CloudtrailEventSelectorDataResource(
+                            type="AWS::S3::Object",
+                            values=[f"{b.bucket_arn}/" for b in props.buckets],
+                        ),
+                    ],
+                )
+            ],
+            tags=p.tagged(self.trail_name),
+            depends_on=[self.bucket.policy],
+        )

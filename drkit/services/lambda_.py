@@ -1,0 +1,201 @@
+"""Lambda: a regional function in the private subnets, traced, with an encrypted DLQ and log group."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+from cdktf import TerraformAsset
+from constructs import Construct
+
+from drkit import iam
+from drkit.aws import (
+    LambdaFunction,
+    LambdaFunctionDeadLetterConfig,
+    LambdaFunctionEnvironment,
+    LambdaFunctionLoggingConfig,
+    LambdaFunctionTracingConfig,
+    LambdaFunctionVpcConfig,
+    SqsQueue,
+)
+from drkit.errors import SpecError
+from drkit.regions.naming import ResourceType
+from drkit.services.iam import Role, RoleProps
+from drkit.services.kms import ENCRYPT_DECRYPT, EncryptionKey
+from drkit.services.logs import LogGroup, LogGroupProps
+from drkit.services.placement import Placement
+from drkit.services.vpc import Network
+
+RUNTIME = "python3.12"
+# Actions Lambda needs to attach the function to the VPC; AWS only allows them on "*".
+VPC_ACCESS_ACTIONS = (
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:UnassignPrivateIpAddresses",
+)
+TRACING_ACTIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+
+
+@attrs.frozen(kw_only=True)
+class RegionalFunctionProps:
+    """Props of :class:`RegionalFunction`.
+
+    Attributes:
+        placement: Region, provider and naming.
+        purpose: Names the function, role, queue and log group.
+        code: The packaged ``assets/runtime`` directory.
+        handler: Dotted handler name inside the package.
+        network: The region's VPC; the function runs in its private subnets.
+        key: Encrypts the environment, the DLQ and the log group; same region.
+        memory_mb: Memory (128-10240).
+        timeout_seconds: Timeout (1-900).
+        reserved_concurrency: Reserved concurrent executions.
+        log_retention_days: Retention of the function's log group.
+        environment: Environment variables (no secrets; they are KMS-encrypted anyway).
+        statements: The function's own permissions beyond logs, VPC, tracing and DLQ.
+    """
+
+    placement: Placement
+    purpose: str
+    code: TerraformAsset
+    handler: str
+    network: Network
+    key: EncryptionKey
+    memory_mb: int = 3072
+    timeout_seconds: int = 30
+    reserved_concurrency: int = 100
+    log_retention_days: int = 365
+    environment: Mapping[str, str] = attrs.field(factory=dict)
+    statements: tuple[iam.Statement, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if not 128 <= self.memory_mb <= 10240:
+            raise SpecError("memory_mb", self.memory_mb, "128 to 10240")
+        if not 1 <= self.timeout_seconds <= 900:
+            raise SpecError("timeout_seconds", self.timeout_seconds, "1 to 900")
+        if self.key.region != self.placement.region:
+            raise SpecError(
+                "key", self.key.region, f"a key in the function's region {self.placement.region}"
+            )
+        reserved = [k for k in self.environment if k.startswith("AWS_")]
+        if reserved:
+            raise SpecError(
+                "environment", reserved, "names not starting with AWS_ (reserved by Lambda)"
+            )
+
+
+class RegionalFunction(Construct):
+    """One function of a regional footprint.
+
+    Attributes:
+        purpose: What it is for (``api``, ``canary``).
+        function_name: Its name.
+        function_arn: Its ARN.
+        role: Its execution role.
+        dead_letter_queue: The encrypted DLQ for failed asynchronous invocations.
+        log_group: Its encrypted log group.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: RegionalFunctionProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.region = p.region
+        self.purpose = props.purpose
+        self.function_name = p.name(ResourceType.LAMBDA_FUNCTION, props.purpose)
+        self.log_group = LogGroup(
+            self,
+            "log-group",
+            props=LogGroupProps(
+                placement=p,
+                log_group_name=p.name(ResourceType.LAMBDA_LOG_GROUP, props.purpose),
+                key=props.key,
+                retention_days=props.log_retention_days,
+            ),
+        )
+        queue_name = p.name(ResourceType.SQS_QUEUE, f"{props.purpose}-dlq")
+        self.dead_letter_queue = SqsQueue(
+            self,
+            "dlq",
+            provider=p.provider,
+            name=queue_name,
+            kms_master_key_id=props.key.key_arn,
+            kms_data_key_reuse_period_seconds=300,
+            message_retention_seconds=DLQ_RETENTION_SECONDS,
+            tags=p.tagged(queue_name),
+        )
+        self.dead_letter_queue_arn: str = self.dead_letter_queue.arn
+        self.role = Role(
+            self,
+            "role",
+            props=RoleProps(
+                placement=p,
+                purpose=props.purpose,
+                trusted_services=("lambda.amazonaws.com",),
+                statements=(
+                    iam.Statement(
+                        sid="WriteOwnLogs",
+                        actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                        resources=(self.log_group.streams_arn,),
+                    ),
+                    iam.Statement(sid="AttachToVpc", actions=VPC_ACCESS_ACTIONS, resources=("*",)),
+                    iam.Statement(sid="PublishTraces", actions=TRACING_ACTIONS, resources=("*",)),
+                    iam.Statement(
+                        sid="SendToDeadLetterQueue",
+                        actions=("sqs:SendMessage",),
+                        resources=(self.dead_letter_queue_arn,),
+                    ),
+                    iam.Statement(
+                        sid="EncryptDeadLetters",
+                        actions=("kms:Decrypt", "kms:GenerateDataKey"),
+                        resources=(props.key.key_arn,),
+                        conditions={
+                            "StringEquals": {"kms:ViaService": f"sqs.{p.region}.amazonaws.com"}
+                        },
+                    ),
+                    *props.statements,
+                ),
+            ),
+        )
+        props.key.grant(
+            f"{props.purpose.title()}FunctionRole",
+            [self.role.role_arn],
+            ENCRYPT_DECRYPT,
+            via_services=("dynamodb", "s3", "sqs", "ssm"),
+        )
+        self.resource = LambdaFunction(
+            self,
+            "resource",
+            provider=p.provider,
+            function_name=self.function_name,
+            description=f"drkit {props.purpose} function, {p.region}",
+            role=self.role.role_arn,
+            runtime=RUNTIME,
+            architectures=["arm64"],
+            handler=props.handler,
+            filename=props.code.path,
+            source_code_hash=props.code.asset_hash,
+            memory_size=props.memory_mb,
+            timeout=props.timeout_seconds,
+            reserved_concurrent_executions=props.reserved_concurrency,
+            kms_key_arn=props.key.key_arn,
+            environment=LambdaFunctionEnvironment(variables=dict(props.environment)),
+            vpc_config=LambdaFunctionVpcConfig(
+                subnet_ids=props.network.private_subnet_ids,
+                security_group_ids=[props.network.workload_security_group_id],
+            ),
+            tracing_config=LambdaFunctionTracingConfig(mode="Active"),
+            dead_letter_config=LambdaFunctionDeadLetterConfig(
+                target_arn=self.dead_letter_queue_arn
+            ),
+            logging_config=LambdaFunctionLoggingConfig(
+                log_format="JSON", log_group=self.log_group.log_group_name
+            ),
+            tags=p.tagged(self.function_name),
+            # The group must exist first, or Lambda creates an unencrypted one.
+            depends_on=[self.log_group.resource],
+        )
+        self.function_arn: str = self.resource.arn
+        self.invoke_arn: str = self.resource.invoke_arn

@@ -1,0 +1,289 @@
+"""Route 53: the hosted zone, per-region health checks and weighted alias records."""
+
+from __future__ import annotations
+
+import attrs
+from constructs import Construct
+
+from drkit import iam
+from drkit.aws import (
+    CloudwatchLogResourcePolicy,
+    DataAwsRoute53Zone,
+    Route53HealthCheck,
+    Route53HostedZoneDnssec,
+    Route53KeySigningKey,
+    Route53QueryLog,
+    Route53Record,
+    Route53RecordAlias,
+    Route53RecordWeightedRoutingPolicy,
+    Route53Zone,
+)
+from drkit.errors import SpecError
+from drkit.regions.naming import ResourceType
+from drkit.regions.spec import HEALTH_CHECK_INTERVALS
+from drkit.services.kms import DnssecSigningKey, EncryptionKey, SigningKeyProps
+from drkit.services.logs import LogGroup, LogGroupProps
+from drkit.services.placement import Placement
+
+
+@attrs.frozen(kw_only=True)
+class HostedZoneProps:
+    """Props of :class:`HostedZone`.
+
+    Attributes:
+        placement: Provider and naming (Route 53 is global).
+        zone_name: The zone's DNS name.
+        existing_zone_id: Look this zone up instead of creating one.
+        protect_data: Keep records that Terraform did not create on destroy.
+    """
+
+    placement: Placement
+    zone_name: str
+    existing_zone_id: str | None = None
+    protect_data: bool = False
+
+
+class HostedZone(Construct):
+    """The public zone that holds the API name (created, or an existing one).
+
+    Attributes:
+        zone_id: The zone's id.
+        zone_name: Its DNS name.
+        name_servers: Delegate the domain to these (created zones only; empty otherwise).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: HostedZoneProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.zone_name = props.zone_name.rstrip(".")
+        if props.existing_zone_id:
+            self.resource = DataAwsRoute53Zone(
+                self, "resource", provider=p.provider, zone_id=props.existing_zone_id
+            )
+            self.name_servers: list[str] | None = None
+        else:
+            zone = Route53Zone(
+                self,
+                "resource",
+                provider=p.provider,
+                name=self.zone_name,
+                comment="drkit: multi-region API name",
+                force_destroy=not props.protect_data,
+                tags=p.tagged(
+                    p.name(
+                        ResourceType.NAME_TAG,
+                        "zone-api",
+                    )
+                ),
+            )
+            self.resource = zone
+            self.name_servers = zone.name_servers
+        self.zone_id: str = self.resource.zone_id
+
+
+@attrs.frozen(kw_only=True)
+class HealthCheckProps:
+    """Props of :class:`HealthCheck`.
+
+    Attributes:
+        placement: Provider and naming; ``placement.region`` is the checked region.
+        fqdn: Host name of the region's own endpoint (not the weighted name).
+        resource_path: Path that answers 200 only when the region is healthy.
+        interval_seconds: Request interval, 10 or 30.
+        failure_threshold: Consecutive failures before the region fails out.
+    """
+
+    placement: Placement
+    fqdn: str
+    resource_path: str = "/health"
+    interval_seconds: int = 10
+    failure_threshold: int = 3
+
+    def __attrs_post_init__(self) -> None:
+        if self.interval_seconds not in HEALTH_CHECK_INTERVALS:
+            raise SpecError(
+                "interval_seconds", self.interval_seconds, "10 or 30 (Route 53's only values)"
+            )
+        if not 1 <= self.failure_threshold <= 10:
+            raise SpecError("failure_threshold", self.failure_threshold, "1 to 10")
+
+
+class HealthCheck(Construct):
+    """An HTTPS health check on one region's ``/health``.
+
+    Attributes:
+        health_check_id: Its id (also the ``HealthCheckId`` metric dimension).
+        region: The region it judges.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: HealthCheckProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.region = p.region
+        self.interval_seconds = props.interval_seconds
+        self.failure_threshold = props.failure_threshold
+        self.resource = Route53HealthCheck(
+            self,
+            "resource",
+            provider=p.provider,
+            type="HTTPS",
+            fqdn=props.fqdn,
+            port=443,
+            resource_path=props.resource_path,
+            request_interval=props.interval_seconds,
+            failure_threshold=props.failure_threshold,
+            enable_sni=True,
+            measure_latency=True,
+            tags=p.tagged(p.name(ResourceType.HEALTH_CHECK, "api")),
+        )
+        self.health_check_id: str = self.resource.id
+
+
+@attrs.frozen(kw_only=True)
+class WeightedAliasProps:
+    """Props of :class:`WeightedAlias`.
+
+    Attributes:
+        placement: Provider (Route 53 is global); ``placement.region`` names the record.
+        zone: The zone the record lives in.
+        record_name: The shared API name, e.g. ``api.dr.example.com``.
+        weight: This region's share (0-100).
+        health_check: Judges this region; Route 53 skips the record while it fails.
+        target_domain_name: The regional custom domain's target.
+        target_zone_id: That target's hosted zone id.
+    """
+
+    placement: Placement
+    zone: HostedZone
+    record_name: str
+    weight: int
+    health_check: HealthCheck
+    target_domain_name: str
+    target_zone_id: str
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.weight <= 100:
+            raise SpecError("weight", self.weight, "0 to 100")
+        if self.health_check.region != self.placement.region:
+            raise SpecError(
+                "health_check", self.health_check.region, f"the check of {self.placement.region}"
+            )
+
+
+class WeightedAlias(Construct):
+    """One region's weighted alias record for the shared API name."""
+
+    def __init__(self, scope: Construct, id: str, *, props: WeightedAliasProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.set_identifier = p.region
+        self.resource = Route53Record(
+            self,
+            "resource",
+            provider=p.provider,
+            zone_id=props.zone.zone_id,
+            name=props.record_name,
+            type="A",
+            set_identifier=p.region,
+            weighted_routing_policy=Route53RecordWeightedRoutingPolicy(weight=props.weight),
+            health_check_id=props.health_check.health_check_id,
+            alias=Route53RecordAlias(
+                name=props.target_domain_name,
+                zone_id=props.target_zone_id,
+                evaluate_target_health=True,
+            ),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ZoneProtectionProps:
+    """Props of :class:`ZoneProtection`.
+
+    Attributes:
+        placement: us-east-1 (Route 53 writes query logs and signs only there).
+        zone: A zone drkit created (an existing zone is its owner's to configure).
+        log_key: Encrypts the query-log group; in us-east-1.
+        log_retention_days: Query-log retention.
+    """
+
+    placement: Placement
+    zone: HostedZone
+    log_key: EncryptionKey
+    log_retention_days: int = 365
+
+    def __attrs_post_init__(self) -> None:
+        if self.placement.region != "us-east-1" or self.log_key.region != "us-east-1":
+            raise SpecError(
+                "placement", self.placement.region, "us-east-1 for the placement and the log key"
+            )
+
+
+class ZoneProtection(Construct):
+    """DNSSEC signing and query logging for the API's public zone.
+
+    DNSSEC protects the integrity of the answers that steer clients between
+    regions; it takes effect once the parent zone holds the DS record (see
+    docs/runbook.md). Query logs record who resolved the API name.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: ZoneProtectionProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        group = LogGroup(
+            self,
+            "query-logs",
+            props=LogGroupProps(
+                placement=p,
+                log_group_name=p.name(ResourceType.QUERY_LOG_GROUP, "queries", regional=False),
+                key=props.log_key,
+                retention_days=props.log_retention_days,
+            ),
+        )
+        policy = CloudwatchLogResourcePolicy(
+            self,
+            "query-log-policy",
+            provider=p.provider,
+            policy_name=p.name(ResourceType.IAM_POLICY, "route53-querylogs", regional=False),
+            policy_document=iam.document(
+                (
+                    iam.Statement(
+                        sid="Route53QueryLogs",
+                        principals={"Service": ("route53.amazonaws.com",)},
+                        actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+                        resources=(group.streams_arn,),
+                        conditions={
+                            "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                            "ArnLike": {
+                                "aws:SourceArn": f"arn:{p.account.partition}:route53:::hostedzone/*"
+                            },
+                        },
+                        resource_policy=True,
+                    ),
+                )
+            ),
+        )
+        Route53QueryLog(
+            self,
+            "query-log",
+            provider=p.provider,
+            zone_id=props.zone.zone_id,
+            cloudwatch_log_group_arn=group.log_group_arn,
+            depends_on=[policy],
+        )
+        signing_key = DnssecSigningKey(self, "signing-key", props=SigningKeyProps(placement=p))
+        ksk = Route53KeySigningKey(
+            self,
+            "ksk",
+            provider=p.provider,
+            hosted_zone_id=props.zone.zone_id,
+            key_management_service_arn=signing_key.key_arn,
+            name="drkitksk",
+            status="ACTIVE",
+        )
+        Route53HostedZoneDnssec(
+            self,
+            "dnssec",
+            provider=p.provider,
+            hosted_zone_id=ksk.hosted_zone_id,
+            signing_status="SIGNING",
+        )

@@ -1,0 +1,307 @@
+"""VPC: private subnets in two AZs, gateway and interface endpoints, flow logs, closed defaults.
+
+There is no internet or NAT gateway: the functions reach DynamoDB and S3
+through gateway endpoints and SSM and CloudWatch through interface endpoints, so
+patient data never leaves the AWS network. Peer regions are reached over VPC
+peering, which the topology adds (routes and security-group rules).
+"""
+
+from __future__ import annotations
+
+import attrs
+from cdktf import Fn
+from constructs import Construct
+
+from drkit import iam
+from drkit.aws import (
+    DataAwsAvailabilityZones,
+    DataAwsAvailabilityZonesFilter,
+    DefaultSecurityGroup,
+    FlowLog,
+    RouteTable,
+    RouteTableAssociation,
+    SecurityGroup,
+    Subnet,
+    Vpc,
+    VpcEndpoint,
+    VpcSecurityGroupEgressRule,
+    VpcSecurityGroupIngressRule,
+)
+from drkit.regions.naming import ResourceType
+from drkit.regions.spec import RegionSpec
+from drkit.services.iam import Role, RoleProps
+from drkit.services.kms import EncryptionKey
+from drkit.services.logs import LogGroup, LogGroupProps
+from drkit.services.placement import Placement
+
+HTTPS = 443
+GATEWAY_SERVICES = ("s3", "dynamodb")
+# What the functions call besides DynamoDB and S3: the drain switch and metrics.
+INTERFACE_SERVICES = ("ssm", "monitoring")
+
+
+@attrs.frozen(kw_only=True)
+class NetworkProps:
+    """Props of :class:`Network`.
+
+    Attributes:
+        placement: Region, provider and naming.
+        region_spec: Gives the VPC range and its subnets.
+        key: Encrypts the flow-log group.
+        log_retention_days: Flow-log retention.
+    """
+
+    placement: Placement
+    region_spec: RegionSpec
+    key: EncryptionKey
+    log_retention_days: int = 365
+
+    def __attrs_post_init__(self) -> None:
+        if self.region_spec.region != self.placement.region:
+            raise ValueError("region_spec and placement name different regions")
+
+
+class Network(Construct):
+    """A region's private network.
+
+    Attributes:
+        vpc_id: The VPC.
+        cidr: Its IPv4 range.
+        private_subnet_ids: One subnet per AZ.
+        route_table_ids: The private route tables (peering routes go here).
+        workload_security_group_id: The functions' group: HTTPS out to the
+            endpoints; peers are allowed in by the topology.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: NetworkProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self._placement = p
+        self.cidr = props.region_spec.cidr
+        vpc_name = p.name(ResourceType.NAME_TAG, "vpc-main")
+        self.resource = Vpc(
+            self,
+            "resource",
+            provider=p.provider,
+            cidr_block=self.cidr,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags=p.tagged(vpc_name),
+        )
+        self.vpc_id: str = self.resource.id
+        # Nothing may use the default group: no rules at all.
+        DefaultSecurityGroup(
+            self,
+            "default-sg",
+            provider=p.provider,
+            vpc_id=self.vpc_id,
+            tags=p.tagged(p.name(ResourceType.NAME_TAG, "sg-default-closed")),
+        )
+        # An allowlist of zone names (letters a-f): the subnets sit in the first
+        # two of them, and a zone AWS adds later can never move a subnet.
+        zones = DataAwsAvailabilityZones(
+            self,
+            "zones",
+            provider=p.provider,
+            state="available",
+            filter=[
+                DataAwsAvailabilityZonesFilter(
+                    name="zone-name", values=[f"{p.region}{z}" for z in "abcdef"]
+                )
+            ],
+        )
+
+        self.private_subnet_ids: list[str] = []
+        self.route_table_ids: list[str] = []
+        for index, subnet_cidr in enumerate(props.region_spec.subnet_cidrs()):
+            subnet = Subnet(
+                self,
+                f"private-{index}",
+                provider=p.provider,
+                vpc_id=self.vpc_id,
+                cidr_block=subnet_cidr,
+                availability_zone=Fn.element(zones.names, index),
+                map_public_ip_on_launch=False,
+                tags=p.tagged(p.name(ResourceType.NAME_TAG, f"subnet-private{index}")),
+            )
+            table = RouteTable(
+                self,
+                f"private-rt-{index}",
+                provider=p.provider,
+                vpc_id=self.vpc_id,
+                tags=p.tagged(p.name(ResourceType.NAME_TAG, f"rt-private{index}")),
+            )
+            RouteTableAssociation(
+                self,
+                f"private-rta-{index}",
+                provider=p.provider,
+                subnet_id=subnet.id,
+                route_table_id=table.id,
+            )
+            self.private_subnet_ids.append(subnet.id)
+            self.route_table_ids.append(table.id)
+
+        self.gateway_endpoints: dict[str, VpcEndpoint] = {}
+        for service in GATEWAY_SERVICES:
+            self.gateway_endpoints[service] = VpcEndpoint(
+                self,
+                f"endpoint-{service}",
+                provider=p.provider,
+                vpc_id=self.vpc_id,
+                service_name=f"com.amazonaws.{p.region}.{service}",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=self.route_table_ids,
+                tags=p.tagged(p.name(ResourceType.NAME_TAG, f"vpce-{service}")),
+            )
+
+        endpoints_sg = self._security_group(
+            "endpoints", "Interface endpoints: HTTPS from inside the VPC"
+        )
+        self._https_rule(
+            "endpoints-https-in",
+            ingress=True,
+            security_group_id=endpoints_sg.id,
+            cidr=self.cidr,
+            description="HTTPS from this VPC to the interface endpoints",
+        )
+        for service in INTERFACE_SERVICES:
+            VpcEndpoint(
+                self,
+                f"endpoint-{service}",
+                provider=p.provider,
+                vpc_id=self.vpc_id,
+                service_name=f"com.amazonaws.{p.region}.{service}",
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=self.private_subnet_ids,
+                security_group_ids=[endpoints_sg.id],
+                tags=p.tagged(p.name(ResourceType.NAME_TAG, f"vpce-{service}")),
+            )
+
+        self.workload_security_group = self._security_group(
+            "workload", "Regional functions: HTTPS to AWS endpoints and to peer regions only"
+        )
+        self.workload_security_group_id: str = self.workload_security_group.id
+        self.allow_https_out(
+            "to-vpc-endpoints", cidr=self.cidr, description="HTTPS to the interface endpoints"
+        )
+        for service, endpoint in self.gateway_endpoints.items():
+            self._https_rule(
+                f"workload-https-{service}",
+                ingress=False,
+                security_group_id=self.workload_security_group_id,
+                prefix_list_id=endpoint.prefix_list_id,
+                description=f"HTTPS to {service} through its gateway endpoint",
+            )
+        self._flow_logs(props)
+
+    def allow_https_in(self, id: str, *, cidr: str, description: str) -> None:
+        """Let ``cidr`` reach the workload group on HTTPS (used for peer VPCs)."""
+        self._https_rule(
+            f"workload-in-{id}",
+            ingress=True,
+            security_group_id=self.workload_security_group_id,
+            cidr=cidr,
+            description=description,
+        )
+
+    def allow_https_out(self, id: str, *, cidr: str, description: str) -> None:
+        """Let the workload group reach ``cidr`` on HTTPS."""
+        self._https_rule(
+            f"workload-out-{id}",
+            ingress=False,
+            security_group_id=self.workload_security_group_id,
+            cidr=cidr,
+            description=description,
+        )
+
+    def _https_rule(
+        self,
+        id: str,
+        *,
+        ingress: bool,
+        security_group_id: str,
+        description: str,
+        cidr: str | None = None,
+        prefix_list_id: str | None = None,
+    ) -> None:
+        """One HTTPS-only rule: every rule drkit writes allows port 443 and nothing else."""
+        rule = VpcSecurityGroupIngressRule if ingress else VpcSecurityGroupEgressRule
+        rule(
+            self,
+            id,
+            provider=self._placement.provider,
+            security_group_id=security_group_id,
+            description=description,
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            cidr_ipv4=cidr,
+            prefix_list_id=prefix_list_id,
+            tags=self._placement.tagged(),
+        )
+
+    def _security_group(self, purpose: str, description: str) -> SecurityGroup:
+        p = self._placement
+        name = p.name(ResourceType.SECURITY_GROUP, purpose)
+        # Rules are separate resources (so the topology can add peers); the
+        # inline rule lists stay empty and Terraform leaves them alone.
+        return SecurityGroup(
+            self,
+            f"sg-{purpose}",
+            provider=p.provider,
+            name=name,
+            description=description,
+            vpc_id=self.vpc_id,
+            revoke_rules_on_delete=True,
+            tags=p.tagged(name),
+        )
+
+    def _flow_logs(self, props: NetworkProps) -> None:
+        p = self._placement
+        group = LogGroup(
+            self,
+            "flow-log-group",
+            props=LogGroupProps(
+                placement=p,
+                log_group_name=p.name(ResourceType.LOG_GROUP, "vpcflow"),
+                key=props.key,
+                retention_days=props.log_retention_days,
+            ),
+        )
+        role = Role(
+            self,
+            "flow-log-role",
+            props=RoleProps(
+                placement=p,
+                purpose="flowlogs",
+                trusted_services=("vpc-flow-logs.amazonaws.com",),
+                trust_conditions={
+                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                    "ArnLike": {"aws:SourceArn": p.account.arn("ec2", p.region, "vpc-flow-log/*")},
+                },
+                statements=(
+                    iam.Statement(
+                        sid="WriteFlowLogs",
+                        actions=(
+                            "logs:CreateLogStream",
+                            "logs:DescribeLogStreams",
+                            "logs:PutLogEvents",
+                        ),
+                        resources=(group.log_group_arn, group.streams_arn),
+                    ),
+                ),
+            ),
+        )
+        FlowLog(
+            self,
+            "flow-log",
+            provider=p.provider,
+            vpc_id=self.vpc_id,
+            traffic_type="ALL",
+            log_destination_type="cloud-watch-logs",
+            log_destination=group.log_group_arn,
+            iam_role_arn=role.role_arn,
+            max_aggregation_interval=60,
+            tags=p.tagged(p.name(ResourceType.NAME_TAG, "flowlog")),
+        )

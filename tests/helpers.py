@@ -1,0 +1,96 @@
+"""Helpers shared by the tests: synthesizing in-process, querying cdk.tf.json, watching processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# ----- synthesis (loads the provider bindings once per process) -----------------------------
+
+SYNTH_SETTINGS = settings(
+    max_examples=int(os.environ.get("DRKIT_SYNTH_EXAMPLES", "6")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def synth_json(spec: Any, outdir: Path | None = None) -> dict[str, Any]:
+    """Synthesize ``spec`` in-process and return the stack's Terraform JSON."""
+    from cdktf import App, Testing
+
+    from drkit.stack import DisasterRecoveryStack
+
+    if outdir is None:
+        app = Testing.app()
+        stack = DisasterRecoveryStack(app, spec=spec)
+        return json.loads(Testing.synth(stack))
+    app = App(outdir=str(outdir))
+    DisasterRecoveryStack(app, spec=spec)
+    app.synth()
+    return json.loads((outdir / "stacks" / "drkit" / "cdk.tf.json").read_text())
+
+
+# ----- querying a synthesized cdk.tf.json ------------------------------------------------------
+
+REF = re.compile(r"\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)(?:\[\d+\]\.[a-z_]+)?\}")
+
+
+def resources(stack: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
+    """All resources of one type, by logical name."""
+    return stack.get("resource", {}).get(rtype, {})
+
+
+def all_resources(stack: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for rtype, items in stack.get("resource", {}).items():
+        for name, body in items.items():
+            yield rtype, name, body
+
+
+def ref(value: str) -> tuple[str, str, str] | None:
+    """``"${aws_kms_key.x.arn}"`` -> ``("aws_kms_key", "x", "arn")``."""
+    match = REF.fullmatch(value) if isinstance(value, str) else None
+    return match.groups() if match else None
+
+
+def provider_regions(stack: dict[str, Any]) -> dict[str, str]:
+    """``"aws.use1" -> "us-east-1"``."""
+    return {f"aws.{p['alias']}": p["region"] for p in stack["provider"]["aws"]}
+
+
+def region_of(stack: dict[str, Any], body: dict[str, Any]) -> str:
+    return provider_regions(stack)[body["provider"]]
+
+
+def policy(body: dict[str, Any], attribute: str = "policy") -> dict[str, Any]:
+    return json.loads(body[attribute])
+
+
+# ----- processes ------------------------------------------------------------------------------
+
+
+def process_gone(pid: int) -> bool:
+    """Whether ``pid`` has exited (a zombie waiting for its reaper counts as exited)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return True
+    return fields[0] in ("Z", "X")
+
+
+def wait_gone(pid: int, timeout: float = 10.0) -> bool:
+    """Wait up to ``timeout`` seconds for ``pid`` to exit; return whether it did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process_gone(pid):
+            return True
+        time.sleep(0.05)
+    return process_gone(pid)

@@ -1,0 +1,51 @@
+"""One naming function makes every physical name and knows each service's limits."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drkit.errors import SpecError
+from drkit.regions.catalog import SHORT_CODES
+from drkit.regions.naming import CATALOGUE, Namer, ResourceType
+from tests.strategies import spec as s
+
+
+def test_pattern_is_type_purpose_region_suffix():
+    n = Namer("prod")
+    assert n(ResourceType.S3_BUCKET, "data", "us-east-1") == "s3-data-use1-prod"
+    assert n(ResourceType.IAM_ROLE, "api", "us-west-2") == "role-api-usw2-prod"
+    assert n(ResourceType.DYNAMODB_TABLE, "patient_records") == "ddb-patient_records-prod"
+    assert (
+        n(ResourceType.LAMBDA_LOG_GROUP, "api", "eu-west-1") == "/aws/lambda/lambda-api-euw1-prod"
+    )
+
+
+def test_security_group_names_avoid_the_reserved_prefix():
+    assert not Namer("x")(ResourceType.SECURITY_GROUP, "workload", "us-east-1").startswith("sg-")
+
+
+def test_catalogue_is_the_only_source_of_fixed_names():
+    with pytest.raises(AssertionError):
+        Namer("x")(ResourceType.S3_BUCKET, "not-in-catalogue", "us-east-1")
+
+
+@given(st.sampled_from(CATALOGUE), st.sampled_from(tuple(SHORT_CODES)), s.suffixes)
+def test_every_catalogue_name_fits_its_rule(entry, region, suffix):
+    """Every fixed name, in every region, with any short suffix, fits its service's rule."""
+    kind, purpose, regional = entry
+    name = Namer(suffix)(kind, purpose, region if regional else None)
+    assert len(name) <= kind.value.max_length
+    assert re.fullmatch(kind.value.pattern, name)
+    assert name.endswith(suffix) or kind is ResourceType.SSM_PARAMETER
+
+
+@given(st.integers(64, 120))
+def test_long_suffixes_are_rejected_before_aws_sees_them(length):
+    """A suffix that makes the longest bucket name exceed 63 characters is a SpecError."""
+    with pytest.raises(SpecError) as caught:
+        Namer("a" * length).check_all(["ap-southeast-2"])
+    assert caught.value.field == "environment_suffix"

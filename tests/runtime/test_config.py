@@ -1,0 +1,69 @@
+"""The runtime reads the stack's environment variables and names any that is missing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from drkit_runtime.config import Config, ConfigError
+from tests.runtime.support import BUCKETS, ENV, LOCAL, OTHER
+
+
+def test_reads_every_variable_and_defaults() -> None:
+    """Every variable lands in its field; namespace and deadline fall back to defaults."""
+    config = Config.from_environ()
+    assert config.region == LOCAL
+    assert config.role == "primary"
+    assert config.regions == (LOCAL, OTHER)
+    assert config.other_regions == (OTHER,)
+    assert config.bucket_names == BUCKETS
+    assert config.metric_namespace == "DrKit/Replication"
+    assert config.health_deadline_ms == 1500
+
+
+def test_overrides_namespace_and_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DRKIT_METRIC_NAMESPACE and DRKIT_HEALTH_DEADLINE_MS override their defaults."""
+    monkeypatch.setenv("DRKIT_METRIC_NAMESPACE", "Custom/Ns")
+    monkeypatch.setenv("DRKIT_HEALTH_DEADLINE_MS", "900")
+    config = Config.from_environ()
+    assert (config.metric_namespace, config.health_deadline_ms) == ("Custom/Ns", 900)
+
+
+@pytest.mark.parametrize("name", sorted(ENV))
+def test_missing_variable_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """A missing required variable fails with an error naming it."""
+    monkeypatch.delenv(name)
+    with pytest.raises(ConfigError, match=f"missing environment variable {name}$"):
+        Config.from_environ()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DRKIT_ROLE", "tertiary", "DRKIT_ROLE is 'tertiary'; allowed: primary, secondary"),
+        ("DRKIT_REGION", "eu-west-1", "not in DRKIT_REGIONS"),
+        ("DRKIT_BUCKETS", "not json", "DRKIT_BUCKETS is not valid JSON"),
+        ("DRKIT_BUCKETS", '["a"]', "DRKIT_BUCKETS must be a JSON object"),
+        ("DRKIT_BUCKETS", '{"us-east-1": "x"}', "no bucket for region"),
+        ("DRKIT_BUCKET", "other-bucket", "differs from DRKIT_BUCKETS"),
+        ("DRKIT_HEALTH_DEADLINE_MS", "fast", "must be an integer"),
+        ("DRKIT_HEALTH_DEADLINE_MS", "0", "must be a positive"),
+    ],
+)
+def test_malformed_variable_is_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    """A malformed variable fails with an error naming it and what is wrong."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        Config.from_environ()
+
+
+def test_reads_an_explicit_mapping() -> None:
+    """from_environ takes any mapping, not only os.environ."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k.startswith("DRKIT_")},
+        "DRKIT_ROLE": "secondary",
+    }
+    assert Config.from_environ(env).role == "secondary"

@@ -1,0 +1,199 @@
+"""GET /health answers 200 only when this region's table, bucket and drain switch say so."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from drkit_runtime import api, health
+from drkit_runtime.aws import Clients
+from drkit_runtime.config import Config
+from drkit_runtime.deps import Deps
+from tests.runtime.events import http_event
+from tests.runtime.support import BUCKETS, DRAIN_PARAMETER, LOCAL, PATIENT_TABLE, FixedClock
+
+CHECKS = ["drain", "patient_table_read", "patient_table_write", "bucket"]
+HEALTH_KEY = {"record_id": {"S": f"__drkit_health__#{LOCAL}"}}
+
+
+def get_health(deps: Deps) -> tuple[int, dict[str, Any]]:
+    response = api.handle(http_event("GET /health"), deps)
+    assert response["headers"]["content-type"] == "application/json"
+    return response["statusCode"], json.loads(response["body"])
+
+
+def test_healthy_region_answers_200(deps: Deps) -> None:
+    """With table, bucket and an "active" switch, every check passes and the answer is 200."""
+    status, body = get_health(deps)
+    assert status == 200
+    assert body["status"] == "healthy"
+    assert (body["region"], body["role"]) == (LOCAL, "primary")
+    assert [c["name"] for c in body["checks"]] == CHECKS
+    assert all(c["ok"] and isinstance(c["latency_ms"], float) for c in body["checks"])
+    assert "failed" not in body
+
+
+def test_health_writes_its_heartbeat_item(
+    deps: Deps, infra: SimpleNamespace, clock: FixedClock
+) -> None:
+    """The write check leaves this region's heartbeat item stamped with the clock."""
+    get_health(deps)
+    item = infra.dynamodb.get_item(TableName=PATIENT_TABLE, Key=HEALTH_KEY)["Item"]
+    assert item["written_at_ms"]["N"] == str(int(clock() * 1000))
+    assert item["region"]["S"] == LOCAL
+
+
+def test_older_health_write_keeps_newer_item(
+    deps: Deps, infra: SimpleNamespace, clock: FixedClock
+) -> None:
+    """A check stamped earlier than the stored heartbeat leaves it alone and still passes."""
+    newer_ms = int(clock() * 1000) + 60_000
+    infra.dynamodb.put_item(
+        TableName=PATIENT_TABLE,
+        Item={**HEALTH_KEY, "region": {"S": LOCAL}, "written_at_ms": {"N": str(newer_ms)}},
+    )
+    status, _ = get_health(deps)
+    item = infra.dynamodb.get_item(TableName=PATIENT_TABLE, Key=HEALTH_KEY)["Item"]
+    assert (status, item["written_at_ms"]["N"]) == (200, str(newer_ms))
+
+
+def test_missing_table_fails_both_table_checks(deps: Deps, infra: SimpleNamespace) -> None:
+    """Without the patient table replica, both table checks fail and the answer is 503."""
+    infra.dynamodb.delete_table(TableName=PATIENT_TABLE)
+    status, body = get_health(deps)
+    assert status == 503
+    assert body["status"] == "unhealthy"
+    assert body["failed"] == ["patient_table_read", "patient_table_write"]
+    reasons = {c["name"]: c.get("reason") for c in body["checks"]}
+    assert reasons["patient_table_read"] == "ResourceNotFoundException"
+
+
+DEADLINE_MS = 200
+STALL_SECONDS = 5
+
+
+@pytest.fixture
+def quick_deps(infra: SimpleNamespace, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> Deps:
+    """Wiring whose health deadline is DEADLINE_MS."""
+    monkeypatch.setenv("DRKIT_HEALTH_DEADLINE_MS", str(DEADLINE_MS))
+    config = Config.from_environ()
+    quick = Deps(config=config, clients=Clients(config), clock=clock)
+    health.warm_clients(quick)  # as the handler does at container start
+    return quick
+
+
+@pytest.fixture
+def stalled_get_item(quick_deps: Deps) -> Iterator[None]:
+    """Make the health client's GetItem hang well past the deadline, then fail offline."""
+    release = threading.Event()
+
+    def stall(**_: Any) -> None:
+        release.wait(STALL_SECONDS)
+        raise ConnectionError("injected stall")  # the call never reaches the network
+
+    events = quick_deps.clients.get("dynamodb", "health").meta.events
+    events.register("before-call.dynamodb.GetItem", stall)
+    yield
+    release.set()
+    events.unregister("before-call.dynamodb.GetItem", stall)
+
+
+def test_slow_table_fails_as_timeout(quick_deps: Deps, stalled_get_item: None) -> None:
+    """A read that outlives the deadline fails with reason "timeout" and the answer is 503."""
+    status, body = get_health(quick_deps)
+    assert status == 503
+    # Only membership: on a loaded machine the other in-process checks may also run late.
+    assert "patient_table_read" in body["failed"]
+    read = next(c for c in body["checks"] if c["name"] == "patient_table_read")
+    assert read["reason"] == "timeout"
+
+
+def test_timeout_answers_within_the_deadline(quick_deps: Deps, stalled_get_item: None) -> None:
+    """A hung check does not hold the answer: it comes long before the stalled call would end.
+
+    The bound is half the stall, not the deadline plus a slack: on a loaded
+    2-core machine scheduling alone can add hundreds of milliseconds.
+    """
+    started = time.monotonic()
+    get_health(quick_deps)
+    elapsed_ms = (time.monotonic() - started) * 1000
+    assert elapsed_ms < STALL_SECONDS * 1000 / 2
+
+
+def test_missing_bucket_fails_bucket_check(deps: Deps, infra: SimpleNamespace) -> None:
+    """Without this region's bucket, the bucket check fails and the answer is 503."""
+    infra.s3.delete_bucket(Bucket=BUCKETS[LOCAL])
+    status, body = get_health(deps)
+    assert (status, body["failed"]) == (503, ["bucket"])
+
+
+@pytest.mark.parametrize("value", ["drained", "DRAINED", " drained\n"])
+def test_drained_region_answers_503(deps: Deps, infra: SimpleNamespace, value: str) -> None:
+    """The switch at "drained" (any case, any surrounding blanks) fails the drain check."""
+    infra.ssm.put_parameter(Name=DRAIN_PARAMETER, Value=value, Type="SecureString", Overwrite=True)
+    status, body = get_health(deps)
+    assert (status, body["failed"]) == (503, ["drain"])
+    drain = next(c for c in body["checks"] if c["name"] == "drain")
+    assert drain["reason"] == "drained"
+
+
+@pytest.mark.parametrize("value", ["active", "undrained", "maintenance"])
+def test_other_switch_values_are_normal(deps: Deps, infra: SimpleNamespace, value: str) -> None:
+    """Any switch value other than "drained" leaves the region healthy."""
+    infra.ssm.put_parameter(Name=DRAIN_PARAMETER, Value=value, Type="SecureString", Overwrite=True)
+    assert get_health(deps)[0] == 200
+
+
+def test_missing_drain_parameter_fails_closed(deps: Deps, infra: SimpleNamespace) -> None:
+    """If the switch cannot be read, the region reports unhealthy rather than guess."""
+    infra.ssm.delete_parameter(Name=DRAIN_PARAMETER)
+    status, body = get_health(deps)
+    assert (status, body["failed"]) == (503, ["drain"])
+    drain = next(c for c in body["checks"] if c["name"] == "drain")
+    assert drain["reason"] == "ParameterNotFound"
+
+
+def test_handler_builds_clients_once_per_container(infra: SimpleNamespace) -> None:
+    """Two invocations of the handler share one set of wiring and boto3 clients."""
+    first = api.handler(http_event("GET /health"), None)
+    wiring = api._deps
+    client = wiring.clients.get("dynamodb", "health") if wiring else None
+    second = api.handler(http_event("GET /health"), None)
+    assert (first["statusCode"], second["statusCode"]) == (200, 200)
+    assert api._deps is wiring and wiring.clients.get("dynamodb", "health") is client
+
+
+def test_health_clients_make_a_single_attempt(deps: Deps) -> None:
+    """Health clients never retry and time out within the deadline."""
+    config = deps.clients.get("dynamodb", "health").meta.config
+    assert config.retries["total_max_attempts"] == 1
+    assert config.read_timeout <= deps.config.health_deadline_ms / 1000
+    assert config.connect_timeout <= deps.config.health_deadline_ms / 1000
+
+
+def test_lambda_init_builds_the_wiring(
+    infra: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported inside Lambda, the API module builds config and health clients at init."""
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "drkit-api")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # keep the asset folder clean
+    reloaded = importlib.reload(api)
+    try:
+        assert reloaded._deps is not None
+        assert reloaded._deps.clients._cache.keys() >= {
+            ("dynamodb", "health"),
+            ("s3", "health"),
+            ("ssm", "health"),
+            ("dynamodb", "default"),
+        }
+    finally:
+        monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")
+        importlib.reload(api)

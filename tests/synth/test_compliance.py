@@ -1,0 +1,155 @@
+"""The compliance gate: checkov on every synthesized stack, the reviewed skips, drkit's own IAM rules."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from drkit import compliance, iam
+from drkit.errors import ComplianceError
+from drkit.regions import DeploymentSpec
+from tests.helpers import resources
+
+pytestmark = pytest.mark.synth
+
+
+def _scan(stack: dict, directory: Path) -> compliance.CheckovReport:
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "cdk.tf.json"
+    target.write_text(json.dumps(stack))
+    return compliance.run_checkov(target, "terraform_json")
+
+
+@pytest.fixture(scope="module")
+def skips():
+    return compliance.load_skips()
+
+
+@pytest.fixture(scope="module")
+def reports(default_stack, three_region_stack, tmp_path_factory):
+    root = tmp_path_factory.mktemp("checkov")
+    return {
+        "default_stack": _scan(default_stack, root / "default"),
+        "three_region_stack": _scan(three_region_stack, root / "three"),
+    }
+
+
+@pytest.mark.parametrize("which", ["default_stack", "three_region_stack"])
+def test_checkov_passes_on_the_synthesized_stack(which, reports, skips):
+    """checkov (terraform_json) finds no failure that the skips file does not explain."""
+    findings, used = compliance.evaluate(reports[which].failed, skips)
+    assert not findings, "\n".join(map(str, findings))
+    stale = set(skips) - used
+    assert not stale, f"skips that no longer match a failure: {[s.check for s in stale]}"
+
+
+def test_the_gate_fails_when_a_control_breaks(default_stack, tmp_path, skips):
+    """Switching off a control in the synthesized JSON makes checkov fail the gate, naming the check."""
+    broken = copy.deepcopy(default_stack)
+    for key in resources(broken, "aws_kms_key").values():
+        key["enable_key_rotation"] = False
+    for table in resources(broken, "aws_dynamodb_table").values():
+        table["point_in_time_recovery"] = {"enabled": False}
+    findings, _ = compliance.evaluate(_scan(broken, tmp_path).failed, skips)
+    failed = {f.check for f in findings}
+    assert "CKV_AWS_7" in failed  # KMS rotation
+    assert "CKV_AWS_28" in failed  # DynamoDB PITR
+
+
+def test_compliance_doc_cites_checks_that_run(reports, skips):
+    """Every checkov check docs/compliance.md cites as proof passed on the stack or is a listed skip."""
+    doc = (compliance.ROOT / "docs" / "compliance.md").read_text()
+    cited = set(re.findall(r"CKV2?_AWS_\d+", doc))
+    assert len(cited) > 30
+    known = reports["default_stack"].passed | {s.check for s in skips}
+    assert not cited - known, sorted(cited - known)
+
+
+def test_skips_are_specific(skips):
+    """Every skip names a check, resources and a specific reason; no check is skipped twice."""
+    assert len(skips) <= 8
+    assert len({s.check for s in skips}) == len(skips)
+    for s in skips:
+        assert s.resources and all(p.strip("*") for p in s.resources)
+        assert len(s.reason) >= compliance.MIN_REASON_LENGTH
+
+
+def test_blanket_skips_are_refused(tmp_path):
+    path = tmp_path / "skips.toml"
+    path.write_text(
+        '[[skip]]\ncheck = "CKV_AWS_7"\nresources = ["*"]\nreason = "%s"\n' % ("x" * 100)
+    )
+    with pytest.raises(ComplianceError, match="blanket"):
+        compliance.load_skips(path)
+    path.write_text('[[skip]]\ncheck = "CKV_AWS_7"\nresources = ["*key*"]\nreason = "not needed"\n')
+    with pytest.raises(ComplianceError, match="specific reason"):
+        compliance.load_skips(path)
+
+
+@pytest.mark.parametrize("which", ["default_stack", "three_region_stack"])
+def test_every_policy_is_least_privilege(which, request):
+    """No IAM policy in the stack has a '*' action, an unjustified '*' resource or an unnamed principal."""
+    findings = compliance.iam_findings(request.getfixturevalue(which))
+    assert not findings, "\n".join(map(str, findings))
+
+
+def test_wildcard_resources_only_for_actions_aws_requires(default_stack):
+    """Where an identity policy uses Resource '*', every action is one AWS authorizes only on '*'."""
+    seen = set()
+    for body in resources(default_stack, "aws_iam_role_policy").values():
+        for st in json.loads(body["policy"])["Statement"]:
+            if "*" in ([st["Resource"]] if isinstance(st["Resource"], str) else st["Resource"]):
+                actions = [st["Action"]] if isinstance(st["Action"], str) else st["Action"]
+                assert set(actions) <= set(iam.WILDCARD_RESOURCE_ACTIONS), actions
+                seen.update(actions)
+    assert "ec2:CreateNetworkInterface" in seen  # the check above saw real statements
+
+
+def test_trust_policies_name_their_principals(default_stack):
+    """Every role trusts exactly named principals; the operator role trusts only the API roles."""
+    roles = resources(default_stack, "aws_iam_role")
+    api_roles = {f"${{aws_iam_role.{n}.arn}}" for n in roles if "_api-function_role_" in n}
+    assert len(api_roles) == 2
+    for body in roles.values():
+        statement = json.loads(body["assume_role_policy"])["Statement"]
+        assert len(statement) == 1 and statement[0]["Action"] == "sts:AssumeRole"
+        principal = statement[0]["Principal"]
+        values = principal.get("AWS", principal.get("Service"))
+        values = [values] if isinstance(values, str) else values
+        assert "*" not in values
+        if "operator" in body["name"]:
+            assert set(values) == api_roles
+
+
+def test_extra_policy_with_a_wildcard_fails_naming_the_control():
+    """A spec whose extra policy grants a wildcard is refused, naming least-privilege access control."""
+    for statement in (
+        {"Action": "*", "Resource": "arn:aws:s3:::x"},
+        {"Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:us-east-1:1:table/x"},
+        {"Action": "s3:GetObject", "Resource": "*"},
+        {"NotAction": "iam:CreateUser", "Resource": "*"},
+    ):
+        with pytest.raises(ComplianceError) as caught:
+            DeploymentSpec.default(extra_api_statements=[statement])
+        assert caught.value.control == iam.LEAST_PRIVILEGE
+        assert "164.312(a)(1)" in str(caught.value)
+
+
+def test_iam_findings_catch_a_wildcard_that_reached_the_json(default_stack):
+    """If a wildcard policy bypassed the spec, the IAM gate still names the control and the resource."""
+    broken = copy.deepcopy(default_stack)
+    name, body = next(iter(resources(broken, "aws_iam_role_policy").items()))
+    body["policy"] = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+        }
+    )
+    findings = compliance.iam_findings(broken)
+    assert [(f.check, f.resource) for f in findings] == [
+        (iam.LEAST_PRIVILEGE, f"aws_iam_role_policy.{name}")
+    ]

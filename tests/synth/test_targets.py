@@ -1,0 +1,37 @@
+"""The target switch: emulator settings appear only for the local target, never in a real deployment."""
+
+from __future__ import annotations
+
+import pytest
+
+from drkit.regions import DeploymentSpec, Target
+from tests.helpers import synth_json
+
+pytestmark = pytest.mark.synth
+LOCAL_ONLY = (
+    "endpoints",
+    "access_key",
+    "secret_key",
+    "skip_credentials_validation",
+    "skip_requesting_account_id",
+    "skip_metadata_api_check",
+    "s3_use_path_style",
+    "max_retries",
+)
+
+
+def test_aws_target_has_no_emulator_settings(default_stack):
+    """The default (aws) synth carries no endpoint, credential or skip flag in any provider."""
+    for provider in default_stack["provider"]["aws"]:
+        assert not set(provider) & set(LOCAL_ONLY), provider
+
+
+def test_local_target_points_every_service_at_the_emulator():
+    """The local synth points every provider's services at the emulator with dummy credentials."""
+    spec = DeploymentSpec.default(target=Target.LOCAL, local_endpoint="http://127.0.0.1:4999")
+    stack = synth_json(spec)
+    for provider in stack["provider"]["aws"]:
+        endpoints = provider["endpoints"][0]
+        assert set(endpoints.values()) == {"http://127.0.0.1:4999"}
+        assert {"dynamodb", "s3", "lambda", "route53", "kms", "iam", "sts"} <= set(endpoints)
+        assert provider["access_key"] == "test" and provider["skip_credentials_validation"] is True
