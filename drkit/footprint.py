@@ -14,12 +14,13 @@ from cdktf import TerraformAsset
 from constructs import Construct
 
 from drkit import iam
+from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import DeploymentSpec, RegionSpec
 from drkit.services.acm import Certificate, CertificateProps
 from drkit.services.apigateway import HttpApi, HttpApiProps
 from drkit.services.events import FunctionTrigger, FunctionTriggerProps, replica_arrival_pattern
-from drkit.services.kms import EncryptionKey, EncryptionKeyProps
+from drkit.services.kms import EncryptionKey, EncryptionKeyProps, via_services
 from drkit.services.lambda_ import RegionalFunction, RegionalFunctionProps
 from drkit.services.placement import Placement
 from drkit.services.route53 import HostedZone
@@ -53,6 +54,25 @@ class SharedResources:
     code: TerraformAsset
 
 
+@attrs.frozen(kw_only=True)
+class FootprintProps:
+    """Props of :class:`RegionalFootprint`.
+
+    Attributes:
+        spec: The region's spec.
+        placement: The region's placement (its provider, made once by the stack).
+        shared: What every footprint uses.
+    """
+
+    spec: RegionSpec
+    placement: Placement
+    shared: SharedResources
+
+    def __attrs_post_init__(self) -> None:
+        if self.placement.region != self.spec.region:
+            raise SpecError("placement", self.placement.region, f"the spec's {self.spec.region}")
+
+
 class RegionalFootprint(Construct):
     """One region's share of the platform.
 
@@ -71,42 +91,59 @@ class RegionalFootprint(Construct):
         api: The region's HTTP API on the shared name.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        spec: RegionSpec,
-        placement: Placement,
-        shared: SharedResources,
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: FootprintProps) -> None:
         super().__init__(scope, id)
-        if placement.region != spec.region:
-            raise ValueError("placement and spec name different regions")
-        deployment = shared.deployment
-        self.spec = spec
-        self.placement = p = placement
+        self.spec = props.spec
+        self.placement = props.placement
+        self._deployment = props.shared.deployment
+        self._foundation()
+        self._storage()
+        self.alerts = AlertTopic(
+            self,
+            "alerts",
+            props=AlertTopicProps(
+                placement=self.placement, key=self.key, emails=self._deployment.alert_emails
+            ),
+        )
+        self.drain = DrainSwitch(
+            self, "drain", props=DrainSwitchProps(placement=self.placement, key=self.key)
+        )
+        environment = self._environment(self._deployment)
+        self.api_function = self._api_function(props.shared.code, environment)
+        self.canary_function = self._canary_function(props.shared.code, environment)
+        self._canary_triggers()
+        self._api(props.shared.zone)
+
+    @property
+    def region(self) -> str:
+        return self.spec.region
+
+    def _foundation(self) -> None:
+        """The key everything here is encrypted with, and the network everything runs in."""
+        d, p = self._deployment, self.placement
         self.key = EncryptionKey(
             self,
             "key",
-            props=EncryptionKeyProps(
-                placement=p, deletion_window_days=30 if deployment.protect_data else 7
-            ),
+            props=EncryptionKeyProps(placement=p, deletion_window_days=30 if d.protect_data else 7),
         )
         self.network = Network(
             self,
             "network",
             props=NetworkProps(
                 placement=p,
-                region_spec=spec,
+                region_spec=self.spec,
                 key=self.key,
-                log_retention_days=deployment.log_retention_days,
+                log_retention_days=d.log_retention_days,
             ),
         )
+
+    def _storage(self) -> None:
+        """The data bucket and the bucket its access logs go to."""
+        d, p = self._deployment, self.placement
         self.access_logs = AccessLogBucket(
             self,
             "access-logs",
-            props=AccessLogBucketProps(placement=p, protect_data=deployment.protect_data),
+            props=AccessLogBucketProps(placement=p, protect_data=d.protect_data),
         )
         self.bucket = DataBucket(
             self,
@@ -115,31 +152,27 @@ class RegionalFootprint(Construct):
                 placement=p,
                 key=self.key,
                 access_logs=self.access_logs,
-                protect_data=deployment.protect_data,
+                protect_data=d.protect_data,
             ),
         )
-        self.alerts = AlertTopic(
-            self,
-            "alerts",
-            props=AlertTopicProps(placement=p, key=self.key, emails=deployment.alert_emails),
-        )
-        self.drain = DrainSwitch(self, "drain", props=DrainSwitchProps(placement=p, key=self.key))
 
-        environment = self._environment(deployment)
-        self.api_function = RegionalFunction(
+    def _api_function(self, code: TerraformAsset, environment: dict[str, str]) -> RegionalFunction:
+        """Serves /health and the records API; reads its region's drain switch."""
+        d = self._deployment
+        return RegionalFunction(
             self,
             "api-function",
             props=RegionalFunctionProps(
-                placement=p,
+                placement=self.placement,
                 purpose="api",
-                code=shared.code,
+                code=code,
                 handler=contract.API_HANDLER,
                 network=self.network,
                 key=self.key,
-                memory_mb=deployment.lambda_memory_mb,
-                timeout_seconds=deployment.lambda_timeout_seconds,
-                reserved_concurrency=deployment.lambda_reserved_concurrency,
-                log_retention_days=deployment.log_retention_days,
+                memory_mb=d.lambda_memory_mb,
+                timeout_seconds=d.lambda_timeout_seconds,
+                reserved_concurrency=d.lambda_reserved_concurrency,
+                log_retention_days=d.log_retention_days,
                 environment=environment,
                 statements=(
                     iam.Statement(
@@ -152,27 +185,33 @@ class RegionalFootprint(Construct):
                         actions=("kms:Decrypt",),
                         resources=(self.key.key_arn,),
                         conditions={
-                            "StringEquals": {"kms:ViaService": f"ssm.{spec.region}.amazonaws.com"}
+                            "StringEquals": {"kms:ViaService": via_services(("ssm",), self.region)}
                         },
                     ),
-                    *deployment.extra_api_statements,
+                    *d.extra_api_statements,
                 ),
             ),
         )
-        self.canary_function = RegionalFunction(
+
+    def _canary_function(
+        self, code: TerraformAsset, environment: dict[str, str]
+    ) -> RegionalFunction:
+        """Writes heartbeats and publishes the replication lag it measures."""
+        d = self._deployment
+        return RegionalFunction(
             self,
             "canary-function",
             props=RegionalFunctionProps(
-                placement=p,
+                placement=self.placement,
                 purpose="canary",
-                code=shared.code,
+                code=code,
                 handler=contract.CANARY_HANDLER,
                 network=self.network,
                 key=self.key,
                 memory_mb=CANARY_MEMORY_MB,
-                timeout_seconds=deployment.lambda_timeout_seconds,
+                timeout_seconds=d.lambda_timeout_seconds,
                 reserved_concurrency=CANARY_RESERVED_CONCURRENCY,
-                log_retention_days=deployment.log_retention_days,
+                log_retention_days=d.log_retention_days,
                 environment=environment,
                 statements=(
                     iam.Statement(
@@ -186,6 +225,10 @@ class RegionalFootprint(Construct):
                 ),
             ),
         )
+
+    def _canary_triggers(self) -> None:
+        """Every minute, and whenever another region's canary object arrives here."""
+        p = self.placement
         FunctionTrigger(
             self,
             "canary-schedule",
@@ -206,12 +249,14 @@ class RegionalFootprint(Construct):
                 event_pattern=replica_arrival_pattern(self.bucket),
             ),
         )
+
+    def _api(self, zone: HostedZone) -> None:
+        """The region's HTTP API on the shared name, with its own certificate for it."""
+        d, p = self._deployment, self.placement
         self.certificate = Certificate(
             self,
             "certificate",
-            props=CertificateProps(
-                placement=p, domain_name=deployment.api_domain_name, zone=shared.zone
-            ),
+            props=CertificateProps(placement=p, domain_name=d.api_domain_name, zone=zone),
         )
         self.api = HttpApi(
             self,
@@ -219,16 +264,12 @@ class RegionalFootprint(Construct):
             props=HttpApiProps(
                 placement=p,
                 function=self.api_function,
-                domain_name=deployment.api_domain_name,
+                domain_name=d.api_domain_name,
                 certificate=self.certificate,
                 key=self.key,
-                log_retention_days=deployment.log_retention_days,
+                log_retention_days=d.log_retention_days,
             ),
         )
-
-    @property
-    def region(self) -> str:
-        return self.spec.region
 
     def _environment(self, deployment: DeploymentSpec) -> dict[str, str]:
         namer = deployment.namer
@@ -275,7 +316,7 @@ class RegionFactory:
         return RegionalFootprint(
             self._scope,
             spec.region,
-            spec=spec,
-            placement=self._placements[spec.region],
-            shared=self._shared,
+            props=FootprintProps(
+                spec=spec, placement=self._placements[spec.region], shared=self._shared
+            ),
         )

@@ -111,6 +111,18 @@ def _one_or_list(values: tuple[str, ...]) -> str | list[str]:
     return values[0] if len(values) == 1 else list(values)
 
 
+def one_or_list(values: Iterable[str]) -> str | list[str]:
+    """A condition or element value as IAM JSON writes it: one string, or a list of several."""
+    return _one_or_list(tuple(values))
+
+
+def sid(*parts: str) -> str:
+    """A statement id from words and names: ``sid("DecryptReadsFrom", "us-west-2")`` is
+    ``"DecryptReadsFromUsWest2"``. Statement ids allow only letters and digits."""
+    words = re.split(r"[^A-Za-z0-9]+", " ".join(parts))
+    return "".join(w[:1].upper() + w[1:] for w in words if w)
+
+
 def document(statements: Iterable[Statement | Mapping[str, Any]]) -> str:
     """A policy document's JSON (tokens inside are resolved by cdktf at synth)."""
     body = [s.to_dict() if isinstance(s, Statement) else dict(s) for s in statements]

@@ -23,7 +23,7 @@ from drkit.services.kms import EncryptionKey, EncryptionKeyProps
 from drkit.services.placement import Account, Placement
 from drkit.services.route53 import HostedZone, HostedZoneProps, ZoneProtection, ZoneProtectionProps
 from drkit.services.sns import AlertTopic, AlertTopicProps
-from drkit.topology import MetricsRegion, Topology
+from drkit.topology import MetricsRegion, Topology, TopologyProps
 from drkit_runtime.contract import STACK_NAME
 
 RUNTIME_DIR = Path(drkit_runtime.__file__).resolve().parent.parent
@@ -64,28 +64,8 @@ class DisasterRecoveryStack(TerraformStack):
         super().__init__(scope, id)
         self.spec = spec
         if spec.backend is not None:
-            S3Backend(
-                self,
-                bucket=spec.backend.bucket,
-                key=spec.backend.key,
-                region=spec.backend.region,
-                encrypt=True,
-            )
-            # cdktf 0.21's S3Backend predates S3-native locking (Terraform 1.10+).
-            self.add_override("terraform.backend.s3.use_lockfile", spec.backend.use_lockfile)
-        regions = [r.region for r in spec.regions]
-        providers = {region: self._provider(region) for region in regions}
-        if ROUTE53_METRICS_REGION not in providers:
-            providers[ROUTE53_METRICS_REGION] = self._provider(ROUTE53_METRICS_REGION)
-        primary_provider = providers[spec.primary.region]
-        identity = DataAwsCallerIdentity(self, "account", provider=primary_provider)
-        partition = DataAwsPartition(self, "partition", provider=primary_provider)
-        account = Account(account_id=identity.account_id, partition=partition.partition)
-        placements = {
-            region: Placement(provider=provider, region=region, namer=spec.namer, account=account)
-            for region, provider in providers.items()
-        }
-
+            self._remote_state(spec)
+        placements = self._placements(spec)
         self.zone = HostedZone(
             self,
             "zone",
@@ -120,12 +100,34 @@ class DisasterRecoveryStack(TerraformStack):
         self.topology = Topology(
             self,
             "topology",
-            deployment=spec,
-            footprints=self.footprints,
-            zone=self.zone,
-            metrics_region=metrics_region,
+            props=TopologyProps(
+                deployment=spec,
+                footprints=self.footprints,
+                zone=self.zone,
+                metrics_region=metrics_region,
+            ),
         )
         self._outputs()
+
+    def _remote_state(self, spec: DeploymentSpec) -> None:
+        backend = spec.backend
+        S3Backend(self, bucket=backend.bucket, key=backend.key, region=backend.region, encrypt=True)
+        # cdktf 0.21's S3Backend predates S3-native locking (Terraform 1.10+).
+        self.add_override("terraform.backend.s3.use_lockfile", backend.use_lockfile)
+
+    def _placements(self, spec: DeploymentSpec) -> dict[str, Placement]:
+        """One provider per region, plus us-east-1 for Route 53's metrics if no region is there."""
+        providers = {r.region: self._provider(r.region) for r in spec.regions}
+        if ROUTE53_METRICS_REGION not in providers:
+            providers[ROUTE53_METRICS_REGION] = self._provider(ROUTE53_METRICS_REGION)
+        primary_provider = providers[spec.primary.region]
+        identity = DataAwsCallerIdentity(self, "account", provider=primary_provider)
+        partition = DataAwsPartition(self, "partition", provider=primary_provider)
+        account = Account(account_id=identity.account_id, partition=partition.partition)
+        return {
+            region: Placement(provider=provider, region=region, namer=spec.namer, account=account)
+            for region, provider in providers.items()
+        }
 
     def _provider(self, region: str) -> AwsProvider:
         spec = self.spec

@@ -100,6 +100,7 @@ class HttpApi(Construct):
     def __init__(self, scope: Construct, id: str, *, props: HttpApiProps) -> None:
         super().__init__(scope, id)
         p = props.placement
+        self._placement = p
         name = p.name(ResourceType.API, "records")
         self.resource = Apigatewayv2Api(
             self,
@@ -112,6 +113,13 @@ class HttpApi(Construct):
         )
         self.api_id: str = self.resource.id
         self.endpoint_host = f"{self.api_id}.execute-api.{p.region}.amazonaws.com"
+        stage = self._stage(props)
+        self._routes(props.function)
+        self._custom_domain(props, stage)
+
+    def _stage(self, props: HttpApiProps) -> Apigatewayv2Stage:
+        """The auto-deployed default stage: access-logged (encrypted), throttled."""
+        p = self._placement
         access_logs = LogGroup(
             self,
             "access-logs",
@@ -122,7 +130,7 @@ class HttpApi(Construct):
                 retention_days=props.log_retention_days,
             ),
         )
-        stage = Apigatewayv2Stage(
+        return Apigatewayv2Stage(
             self,
             "stage",
             provider=p.provider,
@@ -139,13 +147,17 @@ class HttpApi(Construct):
             ),
             tags=p.tagged(),
         )
+
+    def _routes(self, function: RegionalFunction) -> None:
+        """Every route to the function, which API Gateway may invoke from this API only."""
+        p = self._placement
         integration = Apigatewayv2Integration(
             self,
             "integration",
             provider=p.provider,
             api_id=self.api_id,
             integration_type="AWS_PROXY",
-            integration_uri=props.function.invoke_arn,
+            integration_uri=function.invoke_arn,
             integration_method="POST",
             payload_format_version="2.0",
             # HTTP APIs cap integrations at 30 s, the function's own limit too.
@@ -154,12 +166,7 @@ class HttpApi(Construct):
         for route_key, authorization in ROUTES.items():
             Apigatewayv2Route(
                 self,
-                "route-"
-                + route_key.replace(" ", "")
-                .replace("/", "-")
-                .replace("{", "")
-                .replace("}", "")
-                .lower(),
+                _route_id(route_key),
                 provider=p.provider,
                 api_id=self.api_id,
                 route_key=route_key,
@@ -172,11 +179,15 @@ class HttpApi(Construct):
             provider=p.provider,
             statement_id="AllowApiGatewayInvoke",
             action="lambda:InvokeFunction",
-            function_name=props.function.function_name,
+            function_name=function.function_name,
             principal="apigateway.amazonaws.com",
             source_arn=f"{self.resource.execution_arn}/*/*",
-            depends_on=[props.function.resource],
+            depends_on=[function.resource],
         )
+
+    def _custom_domain(self, props: HttpApiProps, stage: Apigatewayv2Stage) -> None:
+        """The shared API name on this region's API (TLS 1.2, the region's certificate)."""
+        p = self._placement
         domain = Apigatewayv2DomainName(
             self,
             "domain",
@@ -199,3 +210,9 @@ class HttpApi(Construct):
         )
         self.target_domain_name: str = domain.domain_name_configuration.target_domain_name
         self.target_zone_id: str = domain.domain_name_configuration.hosted_zone_id
+
+
+def _route_id(route_key: str) -> str:
+    """``GET /records/{id}`` -> ``route-get-records-id`` (construct ids are a contract)."""
+    compact = route_key.replace(" ", "").replace("/", "-").replace("{", "").replace("}", "")
+    return "route-" + compact.lower()

@@ -119,11 +119,34 @@ class TableBackup(Construct):
             )
             for place in (p, *props.placements)
         }
+        self.plan_name = p.name(ResourceType.BACKUP_PLAN, "tables", regional=False)
+        plan = self._plan(props)
+        table_arns = tuple(t.arn_in(p.region) for t in props.tables)
+        self.role = self._role(p, table_arns)
+        for region in self.vaults:
+            keys[region].grant(
+                self.role.policy,
+                (*ENCRYPT_DECRYPT, "kms:CreateGrant"),
+                via=("backup", "dynamodb"),
+                label="UseVaultKeyIn",
+            )
+        BackupSelection(
+            self,
+            "selection",
+            provider=p.provider,
+            name="tables",
+            plan_id=plan.id,
+            iam_role_arn=self.role.role_arn,
+            resources=list(table_arns),
+        )
+
+    def _plan(self, props: TableBackupProps) -> BackupPlan:
+        """Daily, kept ``retention_days``, each recovery point copied to every other vault."""
+        p = props.placement
         home = self.vaults[p.region]
         copies = [v for region, v in self.vaults.items() if region != p.region]
         lifecycle = BackupPlanRuleLifecycle(delete_after=props.retention_days)
-        self.plan_name = p.name(ResourceType.BACKUP_PLAN, "tables", regional=False)
-        plan = BackupPlan(
+        return BackupPlan(
             self,
             "plan",
             provider=p.provider,
@@ -149,8 +172,10 @@ class TableBackup(Construct):
             ],
             tags=p.tagged(self.plan_name),
         )
-        table_arns = tuple(t.arn_in(p.region) for t in props.tables)
-        self.role = Role(
+
+    def _role(self, p: Placement, table_arns: tuple[str, ...]) -> Role:
+        """What AWS Backup needs to back up the tables and copy into the other vaults."""
+        return Role(
             self,
             "role",
             props=RoleProps(
@@ -180,38 +205,6 @@ class TableBackup(Construct):
                         actions=("backup:CopyIntoBackupVault", "backup:DescribeBackupVault"),
                         resources=tuple(v.vault_arn for v in self.vaults.values()),
                     ),
-                    *(
-                        iam.Statement(
-                            sid=f"UseVaultKey{region.replace('-', '').title()}",
-                            actions=(*ENCRYPT_DECRYPT, "kms:CreateGrant"),
-                            resources=(keys[region].key_arn,),
-                            conditions={
-                                "StringEquals": {
-                                    "kms:ViaService": [
-                                        f"backup.{region}.amazonaws.com",
-                                        f"dynamodb.{region}.amazonaws.com",
-                                    ]
-                                }
-                            },
-                        )
-                        for region in self.vaults
-                    ),
                 ),
             ),
-        )
-        for region in self.vaults:
-            keys[region].grant(
-                "BackupRole",
-                [self.role.role_arn],
-                (*ENCRYPT_DECRYPT, "kms:CreateGrant"),
-                via_services=("backup", "dynamodb"),
-            )
-        BackupSelection(
-            self,
-            "selection",
-            provider=p.provider,
-            name="tables",
-            plan_id=plan.id,
-            iam_role_arn=self.role.role_arn,
-            resources=list(table_arns),
         )

@@ -31,13 +31,12 @@ from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
 from drkit.services.s3 import (
     AccessLogBucket,
-    BucketReplication,
-    BucketReplicationProps,
     DataBucket,
     EncryptedBucket,
-    _abort_multipart,
+    abort_multipart_rule,
     deny_insecure_transport,
 )
+from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
 
 #: HIPAA asks covered entities to keep documentation for six years.
 TRAIL_RETENTION_DAYS = 2190
@@ -141,34 +140,10 @@ class TrailBucket(EncryptedBucket):
                         )
                     ],
                 ),
-                _abort_multipart(),
+                abort_multipart_rule(),
             ]
         )
-        writers: tuple[iam.Statement, ...] = ()
-        if trail_arn is not None:
-            writers = (
-                iam.Statement(
-                    sid="CloudTrailAclCheck",
-                    principals={"Service": ("cloudtrail.amazonaws.com",)},
-                    actions=("s3:GetBucketAcl",),
-                    resources=(self.bucket_arn,),
-                    conditions={"StringEquals": {"aws:SourceArn": trail_arn}},
-                    resource_policy=True,
-                ),
-                iam.Statement(
-                    sid="CloudTrailWrite",
-                    principals={"Service": ("cloudtrail.amazonaws.com",)},
-                    actions=("s3:PutObject",),
-                    resources=(f"{self.bucket_arn}/AWSLogs/{p.account.account_id}/*",),
-                    conditions={
-                        "StringEquals": {
-                            "aws:SourceArn": trail_arn,
-                            "s3:x-amz-acl": "bucket-owner-full-control",
-                        }
-                    },
-                    resource_policy=True,
-                ),
-            )
+        writers = () if trail_arn is None else _trail_writers(self.bucket_arn, trail_arn, p)
         self.policy = self._policy((*writers, *deny_insecure_transport(self.bucket_arn)))
 
 
@@ -195,6 +170,13 @@ class AuditTrail(Construct):
             protect_data=props.protect_data,
             trail_arn=self.trail_arn,
         )
+        self._archives(props)
+        self._key_grants(props)
+        logs, role = self._log_delivery(props)
+        self.resource = self._trail(props, logs, role)
+
+    def _archives(self, props: AuditTrailProps) -> None:
+        """A replica of the trail bucket in every archive region."""
         self.archives = [
             TrailBucket(
                 self,
@@ -212,12 +194,16 @@ class AuditTrail(Construct):
                 self,
                 "archive-replication",
                 props=BucketReplicationProps(
-                    placement=p,
+                    placement=props.placement,
                     source=self.bucket,
                     destinations=tuple(self.archives),
                     role_purpose="trailreplication",
                 ),
             )
+
+    def _key_grants(self, props: AuditTrailProps) -> None:
+        """CloudTrail encrypts log files with the key, for this trail only."""
+        p = props.placement
         props.key.grant_service(
             "CloudTrailEncryptLogs",
             "cloudtrail.amazonaws.com",
@@ -237,6 +223,10 @@ class AuditTrail(Construct):
             ("kms:DescribeKey",),
             {"StringEquals": {"aws:SourceArn": self.trail_arn}},
         )
+
+    def _log_delivery(self, props: AuditTrailProps) -> tuple[LogGroup, Role]:
+        """The encrypted log group events stream to, and the role CloudTrail writes it with."""
+        p = props.placement
         logs = LogGroup(
             self,
             "log-group",
@@ -264,7 +254,11 @@ class AuditTrail(Construct):
                 ),
             ),
         )
-        self.resource = Cloudtrail(
+        return logs, role
+
+    def _trail(self, props: AuditTrailProps, logs: LogGroup, role: Role) -> Cloudtrail:
+        p = props.placement
+        return Cloudtrail(
             self,
             "resource",
             provider=p.provider,
@@ -295,3 +289,30 @@ class AuditTrail(Construct):
             tags=p.tagged(self.trail_name),
             depends_on=[self.bucket.policy],
         )
+
+
+def _trail_writers(bucket_arn: str, trail_arn: str, p: Placement) -> tuple[iam.Statement, ...]:
+    """Only this trail may check the bucket's ACL and write log files into it."""
+    return (
+        iam.Statement(
+            sid="CloudTrailAclCheck",
+            principals={"Service": ("cloudtrail.amazonaws.com",)},
+            actions=("s3:GetBucketAcl",),
+            resources=(bucket_arn,),
+            conditions={"StringEquals": {"aws:SourceArn": trail_arn}},
+            resource_policy=True,
+        ),
+        iam.Statement(
+            sid="CloudTrailWrite",
+            principals={"Service": ("cloudtrail.amazonaws.com",)},
+            actions=("s3:PutObject",),
+            resources=(f"{bucket_arn}/AWSLogs/{p.account.account_id}/*",),
+            conditions={
+                "StringEquals": {
+                    "aws:SourceArn": trail_arn,
+                    "s3:x-amz-acl": "bucket-owner-full-control",
+                }
+            },
+            resource_policy=True,
+        ),
+    )

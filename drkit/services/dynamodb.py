@@ -118,8 +118,9 @@ class GlobalTable(Construct):
             return self.resource.stream_arn
         # ``replica`` is a set: its order is Terraform's, not the spec's, so the
         # replica is picked by region name, never by position.
+        replicas = f"{self.resource.fqn}.replica"
         return Token.as_string(
-            f'${{[for r in {self.resource.fqn}.replica : r.stream_arn if r.region_name == "{region}"][0]}}'
+            f'${{[for r in {replicas} : r.stream_arn if r.region_name == "{region}"][0]}}'
         )
 
     def _check(self, region: str) -> None:

@@ -76,7 +76,7 @@ class FunctionTrigger(Construct):
 
 
 def replica_arrival_pattern(bucket: DataBucket) -> str:
-    """Objects written under the canary prefix of ``bucket`` (replicas from other regions included)."""
+    """Objects written under the canary prefix of ``bucket``, replicas from other regions too."""
     return json.dumps(
         {
             "source": ["aws.s3"],

@@ -12,6 +12,7 @@ from drkit import iam
 from drkit.aws import IamRole, IamRolePolicy
 from drkit.regions.naming import ResourceType
 from drkit.services.placement import Placement
+from drkit.services.policy import PolicyDocument
 
 
 @attrs.frozen(kw_only=True)
@@ -71,17 +72,37 @@ class Role(Construct):
             tags=p.tagged(self.role_name),
         )
         self.role_arn: str = self.resource.arn
+        self.policy: RolePolicy | None = None
         if props.statements:
-            self.add_policy(props.purpose, props.statements)
+            self.policy = self.add_policy(props.purpose, props.statements)
 
-    def add_policy(self, purpose: str, statements: Iterable[iam.Statement]) -> IamRolePolicy:
+    def add_policy(self, purpose: str, statements: Iterable[iam.Statement]) -> RolePolicy:
         """Attach another inline policy, named ``policy-<purpose>-<region>-<suffix>``."""
-        name = self._placement.name(ResourceType.IAM_POLICY, purpose, regional=self._regional)
-        return IamRolePolicy(
+        document = PolicyDocument(statements)
+        resource = IamRolePolicy(
             self,
             f"policy-{purpose}",
             provider=self._placement.provider,
-            name=name,
+            name=self._placement.name(ResourceType.IAM_POLICY, purpose, regional=self._regional),
             role=self.resource.name,
-            policy=iam.document(statements),
+            policy=document.rendered(),
         )
+        return RolePolicy(role=self, document=document, resource=resource)
+
+
+@attrs.frozen(kw_only=True)
+class RolePolicy:
+    """One inline policy of a role; its document is rendered at synth, so grants can add to it.
+
+    Attributes:
+        role: The role it belongs to.
+        document: Its statements (``EncryptionKey.grant`` adds the identity half here).
+        resource: The ``aws_iam_role_policy``.
+    """
+
+    role: Role
+    document: PolicyDocument
+    resource: IamRolePolicy
+
+    def add(self, statement: iam.Statement) -> None:
+        self.document.add(statement)

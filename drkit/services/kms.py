@@ -14,15 +14,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
-import jsii
-from cdktf import IResolveContext, IStringProducer, Lazy
 from constructs import Construct
 
 from drkit import iam
 from drkit.aws import KmsAlias, KmsKey
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
+from drkit.services.iam import RolePolicy
 from drkit.services.placement import Placement
+from drkit.services.policy import PolicyDocument
 
 ADMIN_ACTIONS = (
     "kms:CancelKeyDeletion",
@@ -64,6 +64,11 @@ ENCRYPT = ("kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
 KEY_USING_SERVICES = ("dynamodb", "s3", "sqs", "sns", "lambda", "backup", "ssm")
 
 
+def via_services(services: Iterable[str], region: str) -> str | list[str]:
+    """``kms:ViaService`` values: the key is used only through these services of ``region``."""
+    return iam.one_or_list(f"{s}.{region}.amazonaws.com" for s in services)
+
+
 def _administration(placement: Placement) -> iam.Statement:
     """The account administers the key (explicit actions; none of them uses the key)."""
     return iam.Statement(
@@ -103,15 +108,6 @@ class EncryptionKeyProps:
             )
 
 
-@jsii.implements(IStringProducer)
-class _PolicyProducer:
-    def __init__(self, key: EncryptionKey) -> None:
-        self._key = key
-
-    def produce(self, context: IResolveContext) -> str:
-        return iam.document(self._key.statements)
-
-
 class EncryptionKey(Construct):
     """A customer-managed, yearly-rotated KMS key for one region.
 
@@ -126,51 +122,7 @@ class EncryptionKey(Construct):
         super().__init__(scope, id)
         p = props.placement
         self.region = p.region
-        self._account = p.account
-        self._statements: list[iam.Statement] = [
-            _administration(p),
-            iam.Statement(
-                sid="AccountUseThroughRegionalServices",
-                principals={"AWS": (p.account.root_arn,)},
-                actions=(
-                    *ENCRYPT_DECRYPT,
-                    "kms:CreateGrant",
-                    "kms:GenerateDataKeyWithoutPlaintext",
-                ),
-                resources=("*",),
-                conditions={
-                    "StringEquals": {
-                        "kms:CallerAccount": p.account.account_id,
-                        "kms:ViaService": [
-                            f"{s}.{p.region}.amazonaws.com" for s in KEY_USING_SERVICES
-                        ],
-                    }
-                },
-                resource_policy=True,
-            ),
-            iam.Statement(
-                sid="CloudWatchLogsEncryption",
-                principals={"Service": (f"logs.{p.region}.amazonaws.com",)},
-                actions=(*ENCRYPT_DECRYPT, "kms:GenerateDataKeyWithoutPlaintext"),
-                resources=("*",),
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": p.account.arn(
-                            "logs", p.region, "log-group:*"
-                        )
-                    }
-                },
-                resource_policy=True,
-            ),
-            # Alarms publish to the region's encrypted SNS topic.
-            iam.Statement(
-                sid="CloudWatchAlarmsToEncryptedTopics",
-                principals={"Service": ("cloudwatch.amazonaws.com",)},
-                actions=("kms:Decrypt", "kms:GenerateDataKey"),
-                resources=("*",),
-                resource_policy=True,
-            ),
-        ]
+        self._policy = PolicyDocument(_base_statements(p))
         self.alias_name = p.name(ResourceType.KMS_ALIAS, props.purpose)
         self.resource = KmsKey(
             self,
@@ -180,7 +132,7 @@ class EncryptionKey(Construct):
             enable_key_rotation=True,
             rotation_period_in_days=props.rotation_period_days,
             deletion_window_in_days=props.deletion_window_days,
-            policy=Lazy.string_value(_PolicyProducer(self)),
+            policy=self._policy.rendered(),
             tags=p.tagged(self.alias_name.removeprefix("alias/")),
         )
         KmsAlias(
@@ -195,32 +147,49 @@ class EncryptionKey(Construct):
 
     @property
     def statements(self) -> tuple[iam.Statement, ...]:
-        return tuple(self._statements)
+        return self._policy.statements
 
     def grant(
         self,
-        sid: str,
-        principal_arns: Iterable[str],
+        policy: RolePolicy,
         actions: Iterable[str],
         *,
-        via_services: Iterable[str] = (),
+        via: Iterable[str],
+        label: str,
+        context: Mapping[str, Any] | None = None,
     ) -> None:
-        """Let named IAM roles use the key, optionally only through given services."""
-        conditions: Mapping[str, Any] | None = None
-        services = tuple(via_services)
-        if services:
-            conditions = {
-                "StringEquals": {
-                    "kms:ViaService": [f"{s}.{self.region}.amazonaws.com" for s in services]
-                }
-            }
-        self._add(
+        """Let the role of ``policy`` use this key only through the ``via`` services of its region.
+
+        Writes both halves: a statement in the role's ``policy`` (id ``<label><KeyRegion>``)
+        and one naming the role in the key policy (id ``<label><RoleName>``).
+
+        Args:
+            context: Extra condition block for the role's statement (e.g. an encryption
+                context the service always sends).
+        """
+        actions = tuple(actions)
+        services = via_services(via, self.region)
+        policy.add(
+            iam.Statement(
+                sid=iam.sid(label, self.region),
+                actions=actions,
+                resources=(self.key_arn,),
+                conditions={"StringEquals": {"kms:ViaService": services}, **(context or {})},
+            )
+        )
+        self.grant_role(iam.sid(label, policy.role.role_name), policy.role.role_arn, actions, via)
+
+    def grant_role(
+        self, sid: str, role_arn: str, actions: Iterable[str], via: Iterable[str]
+    ) -> None:
+        """Name one role in the key policy only (its own policy is written elsewhere)."""
+        self._policy.add(
             iam.Statement(
                 sid=sid,
-                principals={"AWS": tuple(principal_arns)},
+                principals={"AWS": (role_arn,)},
                 actions=tuple(actions),
                 resources=("*",),
-                conditions=conditions,
+                conditions={"StringEquals": {"kms:ViaService": via_services(via, self.region)}},
                 resource_policy=True,
             )
         )
@@ -233,7 +202,7 @@ class EncryptionKey(Construct):
         conditions: Mapping[str, Any],
     ) -> None:
         """Let an AWS service principal use the key, under conditions naming this deployment."""
-        self._add(
+        self._policy.add(
             iam.Statement(
                 sid=sid,
                 principals={"Service": (service_principal,)},
@@ -244,10 +213,47 @@ class EncryptionKey(Construct):
             )
         )
 
-    def _add(self, statement: iam.Statement) -> None:
-        if any(s.sid == statement.sid for s in self._statements):
-            raise ValueError(f"key policy already has a statement {statement.sid!r}")
-        self._statements.append(statement)
+
+def _base_statements(p: Placement) -> tuple[iam.Statement, ...]:
+    """Administration, the account's use through regional services, logs and alarms."""
+    return (
+        _administration(p),
+        iam.Statement(
+            sid="AccountUseThroughRegionalServices",
+            principals={"AWS": (p.account.root_arn,)},
+            actions=(*ENCRYPT_DECRYPT, "kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext"),
+            resources=("*",),
+            conditions={
+                "StringEquals": {
+                    "kms:CallerAccount": p.account.account_id,
+                    "kms:ViaService": via_services(KEY_USING_SERVICES, p.region),
+                }
+            },
+            resource_policy=True,
+        ),
+        iam.Statement(
+            sid="CloudWatchLogsEncryption",
+            principals={"Service": (f"logs.{p.region}.amazonaws.com",)},
+            actions=(*ENCRYPT_DECRYPT, "kms:GenerateDataKeyWithoutPlaintext"),
+            resources=("*",),
+            conditions={
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": p.account.arn(
+                        "logs", p.region, "log-group:*"
+                    )
+                }
+            },
+            resource_policy=True,
+        ),
+        # Alarms publish to the region's encrypted SNS topic.
+        iam.Statement(
+            sid="CloudWatchAlarmsToEncryptedTopics",
+            principals={"Service": ("cloudwatch.amazonaws.com",)},
+            actions=("kms:Decrypt", "kms:GenerateDataKey"),
+            resources=("*",),
+            resource_policy=True,
+        ),
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -1,4 +1,4 @@
-"""Lambda: a regional function in the private subnets, traced, with an encrypted DLQ and log group."""
+"""Lambda: a function in the private subnets, traced, with an encrypted DLQ and log group."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from drkit.aws import (
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.services.iam import Role, RoleProps
-from drkit.services.kms import ENCRYPT_DECRYPT, EncryptionKey
+from drkit.services.kms import ENCRYPT_DECRYPT, EncryptionKey, via_services
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
 from drkit.services.vpc import Network
@@ -105,6 +105,15 @@ class RegionalFunction(Construct):
         self.region = p.region
         self.purpose = props.purpose
         self.function_name = p.name(ResourceType.LAMBDA_FUNCTION, props.purpose)
+        self._logs_and_dead_letters(props)
+        self.role = self._role(props)
+        self.resource = self._function(props)
+        self.function_arn: str = self.resource.arn
+        self.invoke_arn: str = self.resource.invoke_arn
+
+    def _logs_and_dead_letters(self, props: RegionalFunctionProps) -> None:
+        """The encrypted log group and dead-letter queue, both named after the function."""
+        p = props.placement
         self.log_group = LogGroup(
             self,
             "log-group",
@@ -127,7 +136,11 @@ class RegionalFunction(Construct):
             tags=p.tagged(queue_name),
         )
         self.dead_letter_queue_arn: str = self.dead_letter_queue.arn
-        self.role = Role(
+
+    def _role(self, props: RegionalFunctionProps) -> Role:
+        """Logs, VPC networking, tracing and dead letters, plus the caller's statements."""
+        p = props.placement
+        role = Role(
             self,
             "role",
             props=RoleProps(
@@ -152,20 +165,24 @@ class RegionalFunction(Construct):
                         actions=("kms:Decrypt", "kms:GenerateDataKey"),
                         resources=(props.key.key_arn,),
                         conditions={
-                            "StringEquals": {"kms:ViaService": f"sqs.{p.region}.amazonaws.com"}
+                            "StringEquals": {"kms:ViaService": via_services(("sqs",), p.region)}
                         },
                     ),
                     *props.statements,
                 ),
             ),
         )
-        props.key.grant(
+        props.key.grant_role(
             f"{props.purpose.title()}FunctionRole",
-            [self.role.role_arn],
+            role.role_arn,
             ENCRYPT_DECRYPT,
-            via_services=("dynamodb", "s3", "sqs", "ssm"),
+            ("dynamodb", "s3", "sqs", "ssm"),
         )
-        self.resource = LambdaFunction(
+        return role
+
+    def _function(self, props: RegionalFunctionProps) -> LambdaFunction:
+        p = props.placement
+        return LambdaFunction(
             self,
             "resource",
             provider=p.provider,
@@ -197,5 +214,3 @@ class RegionalFunction(Construct):
             # The group must exist first, or Lambda creates an unencrypted one.
             depends_on=[self.log_group.resource],
         )
-        self.function_arn: str = self.resource.arn
-        self.invoke_arn: str = self.resource.invoke_arn

@@ -228,6 +228,11 @@ class ZoneProtection(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: ZoneProtectionProps) -> None:
         super().__init__(scope, id)
+        self._query_logging(props)
+        self._dnssec(props)
+
+    def _query_logging(self, props: ZoneProtectionProps) -> None:
+        """Every query of the zone, in an encrypted log group Route 53 alone may write."""
         p = props.placement
         group = LogGroup(
             self,
@@ -270,6 +275,10 @@ class ZoneProtection(Construct):
             cloudwatch_log_group_arn=group.log_group_arn,
             depends_on=[policy],
         )
+
+    def _dnssec(self, props: ZoneProtectionProps) -> None:
+        """Sign the zone with a key-signing key backed by an asymmetric KMS key."""
+        p = props.placement
         signing_key = DnssecSigningKey(self, "signing-key", props=SigningKeyProps(placement=p))
         ksk = Route53KeySigningKey(
             self,

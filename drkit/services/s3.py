@@ -1,4 +1,7 @@
-"""S3: encrypted, versioned, private buckets; their access-log bucket; and cross-region replication."""
+"""S3: encrypted, versioned, private buckets and their access-log bucket.
+
+Cross-region replication between them is drkit.services.s3_replication.
+"""
 
 from __future__ import annotations
 
@@ -24,19 +27,6 @@ from drkit.aws import (
     S3BucketOwnershipControlsRule,
     S3BucketPolicy,
     S3BucketPublicAccessBlock,
-    S3BucketReplicationConfiguration,
-    S3BucketReplicationConfigurationRule,
-    S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
-    S3BucketReplicationConfigurationRuleDestination,
-    S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration,
-    S3BucketReplicationConfigurationRuleDestinationMetrics,
-    S3BucketReplicationConfigurationRuleDestinationMetricsEventThreshold,
-    S3BucketReplicationConfigurationRuleDestinationReplicationTime,
-    S3BucketReplicationConfigurationRuleDestinationReplicationTimeTime,
-    S3BucketReplicationConfigurationRuleFilter,
-    S3BucketReplicationConfigurationRuleSourceSelectionCriteria,
-    S3BucketReplicationConfigurationRuleSourceSelectionCriteriaReplicaModifications,
-    S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
     S3BucketServerSideEncryptionConfiguration,
     S3BucketServerSideEncryptionConfigurationRule,
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault,
@@ -45,13 +35,9 @@ from drkit.aws import (
 )
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
-from drkit.services.iam import Role, RoleProps
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 from drkit_runtime.contract import CANARY_OBJECT_PREFIX
-
-#: Replication Time Control's only supported threshold, in minutes.
-RTC_MINUTES = 15
 
 
 def deny_insecure_transport(bucket_arn: str) -> tuple[iam.Statement, ...]:
@@ -152,7 +138,7 @@ class _PrivateBucket(Construct):
         )
 
 
-def _abort_multipart() -> S3BucketLifecycleConfigurationRule:
+def abort_multipart_rule() -> S3BucketLifecycleConfigurationRule:
     return S3BucketLifecycleConfigurationRule(
         id="abort-incomplete-multipart-uploads",
         status="Enabled",
@@ -234,7 +220,7 @@ class AccessLogBucket(_PrivateBucket):
                         )
                     ],
                 ),
-                _abort_multipart(),
+                abort_multipart_rule(),
             ]
         )
         self.policy = self._policy(
@@ -304,7 +290,7 @@ class EncryptedBucket(_PrivateBucket):
         )
 
     def kms_context_arns(self) -> list[str]:
-        """Values of ``kms:EncryptionContext:aws:s3:arn`` for this bucket (bucket keys use the bucket ARN)."""
+        """``kms:EncryptionContext:aws:s3:arn`` values (with bucket keys, the bucket's ARN)."""
         return [self.bucket_arn, f"{self.bucket_arn}/*"]
 
 
@@ -374,173 +360,7 @@ class DataBucket(EncryptedBucket):
                         )
                     ],
                 ),
-                _abort_multipart(),
+                abort_multipart_rule(),
             ]
         )
         self._policy(deny_insecure_transport(self.bucket_arn))
-
-
-@attrs.frozen(kw_only=True)
-class BucketReplicationProps:
-    """Props of :class:`BucketReplication`.
-
-    Attributes:
-        placement: The source bucket's region.
-        source: The bucket whose objects are replicated (SSE-KMS, versioned).
-        destinations: Buckets in other regions that receive every object.
-        role_purpose: Names the replication role (one role per source bucket).
-    """
-
-    placement: Placement
-    source: EncryptedBucket
-    destinations: tuple[EncryptedBucket, ...]
-    role_purpose: str = "s3replication"
-
-    def __attrs_post_init__(self) -> None:
-        if not self.destinations:
-            raise SpecError("destinations", (), "at least one bucket in another region")
-        for d in self.destinations:
-            if d.region == self.source.region:
-                raise SpecError(
-                    "destinations",
-                    d.region,
-                    f"regions other than the source's {self.source.region}",
-                )
-
-
-class BucketReplication(Construct):
-    """Cross-region replication from one bucket to every destination, with its own role.
-
-    Every rule replicates KMS-encrypted objects re-encrypted with the
-    destination region's key, replicates delete markers, and turns on
-    Replication Time Control and replication metrics so lag can be watched.
-
-    Attributes:
-        role: The replication role (least privilege on exactly these buckets and keys).
-        rule_ids: Rule id per destination region.
-    """
-
-    def __init__(self, scope: Construct, id: str, *, props: BucketReplicationProps) -> None:
-        super().__init__(scope, id)
-        p = props.placement
-        src = props.source
-        dests = props.destinations
-        self.role = Role(
-            self,
-            "role",
-            props=RoleProps(
-                placement=p,
-                purpose=props.role_purpose,
-                trusted_services=("s3.amazonaws.com",),
-                trust_conditions={"StringEquals": {"aws:SourceAccount": p.account.account_id}},
-                statements=(
-                    iam.Statement(
-                        sid="ReadSourceConfiguration",
-                        actions=("s3:GetReplicationConfiguration", "s3:ListBucket"),
-                        resources=(src.bucket_arn,),
-                    ),
-                    iam.Statement(
-                        sid="ReadSourceObjectVersions",
-                        actions=(
-                            "s3:GetObjectVersionAcl",
-                            "s3:GetObjectVersionForReplication",
-                            "s3:GetObjectVersionTagging",
-                        ),
-                        resources=(f"{src.bucket_arn}/*",),
-                    ),
-                    iam.Statement(
-                        sid="WriteReplicas",
-                        actions=("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
-                        resources=tuple(f"{d.bucket_arn}/*" for d in dests),
-                    ),
-                    iam.Statement(
-                        sid="DecryptSourceObjects",
-                        actions=("kms:Decrypt",),
-                        resources=(src.key.key_arn,),
-                        conditions={
-                            "StringEquals": {"kms:ViaService": f"s3.{src.region}.amazonaws.com"},
-                            "StringLike": {
-                                "kms:EncryptionContext:aws:s3:arn": src.kms_context_arns()
-                            },
-                        },
-                    ),
-                    *(
-                        iam.Statement(
-                            sid=f"EncryptReplicasIn{d.region.replace('-', '').title()}",
-                            actions=("kms:Encrypt", "kms:GenerateDataKey"),
-                            resources=(d.key.key_arn,),
-                            conditions={
-                                "StringEquals": {"kms:ViaService": f"s3.{d.region}.amazonaws.com"},
-                                "StringLike": {
-                                    "kms:EncryptionContext:aws:s3:arn": d.kms_context_arns()
-                                },
-                            },
-                        )
-                        for d in dests
-                    ),
-                ),
-            ),
-        )
-        tag = props.role_purpose.title()
-        src.key.grant(
-            f"{tag}ReadFrom{src.region.replace('-', '').title()}",
-            [self.role.role_arn],
-            ("kms:Decrypt",),
-            via_services=("s3",),
-        )
-        for d in dests:
-            d.key.grant(
-                f"{tag}From{src.region.replace('-', '').title()}",
-                [self.role.role_arn],
-                ("kms:Encrypt", "kms:GenerateDataKey"),
-                via_services=("s3",),
-            )
-        self.rule_ids = {d.region: f"to-{d.region}" for d in dests}
-        self.resource = S3BucketReplicationConfiguration(
-            self,
-            "resource",
-            provider=p.provider,
-            bucket=src.bucket_id,
-            role=self.role.role_arn,
-            rule=[
-                S3BucketReplicationConfigurationRule(
-                    id=self.rule_ids[d.region],
-                    priority=index,
-                    status="Enabled",
-                    filter=S3BucketReplicationConfigurationRuleFilter(prefix=""),
-                    delete_marker_replication=S3BucketReplicationConfigurationRuleDeleteMarkerReplication(
-                        status="Enabled"
-                    ),
-                    source_selection_criteria=S3BucketReplicationConfigurationRuleSourceSelectionCriteria(
-                        sse_kms_encrypted_objects=S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects(
-                            status="Enabled"
-                        ),
-                        # Two-way replication: metadata changes on replicas flow back.
-                        replica_modifications=S3BucketReplicationConfigurationRuleSourceSelectionCriteriaReplicaModifications(
-                            status="Enabled"
-                        ),
-                    ),
-                    destination=S3BucketReplicationConfigurationRuleDestination(
-                        bucket=d.bucket_arn,
-                        storage_class="STANDARD",
-                        encryption_configuration=S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration(
-                            replica_kms_key_id=d.key.key_arn
-                        ),
-                        replication_time=S3BucketReplicationConfigurationRuleDestinationReplicationTime(
-                            status="Enabled",
-                            time=S3BucketReplicationConfigurationRuleDestinationReplicationTimeTime(
-                                minutes=RTC_MINUTES
-                            ),
-                        ),
-                        metrics=S3BucketReplicationConfigurationRuleDestinationMetrics(
-                            status="Enabled",
-                            event_threshold=S3BucketReplicationConfigurationRuleDestinationMetricsEventThreshold(
-                                minutes=RTC_MINUTES
-                            ),
-                        ),
-                    ),
-                )
-                for index, d in enumerate(dests)
-            ],
-            depends_on=[src.versioning, *(d.versioning for d in dests)],
-        )

@@ -75,10 +75,18 @@ class Network(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: NetworkProps) -> None:
         super().__init__(scope, id)
-        p = props.placement
-        self._placement = p
+        self._placement = props.placement
         self.cidr = props.region_spec.cidr
-        vpc_name = p.name(ResourceType.NAME_TAG, "vpc-main")
+        self._vpc()
+        self._private_subnets(props.region_spec)
+        self.gateway_endpoints = self._gateway_endpoints()
+        self._interface_endpoints()
+        self._workload_group()
+        self._flow_logs(props)
+
+    def _vpc(self) -> None:
+        """The VPC, with DNS (private endpoint names need it) and a closed default group."""
+        p = self._placement
         self.resource = Vpc(
             self,
             "resource",
@@ -86,7 +94,7 @@ class Network(Construct):
             cidr_block=self.cidr,
             enable_dns_support=True,
             enable_dns_hostnames=True,
-            tags=p.tagged(vpc_name),
+            tags=p.tagged(p.name(ResourceType.NAME_TAG, "vpc-main")),
         )
         self.vpc_id: str = self.resource.id
         # Nothing may use the default group: no rules at all.
@@ -97,6 +105,10 @@ class Network(Construct):
             vpc_id=self.vpc_id,
             tags=p.tagged(p.name(ResourceType.NAME_TAG, "sg-default-closed")),
         )
+
+    def _private_subnets(self, spec: RegionSpec) -> None:
+        """One private subnet per AZ, each with its own route table (no internet route)."""
+        p = self._placement
         # An allowlist of zone names (letters a-f): the subnets sit in the first
         # two of them, and a zone AWS adds later can never move a subnet.
         zones = DataAwsAvailabilityZones(
@@ -110,10 +122,9 @@ class Network(Construct):
                 )
             ],
         )
-
         self.private_subnet_ids: list[str] = []
         self.route_table_ids: list[str] = []
-        for index, subnet_cidr in enumerate(props.region_spec.subnet_cidrs()):
+        for index, subnet_cidr in enumerate(spec.subnet_cidrs()):
             subnet = Subnet(
                 self,
                 f"private-{index}",
@@ -141,9 +152,11 @@ class Network(Construct):
             self.private_subnet_ids.append(subnet.id)
             self.route_table_ids.append(table.id)
 
-        self.gateway_endpoints: dict[str, VpcEndpoint] = {}
-        for service in GATEWAY_SERVICES:
-            self.gateway_endpoints[service] = VpcEndpoint(
+    def _gateway_endpoints(self) -> dict[str, VpcEndpoint]:
+        """DynamoDB and S3 of this region, on the private route tables."""
+        p = self._placement
+        return {
+            service: VpcEndpoint(
                 self,
                 f"endpoint-{service}",
                 provider=p.provider,
@@ -153,7 +166,12 @@ class Network(Construct):
                 route_table_ids=self.route_table_ids,
                 tags=p.tagged(p.name(ResourceType.NAME_TAG, f"vpce-{service}")),
             )
+            for service in GATEWAY_SERVICES
+        }
 
+    def _interface_endpoints(self) -> None:
+        """SSM and CloudWatch, reached on HTTPS from inside the VPC by their private names."""
+        p = self._placement
         endpoints_sg = self._security_group(
             "endpoints", "Interface endpoints: HTTPS from inside the VPC"
         )
@@ -178,6 +196,8 @@ class Network(Construct):
                 tags=p.tagged(p.name(ResourceType.NAME_TAG, f"vpce-{service}")),
             )
 
+    def _workload_group(self) -> None:
+        """The functions' group: HTTPS out to the endpoints (peers are added by the topology)."""
         self.workload_security_group = self._security_group(
             "workload", "Regional functions: HTTPS to AWS endpoints and to peer regions only"
         )
@@ -193,7 +213,6 @@ class Network(Construct):
                 prefix_list_id=endpoint.prefix_list_id,
                 description=f"HTTPS to {service} through its gateway endpoint",
             )
-        self._flow_logs(props)
 
     def allow_https_in(self, id: str, *, cidr: str, description: str) -> None:
         """Let ``cidr`` reach the workload group on HTTPS (used for peer VPCs)."""

@@ -1,9 +1,10 @@
-"""The topology: what connects regional footprints (peering, replication, DNS, cross-region monitoring)."""
+"""The topology: what connects footprints (peering, replication, DNS, cross-region monitoring)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
 from constructs import Construct
 
 from drkit.footprint import RegionalFootprint
@@ -11,12 +12,29 @@ from drkit.regions.spec import DeploymentSpec
 from drkit.services.backup import TableBackup, TableBackupProps
 from drkit.services.cloudtrail import ArchiveSite, AuditTrail, AuditTrailProps
 from drkit.services.route53 import HostedZone
-from drkit.topology.data import DataPlane
-from drkit.topology.observability import MetricsRegion, Observability
-from drkit.topology.peering import PeeringMesh
-from drkit.topology.routing import WeightedRouting
+from drkit.topology.data import DataPlane, DataPlaneProps
+from drkit.topology.observability import MetricsRegion, Observability, ObservabilityProps
+from drkit.topology.peering import PeeringMesh, PeeringMeshProps
+from drkit.topology.routing import WeightedRouting, WeightedRoutingProps
 
-__all__ = ["MetricsRegion", "Topology"]
+__all__ = ["MetricsRegion", "Topology", "TopologyProps"]
+
+
+@attrs.frozen(kw_only=True)
+class TopologyProps:
+    """Props of :class:`Topology`.
+
+    Attributes:
+        deployment: The deployment's spec.
+        footprints: Every region's footprint, in spec order.
+        zone: The API's hosted zone.
+        metrics_region: us-east-1's placement, key and topic (Route 53 metrics live there).
+    """
+
+    deployment: DeploymentSpec
+    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
+    zone: HostedZone
+    metrics_region: MetricsRegion
 
 
 class Topology(Construct):
@@ -31,32 +49,51 @@ class Topology(Construct):
         observability: Alarms and dashboards.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        deployment: DeploymentSpec,
-        footprints: Sequence[RegionalFootprint],
-        zone: HostedZone,
-        metrics_region: MetricsRegion,
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: TopologyProps) -> None:
         super().__init__(scope, id)
-        self.peering = PeeringMesh(self, "peering", footprints=footprints)
-        self.data = DataPlane(self, "data", deployment=deployment, footprints=footprints)
+        deployment, footprints = props.deployment, props.footprints
+        self.peering = PeeringMesh(self, "peering", props=PeeringMeshProps(footprints=footprints))
+        self.data = DataPlane(
+            self, "data", props=DataPlaneProps(deployment=deployment, footprints=footprints)
+        )
         self.routing = WeightedRouting(
-            self, "routing", deployment=deployment, zone=zone, footprints=footprints
+            self,
+            "routing",
+            props=WeightedRoutingProps(
+                deployment=deployment, zone=props.zone, footprints=footprints
+            ),
         )
         primary = next(f for f in footprints if f.spec.is_primary)
-        tables = tuple(self.data.tables.values())
-        self.audit = AuditTrail(
+        self.audit = self._audit_trail(deployment, primary, footprints)
+        self.backup = self._table_backup(deployment, primary, footprints)
+        self.observability = Observability(
+            self,
+            "observability",
+            props=ObservabilityProps(
+                deployment=deployment,
+                footprints=footprints,
+                tables=tuple(self.data.tables.values()),
+                replications=self.data.replications,
+                health_checks=self.routing.health_checks,
+                metrics_region=props.metrics_region,
+            ),
+        )
+
+    def _audit_trail(
+        self,
+        deployment: DeploymentSpec,
+        primary: RegionalFootprint,
+        footprints: Sequence[RegionalFootprint],
+    ) -> AuditTrail:
+        """The trail lives in the primary; every other region keeps a replica of its bucket."""
+        return AuditTrail(
             self,
             "audit",
             props=AuditTrailProps(
                 placement=primary.placement,
                 key=primary.key,
                 access_logs=primary.access_logs,
-                tables=tables,
+                tables=tuple(self.data.tables.values()),
                 buckets=tuple(f.bucket for f in footprints),
                 archives=tuple(
                     ArchiveSite(placement=f.placement, key=f.key, access_logs=f.access_logs)
@@ -67,24 +104,22 @@ class Topology(Construct):
                 protect_data=deployment.protect_data,
             ),
         )
-        self.backup = TableBackup(
+
+    def _table_backup(
+        self,
+        deployment: DeploymentSpec,
+        primary: RegionalFootprint,
+        footprints: Sequence[RegionalFootprint],
+    ) -> TableBackup:
+        """Backups taken in the primary, copied to a vault in every other region."""
+        return TableBackup(
             self,
             "backup",
             props=TableBackupProps(
                 placement=primary.placement,
                 keys=tuple(f.key for f in footprints),
                 placements=tuple(f.placement for f in footprints if f is not primary),
-                tables=tables,
+                tables=tuple(self.data.tables.values()),
                 protect_data=deployment.protect_data,
             ),
-        )
-        self.observability = Observability(
-            self,
-            "observability",
-            deployment=deployment,
-            footprints=footprints,
-            tables=list(self.data.tables.values()),
-            replications=self.data.replications,
-            health_checks=self.routing.health_checks,
-            metrics_region=metrics_region,
         )

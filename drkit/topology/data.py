@@ -1,9 +1,12 @@
-"""The data plane across regions: global tables, bucket replication, who may read what, and the operator role."""
+"""The data plane across regions: global tables, bucket replication, who may read what, and
+the operator role."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
+import attrs
 from constructs import Construct
 
 from drkit import iam
@@ -16,8 +19,8 @@ from drkit.footprint import RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.dynamodb import GlobalTable, GlobalTableProps
 from drkit.services.iam import Role, RoleProps
-from drkit.services.kms import DECRYPT, ENCRYPT_DECRYPT
-from drkit.services.s3 import BucketReplication, BucketReplicationProps
+from drkit.services.kms import DECRYPT, ENCRYPT_DECRYPT, via_services
+from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
 from drkit_runtime.contract import CANARY_OBJECT_PREFIX, HEARTBEAT_PREFIX, TABLE_KEYS
 
 TABLE_WRITE_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
@@ -30,24 +33,27 @@ STREAM_READ_ACTIONS = (
     "dynamodb:GetRecords",
     "dynamodb:GetShardIterator",
 )
+#: Heartbeats arriving in a replica, as the canary's stream mapping filters them.
+HEARTBEAT_FILTER = json.dumps(
+    {
+        "dynamodb": {"Keys": {"record_id": {"S": [{"prefix": HEARTBEAT_PREFIX}]}}},
+        "eventName": ["INSERT", "MODIFY"],
+    },
+    separators=(",", ":"),
+)
 
 
-def _key_via(
-    sid: str, actions: tuple[str, ...], key_arn: str, region: str, services: tuple[str, ...]
-) -> iam.Statement:
-    """Use of one region's key, only through the named services of that region."""
-    return iam.Statement(
-        sid=sid,
-        actions=actions,
-        resources=(key_arn,),
-        conditions={
-            "StringEquals": {"kms:ViaService": [f"{s}.{region}.amazonaws.com" for s in services]}
-        },
-    )
+@attrs.frozen(kw_only=True)
+class DataPlaneProps:
+    """Props of :class:`DataPlane`.
 
+    Attributes:
+        deployment: The deployment's spec.
+        footprints: Every region's footprint; exactly one is the primary.
+    """
 
-def _sid(text: str) -> str:
-    return "".join(part.title() for part in text.replace("_", "-").split("-"))
+    deployment: DeploymentSpec
+    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
 
 
 class DataPlane(Construct):
@@ -60,18 +66,23 @@ class DataPlane(Construct):
         operator_role: The failover operator role, assumable only by the API roles.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        deployment: DeploymentSpec,
-        footprints: Sequence[RegionalFootprint],
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: DataPlaneProps) -> None:
         super().__init__(scope, id)
-        primary = next(f for f in footprints if f.spec.is_primary)
-        secondaries = [f for f in footprints if not f.spec.is_primary]
-        self.tables = {
+        footprints = props.footprints
+        self.tables = self._tables(props)
+        self.replications = {f.region: self._replication(f, footprints) for f in footprints}
+        for f in footprints:
+            self._heartbeat_streams(f)
+        for f in footprints:
+            self._grant_api_access(f, footprints)
+            self._grant_canary_access(f)
+        self.operator_role = self._operator_role(footprints)
+
+    def _tables(self, props: DataPlaneProps) -> dict[str, GlobalTable]:
+        """Both global tables, created in the primary with a replica in every secondary."""
+        primary = next(f for f in props.footprints if f.spec.is_primary)
+        secondaries = [f for f in props.footprints if f is not primary]
+        return {
             purpose: GlobalTable(
                 self,
                 f"table-{purpose}",
@@ -82,34 +93,28 @@ class DataPlane(Construct):
                     replica_keys=tuple(f.key for f in secondaries),
                     hash_key=hash_key,
                     range_key=range_key,
-                    protect_data=deployment.protect_data,
+                    protect_data=props.deployment.protect_data,
                 ),
             )
             for purpose, (hash_key, range_key) in TABLE_KEYS.items()
         }
-        self.replications = {
-            f.region: BucketReplication(
-                self,
-                f"replication-{f.spec.short}",
-                props=BucketReplicationProps(
-                    placement=f.placement,
-                    source=f.bucket,
-                    destinations=tuple(o.bucket for o in footprints if o is not f),
-                ),
-            )
-            for f in footprints
-        }
-        for f in footprints:
-            self._heartbeat_streams(f)
-        self._grant_data_access(footprints)
-        self.operator_role = self._operator_role(primary, footprints)
+
+    def _replication(
+        self, f: RegionalFootprint, footprints: Sequence[RegionalFootprint]
+    ) -> BucketReplication:
+        """The region's bucket replicates to every other region's bucket."""
+        return BucketReplication(
+            self,
+            f"replication-{f.spec.short}",
+            props=BucketReplicationProps(
+                placement=f.placement,
+                source=f.bucket,
+                destinations=tuple(o.bucket for o in footprints if o is not f),
+            ),
+        )
 
     def _heartbeat_streams(self, f: RegionalFootprint) -> None:
-        """Feed heartbeats arriving in this region's replicas to its canary (lag = arrival - write)."""
-        pattern = (
-            '{"dynamodb":{"Keys":{"record_id":{"S":[{"prefix":"%s"}]}}},"eventName":["INSERT","MODIFY"]}'
-            % HEARTBEAT_PREFIX
-        )
+        """Feed heartbeats arriving in this region's replicas to its canary (arrival - write)."""
         for purpose, table in self.tables.items():
             LambdaEventSourceMapping(
                 self,
@@ -122,112 +127,89 @@ class DataPlane(Construct):
                 maximum_retry_attempts=2,
                 maximum_record_age_in_seconds=300,
                 filter_criteria=LambdaEventSourceMappingFilterCriteria(
-                    filter=[LambdaEventSourceMappingFilterCriteriaFilter(pattern=pattern)]
+                    filter=[LambdaEventSourceMappingFilterCriteriaFilter(pattern=HEARTBEAT_FILTER)]
                 ),
                 # The role must be able to read the stream before the mapping is made.
                 depends_on=[f.canary_function.role],
             )
 
-    def _grant_data_access(self, footprints: Sequence[RegionalFootprint]) -> None:
-        tables = list(self.tables.values())
-        for f in footprints:
-            region = f.region
-            others = [o for o in footprints if o is not f]
-            f.api_function.role.add_policy(
-                "api-data",
-                (
-                    iam.Statement(
-                        sid="WriteLocalReplicas",
-                        actions=TABLE_WRITE_ACTIONS,
-                        resources=tuple(t.arn_in(region) for t in tables),
-                    ),
-                    iam.Statement(
-                        sid="ReadEveryReplica",
-                        actions=TABLE_READ_ACTIONS,
-                        resources=tuple(t.arn_in(o.region) for t in tables for o in footprints),
-                    ),
-                    iam.Statement(
-                        sid="ProbeLocalBucket",
-                        actions=("s3:ListBucket",),
-                        resources=(f.bucket.bucket_arn,),
-                    ),
-                    iam.Statement(
-                        sid="ReadWriteLocalObjects",
-                        actions=("s3:GetObject", "s3:PutObject"),
-                        resources=(f"{f.bucket.bucket_arn}/*",),
-                    ),
-                    iam.Statement(
-                        sid="ReadEveryRegionsObjects",
-                        actions=("s3:GetObject",),
-                        resources=tuple(f"{o.bucket.bucket_arn}/*" for o in footprints),
-                    ),
-                    _key_via(
-                        "UseLocalKeyThroughDataServices",
-                        ENCRYPT_DECRYPT,
-                        f.key.key_arn,
-                        region,
-                        DATA_SERVICES,
-                    ),
-                    *(
-                        _key_via(
-                            f"DecryptReadsFrom{_sid(o.region)}",
-                            DECRYPT,
-                            o.key.key_arn,
-                            o.region,
-                            DATA_SERVICES,
-                        )
-                        for o in others
-                    ),
+    def _grant_api_access(
+        self, f: RegionalFootprint, footprints: Sequence[RegionalFootprint]
+    ) -> None:
+        """Read and write local replicas and objects; read every region's with its key."""
+        tables, region = list(self.tables.values()), f.region
+        policy = f.api_function.role.add_policy(
+            "api-data",
+            (
+                iam.Statement(
+                    sid="WriteLocalReplicas",
+                    actions=TABLE_WRITE_ACTIONS,
+                    resources=tuple(t.arn_in(region) for t in tables),
                 ),
-            )
-            for o in others:
-                o.key.grant(
-                    f"ApiRoleOf{_sid(region)}Reads",
-                    [f.api_function.role.role_arn],
-                    DECRYPT,
-                    via_services=DATA_SERVICES,
-                )
-            f.canary_function.role.add_policy(
-                "canary-data",
-                (
-                    iam.Statement(
-                        sid="WriteAndReadHeartbeats",
-                        actions=("dynamodb:GetItem", "dynamodb:PutItem"),
-                        resources=tuple(t.arn_in(region) for t in tables),
-                    ),
-                    iam.Statement(
-                        sid="ReadLocalHeartbeatStreams",
-                        actions=STREAM_READ_ACTIONS,
-                        resources=tuple(f"{t.arn_in(region)}/stream/*" for t in tables),
-                    ),
-                    iam.Statement(
-                        sid="FindStreams", actions=("dynamodb:ListStreams",), resources=("*",)
-                    ),
-                    iam.Statement(
-                        sid="WriteOwnCanaryObject",
-                        actions=("s3:PutObject",),
-                        resources=(f"{f.bucket.bucket_arn}/{CANARY_OBJECT_PREFIX}{region}/*",),
-                    ),
-                    iam.Statement(
-                        sid="ReadReplicatedCanaryObjects",
-                        actions=("s3:GetObject", "s3:GetObjectVersion"),
-                        resources=(f"{f.bucket.bucket_arn}/{CANARY_OBJECT_PREFIX}*",),
-                    ),
-                    _key_via(
-                        "UseLocalKeyThroughDataServices",
-                        ENCRYPT_DECRYPT,
-                        f.key.key_arn,
-                        region,
-                        DATA_SERVICES,
-                    ),
+                iam.Statement(
+                    sid="ReadEveryReplica",
+                    actions=TABLE_READ_ACTIONS,
+                    resources=tuple(t.arn_in(o.region) for t in tables for o in footprints),
                 ),
-            )
+                iam.Statement(
+                    sid="ProbeLocalBucket",
+                    actions=("s3:ListBucket",),
+                    resources=(f.bucket.bucket_arn,),
+                ),
+                iam.Statement(
+                    sid="ReadWriteLocalObjects",
+                    actions=("s3:GetObject", "s3:PutObject"),
+                    resources=(f"{f.bucket.bucket_arn}/*",),
+                ),
+                iam.Statement(
+                    sid="ReadEveryRegionsObjects",
+                    actions=("s3:GetObject",),
+                    resources=tuple(f"{o.bucket.bucket_arn}/*" for o in footprints),
+                ),
+                _local_key_use(f),
+            ),
+        )
+        for other in footprints:
+            if other is not f:
+                other.key.grant(policy, DECRYPT, via=DATA_SERVICES, label="DecryptReadsFrom")
 
-    def _operator_role(
-        self, primary: RegionalFootprint, footprints: Sequence[RegionalFootprint]
-    ) -> Role:
+    def _grant_canary_access(self, f: RegionalFootprint) -> None:
+        """Heartbeats in the local replicas and bucket, and the local streams."""
+        tables, region, bucket_arn = list(self.tables.values()), f.region, f.bucket.bucket_arn
+        f.canary_function.role.add_policy(
+            "canary-data",
+            (
+                iam.Statement(
+                    sid="WriteAndReadHeartbeats",
+                    actions=("dynamodb:GetItem", "dynamodb:PutItem"),
+                    resources=tuple(t.arn_in(region) for t in tables),
+                ),
+                iam.Statement(
+                    sid="ReadLocalHeartbeatStreams",
+                    actions=STREAM_READ_ACTIONS,
+                    resources=tuple(f"{t.arn_in(region)}/stream/*" for t in tables),
+                ),
+                iam.Statement(
+                    sid="FindStreams", actions=("dynamodb:ListStreams",), resources=("*",)
+                ),
+                iam.Statement(
+                    sid="WriteOwnCanaryObject",
+                    actions=("s3:PutObject",),
+                    resources=(f"{bucket_arn}/{CANARY_OBJECT_PREFIX}{region}/*",),
+                ),
+                iam.Statement(
+                    sid="ReadReplicatedCanaryObjects",
+                    actions=("s3:GetObject", "s3:GetObjectVersion"),
+                    resources=(f"{bucket_arn}/{CANARY_OBJECT_PREFIX}*",),
+                ),
+                _local_key_use(f),
+            ),
+        )
+
+    def _operator_role(self, footprints: Sequence[RegionalFootprint]) -> Role:
         """The failover role: assumable by the regional API roles and nothing else."""
         tables = list(self.tables.values())
+        primary = next(f for f in footprints if f.spec.is_primary)
         role = Role(
             self,
             "operator-role",
@@ -236,49 +218,12 @@ class DataPlane(Construct):
                 purpose="operator",
                 regional=False,
                 trusted_roles=tuple(f.api_function.role.role_arn for f in footprints),
-                statements=(
-                    iam.Statement(
-                        sid="ReadWriteEveryReplica",
-                        actions=(
-                            "dynamodb:GetItem",
-                            "dynamodb:PutItem",
-                            "dynamodb:Query",
-                            "dynamodb:UpdateItem",
-                        ),
-                        resources=tuple(t.arn_in(f.region) for t in tables for f in footprints),
-                    ),
-                    iam.Statement(
-                        sid="ListEveryBucket",
-                        actions=("s3:ListBucket",),
-                        resources=tuple(f.bucket.bucket_arn for f in footprints),
-                    ),
-                    iam.Statement(
-                        sid="ReadWriteEveryBucket",
-                        actions=("s3:GetObject", "s3:PutObject"),
-                        resources=tuple(f"{f.bucket.bucket_arn}/*" for f in footprints),
-                    ),
-                    iam.Statement(
-                        sid="FlipDrainSwitches",
-                        actions=("ssm:GetParameter", "ssm:PutParameter"),
-                        resources=tuple(f.drain.parameter_arn for f in footprints),
-                    ),
-                    *(
-                        _key_via(
-                            f"UseKeyIn{_sid(f.region)}",
-                            ENCRYPT_DECRYPT,
-                            f.key.key_arn,
-                            f.region,
-                            OPERATOR_KEY_SERVICES,
-                        )
-                        for f in footprints
-                    ),
-                ),
+                statements=_operator_statements(tables, footprints),
             ),
         )
         for f in footprints:
-            f.key.grant(
-                "OperatorRole", [role.role_arn], ENCRYPT_DECRYPT, via_services=OPERATOR_KEY_SERVICES
-            )
+            f.key.grant(role.policy, ENCRYPT_DECRYPT, via=OPERATOR_KEY_SERVICES, label="UseKeyIn")
+        for f in footprints:
             f.api_function.role.add_policy(
                 "api-operator",
                 (
@@ -290,3 +235,45 @@ class DataPlane(Construct):
                 ),
             )
         return role
+
+
+def _local_key_use(f: RegionalFootprint) -> iam.Statement:
+    """The region's own key, through its data services (its key policy trusts the account)."""
+    return iam.Statement(
+        sid="UseLocalKeyThroughDataServices",
+        actions=ENCRYPT_DECRYPT,
+        resources=(f.key.key_arn,),
+        conditions={"StringEquals": {"kms:ViaService": via_services(DATA_SERVICES, f.region)}},
+    )
+
+
+def _operator_statements(
+    tables: Sequence[GlobalTable], footprints: Sequence[RegionalFootprint]
+) -> tuple[iam.Statement, ...]:
+    return (
+        iam.Statement(
+            sid="ReadWriteEveryReplica",
+            actions=(
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:Query",
+                "dynamodb:UpdateItem",
+            ),
+            resources=tuple(t.arn_in(f.region) for t in tables for f in footprints),
+        ),
+        iam.Statement(
+            sid="ListEveryBucket",
+            actions=("s3:ListBucket",),
+            resources=tuple(f.bucket.bucket_arn for f in footprints),
+        ),
+        iam.Statement(
+            sid="ReadWriteEveryBucket",
+            actions=("s3:GetObject", "s3:PutObject"),
+            resources=tuple(f"{f.bucket.bucket_arn}/*" for f in footprints),
+        ),
+        iam.Statement(
+            sid="FlipDrainSwitches",
+            actions=("ssm:GetParameter", "ssm:PutParameter"),
+            resources=tuple(f.drain.parameter_arn for f in footprints),
+        ),
+    )

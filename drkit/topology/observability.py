@@ -8,7 +8,7 @@ the deployment's regions; its alarms go to the metrics region's topic.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -22,9 +22,16 @@ from drkit.services.dynamodb import GlobalTable
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 from drkit.services.route53 import HealthCheck
-from drkit.services.s3 import BucketReplication
+from drkit.services.s3_replication import BucketReplication
 from drkit.services.sns import AlertTopic
-from drkit_runtime.contract import CANARY_STORES, HEARTBEAT_AGE, METRIC_NAMESPACE, REPLICATION_LAG
+from drkit.topology.dashboards import failover_widgets, replication_widgets
+from drkit_runtime.contract import (
+    CANARY_STORES,
+    HEARTBEAT_AGE,
+    METRIC_DIMENSIONS,
+    METRIC_NAMESPACE,
+    REPLICATION_LAG,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -42,6 +49,27 @@ class MetricsRegion:
     topic: AlertTopic
 
 
+@attrs.frozen(kw_only=True)
+class ObservabilityProps:
+    """Props of :class:`Observability`.
+
+    Attributes:
+        deployment: The deployment's spec (thresholds come from it and its budget).
+        footprints: Every region's footprint (its topic receives its alarms).
+        tables: The global tables.
+        replications: ``source region -> BucketReplication``.
+        health_checks: ``region -> HealthCheck``.
+        metrics_region: Where Route 53's metrics are, with a topic there.
+    """
+
+    deployment: DeploymentSpec
+    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
+    tables: tuple[GlobalTable, ...] = attrs.field(converter=tuple)
+    replications: Mapping[str, BucketReplication]
+    health_checks: Mapping[str, HealthCheck]
+    metrics_region: MetricsRegion
+
+
 class Observability(Construct):
     """Every alarm and both dashboards.
 
@@ -50,28 +78,26 @@ class Observability(Construct):
         dashboards: ``"replication"`` and ``"failover"``.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        deployment: DeploymentSpec,
-        footprints: Sequence[RegionalFootprint],
-        tables: Sequence[GlobalTable],
-        replications: dict[str, BucketReplication],
-        health_checks: dict[str, HealthCheck],
-        metrics_region: MetricsRegion,
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: ObservabilityProps) -> None:
         super().__init__(scope, id)
         self.alarms: list[Alarm] = []
-        self._deployment = deployment
-        by_region = {f.region: f for f in footprints}
+        self._props = props
+        self._by_region = {f.region: f for f in props.footprints}
+        self._failover_alarms()
+        self._dynamodb_lag_alarms()
+        self._s3_replication_alarms()
+        self._canary_alarms()
+        self._function_alarms()
+        self.dashboards = self._dashboards()
 
-        for region, check in health_checks.items():
+    def _failover_alarms(self) -> None:
+        """A region out of DNS: Route 53's HealthCheckStatus, published in us-east-1 only."""
+        metrics_region = self._props.metrics_region
+        for region, check in self._props.health_checks.items():
             self._alarm(
                 metrics_region.placement,
                 metrics_region.topic,
-                purpose=f"health-{by_region[region].spec.short}",
+                purpose=f"health-{self._by_region[region].spec.short}",
                 description=(
                     f"Route 53 health check of {region} is failing: the region is out of DNS "
                     "(automatic failover). Check its /health answer and drain switch."
@@ -85,30 +111,36 @@ class Observability(Construct):
                 treat_missing_data="breaching",
             )
 
-        lag_ms = deployment.replication_lag_threshold_seconds * 1000
-        for table in tables:
+    def _dynamodb_lag_alarms(self) -> None:
+        """ReplicationLatency of every table, per source and receiving region."""
+        d = self._props.deployment
+        for table in self._props.tables:
             for source, receiving in itertools.permutations(table.regions, 2):
-                src = by_region[source]
+                src, dst = self._by_region[source], self._by_region[receiving]
                 self._alarm(
                     src.placement,
                     src.alerts,
-                    purpose=f"ddb-lag-{table.purpose}-{src.spec.short}-to-{by_region[receiving].spec.short}",
+                    purpose=f"ddb-lag-{table.purpose}-{src.spec.short}-to-{dst.spec.short}",
                     description=(
-                        f"DynamoDB replication of {table.table_name} from {source} to {receiving} lags more than "
-                        f"{deployment.replication_lag_threshold_seconds} s (RPO target {deployment.rpo_target_seconds} s)."
+                        f"DynamoDB replication of {table.table_name} from {source} to "
+                        f"{receiving} lags more than {d.replication_lag_threshold_seconds} s "
+                        f"(RPO target {d.rpo_target_seconds} s)."
                     ),
                     namespace="AWS/DynamoDB",
                     metric_name="ReplicationLatency",
                     dimensions={"TableName": table.table_name, "ReceivingRegion": receiving},
                     statistic="Maximum",
-                    threshold=lag_ms,
-                    evaluation_periods=deployment.replication_alarm_evaluation_periods,
+                    threshold=d.replication_lag_threshold_seconds * 1000,
+                    evaluation_periods=d.replication_alarm_evaluation_periods,
                 )
 
-        for source, replication in replications.items():
-            src = by_region[source]
+    def _s3_replication_alarms(self) -> None:
+        """Latency and failures of every replication rule."""
+        d = self._props.deployment
+        for source, replication in self._props.replications.items():
+            src = self._by_region[source]
             for dest_region, rule_id in replication.rule_ids.items():
-                dst = by_region[dest_region]
+                dst = self._by_region[dest_region]
                 dims = {
                     "SourceBucket": src.bucket.bucket_name,
                     "DestinationBucket": dst.bucket.bucket_name,
@@ -120,15 +152,15 @@ class Observability(Construct):
                     src.alerts,
                     purpose=f"s3-lag-{pair}",
                     description=(
-                        f"S3 replication from {source} to {dest_region} lags more than the RPO target "
-                        f"({deployment.rpo_target_seconds} s); AWS only guarantees 15 minutes (RTC)."
+                        f"S3 replication from {source} to {dest_region} lags more than the RPO "
+                        f"target ({d.rpo_target_seconds} s); AWS only guarantees 15 minutes (RTC)."
                     ),
                     namespace="AWS/S3",
                     metric_name="ReplicationLatency",
                     dimensions=dims,
                     statistic="Maximum",
-                    threshold=deployment.rpo_target_seconds,
-                    evaluation_periods=deployment.replication_alarm_evaluation_periods,
+                    threshold=d.rpo_target_seconds,
+                    evaluation_periods=d.replication_alarm_evaluation_periods,
                 )
                 self._alarm(
                     src.placement,
@@ -142,49 +174,57 @@ class Observability(Construct):
                     threshold=0,
                 )
 
+    def _canary_alarms(self) -> None:
+        """Measured lag and heartbeat age of every store, per source and receiving region."""
+        footprints = self._props.footprints
         for receiving in footprints:
             for source in footprints:
-                if source is receiving:
-                    continue
-                for store in CANARY_STORES:
-                    dims = {
-                        "Store": store,
-                        "SourceRegion": source.region,
-                        "ReceivingRegion": receiving.region,
-                    }
-                    pair = f"{source.spec.short}-to-{receiving.spec.short}"
-                    self._alarm(
-                        receiving.placement,
-                        receiving.alerts,
-                        purpose=f"canary-lag-{store}-{pair}",
-                        description=(
-                            f"Measured replication lag of {store} from {source.region} to {receiving.region} "
-                            f"exceeds the RPO target ({deployment.rpo_target_seconds} s)."
-                        ),
-                        namespace=METRIC_NAMESPACE,
-                        metric_name=REPLICATION_LAG,
-                        dimensions=dims,
-                        statistic="Maximum",
-                        threshold=deployment.rpo_target_seconds,
-                    )
-                    self._alarm(
-                        receiving.placement,
-                        receiving.alerts,
-                        purpose=f"canary-stale-{store}-{pair}",
-                        description=(
-                            f"No fresh {store} heartbeat from {source.region} has reached {receiving.region} for "
-                            f"more than the RPO target plus one canary period: replication or the source canary stopped."
-                        ),
-                        namespace=METRIC_NAMESPACE,
-                        metric_name=HEARTBEAT_AGE,
-                        dimensions=dims,
-                        statistic="Maximum",
-                        threshold=deployment.rpo_target_seconds + budget.CANARY_PERIOD_SECONDS,
-                        evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
-                        treat_missing_data="breaching",
-                    )
+                if source is not receiving:
+                    for store in CANARY_STORES:
+                        self._canary_pair_alarms(store, source, receiving)
 
-        for f in footprints:
+    def _canary_pair_alarms(
+        self, store: str, source: RegionalFootprint, receiving: RegionalFootprint
+    ) -> None:
+        rpo = self._props.deployment.rpo_target_seconds
+        values = (store, source.region, receiving.region)
+        dims = dict(zip(METRIC_DIMENSIONS, values, strict=True))
+        pair = f"{source.spec.short}-to-{receiving.spec.short}"
+        self._alarm(
+            receiving.placement,
+            receiving.alerts,
+            purpose=f"canary-lag-{store}-{pair}",
+            description=(
+                f"Measured replication lag of {store} from {source.region} to "
+                f"{receiving.region} exceeds the RPO target ({rpo} s)."
+            ),
+            namespace=METRIC_NAMESPACE,
+            metric_name=REPLICATION_LAG,
+            dimensions=dims,
+            statistic="Maximum",
+            threshold=rpo,
+        )
+        self._alarm(
+            receiving.placement,
+            receiving.alerts,
+            purpose=f"canary-stale-{store}-{pair}",
+            description=(
+                f"No fresh {store} heartbeat from {source.region} has reached "
+                f"{receiving.region} for more than the RPO target plus one canary period: "
+                "replication or the source canary stopped."
+            ),
+            namespace=METRIC_NAMESPACE,
+            metric_name=HEARTBEAT_AGE,
+            dimensions=dims,
+            statistic="Maximum",
+            threshold=rpo + budget.CANARY_PERIOD_SECONDS,
+            evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
+            treat_missing_data="breaching",
+        )
+
+    def _function_alarms(self) -> None:
+        """Errors and dead letters of both functions in every region."""
+        for f in self._props.footprints:
             for function, threshold, periods in (
                 (f.api_function, 5, 1),
                 (f.canary_function, 1, 3),
@@ -206,7 +246,10 @@ class Observability(Construct):
                     f.placement,
                     f.alerts,
                     purpose=f"dlq-{function.purpose}",
-                    description=f"Failed asynchronous invocations of {function.function_name} are waiting in its DLQ.",
+                    description=(
+                        f"Failed asynchronous invocations of {function.function_name} "
+                        "are waiting in its DLQ."
+                    ),
                     namespace="AWS/SQS",
                     metric_name="ApproximateNumberOfMessagesVisible",
                     dimensions={"QueueName": function.dead_letter_queue.name},
@@ -214,26 +257,26 @@ class Observability(Construct):
                     threshold=0,
                 )
 
-        primary = next(f for f in footprints if f.spec.is_primary)
-        self.dashboards = {
+    def _dashboards(self) -> dict[str, Dashboard]:
+        p = self._props
+        primary = next(f for f in p.footprints if f.spec.is_primary)
+        replication = replication_widgets(p.deployment, p.footprints, p.tables, p.replications)
+        failover = failover_widgets(
+            p.footprints, p.health_checks, p.metrics_region.placement.region
+        )
+        return {
             "replication": Dashboard(
                 self,
                 "dashboard-replication",
                 props=DashboardProps(
-                    placement=primary.placement,
-                    purpose="replication-lag",
-                    widgets=_replication_widgets(deployment, footprints, tables, replications),
+                    placement=primary.placement, purpose="replication-lag", widgets=replication
                 ),
             ),
             "failover": Dashboard(
                 self,
                 "dashboard-failover",
                 props=DashboardProps(
-                    placement=primary.placement,
-                    purpose="failover",
-                    widgets=_failover_widgets(
-                        footprints, health_checks, metrics_region.placement.region
-                    ),
+                    placement=primary.placement, purpose="failover", widgets=failover
                 ),
             ),
         }
@@ -248,151 +291,3 @@ class Observability(Construct):
         )
         self.alarms.append(alarm)
         return alarm
-
-
-def _widget(
-    title: str,
-    region: str,
-    metrics: list[list[Any]],
-    *,
-    y: int,
-    x: int = 0,
-    stat: str = "Maximum",
-    annotations: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    properties: dict[str, Any] = {
-        "title": title,
-        "region": region,
-        "metrics": metrics,
-        "stat": stat,
-        "period": 60,
-        "view": "timeSeries",
-    }
-    if annotations:
-        properties["annotations"] = annotations
-    return {"type": "metric", "x": x, "y": y, "width": 12, "height": 6, "properties": properties}
-
-
-def _replication_widgets(
-    deployment: DeploymentSpec,
-    footprints: Sequence[RegionalFootprint],
-    tables: Sequence[GlobalTable],
-    replications: dict[str, BucketReplication],
-) -> list[dict[str, Any]]:
-    by_region = {f.region: f for f in footprints}
-    rpo = {"horizontal": [{"label": "RPO target", "value": deployment.rpo_target_seconds}]}
-    widgets: list[dict[str, Any]] = []
-    y = 0
-    for f in footprints:
-        ddb = [
-            ["AWS/DynamoDB", "ReplicationLatency", "TableName", t.table_name, "ReceivingRegion", o]
-            for t in tables
-            for o in t.regions
-            if o != f.region
-        ]
-        widgets.append(
-            _widget(f"DynamoDB replication latency (ms) from {f.region}", f.region, ddb, y=y)
-        )
-        s3 = [
-            [
-                "AWS/S3",
-                "ReplicationLatency",
-                "SourceBucket",
-                f.bucket.bucket_name,
-                "DestinationBucket",
-                by_region[d].bucket.bucket_name,
-                "RuleId",
-                rule,
-            ]
-            for d, rule in replications[f.region].rule_ids.items()
-        ]
-        widgets.append(
-            _widget(
-                f"S3 replication latency (s) from {f.region}",
-                f.region,
-                s3,
-                y=y,
-                x=12,
-                annotations=rpo,
-            )
-        )
-        y += 6
-        canary = [
-            [
-                METRIC_NAMESPACE,
-                REPLICATION_LAG,
-                "Store",
-                store,
-                "SourceRegion",
-                o.region,
-                "ReceivingRegion",
-                f.region,
-            ]
-            for o in footprints
-            if o is not f
-            for store in CANARY_STORES
-        ]
-        widgets.append(
-            _widget(
-                f"Measured replication lag (s) into {f.region} (canary)",
-                f.region,
-                canary,
-                y=y,
-                annotations=rpo,
-            )
-        )
-        y += 6
-    return widgets
-
-
-def _failover_widgets(
-    footprints: Sequence[RegionalFootprint],
-    health_checks: dict[str, HealthCheck],
-    metrics_region: str,
-) -> list[dict[str, Any]]:
-    status = [
-        [
-            "AWS/Route53",
-            "HealthCheckStatus",
-            "HealthCheckId",
-            check.health_check_id,
-            {"id": f"h{i}", "label": region},
-        ]
-        for i, (region, check) in enumerate(health_checks.items())
-    ]
-    healthy = [
-        *status,
-        [
-            {
-                "expression": "+".join(f"h{i}" for i in range(len(status))),
-                "label": "Healthy regions",
-                "id": "healthy",
-            }
-        ],
-    ]
-    widgets = [
-        _widget(
-            "Health-check status per region (1 = healthy)",
-            metrics_region,
-            status,
-            y=0,
-            stat="Minimum",
-        ),
-        _widget("Healthy regions", metrics_region, healthy, y=0, x=12, stat="Minimum"),
-    ]
-    for i, f in enumerate(footprints):
-        errors = [
-            ["AWS/Lambda", "Errors", "FunctionName", fn.function_name]
-            for fn in (f.api_function, f.canary_function)
-        ]
-        widgets.append(
-            _widget(
-                f"Lambda errors in {f.region}",
-                f.region,
-                errors,
-                y=6 + 6 * (i // 2),
-                x=12 * (i % 2),
-                stat="Sum",
-            )
-        )
-    return widgets

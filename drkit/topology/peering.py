@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 
+import attrs
 from constructs import Construct
 
 from drkit.aws import Route, VpcPeeringConnection, VpcPeeringConnectionAccepter
 from drkit.footprint import RegionalFootprint
 from drkit.regions.naming import ResourceType
+
+
+@attrs.frozen(kw_only=True)
+class PeeringMeshProps:
+    """Props of :class:`PeeringMesh`.
+
+    Attributes:
+        footprints: The regions to peer, every pair once.
+    """
+
+    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
 
 
 class PeeringMesh(Construct):
@@ -19,10 +30,9 @@ class PeeringMesh(Construct):
         connections: ``(requester region, accepter region) -> peering connection``.
     """
 
-    def __init__(
-        self, scope: Construct, id: str, *, footprints: Sequence[RegionalFootprint]
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: PeeringMeshProps) -> None:
         super().__init__(scope, id)
+        footprints = props.footprints
         self.connections: dict[tuple[str, str], VpcPeeringConnection] = {}
         for a, b in itertools.combinations(footprints, 2):
             pair = f"{a.spec.short}-{b.spec.short}"

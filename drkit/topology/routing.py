@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+import attrs
 from constructs import Construct
 
 from drkit.footprint import RegionalFootprint
@@ -17,6 +16,21 @@ from drkit.services.route53 import (
 )
 
 
+@attrs.frozen(kw_only=True)
+class WeightedRoutingProps:
+    """Props of :class:`WeightedRouting`.
+
+    Attributes:
+        deployment: The deployment's spec (API name, health-check settings).
+        zone: The zone the weighted records go in.
+        footprints: One record and health check per footprint.
+    """
+
+    deployment: DeploymentSpec
+    zone: HostedZone
+    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
+
+
 class WeightedRouting(Construct):
     """Spreads the API name over the regions by weight; a failing region drops out.
 
@@ -25,16 +39,9 @@ class WeightedRouting(Construct):
         records: ``region -> WeightedAlias``.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        deployment: DeploymentSpec,
-        zone: HostedZone,
-        footprints: Sequence[RegionalFootprint],
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: WeightedRoutingProps) -> None:
         super().__init__(scope, id)
+        deployment, zone, footprints = props.deployment, props.zone, props.footprints
         self.health_checks: dict[str, HealthCheck] = {}
         self.records: dict[str, WeightedAlias] = {}
         for f in footprints:

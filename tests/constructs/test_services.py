@@ -9,6 +9,7 @@ import cdktf
 import pytest
 from cdktf import AssetType, TerraformAsset, TerraformStack
 
+from drkit import iam
 from drkit.aws import AwsProvider
 from drkit.errors import SpecError
 from drkit.regions import DeploymentSpec
@@ -18,6 +19,7 @@ from drkit.services.apigateway import HttpApi, HttpApiProps
 from drkit.services.cloudwatch import Alarm, AlarmProps, Dashboard, DashboardProps
 from drkit.services.dynamodb import GlobalTable, GlobalTableProps
 from drkit.services.events import FunctionTrigger, FunctionTriggerProps
+from drkit.services.iam import Role, RoleProps
 from drkit.services.kms import EncryptionKey, EncryptionKeyProps
 from drkit.services.lambda_ import RegionalFunction, RegionalFunctionProps
 from drkit.services.logs import LogGroup, LogGroupProps
@@ -33,11 +35,10 @@ from drkit.services.route53 import (
 from drkit.services.s3 import (
     AccessLogBucket,
     AccessLogBucketProps,
-    BucketReplication,
-    BucketReplicationProps,
     DataBucket,
     DataBucketProps,
 )
+from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
 from drkit.services.sns import AlertTopic, AlertTopicProps
 from drkit.services.ssm import DrainSwitch, DrainSwitchProps
 from drkit.services.vpc import Network, NetworkProps
@@ -95,9 +96,7 @@ def _only(stack: dict, rtype: str) -> dict:
 
 def test_key_rotates_yearly_with_explicit_policy(h):
     key = h.key()
-    key.grant(
-        "Reader", ["arn:aws:iam::123456789012:role/r"], ("kms:Decrypt",), via_services=("s3",)
-    )
+    key.grant_role("Reader", "arn:aws:iam::123456789012:role/r", ("kms:Decrypt",), ("s3",))
     out = _only(h.synth(), "aws_kms_key")
     assert out["enable_key_rotation"] is True and out["rotation_period_in_days"] == 365
     assert out["deletion_window_in_days"] == 7
@@ -108,10 +107,38 @@ def test_key_rotates_yearly_with_explicit_policy(h):
         "CloudWatchLogsEncryption",
         "Reader",
     } <= set(sids)
-    assert sids["Reader"]["Condition"]["StringEquals"]["kms:ViaService"] == [
+    assert sids["Reader"]["Condition"]["StringEquals"]["kms:ViaService"] == (
         "s3.us-east-1.amazonaws.com"
-    ]
+    )
     assert "kms:*" not in json.dumps(sids)
+
+
+def test_grant_writes_both_halves_with_derived_ids(h):
+    """key.grant puts the role's statement in its policy and names the role in the key policy."""
+    key = h.key("us-west-2")
+    role = Role(
+        h.stack,
+        "reader",
+        props=RoleProps(
+            placement=h["us-east-1"],
+            purpose="api",
+            trusted_services=("lambda.amazonaws.com",),
+            statements=(iam.Statement(sid="Own", actions=("s3:GetObject",), resources=("arn:x",)),),
+        ),
+    )
+    key.grant(role.policy, ("kms:Decrypt",), via=("dynamodb", "s3"), label="DecryptFrom")
+    out = h.synth()
+    identity = json.loads(_only(out, "aws_iam_role_policy")["policy"])["Statement"]
+    assert [s["Sid"] for s in identity] == ["Own", "DecryptFromUsWest2"]
+    assert identity[1]["Condition"]["StringEquals"]["kms:ViaService"] == [
+        "dynamodb.us-west-2.amazonaws.com",
+        "s3.us-west-2.amazonaws.com",
+    ]
+    assert ref(identity[1]["Resource"])[0] == "aws_kms_key"
+    policy = json.loads(_only(out, "aws_kms_key")["policy"])["Statement"]
+    named = [s for s in policy if s["Sid"] == "DecryptFromRoleApiUse1Unit"]
+    assert len(named) == 1 and ref(named[0]["Principal"]["AWS"])[0] == "aws_iam_role"
+    assert named[0]["Action"] == "kms:Decrypt"
 
 
 def test_key_props_are_validated(h):
@@ -120,9 +147,9 @@ def test_key_props_are_validated(h):
     with pytest.raises(SpecError, match="deletion_window_days"):
         EncryptionKeyProps(placement=h["us-east-1"], deletion_window_days=3)
     key = h.key()
-    key.grant("Twice", ["arn:aws:iam::1:role/r"], ("kms:Decrypt",))
+    key.grant_role("Twice", "arn:aws:iam::1:role/r", ("kms:Decrypt",), ("s3",))
     with pytest.raises(ValueError, match="Twice"):
-        key.grant("Twice", ["arn:aws:iam::1:role/r"], ("kms:Decrypt",))
+        key.grant_role("Twice", "arn:aws:iam::1:role/r", ("kms:Decrypt",), ("s3",))
 
 
 # ----- logs --------------------------------------------------------------------------------------
