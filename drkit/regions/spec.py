@@ -315,8 +315,8 @@ class DeploymentSpec:
         local_endpoint: The emulator's URL; required when ``target`` is local.
         backend: Remote state; ``None`` keeps local state.
         operator_principals: IAM users or roles (of people) that may assume the failover
-            operator role, with MFA. Left out: any principal of the account whose own
-            policy allows it, still with MFA. No function may ever assume it.
+            operator role, with MFA. Left out: no operator role is made (people act with
+            their own roles, docs/runbook.md). No function may ever assume it.
         extra_api_statements: More permissions for the API functions (IAM JSON
             statements, ``[[extra_api_statements]]`` in TOML). Checked for least
             privilege when the spec is built: a wildcard raises ComplianceError.

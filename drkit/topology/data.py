@@ -56,7 +56,8 @@ class DataPlane(Construct):
         tables: ``logical name -> GlobalTable`` (``patient_records``, ``audit_logs``).
         replications: ``source region -> BucketReplication`` (every bucket replicates
             to every other region, so writes in any region survive the loss of it).
-        operator_role: The failover operator role, assumable only by the API roles.
+        operator_role: The failover operator role for the spec's ``operator_principals``
+            (people, with MFA); None when the spec names none.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: DataPlaneProps) -> None:
@@ -73,7 +74,11 @@ class DataPlane(Construct):
         )
         for f in footprints:
             self._heartbeat_streams(f)
-        self.operator_role = self._operator_role(props.deployment, footprints)
+        self.operator_role = (
+            self._operator_role(props.deployment, footprints)
+            if props.deployment.operator_principals
+            else None
+        )
 
     def _tables(self, props: DataPlaneProps) -> dict[str, GlobalTable]:
         """Both global tables, created in the primary with a replica in every secondary."""
@@ -136,7 +141,7 @@ class DataPlane(Construct):
         """The failover role, for people: the spec's principals, with MFA; never a function."""
         tables = list(self.tables.values())
         primary = next(f for f in footprints if f.spec.is_primary)
-        people = deployment.operator_principals or (primary.placement.account.root_arn,)
+        people = deployment.operator_principals
         role = Role(
             self,
             "operator-role",

@@ -9,6 +9,7 @@ import copy
 import json
 import re
 
+import attrs
 import pytest
 from hypothesis import given
 
@@ -129,12 +130,18 @@ def test_no_role_is_assumable_by_a_function_role(case):
             assert "sts:AssumeRole" not in checks._as_list(st["Action"]), name
 
 
-def test_the_operator_role_is_for_people_with_mfa(case):
-    """The operator role trusts the spec's principals (default: the account) and wants MFA."""
-    body = next(b for n, b in resources(case.json, "aws_iam_role").items() if "operator" in n)
+def test_the_operator_role_is_for_people_with_mfa(default_spec):
+    """The operator role trusts exactly the spec's people, only with MFA (none named: no role)."""
+    people = ("arn:aws:iam::111122223333:role/dr-operators",)
+    stack = synth_json(attrs.evolve(default_spec, operator_principals=people))
+    body = next(b for n, b in resources(stack, "aws_iam_role").items() if "operator" in n)
     [statement] = json.loads(body["assume_role_policy"])["Statement"]
+    assert statement["Principal"] == {"AWS": people[0]}
     assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
-    assert statement["Principal"]["AWS"].endswith(":root")
+
+
+def test_no_operator_role_without_people(case):
+    assert not [n for n in resources(case.json, "aws_iam_role") if "operator" in n]
 
 
 def test_every_service_principal_is_scoped_to_this_deployment(case):
