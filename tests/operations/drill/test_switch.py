@@ -25,16 +25,34 @@ def test_read_switch_sees_value_type_and_key(deployment):
     )
 
 
-def test_writing_keeps_the_type_and_key(deployment):
-    """Flipping and restoring a SecureString switch keeps its KMS key."""
-    ssm = deployment.ssm(SECONDARY)
+class _Recording:
+    """An SSM client that records the arguments of every write."""
+
+    def __init__(self, real: Any) -> None:
+        self._real, self.writes = real, []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def put_parameter(self, **kwargs: Any) -> Any:
+        self.writes.append(kwargs)
+        return self._real.put_parameter(**kwargs)
+
+
+def test_writing_names_the_type_and_key(deployment):
+    """Every write of a SecureString switch names its type and its own key: without KeyId,
+    AWS would re-encrypt the value under the account's default key (moto does not)."""
+    ssm = _Recording(deployment.ssm(SECONDARY))
     switch = read_switch(ssm, param(SECONDARY), SECONDARY)
     write_switch(ssm, switch, "drained")
     write_switch(ssm, switch, "active")
 
-    after = read_switch(ssm, param(SECONDARY), SECONDARY)
-    assert after.parameter_type == "SecureString"
-    assert after.key_id == deployment.key_ids[SECONDARY]
+    key = deployment.key_ids[SECONDARY]
+    assert [(w["Value"], w["Type"], w.get("KeyId")) for w in ssm.writes] == [
+        ("drained", "SecureString", key),
+        ("active", "SecureString", key),
+    ]
+    assert all(w["Overwrite"] for w in ssm.writes)
     assert deployment.history(SECONDARY) == ["active", "drained", "active"]
 
 
