@@ -251,7 +251,7 @@ def find_terraform(env: Mapping[str, str] | None = None) -> Path:
 
 
 def terraform_env(cli_config: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment drkit runs Terraform with: ``base`` plus the CLI config and automation flags."""
+    """The environment drkit runs Terraform with: ``base``, the CLI config, automation flags."""
     env = dict(os.environ if base is None else base)
     env.update(_TERRAFORM_ENV)
     env["TF_CLI_CONFIG_FILE"] = str(cli_config)
@@ -369,9 +369,9 @@ class Terraform:
         report: dict[str, Any] = json.loads(result.stdout or "{}")
         if result.returncode != 0 or not report.get("valid", False):
             diagnostics = [
-                f"{d.get('severity', 'error')}: {d.get('summary', '')}: {d.get('detail', '')}".rstrip(
-                    ": "
-                )
+                ": ".join(
+                    (d.get("severity", "error"), d.get("summary", ""), d.get("detail", ""))
+                ).rstrip(": ")
                 for d in report.get("diagnostics", [])
             ]
             raise TerraformFailed(
@@ -469,7 +469,7 @@ class Terraform:
         return [line.strip() for line in result.stdout.splitlines() if line.strip()]
 
     def output_json(self) -> dict[str, Any]:
-        """``terraform output -json``: every output, as Terraform reports it (``value``, ``type``, ``sensitive``)."""
+        """``terraform output -json``: every output as Terraform reports it (value, type, ...)."""
         result = self._run("output", ["output", "-json", "-no-color"])
         outputs: dict[str, Any] = json.loads(result.stdout or "{}")
         return outputs
@@ -507,8 +507,8 @@ class Terraform:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            # Its own process group: Ctrl-C reaches only us, and we forward a
-            # single SIGINT; a timeout can kill Terraform and its providers together.
+            # Its own process group: Ctrl-C reaches only us, and we send one
+            # graceful stop; a timeout can kill Terraform and its providers together.
             start_new_session=True,
         )
         try:
@@ -569,12 +569,15 @@ def plan_has_changes(plan_json: Mapping[str, Any]) -> bool:
 def _stop(process: subprocess.Popen[str], grace_seconds: float = 30.0) -> tuple[str, str]:
     """Stop Terraform and the providers it started.
 
-    One SIGINT is Terraform's graceful stop (it cancels the providers'
-    operations and saves the state); a second one would make it exit at once.
-    After the grace period the whole process group is killed.
+    One SIGTERM is Terraform's graceful stop, the same as Ctrl-C's SIGINT (it
+    cancels the providers' operations and saves the state); a second signal
+    would make it exit at once. SIGTERM rather than SIGINT because a process can
+    lose a SIGINT (Python drops the KeyboardInterrupt while it is importing), and
+    the runner would then wait out the whole grace; SIGTERM's default action
+    ends such a process. After the grace period the whole process group is killed.
     """
     with contextlib.suppress(ProcessLookupError):
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + grace_seconds
     # Wait for Terraform itself, not for its output pipes to close: a provider
     # it leaves behind would hold them open. communicate() keeps draining them.

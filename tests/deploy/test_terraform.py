@@ -59,7 +59,7 @@ def make_mirror(
 
 
 def test_env_var_wins_over_search(tmp_path: Path) -> None:
-    """The mirror named by DRKIT_TF_PROVIDER_MIRROR is used even when a searched root also has one."""
+    """The mirror DRKIT_TF_PROVIDER_MIRROR names is used even when a searched root has one too."""
     explicit = make_mirror(tmp_path / "explicit")
     searched = make_mirror(tmp_path / "searched")
     found = find_provider_mirror(
@@ -69,7 +69,7 @@ def test_env_var_wins_over_search(tmp_path: Path) -> None:
 
 
 def test_env_var_pointing_at_nothing_is_an_error_not_a_fallback(tmp_path: Path) -> None:
-    """A wrong DRKIT_TF_PROVIDER_MIRROR fails, naming the variable, instead of silently searching."""
+    """A wrong DRKIT_TF_PROVIDER_MIRROR fails, naming the variable, instead of searching on."""
     searched = make_mirror(tmp_path / "searched")
     with pytest.raises(ProviderMirrorNotFound) as caught:
         find_provider_mirror(
@@ -166,7 +166,7 @@ def test_platform_names_match_terraform(system: str, machine: str, expected: str
 
 
 def test_cli_config_installs_only_from_the_mirror(tmp_path: Path) -> None:
-    """The config names the mirror for hashicorp/* and excludes every provider from direct installation."""
+    """The config names the mirror for hashicorp/* and excludes every provider from the registry."""
     text = render_cli_config(tmp_path / "mirror")
     assert "provider_installation {" in text
     assert f'path    = "{tmp_path / "mirror"}"' in text
@@ -207,7 +207,7 @@ def test_missing_terraform_is_a_clear_error(tmp_path: Path) -> None:
 def test_for_stack_without_terraform_on_path_fails_before_writing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Terraform.for_stack raises TerraformNotFound when PATH lacks terraform, and writes nothing."""
+    """Terraform.for_stack raises TerraformNotFound when PATH lacks terraform; it writes nothing."""
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     with pytest.raises(TerraformNotFound):
         Terraform.for_stack(tmp_path / "stack", mirror_root=make_mirror(tmp_path / "mirror"))
@@ -225,10 +225,15 @@ with open(os.environ["FAKE_TF_LOG"], "a") as log:
     log.write(json.dumps({{
         "args": args,
         "cwd": os.getcwd(),
-        "env": {{k: os.environ.get(k) for k in
-                ("TF_CLI_CONFIG_FILE", "TF_IN_AUTOMATION", "TF_INPUT", "CHECKPOINT_DISABLE", "EXTRA")}},
+        "env": {{k: os.environ.get(k) for k in (
+            "TF_CLI_CONFIG_FILE", "TF_IN_AUTOMATION", "TF_INPUT", "CHECKPOINT_DISABLE", "EXTRA"
+        )}},
     }}) + "\\n")
 spec = json.loads(os.environ.get("FAKE_TF_SPEC", "{{}}")).get(args[0], {{}})
+if spec.get("sigint_lost"):
+    # As when Python drops the KeyboardInterrupt of a SIGINT that lands while it imports.
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 if spec.get("child_pid_file"):
     import subprocess
     child = subprocess.Popen(["sleep", "60"])
@@ -380,7 +385,7 @@ def test_plan_has_changes_ignores_no_ops_and_reads() -> None:
 def test_failure_reports_step_exit_code_and_last_40_lines(
     fake_terraform: Any, stack: Path, tmp_path: Path
 ) -> None:
-    """A failed command raises TerraformFailed with its step, exit code and only the last 40 error lines."""
+    """A failed command raises TerraformFailed: step, exit code, only the last 40 error lines."""
     stderr = "".join(f"line {n}\n" for n in range(1, 101))
     fake_terraform.answer(apply={"exit": 1, "stderr": stderr})
     tf = Terraform.for_stack(stack, mirror_root=make_mirror(tmp_path / "m"))
@@ -421,7 +426,7 @@ def test_invalid_configuration_reports_diagnostics(
 def test_step_timeout_stops_terraform_and_its_children(
     fake_terraform: Any, stack: Path, tmp_path: Path
 ) -> None:
-    """A command running past step_timeout_seconds is stopped, with what it started, and reported."""
+    """A command running past step_timeout_seconds is stopped with what it started, and reported."""
     child_pid_file = tmp_path / "child.pid"
     fake_terraform.answer(apply={"sleep": 30, "child_pid_file": str(child_pid_file)})
     tf = Terraform.for_stack(
@@ -433,6 +438,19 @@ def test_step_timeout_stops_terraform_and_its_children(
     assert tf.timings[-1].seconds < 10
     child = int(child_pid_file.read_text())
     assert wait_gone(child, timeout=5), "a process Terraform started outlived the timeout"
+
+
+def test_step_timeout_stop_reaches_a_command_that_would_lose_sigint(
+    fake_terraform: Any, stack: Path, tmp_path: Path
+) -> None:
+    """The timeout's graceful stop ends a command that loses SIGINT, not after the whole grace."""
+    fake_terraform.answer(apply={"sleep": 30, "sigint_lost": True})
+    tf = Terraform.for_stack(
+        stack, mirror_root=make_mirror(tmp_path / "m"), step_timeout_seconds=1.0
+    )
+    with pytest.raises(TerraformFailed, match="did not finish within 1 s"):
+        tf.apply()
+    assert tf.timings[-1].seconds < 10
 
 
 def test_timings_are_recorded_per_step(fake_terraform: Any, stack: Path, tmp_path: Path) -> None:
@@ -464,7 +482,7 @@ def test_parallelism_must_be_positive(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("real_terraform")
 def test_real_init_is_offline_from_the_discovered_mirror(tmp_path: Path) -> None:
-    """`terraform init` installs hashicorp/aws 5.100.0 from the mirror with the registry forbidden."""
+    """`terraform init` installs hashicorp/aws 5.100.0 from the mirror, the registry forbidden."""
     (tmp_path / "main.tf.json").write_text(
         json.dumps(
             {
