@@ -1,4 +1,4 @@
-"""The Terraform wrapper: mirror discovery, CLI config, how commands are run and how they fail.
+"""The Terraform runner: how commands are run, timed, logged, stopped, and how they fail.
 
 Most tests run a fake ``terraform`` (a small Python script on a temporary PATH)
 that records its arguments and environment and answers as told; one test runs
@@ -16,181 +16,10 @@ from typing import Any
 
 import pytest
 
-from drkit.deploy.errors import (
-    DeployError,
-    ProviderMirrorNotFound,
-    TerraformFailed,
-    TerraformNotFound,
-)
-from drkit.deploy.terraform import (
-    MIRROR_ENV_VAR,
-    Terraform,
-    find_provider_mirror,
-    find_terraform,
-    plan_has_changes,
-    render_cli_config,
-    terraform_platform,
-    well_known_mirror_roots,
-    write_cli_config,
-)
-from drkit.errors import DrkitError, SpecError
-from tests.helpers import wait_gone
-
-VERSION = "5.100.0"
-PLATFORM = "linux_amd64"
-
-
-def make_mirror(
-    root: Path, *, version: str = VERSION, platform: str = PLATFORM, packed: bool = False
-) -> Path:
-    """Create a filesystem mirror layout holding a dummy hashicorp/aws binary."""
-    source = root / "registry.terraform.io" / "hashicorp" / "aws"
-    if packed:
-        source.mkdir(parents=True)
-        (source / f"terraform-provider-aws_{version}_{platform}.zip").write_bytes(b"PK")
-    else:
-        target = source / version / platform
-        target.mkdir(parents=True)
-        (target / f"terraform-provider-aws_v{version}_x5").write_bytes(b"\x7fELF")
-    return root
-
-
-# -- mirror discovery ---------------------------------------------------------
-
-
-def test_env_var_wins_over_search(tmp_path: Path) -> None:
-    """The mirror DRKIT_TF_PROVIDER_MIRROR names is used even when a searched root has one too."""
-    explicit = make_mirror(tmp_path / "explicit")
-    searched = make_mirror(tmp_path / "searched")
-    found = find_provider_mirror(
-        platform_name=PLATFORM, env={MIRROR_ENV_VAR: str(explicit)}, search_roots=[searched]
-    )
-    assert found == explicit.resolve()
-
-
-def test_env_var_pointing_at_nothing_is_an_error_not_a_fallback(tmp_path: Path) -> None:
-    """A wrong DRKIT_TF_PROVIDER_MIRROR fails, naming the variable, instead of searching on."""
-    searched = make_mirror(tmp_path / "searched")
-    with pytest.raises(ProviderMirrorNotFound) as caught:
-        find_provider_mirror(
-            platform_name=PLATFORM,
-            env={MIRROR_ENV_VAR: str(tmp_path / "empty")},
-            search_roots=[searched],
-        )
-    assert MIRROR_ENV_VAR in str(caught.value)
-    assert str(tmp_path / "empty") in str(caught.value)
-
-
-def test_search_returns_first_root_holding_the_provider(tmp_path: Path) -> None:
-    """Roots are searched in order; roots without the provider (or another version) are skipped."""
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    other_version = make_mirror(tmp_path / "old", version="4.67.0")
-    good = make_mirror(tmp_path / "good")
-    also_good = make_mirror(tmp_path / "also-good")
-    found = find_provider_mirror(
-        platform_name=PLATFORM, env={}, search_roots=[empty, other_version, good, also_good]
-    )
-    assert found == good.resolve()
-
-
-def test_packed_layout_is_recognised(tmp_path: Path) -> None:
-    """A mirror holding the provider as a zip (packed layout) counts."""
-    packed = make_mirror(tmp_path / "packed", packed=True)
-    assert (
-        find_provider_mirror(platform_name=PLATFORM, env={}, search_roots=[packed])
-        == packed.resolve()
-    )
-
-
-def test_missing_mirror_lists_what_was_searched_and_names_the_env_var(tmp_path: Path) -> None:
-    """With no mirror anywhere the error lists every root searched and the variable to set."""
-    roots = [tmp_path / "a", tmp_path / "b"]
-    with pytest.raises(ProviderMirrorNotFound) as caught:
-        find_provider_mirror(platform_name=PLATFORM, env={}, search_roots=roots)
-    message = str(caught.value)
-    assert all(str(root) in message for root in roots)
-    assert MIRROR_ENV_VAR in message
-    assert "5.100.0" in message
-    assert isinstance(caught.value, DrkitError)
-
-
-def test_well_known_roots_follow_home_and_xdg(tmp_path: Path) -> None:
-    """Terraform's implied mirror directories are derived from HOME and the XDG variables."""
-    env = {
-        "HOME": str(tmp_path / "home"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_DATA_DIRS": f"{tmp_path / 'd1'}{os.pathsep}{tmp_path / 'd2'}",
-    }
-    roots = well_known_mirror_roots(env)
-    for expected in (
-        tmp_path / "home" / ".terraform.d" / "plugins",
-        tmp_path / "data" / "terraform" / "plugins",
-        tmp_path / "d1" / "terraform" / "plugins",
-        tmp_path / "d2" / "terraform" / "plugins",
-        Path("/usr/share/terraform/plugins"),
-    ):
-        assert expected in roots
-    assert len(set(roots)) == len(roots)
-
-
-def test_default_search_finds_a_mirror_in_xdg_data_home(tmp_path: Path) -> None:
-    """Without explicit roots, a mirror under $XDG_DATA_HOME/terraform/plugins is found."""
-    # A platform and version no real mirror on the machine holds, so only ours can match.
-    mirror = make_mirror(
-        tmp_path / "data" / "terraform" / "plugins", version="0.0.1", platform="plan9_mips"
-    )
-    env = {"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data")}
-    assert (
-        find_provider_mirror(platform_name="plan9_mips", version="0.0.1", env=env)
-        == mirror.resolve()
-    )
-
-
-@pytest.mark.parametrize(
-    ("system", "machine", "expected"),
-    [
-        ("Linux", "x86_64", "linux_amd64"),
-        ("Linux", "aarch64", "linux_arm64"),
-        ("Darwin", "arm64", "darwin_arm64"),
-        ("Linux", "armv7l", "linux_arm"),
-        ("Windows", "AMD64", "windows_amd64"),
-    ],
-)
-def test_platform_names_match_terraform(system: str, machine: str, expected: str) -> None:
-    """Python's platform names map to Terraform's <os>_<arch>."""
-    assert terraform_platform(system, machine) == expected
-
-
-# -- CLI configuration ----------------------------------------------------------
-
-
-def test_cli_config_installs_only_from_the_mirror(tmp_path: Path) -> None:
-    """The config names the mirror for hashicorp/* and excludes every provider from the registry."""
-    text = render_cli_config(tmp_path / "mirror")
-    assert "provider_installation {" in text
-    assert f'path    = "{tmp_path / "mirror"}"' in text
-    assert 'include = ["registry.terraform.io/hashicorp/*"]' in text
-    assert 'exclude = ["registry.terraform.io/*/*"]' in text
-    assert "plugin_cache_dir" not in text
-    assert text.count("{") == text.count("}")
-
-
-def test_cli_config_plugin_cache_is_optional(tmp_path: Path) -> None:
-    """plugin_cache_dir appears only when asked for, and write_cli_config creates the cache dir."""
-    cache = tmp_path / "cache"
-    path = write_cli_config(
-        tmp_path / "cfg" / "terraformrc", tmp_path / "mirror", plugin_cache_dir=cache
-    )
-    assert f'plugin_cache_dir = "{cache}"' in path.read_text()
-    assert cache.is_dir()
-
-
-def test_cli_config_escapes_hcl_in_paths() -> None:
-    """Quotes, backslashes and template sequences in a path cannot break out of the HCL string."""
-    text = render_cli_config(Path('/m/"q"/${x}/%{y}/b\\s'))
-    assert r'path    = "/m/\"q\"/$${x}/%%{y}/b\\s"' in text
-
+from drkit.deploy.errors import DeployError, TerraformFailed, TerraformNotFound
+from drkit.deploy.terraform import Terraform, find_terraform, plan_has_changes
+from drkit.errors import SpecError
+from tests.helpers import PROVIDER_VERSION, make_mirror, wait_gone
 
 # -- finding terraform ------------------------------------------------------------
 
@@ -487,7 +316,9 @@ def test_real_init_is_offline_from_the_discovered_mirror(tmp_path: Path) -> None
         json.dumps(
             {
                 "terraform": {
-                    "required_providers": {"aws": {"source": "hashicorp/aws", "version": VERSION}}
+                    "required_providers": {
+                        "aws": {"source": "hashicorp/aws", "version": PROVIDER_VERSION}
+                    }
                 }
             }
         )
@@ -495,7 +326,7 @@ def test_real_init_is_offline_from_the_discovered_mirror(tmp_path: Path) -> None
     tf = Terraform.for_stack(tmp_path, step_timeout_seconds=60)
     tf.init()
     lock = (tmp_path / ".terraform.lock.hcl").read_text()
-    assert f'version     = "{VERSION}"' in lock
+    assert f'version     = "{PROVIDER_VERSION}"' in lock
     installed = (
         tmp_path
         / ".terraform"
@@ -503,6 +334,6 @@ def test_real_init_is_offline_from_the_discovered_mirror(tmp_path: Path) -> None
         / "registry.terraform.io"
         / "hashicorp"
         / "aws"
-        / VERSION
+        / PROVIDER_VERSION
     )
     assert installed.exists()

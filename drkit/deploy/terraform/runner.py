@@ -1,11 +1,8 @@
-"""A thin wrapper around the ``terraform`` CLI that runs fully offline from a local provider mirror.
+"""Runs Terraform commands in a synthesized stack directory, offline, one timed step at a time.
 
-Why offline: the AWS provider drkit pins (hashicorp/aws 5.100.0) comes from a
-filesystem mirror, never from the registry, so ``terraform init`` works without
-network access and always gets the exact provider the bindings were built for.
-drkit writes its own CLI configuration (``<stack>/.drkit/terraformrc``) and
-points ``TF_CLI_CONFIG_FILE`` at it for the commands it runs; the user's own
-configuration is never read or changed.
+Each command gets drkit's CLI configuration (:mod:`.cli_config`), its own
+process group, an optional step timeout, and a log file; a failure raises
+:class:`~drkit.deploy.errors.TerraformFailed` with the end of its output.
 """
 
 from __future__ import annotations
@@ -13,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -24,35 +20,10 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from drkit.deploy.errors import (
-    ProviderMirrorNotFound,
-    TerraformFailed,
-    TerraformNotFound,
-)
+from drkit.deploy.errors import TerraformFailed, TerraformNotFound
+from drkit.deploy.terraform.cli_config import terraform_env, write_cli_config
+from drkit.deploy.terraform.mirror import DEFAULT_AWS_PROVIDER_VERSION, find_provider_mirror
 from drkit.errors import SpecError
-
-DEFAULT_AWS_PROVIDER_VERSION = "5.100.0"
-"""The hashicorp/aws release the cdktf bindings (cdktf-cdktf-provider-aws 20.1.0) target."""
-
-MIRROR_ENV_VAR = "DRKIT_TF_PROVIDER_MIRROR"
-"""Names the root of a filesystem mirror explicitly; wins over the search."""
-
-AWS_PROVIDER_SOURCE = "registry.terraform.io/hashicorp/aws"
-
-# Where Terraform itself looks for "implied local mirrors" on Unix, plus the
-# places images commonly unpack a mirror to. Order matters: first hit wins.
-_FIXED_MIRROR_ROOTS = (
-    "/opt/tf-plugins",
-    "/opt/terraform/plugins",
-    "/usr/local/share/terraform/plugins",
-    "/usr/share/terraform/plugins",
-)
-
-_TERRAFORM_ENV = {
-    "TF_IN_AUTOMATION": "1",
-    "TF_INPUT": "0",
-    "CHECKPOINT_DISABLE": "1",
-}
 
 
 class StepTiming(NamedTuple):
@@ -70,172 +41,6 @@ class StepTiming(NamedTuple):
     seconds: float
 
 
-def terraform_platform(system: str | None = None, machine: str | None = None) -> str:
-    """Return Terraform's name for this platform, e.g. ``linux_amd64``.
-
-    Args:
-        system: ``platform.system()`` override (for tests).
-        machine: ``platform.machine()`` override (for tests).
-    """
-    system = (system or platform.system()).lower()
-    machine = (machine or platform.machine()).lower()
-    arch = {
-        "x86_64": "amd64",
-        "amd64": "amd64",
-        "aarch64": "arm64",
-        "arm64": "arm64",
-        "i386": "386",
-        "i686": "386",
-        "x86": "386",
-    }.get(machine, machine)
-    if arch.startswith("armv"):
-        arch = "arm"
-    return f"{system}_{arch}"
-
-
-def well_known_mirror_roots(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
-    """List the directories searched for a provider mirror, in search order.
-
-    The list is Terraform's own implied local mirror directories
-    (``~/.terraform.d/plugins``, ``$XDG_DATA_HOME/terraform/plugins``, each
-    ``$XDG_DATA_DIRS/terraform/plugins``) plus a few fixed locations images use.
-
-    Args:
-        env: Environment to read ``HOME`` and the XDG variables from; defaults
-            to ``os.environ``.
-    """
-    env = os.environ if env is None else env
-    home = Path(env.get("HOME") or Path.home())
-    xdg_data_home = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
-    xdg_data_dirs = [d for d in (env.get("XDG_DATA_DIRS") or "").split(os.pathsep) if d]
-    roots = [
-        *(Path(p) for p in _FIXED_MIRROR_ROOTS),
-        home / ".terraform.d" / "plugins",
-        xdg_data_home / "terraform" / "plugins",
-        *(Path(d) / "terraform" / "plugins" for d in xdg_data_dirs),
-    ]
-    unique: list[Path] = []
-    for root in roots:
-        if root not in unique:
-            unique.append(root)
-    return tuple(unique)
-
-
-def mirror_holds_provider(
-    root: Path,
-    *,
-    version: str = DEFAULT_AWS_PROVIDER_VERSION,
-    platform_name: str | None = None,
-    source: str = AWS_PROVIDER_SOURCE,
-) -> bool:
-    """Whether ``root`` is a filesystem mirror holding the provider at ``version``.
-
-    Both layouts Terraform reads are recognised: unpacked
-    (``<source>/<version>/<platform>/terraform-provider-aws*``) and packed
-    (``<source>/terraform-provider-aws_<version>_<platform>.zip``).
-    """
-    platform_name = platform_name or terraform_platform()
-    name = source.rsplit("/", 1)[-1]
-    source_dir = root / source
-    unpacked = source_dir / version / platform_name
-    if unpacked.is_dir() and any(p.is_file() for p in unpacked.glob(f"terraform-provider-{name}*")):
-        return True
-    return (source_dir / f"terraform-provider-{name}_{version}_{platform_name}.zip").is_file()
-
-
-def find_provider_mirror(
-    *,
-    version: str = DEFAULT_AWS_PROVIDER_VERSION,
-    platform_name: str | None = None,
-    env: Mapping[str, str] | None = None,
-    search_roots: Sequence[Path] | None = None,
-) -> Path:
-    """Find the root of a local filesystem mirror that holds the AWS provider.
-
-    ``$DRKIT_TF_PROVIDER_MIRROR`` wins: when it is set, only that directory is
-    considered (a wrong value is an error, not a reason to look elsewhere).
-    Otherwise the :func:`well_known_mirror_roots` are searched in order.
-
-    Args:
-        version: The hashicorp/aws version needed.
-        platform_name: Terraform platform, e.g. ``linux_amd64``; defaults to this machine's.
-        env: Environment to read; defaults to ``os.environ``.
-        search_roots: Directories to search instead of the well-known ones.
-
-    Returns:
-        The mirror root (the directory that contains ``registry.terraform.io``).
-
-    Raises:
-        ProviderMirrorNotFound: No candidate holds the provider; the message
-            lists every directory searched and names the environment variable.
-    """
-    env = os.environ if env is None else env
-    platform_name = platform_name or terraform_platform()
-    wanted = f"{AWS_PROVIDER_SOURCE} {version} ({platform_name})"
-    explicit = env.get(MIRROR_ENV_VAR, "").strip()
-    if explicit:
-        root = Path(explicit).expanduser()
-        if mirror_holds_provider(root, version=version, platform_name=platform_name):
-            return root.resolve()
-        raise ProviderMirrorNotFound(wanted, [f"{root} (from {MIRROR_ENV_VAR})"], MIRROR_ENV_VAR)
-    roots = tuple(search_roots) if search_roots is not None else well_known_mirror_roots(env)
-    for root in roots:
-        if mirror_holds_provider(root, version=version, platform_name=platform_name):
-            return root.resolve()
-    raise ProviderMirrorNotFound(wanted, [str(r) for r in roots], MIRROR_ENV_VAR)
-
-
-def _hcl_string(value: str) -> str:
-    # JSON string escaping is valid HCL; HCL additionally treats "${" and "%{"
-    # as template sequences, which a literal path must not start.
-    return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
-
-
-def render_cli_config(mirror_root: Path, *, plugin_cache_dir: Path | None = None) -> str:
-    """Render a Terraform CLI configuration that installs providers only from ``mirror_root``.
-
-    ``direct { exclude = [...] }`` forbids the registry for every provider, so a
-    provider missing from the mirror fails ``init`` at once instead of hanging
-    on the network.
-
-    Args:
-        mirror_root: Root of the filesystem mirror.
-        plugin_cache_dir: Shared plugin cache; left out of the file when ``None``.
-    """
-    lines = [
-        "# Written by drkit. Providers come only from the local filesystem mirror,",
-        "# so `terraform init` never needs the network.",
-        "disable_checkpoint = true",
-    ]
-    if plugin_cache_dir is not None:
-        lines.append(f"plugin_cache_dir = {_hcl_string(str(plugin_cache_dir))}")
-    lines += [
-        "",
-        "provider_installation {",
-        "  filesystem_mirror {",
-        f"    path    = {_hcl_string(str(mirror_root))}",
-        '    include = ["registry.terraform.io/hashicorp/*"]',
-        "  }",
-        "  direct {",
-        '    exclude = ["registry.terraform.io/*/*"]',
-        "  }",
-        "}",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def write_cli_config(
-    path: Path, mirror_root: Path, *, plugin_cache_dir: Path | None = None
-) -> Path:
-    """Write :func:`render_cli_config` to ``path`` (creating parents) and return ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if plugin_cache_dir is not None:
-        plugin_cache_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_cli_config(mirror_root, plugin_cache_dir=plugin_cache_dir))
-    return path
-
-
 def find_terraform(env: Mapping[str, str] | None = None) -> Path:
     """Return the ``terraform`` executable on ``env["PATH"]``.
 
@@ -248,14 +53,6 @@ def find_terraform(env: Mapping[str, str] | None = None) -> Path:
     if found is None:
         raise TerraformNotFound(search_path)
     return Path(found)
-
-
-def terraform_env(cli_config: Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment drkit runs Terraform with: ``base``, the CLI config, automation flags."""
-    env = dict(os.environ if base is None else base)
-    env.update(_TERRAFORM_ENV)
-    env["TF_CLI_CONFIG_FILE"] = str(cli_config)
-    return env
 
 
 @attrs.define(kw_only=True)
