@@ -15,8 +15,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from drkit.deploy.emulator import Emulator  # noqa: E402
 from drkit.deploy.local import LocalDeployment  # noqa: E402
+from drkit_emulator.runner import Emulator  # noqa: E402
 
 LAYOUTS = {
     "2 regions": {},

@@ -13,12 +13,12 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from drkit.deploy.emulator import Emulator
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.readback import DeploymentView
 from drkit.deploy.terraform import StepTiming
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.spec import DeploymentSpec, Target
+from drkit_emulator.runner import Emulator
 
 DEFAULT_WORKDIR = Path(".drkit") / "demo"
 

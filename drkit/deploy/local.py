@@ -16,10 +16,10 @@ from typing import Any
 import attrs
 
 from drkit.deploy import readback
-from drkit.deploy.emulator import Emulator
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
 from drkit.regions.spec import DeploymentSpec, Target
+from drkit_emulator.runner import Emulator
 
 PLAN_FILE = "drkit.tfplan"
 DRIFT_FILE = "drift.tfplan"

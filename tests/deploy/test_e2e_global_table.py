@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from drkit.deploy.emulator import Emulator
 from drkit.deploy.terraform import Terraform
+from drkit_emulator.runner import Emulator
 
 FIXTURE = Path(__file__).parent / "fixtures" / "global_table" / "main.tf"
 TABLE = "drkit-e2e-records"

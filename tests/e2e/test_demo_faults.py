@@ -39,7 +39,7 @@ def _servers_of(pid: int) -> list[int]:
             cmdline = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"drkit.deploy.moto_server" in cmdline and b"--parent-pid" in cmdline:
+        if b"drkit_emulator.server" in cmdline and b"--parent-pid" in cmdline:
             if cmdline[cmdline.index(b"--parent-pid") + 1] == str(pid).encode():
                 found.append(int(entry.name))
     return found

@@ -17,10 +17,10 @@ import pytest
 
 from drkit import compliance
 from drkit.deploy.demo import summary
-from drkit.deploy.emulator import Emulator
 from drkit.deploy.local import LocalDeployment
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.naming import ResourceType
+from drkit_emulator.runner import Emulator
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.e2e

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from drkit.deploy.emulator import Emulator
-from drkit.deploy.retry_replay import RetryReplay
+from drkit_emulator.retry_replay import RetryReplay
+from drkit_emulator.runner import Emulator
 
 TRUST = json.dumps(
     {
