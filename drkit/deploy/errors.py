@@ -1,4 +1,4 @@
-"""The errors raised while deploying: missing tools, a missing provider mirror, failed Terraform steps.
+"""The errors raised while deploying: a missing tool or provider mirror, a failed Terraform step.
 
 Every message says what went wrong and what to do about it, so a CLI can print
 ``str(error)`` instead of a traceback.

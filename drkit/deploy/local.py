@@ -130,7 +130,7 @@ class LocalDeployment:
         self._timed(n, "apply")
 
     def drift(self) -> list[str]:
-        """Plan again (``-detailed-exitcode``); what would change, one line per change (empty: no drift)."""
+        """Plan again (``-detailed-exitcode``); one line per pending change (none: no drift)."""
         tf = self._tf()
         n = len(tf.timings)
         changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))
