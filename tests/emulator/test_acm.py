@@ -27,7 +27,7 @@ def request(aws: Emulator, domain: str, **extra: str) -> str:
 def test_requested_ec_algorithm_is_described_and_is_the_certificates_key(
     aws: Emulator, unique_name: str, algorithm: str, curve: type[ec.EllipticCurve]
 ) -> None:
-    """DescribeCertificate reports the requested EC algorithm, and the issued certificate's key is on that curve."""
+    """DescribeCertificate reports the EC algorithm asked for; the certificate's key is on it."""
     domain = f"{unique_name.lower()}.example.com"
     arn = request(aws, domain, KeyAlgorithm=algorithm)
     acm = aws.client("acm", EAST)
@@ -63,7 +63,7 @@ def test_without_key_algorithm_the_key_is_rsa_2048(aws: Emulator, unique_name: s
 def test_algorithm_request_certificate_does_not_take_is_refused(
     aws: Emulator, unique_name: str
 ) -> None:
-    """RequestCertificate with an algorithm it does not accept is a ValidationException naming the accepted ones."""
+    """An algorithm RequestCertificate refuses is a ValidationException naming those it accepts."""
     with pytest.raises(ClientError) as caught:
         request(aws, f"{unique_name.lower()}.example.com", KeyAlgorithm="RSA_4096")
     assert caught.value.response["Error"]["Code"] == "ValidationException"

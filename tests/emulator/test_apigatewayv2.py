@@ -55,7 +55,7 @@ def create_domain(aws: Emulator, domain: str, region: str = EAST, **extra: Any) 
 def test_created_domain_is_available_with_a_target_and_the_regional_zone(
     aws: Emulator, domain: str
 ) -> None:
-    """CreateDomainName answers AVAILABLE, a d-xxxxxxxxxx target in the region and us-east-1's zone."""
+    """CreateDomainName answers AVAILABLE, a d-xxxxxxxxxx target in the region, us-east-1's zone."""
     config = create_domain(aws, domain)["DomainNameConfigurations"][0]
     assert config["DomainNameStatus"] == "AVAILABLE"
     match = TARGET.fullmatch(config["ApiGatewayDomainName"])
@@ -96,7 +96,7 @@ def test_every_catalog_region_has_a_published_hosted_zone() -> None:
 def test_region_without_a_known_zone_gets_the_placeholder_and_says_why(
     aws: Emulator, domain: str
 ) -> None:
-    """A region missing from the table reports the placeholder zone and a status message naming the region."""
+    """A region missing from the table gets the placeholder zone and a message naming the region."""
     region = "us-gov-west-1"  # GovCloud: known to moto, outside drkit's table
     assert region not in REGIONAL_HOSTED_ZONE_IDS
     config = create_domain(aws, domain, region)["DomainNameConfigurations"][0]
@@ -173,7 +173,7 @@ def test_api_mapping_works_on_the_domain(aws: Emulator, domain: str, unique_name
 def test_deleting_a_domain_with_a_mapping_deletes_both(
     aws: Emulator, domain: str, unique_name: str
 ) -> None:
-    """DeleteDomainName with a mapping still attached succeeds (moto raised) and takes the mapping along."""
+    """DeleteDomainName with a mapping attached succeeds (moto raised) and deletes the mapping."""
     create_domain(aws, domain)
     api_id = api_with_stage(aws, unique_name)
     client = aws.client("apigatewayv2", EAST)
@@ -187,7 +187,7 @@ def test_deleting_a_domain_with_a_mapping_deletes_both(
 
 
 def test_tags_from_create_and_from_tag_resource_are_one_set(aws: Emulator, domain: str) -> None:
-    """Creation tags and later TagResource/UntagResource on the domain's ARN show in GetDomainName and GetTags."""
+    """Tags from creation and from TagResource/UntagResource show in GetDomainName and GetTags."""
     arn = create_domain(aws, domain, Tags={"Name": domain, "Owner": "a"})["DomainNameArn"]
     client = aws.client("apigatewayv2", EAST)
     client.tag_resource(ResourceArn=arn, Tags={"Owner": "b", "Team": "dr"})

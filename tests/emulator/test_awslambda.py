@@ -71,7 +71,7 @@ def dlq(aws: Emulator, name: str) -> str:
 def test_dead_letter_and_logging_config_round_trip(
     aws: Emulator, unique_name: str, role_arn: str
 ) -> None:
-    """GetFunction returns the DeadLetterConfig and LoggingConfig CreateFunction was given (JSON gets INFO levels)."""
+    """GetFunction returns the DeadLetterConfig and LoggingConfig it was made with (JSON: INFO)."""
     target = dlq(aws, unique_name)
     created = create_function(
         aws,
@@ -96,7 +96,7 @@ def test_dead_letter_and_logging_config_round_trip(
 def test_logging_defaults_to_text_in_the_functions_group(
     aws: Emulator, unique_name: str, role_arn: str
 ) -> None:
-    """Without LoggingConfig a function logs Text to /aws/lambda/<name>, as AWS reports, and has no DLQ."""
+    """Without LoggingConfig a function logs Text to /aws/lambda/<name>, as in AWS; no DLQ."""
     create_function(aws, unique_name, role_arn)
     config = aws.client("lambda", EAST).get_function_configuration(FunctionName=unique_name)
     assert config["LoggingConfig"] == {
@@ -107,7 +107,7 @@ def test_logging_defaults_to_text_in_the_functions_group(
 
 
 def test_update_changes_and_removes_them(aws: Emulator, unique_name: str, role_arn: str) -> None:
-    """UpdateFunctionConfiguration sets a DLQ and JSON logs; an empty TargetArn removes the DLQ again."""
+    """UpdateFunctionConfiguration sets a DLQ and JSON logs; an empty TargetArn removes the DLQ."""
     create_function(aws, unique_name, role_arn)
     target = dlq(aws, unique_name)
     client = aws.client("lambda", EAST)

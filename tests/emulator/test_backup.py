@@ -1,4 +1,4 @@
-"""The AWS Backup extensions (selections, recovery points, ListTags), driven with boto3 against the emulator."""
+"""The AWS Backup extension (selections, recovery points, ListTags), driven with boto3."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ def test_selections_are_listed_per_plan(
 def test_deleted_selection_is_gone_and_deleting_again_is_invalid(
     aws: Emulator, plan_and_role: dict[str, str], unique_name: str
 ) -> None:
-    """After DeleteBackupSelection, Get is ResourceNotFound and a second Delete is InvalidParameterValue."""
+    """After DeleteBackupSelection, Get is ResourceNotFound, a 2nd Delete InvalidParameterValue."""
     backup = aws.client("backup", EAST)
     selection_id = create_selection(aws, plan_and_role, unique_name)["SelectionId"]
     key = {"BackupPlanId": plan_and_role["plan_id"], "SelectionId": selection_id}
@@ -123,7 +123,7 @@ def test_deleted_selection_is_gone_and_deleting_again_is_invalid(
 
 
 def test_selection_needs_an_existing_role(aws: Emulator, unique_name: str) -> None:
-    """A role that does not exist is refused at once, without the message the provider retries on."""
+    """A role that does not exist is refused at once, without the words the provider retries on."""
     plan_id = create_plan(aws, unique_name)
     with pytest.raises(ClientError) as caught:
         aws.client("backup", EAST).create_backup_selection(
@@ -140,7 +140,7 @@ def test_selection_needs_an_existing_role(aws: Emulator, unique_name: str) -> No
 
 
 def test_selection_needs_an_existing_plan(aws: Emulator, unique_name: str) -> None:
-    """An unknown plan is InvalidParameterValue "Cannot find Backup plan" (the provider's not-found)."""
+    """An unknown plan is InvalidParameterValue "Cannot find Backup plan" (provider: not found)."""
     role = backup_role(aws, unique_name)
     with pytest.raises(ClientError) as caught:
         aws.client("backup", EAST).create_backup_selection(
@@ -165,7 +165,7 @@ def test_plan_with_selections_cannot_be_deleted(
 
 
 def test_deleted_plan_name_can_be_used_again(aws: Emulator, unique_name: str) -> None:
-    """A plan created, deleted and created again under the same name (a re-apply after destroy) works."""
+    """A plan created, deleted and created again by name (a re-apply after destroy) works."""
     backup = aws.client("backup", EAST)
     first = create_plan(aws, unique_name)
     backup.delete_backup_plan(BackupPlanId=first)
@@ -210,7 +210,7 @@ def test_deleting_a_recovery_point_is_not_found(aws: Emulator, unique_name: str)
 def test_list_tags_finds_the_resource_with_or_without_trailing_slash(
     aws: Emulator, unique_name: str, trailing_slash: bool
 ) -> None:
-    """ListTags returns the vault's tags whether the path ends in / (boto3) or not (Go SDK, Terraform)."""
+    """ListTags finds the vault's tags whether the path ends in / (boto3) or not (the Go SDK)."""
     backup = aws.client("backup", EAST)
     arn = backup.create_backup_vault(
         BackupVaultName=unique_name, BackupVaultTags={"Name": unique_name}

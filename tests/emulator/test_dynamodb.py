@@ -1,4 +1,4 @@
-"""The DynamoDB extension (global tables, stream records, tags), driven with boto3 against the emulator.
+"""The DynamoDB extension (global tables, stream records, tags), driven with boto3.
 
 The DynamoDB global-tables extension is tested the way Terraform and the DR
 runtime use it: UpdateTable ReplicaUpdates, DescribeTable in each region, and
@@ -114,7 +114,7 @@ def test_update_table_response_lists_the_new_replica(aws: Emulator, table: str) 
 def test_replica_has_the_source_schema_indexes_stream_and_its_own_key(
     global_table: dict[str, Any], table: str
 ) -> None:
-    """The replica copies key schema, attributes, billing, GSIs and stream spec; SSE uses the replica's key."""
+    """The replica copies schema, attributes, billing, GSIs, stream spec; SSE uses its own key."""
     east = global_table["east"].describe_table(TableName=table)["Table"]
     west = global_table["west"].describe_table(TableName=table)["Table"]
     for field in ("KeySchema", "AttributeDefinitions", "BillingModeSummary", "StreamSpecification"):
@@ -136,7 +136,7 @@ def test_existing_items_are_copied_to_a_new_replica(aws: Emulator, table: str) -
 def test_replica_delete_removes_the_replica_then_the_primary_can_go(
     global_table: dict[str, Any], table: str
 ) -> None:
-    """Delete removes the replica table and the listing; the primary then deletes; nothing is left."""
+    """Delete removes the replica table and its listing; the primary then deletes; none is left."""
     east, west = global_table["east"], global_table["west"]
     east.update_table(TableName=table, ReplicaUpdates=[{"Delete": {"RegionName": WEST}}])
     assert table not in west.list_tables()["TableNames"]
@@ -149,7 +149,7 @@ def test_replica_delete_removes_the_replica_then_the_primary_can_go(
 def test_three_regions_each_list_the_other_two_and_share_writes(
     global_table: dict[str, Any], aws: Emulator, table: str
 ) -> None:
-    """A third replica added through an existing replica joins the group; a write anywhere reaches all."""
+    """A third replica added through a replica joins the group; a write anywhere reaches all."""
     eu = "eu-west-1"
     global_table["west"].update_table(
         TableName=table,
@@ -184,7 +184,7 @@ def test_delete_table_of_a_member_leaves_the_others(
 def test_creating_an_existing_replica_says_already_exist(
     global_table: dict[str, Any], table: str
 ) -> None:
-    """A second Create for the same region fails with 'already exist' (the provider then sends an Update)."""
+    """A second Create for a region fails: 'already exist' (the provider then sends an Update)."""
     with pytest.raises(ClientError, match="already exist"):
         global_table["east"].update_table(
             TableName=table,
@@ -208,14 +208,14 @@ def test_update_changes_the_replica_key(
 
 
 def test_deleting_an_unknown_replica_says_not_found(aws: Emulator, table: str) -> None:
-    """Deleting a replica that does not exist fails with the message the provider tolerates on destroy."""
+    """Deleting an unknown replica fails with the message the provider's destroy accepts."""
     east = create_table(aws, table)
     with pytest.raises(ClientError, match="request was not found"):
         east.update_table(TableName=table, ReplicaUpdates=[{"Delete": {"RegionName": WEST}}])
 
 
 def test_customer_managed_key_needs_a_replica_key(aws: Emulator, table: str) -> None:
-    """As in AWS, a table encrypted with a customer managed key cannot get a replica without a key."""
+    """As in AWS, a table under a customer managed key cannot get a replica without a key."""
     east = create_table(aws, table, sse_key=kms_key(aws, EAST))
     with pytest.raises(ClientError, match="KMSMasterKeyId must be specified for each replica"):
         east.update_table(TableName=table, ReplicaUpdates=[{"Create": {"RegionName": WEST}}])
@@ -362,7 +362,7 @@ def stream_records(aws: Emulator, table: str, region: str) -> list[dict[str, Any
 def test_replicated_writes_appear_in_the_replica_stream_with_its_region(
     global_table: dict[str, Any], aws: Emulator, table: str
 ) -> None:
-    """A write in us-east-1 shows up in us-west-2's stream as INSERT/MODIFY/REMOVE labelled us-west-2."""
+    """A write in us-east-1 is in us-west-2's stream as INSERT/MODIFY/REMOVE labelled us-west-2."""
     east = global_table["east"]
     east.put_item(TableName=table, Item={**key("s"), "v": {"N": "1"}})
     east.put_item(TableName=table, Item={**key("s"), "v": {"N": "2"}})

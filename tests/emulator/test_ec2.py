@@ -86,7 +86,7 @@ def test_cidr_rule_description_is_unchanged(aws: Emulator, group: dict[str, str]
 def test_revoking_an_unknown_rule_id_is_awss_not_found(
     aws: Emulator, group: dict[str, str], direction: str
 ) -> None:
-    """Revoking a rule twice: the second call fails with InvalidSecurityGroupRuleId.NotFound, as in AWS."""
+    """Revoking a rule twice: the second call is InvalidSecurityGroupRuleId.NotFound, as in AWS."""
     ec2 = aws.client("ec2", EAST)
     authorize = getattr(ec2, f"authorize_security_group_{direction}")
     revoke = getattr(ec2, f"revoke_security_group_{direction}")

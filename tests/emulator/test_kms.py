@@ -17,7 +17,7 @@ def new_key(aws: Emulator) -> str:
 
 
 def test_rotation_period_is_kept_and_reported(aws: Emulator) -> None:
-    """EnableKeyRotation with a period makes GetKeyRotationStatus report that period, the key ARN and a next date."""
+    """GetKeyRotationStatus reports the period EnableKeyRotation set, the key ARN, a next date."""
     kms, key_id = aws.client("kms", EAST), new_key(aws)
     kms.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=180)
     status = kms.get_key_rotation_status(KeyId=key_id)

@@ -67,7 +67,7 @@ def error_code(caught: pytest.ExceptionInfo[ClientError]) -> str:
 
 
 def test_key_signing_key_is_created_active_and_listed(aws: Emulator, zone: str) -> None:
-    """CreateKeySigningKey answers an INSYNC change; GetDNSSEC lists the key ACTIVE with its KMS ARN."""
+    """CreateKeySigningKey answers an INSYNC change; GetDNSSEC lists the key ACTIVE, its KMS ARN."""
     kms_arn = signing_key(aws)
     created = create_ksk(aws, zone, kms_arn)
     assert created["ChangeInfo"]["Status"] == "INSYNC"
@@ -85,7 +85,7 @@ def test_key_signing_key_is_created_active_and_listed(aws: Emulator, zone: str) 
 
 
 def test_change_of_a_dnssec_operation_is_insync(aws: Emulator, zone: str) -> None:
-    """GetChange of the change CreateKeySigningKey returned is INSYNC (what the provider waits for)."""
+    """GetChange of the change CreateKeySigningKey returned is INSYNC (the provider waits on it)."""
     change_id = create_ksk(aws, zone, signing_key(aws))["ChangeInfo"]["Id"]
     assert aws.client("route53", EAST).get_change(Id=change_id)["ChangeInfo"]["Status"] == "INSYNC"
 
@@ -93,7 +93,7 @@ def test_change_of_a_dnssec_operation_is_insync(aws: Emulator, zone: str) -> Non
 def test_dnskey_and_ds_records_come_from_the_kms_public_key(
     aws: Emulator, zone: str, zone_name: str
 ) -> None:
-    """DNSKEYRecord carries the KMS key's P-256 point; KeyTag and DSRecord are computed from it and the zone name."""
+    """DNSKEYRecord has the KMS key's P-256 point; KeyTag and DSRecord come from it and the zone."""
     kms_arn = signing_key(aws)
     key = create_ksk(aws, zone, kms_arn)["KeySigningKey"]
     der = aws.client("kms", EAST).get_public_key(KeyId=kms_arn)["PublicKey"]
@@ -112,7 +112,7 @@ def test_dnskey_and_ds_records_come_from_the_kms_public_key(
 
 
 def test_key_tag_and_ds_digest_match_rfc_4034_example() -> None:
-    """The RFC 4034 section 5.4 DNSKEY has key tag 60485 and DS (SHA-1) digest 2BB183AF...1A292118."""
+    """RFC 4034 section 5.4's DNSKEY has key tag 60485 and DS (SHA-1) digest 2BB183AF...1A292118."""
     key = base64.b64decode(
         "AQOeiiR0GOMYkDshWoSKz9XzfwJr1AYtsmx3TGkJaNXVbfi/2pHm822aJ5iI9BMzNXxeYCmZ"
         "DRD99WYwYqUSdjMmmAphXdvxegXd/M5+X7OrzKBaMbCVdFLUUh6DhweJBjEVv5f2wwjM9Xzc"
@@ -125,7 +125,7 @@ def test_key_tag_and_ds_digest_match_rfc_4034_example() -> None:
 
 
 def test_signing_lifecycle_enable_disable_deactivate_delete(aws: Emulator, zone: str) -> None:
-    """Enable makes the zone SIGNING; its last active key cannot be deactivated until signing stops."""
+    """Enable makes the zone SIGNING; its last active key cannot be deactivated while it signs."""
     route53 = aws.client("route53", EAST)
     create_ksk(aws, zone, signing_key(aws))
     assert route53.enable_hosted_zone_dnssec(HostedZoneId=zone)["ChangeInfo"]["Status"] == "INSYNC"
@@ -205,7 +205,7 @@ def test_duplicate_key_name_is_refused(aws: Emulator, zone: str) -> None:
 def test_unusable_kms_key_is_invalid_kms_arn_saying_why(
     aws: Emulator, zone: str, make_arn: Any, reason: str
 ) -> None:
-    """A KMS key that is not an existing us-east-1 ECC_NIST_P256 signing key is InvalidKMSArn, with the reason."""
+    """A KMS key other than a us-east-1 ECC_NIST_P256 signing key is InvalidKMSArn, saying why."""
     with pytest.raises(ClientError) as caught:
         create_ksk(aws, zone, make_arn(aws))
     assert error_code(caught) == "InvalidKMSArn"
@@ -259,7 +259,7 @@ def log_group(aws: Emulator, name: str, region: str = EAST) -> str:
 def test_query_logging_accepts_the_log_group_arn_with_or_without_star(
     aws: Emulator, zone: str, unique_name: str, suffix: str
 ) -> None:
-    """CreateQueryLoggingConfig finds the us-east-1 group by ARN, as Terraform (no ":*") or DescribeLogGroups (":*") give it."""
+    """CreateQueryLoggingConfig finds the us-east-1 group by ARN, ':*' or not (Terraform: not)."""
     arn = log_group(aws, f"/aws/route53/{unique_name}") + suffix
     route53 = aws.client("route53", EAST)
     config = route53.create_query_logging_config(HostedZoneId=zone, CloudWatchLogsLogGroupArn=arn)
@@ -271,7 +271,7 @@ def test_query_logging_accepts_the_log_group_arn_with_or_without_star(
 def test_query_logging_to_a_missing_group_is_refused(
     aws: Emulator, zone: str, unique_name: str
 ) -> None:
-    """A group that does not exist in us-east-1 (here: only in us-west-2) is NoSuchCloudWatchLogsLogGroup."""
+    """A group missing from us-east-1 (here: only in us-west-2) is NoSuchCloudWatchLogsLogGroup."""
     log_group(aws, f"/aws/route53/{unique_name}", region="us-west-2")
     arn = f"arn:aws:logs:{EAST}:123456789012:log-group:/aws/route53/{unique_name}"
     with pytest.raises(ClientError) as caught:

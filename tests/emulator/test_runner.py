@@ -72,7 +72,9 @@ def test_server_dying_at_start_is_a_clear_error_with_its_log(tmp_path: Path) -> 
 def test_incompatible_moto_exit_code_is_explained(tmp_path: Path) -> None:
     """The server's 'moto does not fit' exit code becomes an error that says so."""
     incompatible = [sys.executable, "-c", "import sys; print('moto 9 differs'); sys.exit(4)"]
-    with pytest.raises(EmulatorError, match="does not fit drkit's extensions(.|\n)*moto 9 differs"):
+    with pytest.raises(
+        EmulatorError, match=r"does not fit drkit's extensions(.|\n)*moto 9 differs"
+    ):
         Emulator(command=incompatible, log_dir=tmp_path).start()
 
 
@@ -81,7 +83,7 @@ def test_server_that_never_answers_times_out_and_is_stopped(tmp_path: Path) -> N
     silent = [sys.executable, "-c", "import time; print('thinking', flush=True); time.sleep(60)"]
     emulator = Emulator(command=silent, log_dir=tmp_path, startup_timeout_seconds=1.0)
     started = time.monotonic()
-    with pytest.raises(EmulatorError, match="did not answer within 1 s(.|\n)*thinking"):
+    with pytest.raises(EmulatorError, match=r"did not answer within 1 s(.|\n)*thinking"):
         emulator.start()
     assert time.monotonic() - started < 10
     assert not emulator.running
@@ -120,7 +122,7 @@ PARENT = textwrap.dedent(
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
 def test_killed_parent_leaves_no_orphan(signum: int, tmp_path: Path) -> None:
-    """When the process owning the emulator is killed (no cleanup runs), the server exits by itself."""
+    """When the emulator's owner is killed (no cleanup runs), the server exits by itself."""
     parent = subprocess.Popen(
         [sys.executable, "-c", PARENT, str(tmp_path)], stdout=subprocess.PIPE, text=True
     )

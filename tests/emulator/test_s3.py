@@ -58,7 +58,7 @@ RULE: dict[str, Any] = {
 
 
 def test_replication_rule_round_trips(aws: Emulator, bucket: str) -> None:
-    """GetBucketReplication returns the rule as put: delete-marker replication, source selection, destination."""
+    """GetBucketReplication returns the rule as put: delete markers, source selection, target."""
     s3 = aws.client("s3", EAST)
     s3.put_bucket_replication(
         Bucket=bucket,
@@ -72,7 +72,7 @@ def test_replication_rule_round_trips(aws: Emulator, bucket: str) -> None:
 
 
 def test_replication_rule_defaults_when_left_out(aws: Emulator, bucket: str) -> None:
-    """A rule without DeleteMarkerReplication or Filter reads back Disabled and an empty-prefix filter, as before."""
+    """A rule without DeleteMarkerReplication or Filter reads back Disabled and an empty prefix."""
     s3 = aws.client("s3", EAST)
     minimal = {
         "ID": "minimal",
