@@ -88,7 +88,7 @@ class RetryReplay:
         with self._lock:
             operation = self._operations.get(key)
             first = operation is None
-            if first:
+            if operation is None:
                 operation = self._operations[key] = _Operation(name=name)
                 while len(self._operations) > self.capacity:
                     self._operations.popitem(last=False)
