@@ -20,7 +20,7 @@ help:
 	@echo "make budget    print the RTO/RPO budget of the spec"
 	@echo "make bench     print measured synth/deploy timings"
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.installed: setup.cfg setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

@@ -1,4 +1,4 @@
-"""The errors drkit raises for bad input, before anything is synthesized."""
+"""The errors drkit raises on purpose: bad input, a switched-off control, a refused drill."""
 
 from __future__ import annotations
 
@@ -35,3 +35,7 @@ class ComplianceError(DrkitError):
         self.control = control
         self.detail = detail
         super().__init__(f"{control}: {detail}")
+
+
+class DrillError(DrkitError):
+    """A drill cannot start, or AWS refused one of its calls; nothing is left drained."""

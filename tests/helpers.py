@@ -1,4 +1,4 @@
-"""Helpers shared by the tests: synthesizing in-process, querying cdk.tf.json, watching processes."""
+"""Helpers shared by the tests: in-process synthesis, cdk.tf.json queries, processes, Terraform."""
 
 from __future__ import annotations
 
@@ -94,3 +94,28 @@ def wait_gone(pid: int, timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return process_gone(pid)
+
+
+# ----- Terraform ------------------------------------------------------------------------------
+
+PROVIDER_VERSION = "5.100.0"
+PROVIDER_PLATFORM = "linux_amd64"
+
+
+def make_mirror(
+    root: Path,
+    *,
+    version: str = PROVIDER_VERSION,
+    platform: str = PROVIDER_PLATFORM,
+    packed: bool = False,
+) -> Path:
+    """Create a filesystem mirror layout holding a dummy hashicorp/aws binary."""
+    source = root / "registry.terraform.io" / "hashicorp" / "aws"
+    if packed:
+        source.mkdir(parents=True)
+        (source / f"terraform-provider-aws_{version}_{platform}.zip").write_bytes(b"PK")
+    else:
+        target = source / version / platform
+        target.mkdir(parents=True)
+        (target / f"terraform-provider-aws_v{version}_x5").write_bytes(b"\x7fELF")
+    return root

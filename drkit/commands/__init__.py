@@ -1,4 +1,4 @@
-"""The ``drkit`` command line: a registry of subcommands, each one small module loaded only when run.
+"""The ``drkit`` command line: a registry of subcommands, each a small module loaded when run.
 
 A subcommand is a module with ``add_arguments(parser)`` and ``run(args) -> int``
 plus one entry in :data:`COMMANDS`. Only the chosen command's module is
@@ -50,7 +50,8 @@ COMMANDS: dict[str, Command] = {
     ),
     "budget": Command(
         module="drkit.commands.budget",
-        summary="print the RTO/RPO budget of the spec (DRKIT_CONFIG or the default); exit 1 if not met",
+        summary="print the RTO/RPO budget of the spec (DRKIT_CONFIG or the default); "
+        "exit 1 if not met",
     ),
     "drill": Command(
         module="drkit.commands.drill",

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Mapping
 
-from drkit.operations.budget import BudgetReport, spec_inputs
+from drkit.operations.budget import SpecBudget
 
 #: ``--flag`` -> BudgetInputs field it overrides.
 OVERRIDE_FLAGS: dict[str, str] = {
@@ -31,17 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         group.add_argument(flag, dest=field, type=int, metavar="N", help=f"override {field}")
 
 
-def run(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """Print the budget; 0 when the targets are met, 1 when not (SpecError: a bad spec)."""
     overrides = {
-        f: getattr(args, f) for f in OVERRIDE_FLAGS.values() if getattr(args, f, None) is not None
+        field: value
+        for field in OVERRIDE_FLAGS.values()
+        if (value := getattr(args, field, None)) is not None
     }
-    inputs, regions, source = spec_inputs(os.environ if environ is None else environ, overrides)
-    report = BudgetReport(inputs=inputs)
-    if args.json:
-        print(json.dumps({"source": source, "regions": regions, **report.to_json()}, indent=2))
-    else:
-        changed = ", ".join(f"{k}={v}" for k, v in overrides.items())
-        title = f"drkit budget for {', '.join(regions)} ({source})"
-        print(report.render(title + (f"\nwhat-if overrides: {changed}" if changed else "")))
-    return 0 if report.meets_targets else 1
+    budget = SpecBudget.from_environment(os.environ, overrides)
+    print(json.dumps(budget.to_json(), indent=2) if args.json else budget.render())
+    return 0 if budget.report.meets_targets else 1

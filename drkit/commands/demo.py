@@ -10,6 +10,7 @@ from drkit.deploy.demo import DEFAULT_WORKDIR, run_demo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``drkit demo``."""
     parser.add_argument(
         "--config", help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)"
     )
@@ -33,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """--config and --suffix win over DRKIT_CONFIG and ENVIRONMENT_SUFFIX."""
     environ = {k: v for k in ("DRKIT_CONFIG", "ENVIRONMENT_SUFFIX") if (v := os.environ.get(k))}
     if args.config:
         environ["DRKIT_CONFIG"] = str(Path(args.config).resolve())

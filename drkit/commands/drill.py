@@ -1,4 +1,4 @@
-"""``drkit drill``: a game day on a real deployment; drain one region, measure the failover, restore."""
+"""``drkit drill``: a game day on a real deployment; drain a region, measure failover, restore."""
 
 from __future__ import annotations
 
@@ -6,17 +6,10 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from drkit.operations.drill import (
-    Drill,
-    DrillError,
-    DrillPlan,
-    DrillSettings,
-    boto3_clients,
-    https_probe,
-)
+from drkit.operations.drill import DrillSettings, run_drill
 from drkit.regions.spec import DeploymentSpec
+
+_DEFAULTS = DrillSettings()
 
 
 def _positive(kind: type) -> Callable[[str], Any]:
@@ -36,23 +29,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=_positive(float),
-        default=600.0,
+        default=_DEFAULTS.timeout_seconds,
         metavar="SECONDS",
-        help="give up waiting after this long, then restore (default 600)",
+        help=f"give up waiting after this long, then restore "
+        f"(default {_DEFAULTS.timeout_seconds:g})",
     )
     parser.add_argument(
         "--poll-seconds",
         type=_positive(float),
-        default=5.0,
+        default=_DEFAULTS.poll_seconds,
         metavar="SECONDS",
-        help="pause between polls; keep it at most the health-check interval (default 5)",
+        help="pause between polls; keep it at most the health-check interval "
+        f"(default {_DEFAULTS.poll_seconds:g})",
     )
     parser.add_argument(
         "--samples",
         type=_positive(int),
-        default=5,
+        default=_DEFAULTS.samples_per_poll,
         metavar="N",
-        help="requests to the API name per poll (default 5)",
+        help=f"requests to the API name per poll (default {_DEFAULTS.samples_per_poll})",
     )
     parser.add_argument(
         "--no-traffic-probe",
@@ -74,33 +69,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The spec comes from the environment, as for app.py (DRKIT_CONFIG, ENVIRONMENT_SUFFIX)."""
-    plan = DrillPlan.from_spec(DeploymentSpec.from_environment(), args.region)
-    drill = Drill(
-        plan=plan,
-        clients=boto3_clients(endpoint_url=args.endpoint_url),
-        settings=DrillSettings(
-            timeout_seconds=args.timeout,
-            poll_seconds=args.poll_seconds,
-            samples_per_poll=args.samples,
-        ),
-        probe=None
-        if args.no_traffic_probe or args.endpoint_url
-        else https_probe(plan.api_domain_name),
+    settings = DrillSettings(
+        timeout_seconds=args.timeout,
+        poll_seconds=args.poll_seconds,
+        samples_per_poll=args.samples,
     )
-    if args.endpoint_url:
-        print(
-            f"against an emulator ({args.endpoint_url}) a drill exercises only the flip and the restore: "
-            "health checkers and DNS can only be measured in AWS"
-        )
-    try:
-        return drill.run(dry_run=args.dry_run, confirm=None if args.yes else _ask)
-    except (BotoCoreError, ClientError) as err:
-        raise DrillError(f"AWS refused or failed a call: {err}") from err
-
-
-def _ask(region: str) -> bool:
-    try:
-        answer = input(f"Type {region} to drain it now (anything else aborts): ")
-    except EOFError:
-        return False
-    return answer.strip() == region
+    return run_drill(
+        DeploymentSpec.from_environment(),
+        args.region,
+        settings,
+        endpoint_url=args.endpoint_url,
+        traffic_probe=not args.no_traffic_probe,
+        dry_run=args.dry_run,
+        confirm=not args.yes,
+    )

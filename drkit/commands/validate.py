@@ -9,8 +9,10 @@ from drkit.deploy.validate import validate_layouts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``drkit validate``."""
     parser.add_argument("--workdir", type=Path, default=Path(".drkit") / "validate")
 
 
 def run(args: argparse.Namespace) -> int:
+    """0 when both layouts validate; a failure raises (exit 1 with its message)."""
     return validate_layouts(args.workdir)

@@ -1,5 +1,6 @@
-"""Deploying synthesized stacks: the Terraform CLI wrapper and the embedded local AWS emulator.
+"""Deploying synthesized stacks: synthesis in a subprocess, offline Terraform, local deployments.
 
-Nothing here imports cdktf or the provider bindings; the emulator needs the
-``local`` extra (``pip install 'drkit[local]'``).
+Nothing here imports cdktf or the provider bindings. The local deployment and
+``drkit demo`` run the stack against :mod:`drkit_emulator` (the ``local``
+extra); this is the only part of drkit that imports it.
 """

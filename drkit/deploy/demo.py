@@ -13,12 +13,12 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from drkit.deploy.emulator import Emulator
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.readback import DeploymentView
 from drkit.deploy.terraform import StepTiming
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.spec import DeploymentSpec, Target
+from drkit_emulator.runner import Emulator
 
 DEFAULT_WORKDIR = Path(".drkit") / "demo"
 
@@ -26,7 +26,7 @@ DEFAULT_WORKDIR = Path(".drkit") / "demo"
 def run_demo(
     environ: Mapping[str, str], *, workdir: Path, keep: bool = False, port: int | None = None
 ) -> int:
-    """Deploy the layout ``environ`` names, show it, destroy it; 0 when nothing drifted or was left."""
+    """Deploy the layout ``environ`` names, show it, destroy it; 0 unless it drifted or left any."""
     workdir = Path(workdir).resolve()
     say = _printer()
     # A bad spec is refused before anything starts.
@@ -35,12 +35,12 @@ def run_demo(
     )
     with Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=port) as emulator:
         say(
-            f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} (pid {emulator.pid})"
+            f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} "
+            f"(pid {emulator.pid})"
         )
         deployment = LocalDeployment(emulator=emulator, workdir=workdir, environ=environ)
-        say(
-            f"layout    {', '.join(f'{r.region} ({r.role.value}, {r.weight} %)' for r in spec.regions)}; suffix {spec.environment_suffix!r}"
-        )
+        regions = ", ".join(f"{r.region} ({r.role.value}, {r.weight} %)" for r in spec.regions)
+        say(f"layout    {regions}; suffix {spec.environment_suffix!r}")
         for label, step in (
             ("synth", deployment.synthesize),
             ("init", deployment.init),
@@ -54,9 +54,10 @@ def run_demo(
         view = deployment.describe()
         print(summary(view), flush=True)
         drift = deployment.drift()
-        say(
-            f"drift     {'CHANGES PENDING right after apply:' if drift else 'none: a second plan reports no changes'}"
-        )
+        if drift:
+            say("drift     CHANGES PENDING right after apply:")
+        else:
+            say("drift     none: a second plan reports no changes")
         for line in drift:
             say(f"            {line}")
         if keep:
@@ -64,9 +65,10 @@ def run_demo(
         say("destroy   ...")
         deployment.destroy()
         left = deployment.leftovers()
-        say(
-            f"destroy   done; {'left behind: ' + ', '.join(left) if left else 'nothing of the stack is left in the emulator'}"
-        )
+        if left:
+            say(f"destroy   done; left behind: {', '.join(left)}")
+        else:
+            say("destroy   done; nothing of the stack is left in the emulator")
         print(timing_table(deployment.timings), flush=True)
     return 0 if not drift and not left else 1
 
@@ -88,13 +90,13 @@ def summary(view: DeploymentView) -> str:
     for record in view.records:
         check = view.health_checks.get(record.region)
         how = (
-            f"{check.type} {check.path} every {check.interval_seconds} s, out after {check.failure_threshold} failures"
+            f"{check.type} {check.path} every {check.interval_seconds} s, "
+            f"out after {check.failure_threshold} failures"
             if check
             else "NO HEALTH CHECK"
         )
-        lines.append(
-            f"    {record.region:<15} weight {record.weight:>3}  {view.api_endpoints.get(record.region, '')}  ({how})"
-        )
+        endpoint = view.api_endpoints.get(record.region, "")
+        lines.append(f"    {record.region:<15} weight {record.weight:>3}  {endpoint}  ({how})")
     lines.append("  DynamoDB global tables:")
     for table in view.tables:
         pitr = (
@@ -102,25 +104,29 @@ def summary(view: DeploymentView) -> str:
             if all(table.pitr_by_region.values())
             else f"PITR {table.pitr_by_region}"
         )
-        lines.append(
-            f"    {table.name:<30} in {table.region}, replicas in {', '.join(table.replica_regions) or 'NONE'}; {pitr}"
-        )
+        replicas = ", ".join(table.replica_regions) or "NONE"
+        lines.append(f"    {table.name:<30} in {table.region}, replicas in {replicas}; {pitr}")
     lines.append("  S3 buckets (versioned, SSE-KMS) and their replication targets:")
-    for bucket in view.buckets:
-        lines.append(f"    {bucket.name:<30} -> {', '.join(bucket.replication_targets) or 'NONE'}")
+    lines.extend(
+        f"    {bucket.name:<30} -> {', '.join(bucket.replication_targets) or 'NONE'}"
+        for bucket in view.buckets
+    )
     alarms = {region: len(items) for region, items in view.alarms_by_region.items() if items}
+    per_region = ", ".join(f"{r} {n}" for r, n in alarms.items())
     lines.append(
-        f"  CloudWatch: {sum(alarms.values())} alarms ({', '.join(f'{r} {n}' for r, n in alarms.items())}); "
+        f"  CloudWatch: {sum(alarms.values())} alarms ({per_region}); "
         f"{len(view.dashboards)} dashboards ({', '.join(view.dashboards)})"
     )
     topics = {r: len(t) for r, t in view.topics_by_region.items() if t}
     lines.append(
-        f"  SNS: alert topics per region {topics}; Route 53 health alarms live in {ROUTE53_METRICS_REGION}"
+        f"  SNS: alert topics per region {topics}; "
+        f"Route 53 health alarms live in {ROUTE53_METRICS_REGION}"
     )
-    for p in view.peerings:
-        lines.append(
-            f"  VPC peering {p.requester} <-> {p.accepter}: {p.status}, routes {p.routes_requester} + {p.routes_accepter}"
-        )
+    lines.extend(
+        f"  VPC peering {p.requester} <-> {p.accepter}: {p.status}, "
+        f"routes {p.routes_requester} + {p.routes_accepter}"
+        for p in view.peerings
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -134,7 +140,8 @@ def timing_table(timings: Sequence[StepTiming]) -> str:
 def _explore(endpoint: str, region: str) -> None:
     print(
         "\nThe emulator keeps running for exploration. In another shell:\n"
-        f"  export AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION={region}\n"
+        f"  export AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=test "
+        f"AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION={region}\n"
         "  aws dynamodb list-tables            # or boto3.client('dynamodb', endpoint_url=...)\n"
         "Press Ctrl-C here to destroy the stack and stop the emulator.\n",
         flush=True,

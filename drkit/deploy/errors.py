@@ -1,4 +1,4 @@
-"""The errors raised while deploying: missing tools, failed Terraform steps, a broken emulator.
+"""The errors raised while deploying: a missing tool or provider mirror, a failed Terraform step.
 
 Every message says what went wrong and what to do about it, so a CLI can print
 ``str(error)`` instead of a traceback.
@@ -85,11 +85,3 @@ class TerraformFailed(DeployError):
         tail = self.stderr_tail or "(no output)"
         full = f"\nFull output: {log_path}" if log_path else ""
         super().__init__(f"{head}; last lines of its output:\n{tail}{full}")
-
-
-class EmulatorError(DeployError):
-    """The local AWS emulator could not be started, reached or stopped."""
-
-
-class MotoExtensionError(EmulatorError):
-    """The installed moto does not have the shape drkit's extensions were written for."""

@@ -16,10 +16,10 @@ from typing import Any
 import attrs
 
 from drkit.deploy import readback
-from drkit.deploy.emulator import Emulator
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
 from drkit.regions.spec import DeploymentSpec, Target
+from drkit_emulator.runner import Emulator
 
 PLAN_FILE = "drkit.tfplan"
 DRIFT_FILE = "drift.tfplan"
@@ -130,7 +130,7 @@ class LocalDeployment:
         self._timed(n, "apply")
 
     def drift(self) -> list[str]:
-        """Plan again (``-detailed-exitcode``); what would change, one line per change (empty: no drift)."""
+        """Plan again (``-detailed-exitcode``); one line per pending change (none: no drift)."""
         tf = self._tf()
         n = len(tf.timings)
         changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))

@@ -1,4 +1,4 @@
-"""Synthesize for real AWS (2 and 3 regions) and run ``terraform validate`` offline (``drkit validate``)."""
+"""``drkit validate``: synthesize for real AWS (2 and 3 regions), ``terraform validate`` offline."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ LAYOUTS = {"two-region (default)": None, "three-region": ROOT / "examples" / "th
 
 
 def validate_layouts(workdir: Path) -> int:
-    """Synthesize each layout for AWS into ``workdir`` and validate it; raises on the first failure."""
+    """Synthesize each layout for AWS into ``workdir``, validate it; raise at the first failure."""
     for index, (label, config) in enumerate(LAYOUTS.items()):
         env = {"DRKIT_TARGET": "aws"}
         if config is not None:

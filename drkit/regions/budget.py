@@ -29,6 +29,10 @@ LAG_ALARM_PERIOD_SECONDS = 60
 CANARY_PERIOD_SECONDS = 60
 #: S3 Replication Time Control's SLA: 99.99 % of objects within 15 minutes.
 S3_RTC_SLA_SECONDS = 15 * 60
+#: Periods the canary's HeartbeatAge alarms must breach (drkit/topology/observability.py).
+HEARTBEAT_EVALUATION_PERIODS = 2
+#: Route 53 judges an endpoint healthy while more than 18 % of its checkers do.
+HEALTHY_CHECKER_SHARE = 0.18
 
 RTO_LIMIT_SECONDS = 300
 RPO_LIMIT_SECONDS = 60
@@ -79,6 +83,11 @@ class RtoBudget:
         return self.detection_seconds + self.dns_seconds + self.cold_start_seconds
 
     @property
+    def margin_seconds(self) -> int:
+        """Target minus worst case; negative when the target is missed."""
+        return self.target_seconds - self.total_seconds
+
+    @property
     def meets_target(self) -> bool:
         return self.total_seconds <= self.target_seconds
 
@@ -111,19 +120,39 @@ class RpoBudget:
         return self.canary_alarm_threshold_seconds + CANARY_PERIOD_SECONDS
 
 
+def failing_checks_seconds(inputs: BudgetInputs) -> int:
+    """One checker seeing ``threshold`` consecutive failures: interval x threshold."""
+    return inputs.health_check_interval_seconds * inputs.health_check_failure_threshold
+
+
+def checker_spread_seconds(inputs: BudgetInputs) -> int:
+    """The last needed checker crossing its threshold after the first one did."""
+    return inputs.health_check_interval_seconds * CHECKER_SPREAD_INTERVALS
+
+
+def judged_unhealthy_seconds(inputs: BudgetInputs) -> int:
+    """Worst case from a region failing to Route 53 judging it unhealthy (before propagation)."""
+    return failing_checks_seconds(inputs) + checker_spread_seconds(inputs)
+
+
 def rto_budget(inputs: BudgetInputs) -> RtoBudget:
     """The worst-case RTO of a spec."""
-    interval = inputs.health_check_interval_seconds
-    detection = (
-        interval * (inputs.health_check_failure_threshold + CHECKER_SPREAD_INTERVALS)
-        + STATUS_PROPAGATION_SECONDS
-    )
     return RtoBudget(
-        detection_seconds=detection,
+        detection_seconds=judged_unhealthy_seconds(inputs) + STATUS_PROPAGATION_SECONDS,
         dns_seconds=ALIAS_TTL_SECONDS + inputs.client_dns_cache_seconds,
         cold_start_seconds=COLD_START_SECONDS,
         target_seconds=inputs.rto_target_seconds,
     )
+
+
+def requests_stop_seconds(inputs: BudgetInputs) -> int:
+    """Worst case from a region failing to requests no longer reaching it.
+
+    Detection plus the alias TTL: what a client that honours the TTL sees, and
+    what ``drkit drill`` can measure (client caching past the TTL and the cold
+    start are not part of it).
+    """
+    return rto_budget(inputs).detection_seconds + ALIAS_TTL_SECONDS
 
 
 def rpo_budget(inputs: BudgetInputs) -> RpoBudget:
@@ -147,16 +176,3 @@ def max_failure_threshold(inputs: BudgetInputs) -> int:
         if rto_budget(trial).meets_target:
             best = threshold
     return best
-
-
-#: Periods the canary's HeartbeatAge alarms must breach (drkit/topology/observability.py).
-HEARTBEAT_EVALUATION_PERIODS = 2
-#: Route 53 judges an endpoint healthy while more than 18 % of its checkers do.
-HEALTHY_CHECKER_SHARE = 0.18
-
-
-def judged_unhealthy_seconds(inputs: BudgetInputs) -> int:
-    """Worst case from a region failing to Route 53 judging it unhealthy (before propagation)."""
-    return inputs.health_check_interval_seconds * (
-        inputs.health_check_failure_threshold + CHECKER_SPREAD_INTERVALS
-    )

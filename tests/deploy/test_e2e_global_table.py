@@ -1,4 +1,4 @@
-"""End to end: the real Terraform and hashicorp/aws 5.100.0 build a DynamoDB global table on the emulator.
+"""End to end: the real Terraform and hashicorp/aws 5.100.0 build a global table on the emulator.
 
 This is the scenario that hung before the global-tables extension: the
 provider waited forever for the replica. It now applies, a second plan shows
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from drkit.deploy.emulator import Emulator
 from drkit.deploy.terraform import Terraform
+from drkit_emulator.runner import Emulator
 
 FIXTURE = Path(__file__).parent / "fixtures" / "global_table" / "main.tf"
 TABLE = "drkit-e2e-records"
@@ -25,7 +25,7 @@ TABLE = "drkit-e2e-records"
 @pytest.mark.e2e
 @pytest.mark.usefixtures("real_terraform")
 def test_global_table_applies_plans_clean_and_destroys(tmp_path: Path) -> None:
-    """apply succeeds, the next plan has no changes, and destroy removes the table in both regions."""
+    """apply succeeds, the next plan has no changes, destroy removes the table in both regions."""
     stack = tmp_path / "stack"
     stack.mkdir()
     shutil.copy(FIXTURE, stack / "main.tf")
@@ -60,14 +60,14 @@ def test_global_table_applies_plans_clean_and_destroys(tmp_path: Path) -> None:
             outputs = tf.output_json()
             assert outputs["replica_arns"]["value"] == [replica["TableArn"]]
 
-            # Written in one region, read in the other: replication works under Terraform's table too.
+            # Written in one region, read in the other: Terraform's table replicates too.
             east.put_item(TableName=TABLE, Item={"pk": {"S": "patient#1"}, "sk": {"S": "v0"}})
             assert "Item" in west.get_item(
                 TableName=TABLE, Key={"pk": {"S": "patient#1"}, "sk": {"S": "v0"}}
             )
 
             assert tf.plan() is False, "a plan right after apply must show no changes"
-            # The plan just refreshed every resource; skipping the refresh saves a provider start-up.
+            # The plan just refreshed every resource; no refresh saves a provider start-up.
             tf.destroy(refresh=False)
             assert east.list_tables()["TableNames"] == []
             assert west.list_tables()["TableNames"] == []

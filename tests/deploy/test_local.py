@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from drkit.deploy.emulator import Emulator
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.terraform import Terraform
+from drkit_emulator.runner import Emulator
 
 
 def test_steps_before_synthesize_say_so(tmp_path):

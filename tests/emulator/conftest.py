@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from drkit.deploy.emulator import Emulator
+from drkit_emulator.runner import Emulator
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +33,12 @@ def unique_name(request: pytest.FixtureRequest) -> str:
     """A resource name no other test uses: the test's name plus a random suffix, 3-255 chars."""
     stem = "".join(c if c.isalnum() else "-" for c in request.node.name)[:40].strip("-")
     return f"{stem}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port on 127.0.0.1 with a listener on it."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]

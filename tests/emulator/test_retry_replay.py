@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from drkit.deploy.emulator import Emulator
-from drkit.deploy.retry_replay import RetryReplay
+from drkit_emulator.retry_replay import RetryReplay
+from drkit_emulator.runner import Emulator
 
 TRUST = json.dumps(
     {
@@ -201,7 +201,7 @@ def _fixed_invocation(client: Any, invocation: str) -> None:
 def test_the_emulator_answers_a_retried_create_like_the_first(
     aws: Emulator, unique_name: str
 ) -> None:
-    """A retried CreateRole gets the role it made; a new CreateRole of that name is still AWS's 409."""
+    """A retried CreateRole gets the role it made; a new CreateRole of that name is still a 409."""
     retrying = aws.client("iam")
     _fixed_invocation(retrying, f"invocation-{unique_name}")
     first = retrying.create_role(RoleName=unique_name, AssumeRolePolicyDocument=TRUST)["Role"]

@@ -1,0 +1,173 @@
+"""The rows of the failover budget: each number with its group, label and source."""
+
+from __future__ import annotations
+
+import attrs
+
+from drkit.regions.budget import (
+    ALIAS_TTL_SECONDS,
+    CANARY_PERIOD_SECONDS,
+    CHECKER_SPREAD_INTERVALS,
+    COLD_START_SECONDS,
+    HEARTBEAT_EVALUATION_PERIODS,
+    LAG_ALARM_PERIOD_SECONDS,
+    STATUS_PROPAGATION_SECONDS,
+    BudgetInputs,
+    checker_spread_seconds,
+    failing_checks_seconds,
+    rpo_budget,
+)
+
+
+@attrs.frozen(kw_only=True)
+class Row:
+    """One line of the budget: a number and where it comes from.
+
+    Attributes:
+        key: Stable machine name (the ``--json`` key).
+        group: What the row belongs to, e.g. ``Detection`` or ``DynamoDB``.
+        label: What the number is.
+        seconds: The number; ``None`` where AWS publishes none.
+        basis: Its source, or the assumption behind it.
+    """
+
+    key: str
+    group: str
+    label: str
+    seconds: int | None
+    basis: str
+
+
+def rto_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
+    """Detection, DNS and compute rows; they add up to ``rto.total_seconds``."""
+    interval = inputs.health_check_interval_seconds
+    return (
+        Row(
+            key="health_check_failures",
+            group="Detection",
+            label="health checks fail",
+            seconds=failing_checks_seconds(inputs),
+            basis=f"{interval} s interval x {inputs.health_check_failure_threshold} "
+            "consecutive failures (spec)",
+        ),
+        Row(
+            key="checker_spread",
+            group="Detection",
+            label="checker spread",
+            seconds=checker_spread_seconds(inputs),
+            basis=f"+{CHECKER_SPREAD_INTERVALS} interval: checkers are not in step (assumed)",
+        ),
+        Row(
+            key="status_propagation",
+            group="Detection",
+            label="status propagation",
+            seconds=STATUS_PROPAGATION_SECONDS,
+            basis="status reaching Route 53's DNS servers (assumed)",
+        ),
+        Row(
+            key="alias_ttl",
+            group="DNS",
+            label="alias record TTL",
+            seconds=ALIAS_TTL_SECONDS,
+            basis="TTL of the API Gateway regional target",
+        ),
+        Row(
+            key="client_dns_cache",
+            group="DNS",
+            label="client caching past the TTL",
+            seconds=inputs.client_dns_cache_seconds,
+            basis="client_dns_cache_seconds (assumed)",
+        ),
+        Row(
+            key="cold_start",
+            group="Compute",
+            label="function cold start",
+            seconds=COLD_START_SECONDS,
+            basis="first call in the surviving region (generous)",
+        ),
+    )
+
+
+def rpo_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
+    """What bounds (or only watches) data loss, per store."""
+    return _dynamodb_rows(inputs) + _s3_rows(inputs) + _canary_rows(inputs)
+
+
+def _dynamodb_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
+    rpo, evaluation = rpo_budget(inputs), _evaluation(inputs)
+    return (
+        Row(
+            key="dynamodb_sla",
+            group="DynamoDB",
+            label="AWS replication guarantee",
+            seconds=None,
+            basis="AWS publishes no replication SLA for global tables",
+        ),
+        Row(
+            key="dynamodb_lag_alarm",
+            group="DynamoDB",
+            label="ReplicationLatency alarm",
+            seconds=rpo.dynamodb_alarm_threshold_seconds,
+            basis=f"> {rpo.dynamodb_alarm_threshold_seconds * 1000} ms for {evaluation}; "
+            "must be below the RPO",
+        ),
+        Row(
+            key="dynamodb_stall_alarmed",
+            group="DynamoDB",
+            label="stalled replication alarmed within",
+            seconds=rpo.dynamodb_detection_seconds,
+            basis=f"alarm threshold + {evaluation} evaluation",
+        ),
+        Row(
+            key="dynamodb_canary_lag_alarm",
+            group="DynamoDB",
+            label="canary measured-lag alarm",
+            seconds=rpo.canary_alarm_threshold_seconds,
+            basis="> RPO; patient_records, audit_logs, each region pair",
+        ),
+    )
+
+
+def _s3_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
+    rpo = rpo_budget(inputs)
+    return (
+        Row(
+            key="s3_sla",
+            group="S3",
+            label="AWS replication guarantee (RTC)",
+            seconds=rpo.s3_sla_seconds,
+            basis="RTC: 99.99 % of objects within 15 minutes",
+        ),
+        Row(
+            key="s3_lag_alarm",
+            group="S3",
+            label="ReplicationLatency alarm",
+            seconds=rpo.target_seconds,
+            basis=f"> RPO for {_evaluation(inputs)}",
+        ),
+        Row(
+            key="s3_canary_lag_alarm",
+            group="S3",
+            label="canary measured-lag alarm",
+            seconds=rpo.canary_alarm_threshold_seconds,
+            basis="> RPO; objects, each region pair (measured, not an SLA)",
+        ),
+    )
+
+
+def _canary_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
+    return (
+        Row(
+            key="canary_heartbeat_alarm",
+            group="Canary",
+            label="heartbeat-age alarm",
+            seconds=rpo_budget(inputs).heartbeat_alarm_threshold_seconds,
+            basis=f"RPO + one {CANARY_PERIOD_SECONDS} s canary period, "
+            f"{HEARTBEAT_EVALUATION_PERIODS} periods: heartbeats stopped",
+        ),
+    )
+
+
+def _evaluation(inputs: BudgetInputs) -> str:
+    """How long a replication-lag alarm must breach, e.g. ``1 x 60 s``."""
+    return f"{inputs.replication_alarm_evaluation_periods} x {LAG_ALARM_PERIOD_SECONDS} s"

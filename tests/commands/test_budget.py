@@ -1,0 +1,139 @@
+"""``drkit budget`` on the command line: what it prints, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+from hypothesis import given
+
+from drkit.commands.budget import OVERRIDE_FLAGS
+from drkit.regions.budget import BudgetInputs, rpo_budget, rto_budget
+from tests.commands.support import cli
+from tests.helpers import ROOT
+from tests.strategies import budget as s
+
+
+def _flags(i: BudgetInputs) -> list[str]:
+    by_field = {field: flag for flag, field in OVERRIDE_FLAGS.items()}
+    return [
+        part for name, value in attrs.asdict(i).items() for part in (by_field[name], str(value))
+    ]
+
+
+def test_every_budget_input_has_a_flag():
+    """Each BudgetInputs field can be overridden from the command line."""
+    assert sorted(OVERRIDE_FLAGS.values()) == sorted(attrs.fields_dict(BudgetInputs))
+
+
+@given(s.budget_inputs(lag_below_rpo=None))
+def test_json_reports_the_budget_and_exits_1_exactly_when_it_is_missed(inputs):
+    """`drkit budget --json` with any in-range overrides prints the model's numbers; exit 1
+    exactly when a target is missed."""
+    code, out, _ = cli(["budget", "--json", *_flags(inputs)])
+    printed = json.loads(out)
+    assert printed["inputs"] == attrs.asdict(inputs)
+    assert printed["rto"]["total_seconds"] == rto_budget(inputs).total_seconds
+    met = rto_budget(inputs).meets_target and rpo_budget(inputs).meets_target
+    assert code == (0 if met else 1)
+
+
+def test_the_default_table_exits_0():
+    """`drkit budget` prints the default spec's table on stdout, nothing on stderr."""
+    code, out, err = cli(["budget"])
+    assert code == 0 and err == ""
+    assert out.startswith("drkit budget for us-east-1 (primary, 70 %), us-west-2 (30 %)")
+    assert "worst-case RTO" in out
+
+
+def test_python_dash_m_budget_needs_no_jsii():
+    """`python -m drkit budget` succeeds without importing cdktf, jsii or boto3 (it starts fast)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "drkit", "budget"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("DRKIT_")},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "worst-case RTO" in done.stdout
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if "|" in line
+    }
+    assert "drkit" in imported
+    assert not imported & {
+        "cdktf",
+        "jsii",
+        "constructs",
+        "cdktf_cdktf_provider_aws",
+        "boto3",
+        "botocore",
+    }
+
+
+def test_failing_overrides_print_the_failing_table_and_exit_1():
+    """--interval 30 --threshold 10 is past the 300 s target: the table says so, exit 1."""
+    code, out, _ = cli(["budget", "--interval", "30", "--threshold", "10"])
+    flat = " ".join(out.split())
+    assert code == 1
+    assert "what-if overrides: health_check_interval_seconds=30" in out
+    assert "worst-case RTO 440 s" in flat and "margin -140 s NOT MET" in flat
+
+
+def test_lag_override_at_the_rpo_exits_1():
+    """A DynamoDB lag alarm equal to the RPO fails the RPO check."""
+    code, out, _ = cli(["budget", "--lag-threshold", "60"])
+    assert code == 1 and "RPO NOT met" in out
+
+
+def test_out_of_range_override_is_a_bad_spec():
+    """An override outside its field's range: exit 2 and one line naming the field."""
+    code, out, err = cli(["budget", "--interval", "20"])
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("drkit budget: error: ")
+    assert "health_check_interval_seconds" in err and "10 s, 30 s" in err
+
+
+def test_a_non_number_is_a_usage_error():
+    """--threshold takes an integer; anything else is argparse's usage error (exit 2)."""
+    code, out, err = cli(["budget", "--threshold", "three"])
+    assert code == 2 and out == "" and "usage: drkit budget" in err
+
+
+def test_invalid_config_is_one_line_and_exit_2(tmp_path: Path):
+    """A layout whose weights do not sum to 100 is reported in one line with exit 2."""
+    config = tmp_path / "bad.toml"
+    config.write_text(
+        "".join(
+            f'[[regions]]\nregion = "{region}"\nrole = "{role}"\nweight = {weight}\n'
+            f'cidr = "10.{n}.0.0/16"\n'
+            for n, (region, role, weight) in enumerate(
+                (("us-east-1", "primary", 60), ("us-west-2", "secondary", 30))
+            )
+        )
+    )
+    code, out, err = cli(["budget"], {"DRKIT_CONFIG": str(config)})
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err and "regions[].weight" in err
+
+
+def test_a_config_past_its_target_prints_its_table_and_exits_1():
+    """The three-region example with a 30 s x 10 what-if: its regions and NOT MET, exit 1."""
+    config = ROOT / "examples" / "three-region.toml"
+    what_if = ["--interval", "30", "--threshold", "10"]
+    code, out, _ = cli(["budget", *what_if], {"DRKIT_CONFIG": str(config)})
+    assert code == 1
+    assert "eu-west-1 (15 %)" in out and f"(DRKIT_CONFIG={config})" in out and "NOT MET" in out
+
+
+def test_environment_suffix_does_not_matter():
+    """ENVIRONMENT_SUFFIX (even an invalid one) does not change or break the budget."""
+    code, out, _ = cli(["budget", "--json"], {"ENVIRONMENT_SUFFIX": "Not_Valid"})
+    assert code == 0 and json.loads(out)["meets_targets"] is True

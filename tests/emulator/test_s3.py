@@ -1,0 +1,92 @@
+"""The S3 bucket-configuration extension, driven with boto3 against the running emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from drkit_emulator.runner import Emulator
+
+EAST = "us-east-1"
+
+
+@pytest.fixture
+def bucket(aws: Emulator, unique_name: str) -> str:
+    """A versioned bucket of this test's."""
+    name = unique_name.lower()[:55]
+    s3 = aws.client("s3", EAST)
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return name
+
+
+def test_eventbridge_notification_is_returned(aws: Emulator, bucket: str) -> None:
+    """GetBucketNotificationConfiguration includes the EventBridgeConfiguration that was put."""
+    s3 = aws.client("s3", EAST)
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}}
+    )
+    assert s3.get_bucket_notification_configuration(Bucket=bucket)["EventBridgeConfiguration"] == {}
+
+
+def test_bucket_without_eventbridge_has_none(aws: Emulator, bucket: str) -> None:
+    """Without EventBridge configured, none is reported."""
+    assert "EventBridgeConfiguration" not in aws.client(
+        "s3", EAST
+    ).get_bucket_notification_configuration(Bucket=bucket)
+
+
+RULE: dict[str, Any] = {
+    "ID": "to-replica",
+    "Priority": 0,
+    "Status": "Enabled",
+    "Filter": {"Prefix": ""},
+    "DeleteMarkerReplication": {"Status": "Enabled"},
+    "SourceSelectionCriteria": {
+        "SseKmsEncryptedObjects": {"Status": "Enabled"},
+        "ReplicaModifications": {"Status": "Enabled"},
+    },
+    "Destination": {
+        "Bucket": "arn:aws:s3:::replica-bucket",
+        "StorageClass": "STANDARD",
+        "EncryptionConfiguration": {"ReplicaKmsKeyID": "arn:aws:kms:us-west-2:123456789012:key/k"},
+        "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}},
+        "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
+    },
+}
+
+
+def test_replication_rule_round_trips(aws: Emulator, bucket: str) -> None:
+    """GetBucketReplication returns the rule as put: delete markers, source selection, target."""
+    s3 = aws.client("s3", EAST)
+    s3.put_bucket_replication(
+        Bucket=bucket,
+        ReplicationConfiguration={
+            "Role": "arn:aws:iam::123456789012:role/replication",
+            "Rules": [RULE],
+        },
+    )
+    [rule] = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]["Rules"]
+    assert rule == RULE
+
+
+def test_replication_rule_defaults_when_left_out(aws: Emulator, bucket: str) -> None:
+    """A rule without DeleteMarkerReplication or Filter reads back Disabled and an empty prefix."""
+    s3 = aws.client("s3", EAST)
+    minimal = {
+        "ID": "minimal",
+        "Priority": 1,
+        "Status": "Enabled",
+        "Destination": {"Bucket": "arn:aws:s3:::replica"},
+    }
+    s3.put_bucket_replication(
+        Bucket=bucket,
+        ReplicationConfiguration={
+            "Role": "arn:aws:iam::123456789012:role/replication",
+            "Rules": [minimal],
+        },
+    )
+    [rule] = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]["Rules"]
+    assert rule["DeleteMarkerReplication"] == {"Status": "Disabled"}
+    assert rule["Filter"] == {"Prefix": ""}

@@ -1,0 +1,143 @@
+"""The failover budget's arithmetic (drkit.regions.budget), and the spec's use of it."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drkit.errors import SpecError
+from drkit.regions import budget
+from drkit.regions.budget import BudgetInputs, rpo_budget, rto_budget
+from drkit.regions.spec import DeploymentSpec
+from tests.strategies import budget as s
+
+
+def _worst_case_rto(i: BudgetInputs) -> int:
+    """The budget's formula, restated from its documented parts (docs/budget.md)."""
+    detection = (
+        i.health_check_interval_seconds
+        * (i.health_check_failure_threshold + budget.CHECKER_SPREAD_INTERVALS)
+        + budget.STATUS_PROPAGATION_SECONDS
+    )
+    return (
+        detection
+        + budget.ALIAS_TTL_SECONDS
+        + i.client_dns_cache_seconds
+        + budget.COLD_START_SECONDS
+    )
+
+
+def _spec(i: BudgetInputs) -> DeploymentSpec:
+    return DeploymentSpec.default(**attrs.asdict(i))
+
+
+def test_the_default_spec_budget():
+    """The default spec: 150 s worst case against 300 s, judged unhealthy within 40 s."""
+    inputs = DeploymentSpec.default().budget_inputs
+    rto = rto_budget(inputs)
+    assert (rto.detection_seconds, rto.dns_seconds, rto.cold_start_seconds) == (50, 90, 10)
+    assert (rto.total_seconds, rto.margin_seconds) == (150, 150)
+    assert budget.judged_unhealthy_seconds(inputs) == 40
+    assert budget.requests_stop_seconds(inputs) == 110
+    assert rpo_budget(inputs).heartbeat_alarm_threshold_seconds == 120
+
+
+@given(s.budget_inputs())
+def test_rto_never_falls_as_the_interval_grows(inputs):
+    """The worst-case RTO with a 30 s interval is at least the one with a 10 s interval."""
+    fast = rto_budget(attrs.evolve(inputs, health_check_interval_seconds=10))
+    slow = rto_budget(attrs.evolve(inputs, health_check_interval_seconds=30))
+    assert fast.total_seconds <= slow.total_seconds
+
+
+@given(s.budget_inputs(), st.integers(1, 10), st.integers(1, 10))
+def test_rto_never_falls_as_the_threshold_grows(inputs, a, b):
+    """A higher failure threshold never gives a smaller worst-case RTO."""
+    low, high = sorted((a, b))
+    assert (
+        rto_budget(attrs.evolve(inputs, health_check_failure_threshold=low)).total_seconds
+        <= rto_budget(attrs.evolve(inputs, health_check_failure_threshold=high)).total_seconds
+    )
+
+
+@given(s.budget_inputs(), st.integers(0, 300), st.integers(0, 300))
+def test_rto_never_falls_as_client_caching_grows(inputs, a, b):
+    """More client DNS caching never gives a smaller worst-case RTO."""
+    low, high = sorted((a, b))
+    assert (
+        rto_budget(attrs.evolve(inputs, client_dns_cache_seconds=low)).total_seconds
+        <= rto_budget(attrs.evolve(inputs, client_dns_cache_seconds=high)).total_seconds
+    )
+
+
+@given(s.budget_inputs(lag_below_rpo=None))
+def test_the_worst_case_is_its_documented_parts(inputs):
+    """total_seconds equals the restated formula, and the margin is target minus it."""
+    rto = rto_budget(inputs)
+    assert rto.total_seconds == _worst_case_rto(inputs)
+    assert rto.margin_seconds == inputs.rto_target_seconds - _worst_case_rto(inputs)
+
+
+@given(s.budget_inputs(lag_below_rpo=None))
+def test_detection_is_judged_unhealthy_plus_propagation(inputs):
+    """Detection = failing checks + checker spread + propagation; the drill's budgets derive
+    from it (judged unhealthy without propagation, requests stop with the alias TTL)."""
+    judged = budget.judged_unhealthy_seconds(inputs)
+    assert judged == budget.failing_checks_seconds(inputs) + budget.checker_spread_seconds(inputs)
+    detection = rto_budget(inputs).detection_seconds
+    assert detection == judged + budget.STATUS_PROPAGATION_SECONDS
+    assert budget.requests_stop_seconds(inputs) == detection + budget.ALIAS_TTL_SECONDS
+
+
+@given(s.budget_inputs())
+def test_budget_fails_exactly_the_inputs_past_the_rto_target(inputs):
+    """meets_target is False exactly when the restated worst case exceeds the RTO target."""
+    assert rto_budget(inputs).meets_target is (_worst_case_rto(inputs) <= inputs.rto_target_seconds)
+
+
+@given(s.budget_inputs())
+def test_max_failure_threshold_is_the_largest_that_fits(inputs):
+    """The threshold max_failure_threshold returns meets the target, and one more does not."""
+    best = budget.max_failure_threshold(inputs)
+    if best:
+        fits = attrs.evolve(inputs, health_check_failure_threshold=best)
+        assert rto_budget(fits).meets_target
+    if best < 10:
+        over = attrs.evolve(inputs, health_check_failure_threshold=best + 1)
+        assert not rto_budget(over).meets_target
+
+
+@given(s.budget_inputs())
+def test_spec_rejects_exactly_the_specs_past_the_rto_target(inputs):
+    """A spec past the RTO target raises SpecError naming health_check_failure_threshold;
+    others build."""
+    if _worst_case_rto(inputs) > inputs.rto_target_seconds:
+        with pytest.raises(SpecError) as caught:
+            _spec(inputs)
+        assert caught.value.field == "health_check_failure_threshold"
+    else:
+        assert _spec(inputs).budget_inputs == inputs
+
+
+@given(s.budget_inputs(meets_rto=True, lag_below_rpo=None))
+def test_rpo_check_fails_exactly_lag_alarms_at_or_above_the_rpo(inputs):
+    """The RPO check fails exactly when the DynamoDB lag alarm threshold is not below the RPO."""
+    lag, rpo = inputs.replication_lag_threshold_seconds, inputs.rpo_target_seconds
+    assert rpo_budget(inputs).meets_target is (lag < rpo)
+
+
+@given(s.budget_inputs(meets_rto=True, lag_below_rpo=False))
+def test_spec_rejects_every_lag_alarm_at_or_above_the_rpo(inputs):
+    """A spec whose lag alarm threshold is at or above its RPO raises SpecError naming that
+    field."""
+    with pytest.raises(SpecError) as caught:
+        _spec(inputs)
+    assert caught.value.field == "replication_lag_threshold_seconds"
+
+
+@given(s.budget_inputs(meets_rto=True, lag_below_rpo=True))
+def test_spec_accepts_every_lag_alarm_below_the_rpo(inputs):
+    """A spec within the RTO target whose lag alarm is below its RPO builds."""
+    assert _spec(inputs).budget_inputs == inputs
