@@ -1,4 +1,4 @@
-"""Deploy timings for ``make bench``: init, validate, plan, apply, drift plan, destroy against the emulator.
+"""Deploy timings for ``make bench``: init, validate, plan, apply, drift plan, destroy (emulator).
 
 Loaded by bench/run.py. One run per layout (each is minutes long); the
 figures are wall times of the real Terraform and provider against the
@@ -57,7 +57,8 @@ def run(bench: Any) -> None:
     rows.append(["total", *(f"{sum(columns[label].values()):.1f}" for label in LAYOUTS)])
     rows.append(["resources created", *(str(counts[label]) for label in LAYOUTS)])
     bench.print_table(
-        "Deploy to the embedded emulator (wall s, one run each; real Terraform 1.11 + hashicorp/aws 5.100.0)",
+        "Deploy to the embedded emulator (wall s, one run each;"
+        " real Terraform 1.11 + hashicorp/aws 5.100.0)",
         ["step", *LAYOUTS],
         rows,
     )

@@ -39,9 +39,12 @@ def _servers_of(pid: int) -> list[int]:
             cmdline = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"drkit.deploy.moto_server" in cmdline and b"--parent-pid" in cmdline:
-            if cmdline[cmdline.index(b"--parent-pid") + 1] == str(pid).encode():
-                found.append(int(entry.name))
+        if (
+            b"drkit.deploy.moto_server" in cmdline
+            and b"--parent-pid" in cmdline
+            and cmdline[cmdline.index(b"--parent-pid") + 1] == str(pid).encode()
+        ):
+            found.append(int(entry.name))
     return found
 
 
@@ -53,7 +56,7 @@ def _finish(process: subprocess.Popen, timeout: float = 240) -> tuple[int, str, 
 
 
 def _error(err: str) -> str:
-    """The demo's error message (it may span lines: what was searched, what to set), never a traceback."""
+    """The demo's error message (on lines: what was searched, what to set), never a traceback."""
     assert "Traceback" not in err, err
     start = err.find("drkit demo: error:")
     assert start >= 0, err
@@ -102,7 +105,7 @@ def test_bad_spec_is_refused_before_the_emulator_starts(tmp_path):
 
 
 def test_emulator_dying_mid_apply_fails_the_demo_cleanly(tmp_path):
-    """Killing the emulator during apply: the demo ends non-zero with the apply's error, nothing orphaned."""
+    """Killing the emulator mid-apply: the demo fails with the apply's error, nothing orphaned."""
     process = _demo(tmp_path)
     server_pid = None
     deadline = time.monotonic() + 300

@@ -97,7 +97,7 @@ class _Lifecycle:
                 assert key and f":{region}:" in key, (table.name, region, key)
 
     def test_buckets_are_versioned_encrypted_and_replicate_to_every_other_region(self, deployed):
-        """Every data bucket: versioning, SSE-KMS with its region's key, rules to every other region."""
+        """Every data bucket: versioned, SSE-KMS with its region's key, replicated everywhere."""
         spec, view = deployed["deployment"].spec, deployed["view"]
         names = {b.region: b.name for b in view.buckets}
         for bucket in view.buckets:
@@ -122,7 +122,7 @@ class _Lifecycle:
             assert record.target, "alias target missing"
 
     def test_alarms_topics_and_dashboards_are_in_the_right_regions(self, deployed):
-        """Alarms notify topics in their own region; health alarms are in us-east-1; dashboards exist."""
+        """Alarms notify topics of their region; health alarms in us-east-1; dashboards exist."""
         spec, view = deployed["deployment"].spec, deployed["view"]
         regions = [r.region for r in spec.regions]
         for region, alarms in view.alarms_by_region.items():
@@ -155,7 +155,7 @@ class _Lifecycle:
             assert sorted(emails) == sorted(spec.alert_emails)
 
     def test_peering_is_active_with_routes_on_both_sides(self, deployed):
-        """Every pair of regions is peered, active, with a route per private route table on both sides."""
+        """Every region pair is peered, active, with a route per private route table both ways."""
         spec, view = deployed["deployment"].spec, deployed["view"]
         pairs = {frozenset((p.requester, p.accepter)) for p in view.peerings}
         assert pairs == {
@@ -173,7 +173,7 @@ class _Lifecycle:
         assert "replicas in" in text and "NONE" not in text
 
     def test_plan_passes_the_checkov_gate(self, deployed, tmp_path):
-        """checkov (terraform_plan) on the emulator plan finds nothing the skips file does not explain."""
+        """checkov (terraform_plan) on the emulator plan finds nothing the skips do not explain."""
         target = tmp_path / "plan.json"
         target.write_text(json.dumps(deployed["plan"]))
         report = compliance.run_checkov(target, "terraform_plan")
