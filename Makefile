@@ -9,12 +9,13 @@ PYTEST_WORKERS ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv tools synth synth-3 validate demo test test-fast test-e2e bench budget clean
+.PHONY: help venv tools lint synth synth-3 validate demo test test-fast test-e2e bench budget clean
 
 help:
 	@echo "make demo      synthesize, deploy to the embedded AWS emulator, summarize, destroy"
 	@echo "make test      the whole test suite (unit, property, compliance, end-to-end)"
 	@echo "make test-fast everything but the end-to-end deploys"
+	@echo "make lint      ruff (lint and format) over the tree, mypy over the model layer"
 	@echo "make synth     write cdktf.out/stacks/drkit/cdk.tf.json (DRKIT_CONFIG, ENVIRONMENT_SUFFIX apply)"
 	@echo "make validate  synthesize 2 and 3 regions and run terraform validate offline"
 	@echo "make budget    print the RTO/RPO budget of the spec"
@@ -50,10 +51,16 @@ demo: venv
 budget: venv
 	$(PY) -m drkit budget
 
-test: venv tools
+# mypy's files and settings are in pyproject.toml.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: venv tools lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
-test-fast: venv tools
+test-fast: venv tools lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q -m "not e2e"
 
 test-e2e: venv tools

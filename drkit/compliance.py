@@ -197,22 +197,23 @@ def iam_findings(stack: Mapping[str, Any]) -> list[Finding]:
                 check(rtype, name, body[attribute], resource_policy=True, trust=False)
     for name, body in resources.get("aws_iam_role", {}).items():
         check("aws_iam_role", name, body["assume_role_policy"], resource_policy=False, trust=True)
-        for attached in body.get("managed_policy_arns", []) or []:
-            findings.append(
-                Finding(
-                    check=iam.LEAST_PRIVILEGE,
-                    resource=f"aws_iam_role.{name}",
-                    detail=f"managed policy {attached}",
-                )
-            )
-    for name, _ in resources.get("aws_iam_role_policy_attachment", {}).items():
-        findings.append(
+        findings.extend(
             Finding(
                 check=iam.LEAST_PRIVILEGE,
-                resource=f"aws_iam_role_policy_attachment.{name}",
-                detail="managed policies cannot be reviewed here; write an inline least-privilege policy",
+                resource=f"aws_iam_role.{name}",
+                detail=f"managed policy {attached}",
             )
+            for attached in body.get("managed_policy_arns", []) or []
         )
+    findings.extend(
+        Finding(
+            check=iam.LEAST_PRIVILEGE,
+            resource=f"aws_iam_role_policy_attachment.{name}",
+            detail="managed policies cannot be reviewed here;"
+            " write an inline least-privilege policy",
+        )
+        for name in resources.get("aws_iam_role_policy_attachment", {})
+    )
     return findings
 
 

@@ -29,7 +29,9 @@ WILDCARD_RESOURCE_ACTIONS: Mapping[str, str] = MappingProxyType(
         "ec2:UnassignPrivateIpAddresses": "Lambda VPC networking: ENI ids are not known in advance",
         "xray:PutTraceSegments": "X-Ray supports no resource-level permissions",
         "xray:PutTelemetryRecords": "X-Ray supports no resource-level permissions",
-        "cloudwatch:PutMetricData": "CloudWatch metrics have no ARNs; scoped by the cloudwatch:namespace condition",
+        "cloudwatch:PutMetricData": (
+            "CloudWatch metrics have no ARNs; scoped by the cloudwatch:namespace condition"
+        ),
         "dynamodb:ListStreams": "ListStreams supports no resource-level permissions",
     }
 )
@@ -145,6 +147,13 @@ def trust_policy(
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, separators=(",", ":"))
 
 
+def _names_everyone(principal: Any) -> bool:
+    """Whether a policy principal is missing, ``*``, or has ``*`` among its values."""
+    return principal in (None, "*") or (
+        isinstance(principal, Mapping) and any("*" in _tuple(v) for v in principal.values())
+    )
+
+
 def check_statement(statement: Mapping[str, Any], *, resource_policy: bool, trust: bool) -> None:
     """Raise ``ComplianceError`` if a statement breaks least privilege.
 
@@ -164,13 +173,12 @@ def check_statement(statement: Mapping[str, Any], *, resource_policy: bool, trus
             f"statement {sid!r}: NotAction/NotResource/NotPrincipal grant by exclusion",
         )
     for action in actions:
-        if action == "*" or action.endswith(":*") or not _ACTION.match(action):
-            if allow:
-                raise ComplianceError(
-                    LEAST_PRIVILEGE,
-                    f"statement {sid!r} allows action {action!r}; name each action "
-                    "(service:Action), never '*' or 'service:*'",
-                )
+        if allow and (action == "*" or action.endswith(":*") or not _ACTION.match(action)):
+            raise ComplianceError(
+                LEAST_PRIVILEGE,
+                f"statement {sid!r} allows action {action!r}; name each action "
+                "(service:Action), never '*' or 'service:*'",
+            )
     resources = _tuple(statement.get("Resource", ()))
     if allow and "*" in resources and not resource_policy:
         loose = [a for a in actions if a not in WILDCARD_RESOURCE_ACTIONS]
@@ -183,11 +191,8 @@ def check_statement(statement: Mapping[str, Any], *, resource_policy: bool, trus
                 + ")",
             )
     principal = statement.get("Principal")
-    if allow and (resource_policy or trust):
-        if principal in (None, "*") or (
-            isinstance(principal, Mapping) and any("*" in _tuple(v) for v in principal.values())
-        ):
-            raise ComplianceError(
-                LEAST_PRIVILEGE,
-                f"statement {sid!r} allows principal {principal!r}; name the principals",
-            )
+    if allow and (resource_policy or trust) and _names_everyone(principal):
+        raise ComplianceError(
+            LEAST_PRIVILEGE,
+            f"statement {sid!r} allows principal {principal!r}; name the principals",
+        )

@@ -12,10 +12,10 @@ import itertools
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -37,7 +37,7 @@ SUBNET_PREFIX_DELTA = 4
 SMALLEST_SUBNET_PREFIX = 26
 LARGEST_VPC_PREFIX = 16  # AWS's own limit
 PRIVATE_RANGES = tuple(
-    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+    ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 )
 HEALTH_CHECK_INTERVALS = (10, 30)  # the only values Route 53 accepts
 # CloudWatch Logs accepts these retention periods; HIPAA audit practice wants a year or more.
@@ -60,26 +60,30 @@ class Target(enum.Enum):
     LOCAL = "local"
 
 
-def _fail(field: str, value: Any, allowed: str) -> None:
+#: What attrs calls a validator with: the instance, the field, the value.
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+
+
+def _fail(field: str, value: Any, allowed: str) -> NoReturn:
     raise SpecError(field, value, allowed)
 
 
-def _check_region(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_region(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value not in SHORT_CODES:
         _fail(attribute.name, value, "an AWS commercial region: " + ", ".join(SHORT_CODES))
 
 
-def _check_role(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_role(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, Role):
         _fail(attribute.name, value, "Role.PRIMARY or Role.SECONDARY ('primary'/'secondary')")
 
 
-def _check_weight(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_weight(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
         _fail(attribute.name, value, "an integer percentage from 0 to 100")
 
 
-def _check_cidr(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_cidr(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except (ValueError, TypeError):
@@ -175,23 +179,23 @@ class S3Backend:
     use_lockfile: bool = True
 
 
-def _positive_int(low: int, high: int):
-    def check(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _positive_int(low: int, high: int) -> Validator:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             _fail(attribute.name, value, f"an integer from {low} to {high}")
 
     return check
 
 
-def _one_of(options: tuple[Any, ...], unit: str = ""):
-    def check(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _one_of(options: tuple[Any, ...], unit: str = "") -> Validator:
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if isinstance(value, bool) or value not in options:
             _fail(attribute.name, value, "one of " + ", ".join(f"{o}{unit}" for o in options))
 
     return check
 
 
-def _check_tags(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_tags(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     for key, val in value.items():
         if (
             not isinstance(key, str)
@@ -214,7 +218,7 @@ def _check_tags(_: Any, attribute: attrs.Attribute, value: Any) -> None:
             _fail(f"{attribute.name}.{key}", val, "keys not starting with 'aws:' (reserved by AWS)")
 
 
-def _check_emails(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_emails(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not value:
         _fail(attribute.name, value, "at least one address: alarms must reach a person")
     for i, email in enumerate(value):
@@ -222,7 +226,7 @@ def _check_emails(_: Any, attribute: attrs.Attribute, value: Any) -> None:
             _fail(f"{attribute.name}[{i}]", email, "an e-mail address like oncall@example.com")
 
 
-def _check_zone(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_zone(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     labels = value.rstrip(".").split(".") if isinstance(value, str) else []
     if len(labels) < 2 or not all(_DNS_LABEL.match(label) for label in labels) or len(value) > 253:
         _fail(
@@ -232,12 +236,12 @@ def _check_zone(_: Any, attribute: attrs.Attribute, value: Any) -> None:
         )
 
 
-def _check_label(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_label(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not _DNS_LABEL.match(value):
         _fail(attribute.name, value, "one lower-case DNS label, e.g. 'api'")
 
 
-def _check_zone_id(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_zone_id(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and not (
         isinstance(value, str) and re.fullmatch(r"Z[A-Z0-9]{1,31}", value)
     ):
@@ -248,7 +252,7 @@ def _check_zone_id(_: Any, attribute: attrs.Attribute, value: Any) -> None:
         )
 
 
-def _check_endpoint(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_endpoint(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and not (
         isinstance(value, str) and re.fullmatch(r"https?://[^\s/]+/?", value)
     ):
@@ -258,7 +262,7 @@ def _check_endpoint(_: Any, attribute: attrs.Attribute, value: Any) -> None:
 _PRINCIPAL = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:(user|role)/[\w+=,.@/-]{1,512}")
 
 
-def _check_principals(_: Any, attribute: attrs.Attribute, value: Any) -> None:
+def _check_principals(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     for i, arn in enumerate(value):
         if not isinstance(arn, str) or not _PRINCIPAL.fullmatch(arn):
             _fail(
@@ -267,6 +271,18 @@ def _check_principals(_: Any, attribute: attrs.Attribute, value: Any) -> None:
                 "the ARN of an IAM user or role of people, e.g. "
                 "arn:aws:iam::111122223333:role/dr-operators",
             )
+
+
+def _regions(value: Iterable[RegionSpec]) -> tuple[RegionSpec, ...]:
+    return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _frozen_tags(value: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(value))
 
 
 def _statements(raw: Any) -> tuple[iam.Statement, ...]:
@@ -322,16 +338,16 @@ class DeploymentSpec:
             privilege when the spec is built: a wildcard raises ComplianceError.
     """
 
-    regions: tuple[RegionSpec, ...] = attrs.field(converter=tuple)
+    regions: tuple[RegionSpec, ...] = attrs.field(converter=_regions)
     environment_suffix: str = attrs.field(default="dev", validator=lambda _, __, v: check_suffix(v))
     tags: Mapping[str, str] = attrs.field(
-        factory=dict, converter=lambda t: MappingProxyType(dict(t)), validator=_check_tags
+        factory=dict, converter=_frozen_tags, validator=_check_tags
     )
     dns_zone_name: str = attrs.field(default="dr.example.com", validator=_check_zone)
     dns_record_name: str = attrs.field(default="api", validator=_check_label)
     existing_zone_id: str | None = attrs.field(default=None, validator=_check_zone_id)
     alert_emails: tuple[str, ...] = attrs.field(
-        default=("dr-oncall@example.com",), converter=tuple, validator=_check_emails
+        default=("dr-oncall@example.com",), converter=_strings, validator=_check_emails
     )
     health_check_interval_seconds: int = attrs.field(
         default=10, validator=_one_of(HEALTH_CHECK_INTERVALS, " s")
@@ -361,11 +377,9 @@ class DeploymentSpec:
     local_endpoint: str | None = attrs.field(default=None, validator=_check_endpoint)
     backend: S3Backend | None = None
     operator_principals: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple, validator=_check_principals
+        default=(), converter=_strings, validator=_check_principals
     )
-    extra_api_statements: tuple[iam.Statement, ...] = attrs.field(
-        default=(), converter=lambda v: _statements(v)
-    )
+    extra_api_statements: tuple[iam.Statement, ...] = attrs.field(default=(), converter=_statements)
 
     def __attrs_post_init__(self) -> None:
         self._check_regions()
@@ -423,10 +437,12 @@ class DeploymentSpec:
             _fail(
                 "health_check_failure_threshold",
                 self.health_check_failure_threshold,
-                f"at most {best} with a {self.health_check_interval_seconds} s interval: worst-case "
-                f"RTO would be {rto.total_seconds} s against rto_target_seconds={self.rto_target_seconds}"
+                f"at most {best} with a {self.health_check_interval_seconds} s interval: "
+                f"worst-case RTO would be {rto.total_seconds} s against "
+                f"rto_target_seconds={self.rto_target_seconds}"
                 if best
-                else "none: even one failure exceeds the RTO target; lower the interval or the DNS caching",
+                else "none: even one failure exceeds the RTO target; "
+                "lower the interval or the DNS caching",
             )
         if self.replication_lag_threshold_seconds >= self.rpo_target_seconds:
             _fail(

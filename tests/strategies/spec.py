@@ -5,6 +5,7 @@ weights split from 100), and invalid ones with the field they break.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from typing import Any
 
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ def weights(draw: st.DrawFn, count: int) -> list[int]:
     """``count`` integers in 0..100 summing to 100 (cut points on 0..100)."""
     cuts = sorted(draw(st.lists(st.integers(0, 100), min_size=count - 1, max_size=count - 1)))
     bounds = [0, *cuts, 100]
-    return [b - a for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [b - a for a, b in itertools.pairwise(bounds)]
 
 
 @st.composite

@@ -17,13 +17,6 @@ from tests.strategies import spec as s
 pytestmark = pytest.mark.synth
 
 
-@pytest.fixture(params=["default", "three"])
-def case(request, default_spec, default_stack, three_region_spec, three_region_stack):
-    if request.param == "default":
-        return default_spec, default_stack
-    return three_region_spec, three_region_stack
-
-
 # ----- the properties, each a plain function so examples and hypothesis share them ---------------
 
 

@@ -1,4 +1,4 @@
-"""The target switch: emulator settings appear only for the local target, never in a real deployment."""
+"""The target switch: emulator settings only for the local target, never in a real deployment."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""terraform validate passes offline on the synthesized stacks (2 and 3 regions, real-AWS target)."""
+"""terraform validate passes offline on the synthesized stacks (2 and 3 regions, AWS target)."""
 
 from __future__ import annotations
 

@@ -83,7 +83,8 @@ def _timed(check: Check) -> tuple[float, str | None]:
         reason = str(exc)
     except ClientError as exc:
         reason = str(exc.response.get("Error", {}).get("Code") or "ClientError")
-    except Exception as exc:  # whatever broke, the dependency did not answer: unhealthy
+    # Whatever broke, the dependency did not answer: unhealthy.
+    except Exception as exc:  # noqa: BLE001
         reason = type(exc).__name__
     return round((time.monotonic() - started) * 1000, 1), reason
 

@@ -1,0 +1,65 @@
+"""Health checks and weighted aliases: HTTPS checks, each record tied to its region's check."""
+
+from __future__ import annotations
+
+import pytest
+
+from drkit.errors import SpecError
+from drkit.services.route53 import (
+    HealthCheck,
+    HealthCheckProps,
+    HostedZone,
+    HostedZoneProps,
+    WeightedAlias,
+    WeightedAliasProps,
+)
+from tests.helpers import only
+
+pytestmark = pytest.mark.synth
+
+
+def test_health_check_is_https_and_validated(h):
+    """A 20 s interval and a zero threshold are refused; the default check is HTTPS on 443."""
+    with pytest.raises(SpecError, match="interval_seconds"):
+        HealthCheckProps(placement=h["us-east-1"], fqdn="x", interval_seconds=20)
+    with pytest.raises(SpecError, match="failure_threshold"):
+        HealthCheckProps(placement=h["us-east-1"], fqdn="x", failure_threshold=0)
+    HealthCheck(
+        h.stack, "hc", props=HealthCheckProps(placement=h["us-east-1"], fqdn="a.example.com")
+    )
+    out = only(h.synth(), "aws_route53_health_check")
+    assert (out["type"], out["port"], out["request_interval"], out["failure_threshold"]) == (
+        "HTTPS",
+        443,
+        10,
+        3,
+    )
+
+
+def test_weighted_alias_needs_its_regions_check(h):
+    """A check of another region or a weight over 100 is refused; the record carries its weight."""
+    zone = HostedZone(
+        h.stack, "z", props=HostedZoneProps(placement=h["us-east-1"], zone_name="dr.example.com")
+    )
+    check = HealthCheck(
+        h.stack, "hc", props=HealthCheckProps(placement=h["us-east-1"], fqdn="a.example.com")
+    )
+    base = {
+        "zone": zone,
+        "record_name": "api.dr.example.com",
+        "health_check": check,
+        "target_domain_name": "d",
+        "target_zone_id": "Z1",
+    }
+    with pytest.raises(SpecError, match="health_check"):
+        WeightedAliasProps(placement=h["us-west-2"], weight=30, **base)
+    with pytest.raises(SpecError, match="weight"):
+        WeightedAliasProps(placement=h["us-east-1"], weight=101, **base)
+    WeightedAlias(
+        h.stack, "r", props=WeightedAliasProps(placement=h["us-east-1"], weight=70, **base)
+    )
+    record = only(h.synth(), "aws_route53_record")
+    assert (
+        record["weighted_routing_policy"] == {"weight": 70}
+        and record["set_identifier"] == "us-east-1"
+    )
