@@ -74,6 +74,81 @@ def policy(body: dict[str, Any], attribute: str = "policy") -> dict[str, Any]:
     return json.loads(body[attribute])
 
 
+def only(stack: dict[str, Any], rtype: str) -> dict[str, Any]:
+    """The one resource of type ``rtype`` (fails naming what is there if not exactly one)."""
+    items = resources(stack, rtype)
+    assert len(items) == 1, list(items)
+    return next(iter(items.values()))
+
+
+def as_list(value: Any) -> list[Any]:
+    """A policy field that may be one value or a list of them, as a list."""
+    return value if isinstance(value, list) else [value]
+
+
+def statements(body: dict[str, Any], attribute: str = "policy") -> list[dict[str, Any]]:
+    """The statements of a policy document held in ``body[attribute]``."""
+    return as_list(policy(body, attribute)["Statement"])
+
+
+def role_statements(stack: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    """Every statement of the inline policies of the role with logical name ``role``."""
+    return [
+        statement
+        for body in resources(stack, "aws_iam_role_policy").values()
+        if ref(body["role"]) is not None and ref(body["role"])[1] == role
+        for statement in statements(body)
+    ]
+
+
+def account_token(stack: dict[str, Any]) -> str:
+    """The reference to the deploying account's id (the one ``aws_caller_identity``)."""
+    (name,) = stack["data"]["aws_caller_identity"]
+    return f"${{data.aws_caller_identity.{name}.account_id}}"
+
+
+# ----- drkit's stack: things tests look up by what they are, not by construct id ---------------
+
+DYNAMODB_TABLE_ARN = re.compile(
+    r"arn:(?P<partition>[^:]+):dynamodb:(?P<region>[a-z0-9-]+):(?P<account>[^:]+)"
+    r":table/(?P<name>[^/]+)"
+)
+
+
+def table_arn_parts(arn: str) -> tuple[str, str]:
+    """``(region, table name)`` of a DynamoDB table ARN (fails if ``arn`` is not one)."""
+    match = DYNAMODB_TABLE_ARN.fullmatch(arn)
+    assert match, f"not a table ARN: {arn}"
+    return match["region"], match["name"]
+
+
+def table_replicas(stack: dict[str, Any]) -> set[tuple[str, str]]:
+    """``(region, table name)`` of every replica of every synthesized global table."""
+    return {
+        (region, table["name"])
+        for table in resources(stack, "aws_dynamodb_table").values()
+        for region in (region_of(stack, table), *(r["region_name"] for r in table["replica"]))
+    }
+
+
+def bucket_named(stack: dict[str, Any], name: str) -> str:
+    """Logical name of the bucket whose physical name is ``name``."""
+    found = [k for k, b in resources(stack, "aws_s3_bucket").items() if b["bucket"] == name]
+    assert len(found) == 1, f"{len(found)} buckets named {name}"
+    return found[0]
+
+
+def bucket_key(stack: dict[str, Any], bucket: str) -> str:
+    """Logical name of the KMS key that encrypts the bucket with logical name ``bucket``."""
+    (config,) = (
+        c
+        for c in resources(stack, "aws_s3_bucket_server_side_encryption_configuration").values()
+        if ref(c["bucket"])[1] == bucket
+    )
+    default = config["rule"][0]["apply_server_side_encryption_by_default"]
+    return ref(default["kms_master_key_id"])[1]
+
+
 # ----- processes ------------------------------------------------------------------------------
 
 
