@@ -247,9 +247,7 @@ def confused_deputy_findings(stack: Mapping[str, Any]) -> list[Finding]:
     documented alternative), and Lambda permissions without a source ARN."""
     findings: list[Finding] = []
     resources = stack.get("resource", {})
-    documents = [(t, a) for t, a in RESOURCE_POLICIES.items()] + [
-        ("aws_iam_role", "assume_role_policy")
-    ]
+    documents = [*RESOURCE_POLICIES.items(), ("aws_iam_role", "assume_role_policy")]
     for rtype, attribute in documents:
         for name, body in resources.get(rtype, {}).items():
             if attribute not in body:

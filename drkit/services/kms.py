@@ -126,7 +126,7 @@ WRITE_ACTIONS = frozenset(
 
 
 def key_actions(service: str, actions: Iterable[str]) -> tuple[str, ...]:
-    """What calling ``actions`` of ``service`` needs on the key of the data (sorted; may be empty)."""
+    """What calling ``actions`` of ``service`` needs on the data's key (sorted; maybe none)."""
     use = KEY_USE.get(service)
     if use is None:
         return ()

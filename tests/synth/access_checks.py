@@ -164,10 +164,8 @@ def policy_findings(s: Stack) -> list[str]:
             actual = [st for st in actual if not st["Sid"].startswith("Extra")]
         want = sorted(_shape(st) for st in expected_statements(s, region, purpose))
         have = sorted(_shape(st) for st in actual)
-        for missing in set(want) - set(have):
-            findings.append(f"{name}: declared but not granted: {missing}")
-        for extra in set(have) - set(want):
-            findings.append(f"{name}: granted but not declared: {extra}")
+        findings += [f"{name}: declared but not granted: {m}" for m in set(want) - set(have)]
+        findings += [f"{name}: granted but not declared: {e}" for e in set(have) - set(want)]
         for st in actual:
             wild = "*" in _as_list(st.get("Resource"))
             loose = [a for a in _as_list(st["Action"]) if a not in iam.WILDCARD_RESOURCE_ACTIONS]
@@ -183,7 +181,7 @@ def key_policy_findings(s: Stack) -> list[str]:
         f"${{aws_kms_key.{n}.arn}}": json.loads(b["policy"])["Statement"]
         for n, b in s.of_type("aws_kms_key").items()
     }
-    for region, purpose, name, body in s.functions():
+    for _, _, name, body in s.functions():
         role_arn = body["role"]
         for st in s.role_policies(ref(role_arn)[1]):
             resource = st.get("Resource")
