@@ -259,6 +259,20 @@ def _check_endpoint(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None
         _fail(attribute.name, value, "None or a URL like http://127.0.0.1:5000")
 
 
+_PRINCIPAL = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:(user|role)/[\w+=,.@/-]{1,512}")
+
+
+def _check_principals(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    for i, arn in enumerate(value):
+        if not isinstance(arn, str) or not _PRINCIPAL.fullmatch(arn):
+            _fail(
+                f"{attribute.name}[{i}]",
+                arn,
+                "the ARN of an IAM user or role of people, e.g. "
+                "arn:aws:iam::111122223333:role/dr-operators",
+            )
+
+
 def _regions(value: Iterable[RegionSpec]) -> tuple[RegionSpec, ...]:
     return tuple(value)
 
@@ -316,6 +330,9 @@ class DeploymentSpec:
         target: ``Target.AWS`` or ``Target.LOCAL`` (the embedded emulator).
         local_endpoint: The emulator's URL; required when ``target`` is local.
         backend: Remote state; ``None`` keeps local state.
+        operator_principals: IAM users or roles (of people) that may assume the failover
+            operator role, with MFA. Left out: no operator role is made (people act with
+            their own roles, docs/runbook.md). No function may ever assume it.
         extra_api_statements: More permissions for the API functions (IAM JSON
             statements, ``[[extra_api_statements]]`` in TOML). Checked for least
             privilege when the spec is built: a wildcard raises ComplianceError.
@@ -359,6 +376,9 @@ class DeploymentSpec:
     target: Target = attrs.field(default=Target.AWS, validator=attrs.validators.instance_of(Target))
     local_endpoint: str | None = attrs.field(default=None, validator=_check_endpoint)
     backend: S3Backend | None = None
+    operator_principals: tuple[str, ...] = attrs.field(
+        default=(), converter=_strings, validator=_check_principals
+    )
     extra_api_statements: tuple[iam.Statement, ...] = attrs.field(default=(), converter=_statements)
 
     def __attrs_post_init__(self) -> None:

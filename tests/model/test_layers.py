@@ -25,6 +25,7 @@ LAYERS: dict[str, tuple[int, int]] = {
     # 0: shared with the Lambda code; the package roots hold no logic.
     "drkit_runtime": (0, 0),
     "drkit_runtime.contract": (0, 0),
+    "drkit_runtime.access": (0, 0),
     "drkit": (0, 1),
     # 1: pure Python.
     "drkit.errors": (1, 0),

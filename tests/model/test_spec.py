@@ -156,3 +156,13 @@ def test_valid_suffixes_make_legal_names_everywhere(region, suffix):
     from drkit.regions.naming import Namer
 
     Namer(suffix).check_all([region])
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["arn:aws:iam::111122223333:root", "arn:aws:iam::1:role/x", "dr-operators", 7],
+)
+def test_operator_principals_must_name_people(value):
+    """Only IAM users or roles may be operators; the error names the entry."""
+    with pytest.raises(SpecError, match=r"operator_principals\[0\]"):
+        DeploymentSpec.default(operator_principals=(value,))

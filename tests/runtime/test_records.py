@@ -23,7 +23,9 @@ from drkit_runtime.http import HttpError
 from tests.runtime.events import ACTOR, http_event
 from tests.runtime.support import (
     AUDIT_TABLE,
+    ENV,
     LOCAL,
+    OTHER,
     PATIENT_TABLE,
     FixedClock,
     create_audit_table,
@@ -287,6 +289,39 @@ def test_get_missing_is_404_and_audited(deps: Deps, infra: SimpleNamespace) -> N
     status, _ = get(deps, "nobody")
     [entry] = audit_entries(infra, "nobody")
     assert (status, entry["outcome"]["S"]) == (404, "not_found")
+
+
+def test_get_reads_a_record_not_replicated_here_from_the_peer(
+    deps: Deps, infra: SimpleNamespace
+) -> None:
+    """A record only the peer's replica has yet is served from it, said so, and audited so."""
+    peer = boto3.client("dynamodb", region_name=OTHER)
+    create_patient_table(peer)
+    item = {
+        "record_id": {"S": "late"},
+        "patient_id": {"S": "p-9"},
+        "record_type": {"S": "lab"},
+        "payload": {"S": '{"k":1}'},
+        "updated_in_region": {"S": OTHER},
+    }
+    peer.put_item(TableName=PATIENT_TABLE, Item=item)
+    status, body = get(deps, "late", request_id="req-p")
+    assert (status, body["read_from"], body["payload"]) == (200, OTHER, {"k": 1})
+    [entry] = audit_entries(infra, "late")
+    assert (entry["outcome"]["S"], entry["region"]["S"]) == (f"found_in_peer:{OTHER}", LOCAL)
+
+
+def test_get_names_the_peers_it_could_not_ask(deps: Deps, infra: SimpleNamespace) -> None:
+    """A record missing here while a peer does not answer is a 404 naming that peer."""
+    status, body = get(deps, "nobody")
+    assert (status, body.get("unreachable_regions")) == (404, [OTHER])
+
+
+def test_peer_clients_use_the_endpoint_the_stack_handed_over(deps: Deps) -> None:
+    """Peer clients go to the URL in DRKIT_PEER_ENDPOINTS, in the peer's region."""
+    client = deps.clients.peer("dynamodb", OTHER)
+    expected = json.loads(ENV["DRKIT_PEER_ENDPOINTS"])[OTHER]["dynamodb"]
+    assert (client.meta.endpoint_url, client.meta.region_name) == (expected, OTHER)
 
 
 def test_get_without_audit_returns_no_data(deps: Deps, infra: SimpleNamespace) -> None:

@@ -110,7 +110,7 @@ def test_wildcard_resources_only_for_actions_aws_requires(default_stack):
 
 
 def test_trust_policies_name_their_principals(default_stack):
-    """Every role trusts exactly named principals; the operator role trusts only the API roles."""
+    """Every role trusts exactly named principals; the operator role people with MFA, no function."""
     roles = resources(default_stack, "aws_iam_role")
     api_roles = {f"${{aws_iam_role.{n}.arn}}" for n in roles if "_api-function_role_" in n}
     assert len(api_roles) == 2
@@ -122,7 +122,8 @@ def test_trust_policies_name_their_principals(default_stack):
         values = [values] if isinstance(values, str) else values
         assert "*" not in values
         if "operator" in body["name"]:
-            assert set(values) == api_roles
+            assert not set(values) & api_roles, "no function may assume the operator role"
+            assert statement[0]["Condition"]["Bool"]["aws:MultiFactorAuthPresent"] == "true"
 
 
 def test_extra_policy_with_a_wildcard_fails_naming_the_control():
