@@ -22,6 +22,7 @@ from drkit.aws import (
     Apigatewayv2Stage,
     Apigatewayv2StageAccessLogSettings,
     Apigatewayv2StageDefaultRouteSettings,
+    Apigatewayv2StageRouteSettings,
     LambdaPermission,
 )
 from drkit.errors import SpecError
@@ -32,12 +33,28 @@ from drkit.services.lambda_ import RegionalFunction
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
 
+HEALTH_ROUTE = "GET /health"
 #: route key -> authorization type.
 ROUTES = {
-    "GET /health": "NONE",
+    HEALTH_ROUTE: "NONE",
     "GET /records/{id}": "AWS_IAM",
     "PUT /records/{id}": "AWS_IAM",
 }
+
+#: What Route 53's checkers send one endpoint at most, in requests per second. AWS: at a
+#: 10 s interval "the endpoint will receive a request more than once per second", and as
+#: checkers don't coordinate "you'll sometimes see several requests per second"
+#: (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html,
+#: "Request interval"). "Several" is read as up to 10 (an assumption, not a figure).
+ROUTE53_CHECKER_PEAK_RPS = 10
+#: The anonymous /health route's own throttle: it cannot take the function's concurrency
+#: from the records routes, and it leaves the checkers ten times their peak. API Gateway
+#: lets a stage set limits per route that override the stage's defaults
+#: (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html,
+#: "Route-level throttling"). Above it a flood gets 429s, and so do some checkers: the
+#: residual risk stated in docs/architecture.md.
+HEALTH_RATE_LIMIT = 100
+HEALTH_BURST_LIMIT = 200
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",
@@ -68,6 +85,9 @@ class HttpApiProps:
         log_retention_days: Access-log retention.
         throttling_burst_limit: Stage burst limit.
         throttling_rate_limit: Stage steady-state requests per second.
+        health_burst_limit: Burst limit of ``GET /health`` alone.
+        health_rate_limit: Steady-state requests per second of ``GET /health`` alone; at
+            least ten times what Route 53's checkers send, at most the stage's rate.
     """
 
     placement: Placement
@@ -78,11 +98,27 @@ class HttpApiProps:
     log_retention_days: int = 365
     throttling_burst_limit: int = 500
     throttling_rate_limit: int = 1000
+    health_burst_limit: int = HEALTH_BURST_LIMIT
+    health_rate_limit: int = HEALTH_RATE_LIMIT
 
     def __attrs_post_init__(self) -> None:
         if self.function.region != self.placement.region:
             raise SpecError(
                 "function", self.function.region, f"a function in {self.placement.region}"
+            )
+        floor = 10 * ROUTE53_CHECKER_PEAK_RPS
+        if not floor <= self.health_rate_limit <= self.throttling_rate_limit:
+            raise SpecError(
+                "health_rate_limit",
+                self.health_rate_limit,
+                f"{floor} (ten times Route 53's checkers) to the stage's"
+                f" {self.throttling_rate_limit} requests per second",
+            )
+        if self.health_burst_limit < self.health_rate_limit / 10:
+            raise SpecError(
+                "health_burst_limit",
+                self.health_burst_limit,
+                f"at least {self.health_rate_limit // 10} (a tenth of health_rate_limit)",
             )
 
 
@@ -113,12 +149,16 @@ class HttpApi(Construct):
         )
         self.api_id: str = self.resource.id
         self.endpoint_host = f"{self.api_id}.execute-api.{p.region}.amazonaws.com"
-        stage = self._stage(props)
-        self._routes(props.function)
+        routes = self._routes(props.function)
+        stage = self._stage(props, routes)
         self._custom_domain(props, stage)
 
-    def _stage(self, props: HttpApiProps) -> Apigatewayv2Stage:
-        """The auto-deployed default stage: access-logged (encrypted), throttled."""
+    def _stage(self, props: HttpApiProps, routes: list[Apigatewayv2Route]) -> Apigatewayv2Stage:
+        """The auto-deployed default stage: access-logged (encrypted), throttled.
+
+        ``GET /health`` has its own limits; API Gateway refuses route settings for a route
+        that does not exist yet, so the stage waits for the routes.
+        """
         p = self._placement
         access_logs = LogGroup(
             self,
@@ -145,10 +185,19 @@ class HttpApi(Construct):
                 throttling_rate_limit=props.throttling_rate_limit,
                 detailed_metrics_enabled=True,
             ),
+            route_settings=[
+                Apigatewayv2StageRouteSettings(
+                    route_key=HEALTH_ROUTE,
+                    throttling_burst_limit=props.health_burst_limit,
+                    throttling_rate_limit=props.health_rate_limit,
+                    detailed_metrics_enabled=True,
+                )
+            ],
+            depends_on=list(routes),
             tags=p.tagged(),
         )
 
-    def _routes(self, function: RegionalFunction) -> None:
+    def _routes(self, function: RegionalFunction) -> list[Apigatewayv2Route]:
         """Every route to the function, which API Gateway may invoke from this API only."""
         p = self._placement
         integration = Apigatewayv2Integration(
@@ -163,7 +212,7 @@ class HttpApi(Construct):
             # HTTP APIs cap integrations at 30 s, the function's own limit too.
             timeout_milliseconds=30000,
         )
-        for route_key, authorization in ROUTES.items():
+        routes = [
             Apigatewayv2Route(
                 self,
                 _route_id(route_key),
@@ -173,6 +222,8 @@ class HttpApi(Construct):
                 authorization_type=authorization,
                 target=f"integrations/{integration.id}",
             )
+            for route_key, authorization in ROUTES.items()
+        ]
         LambdaPermission(
             self,
             "invoke-permission",
@@ -184,6 +235,7 @@ class HttpApi(Construct):
             source_arn=f"{self.resource.execution_arn}/*/*",
             depends_on=[function.resource],
         )
+        return routes
 
     def _custom_domain(self, props: HttpApiProps, stage: Apigatewayv2Stage) -> None:
         """The shared API name on this region's API (TLS 1.2, the region's certificate)."""

@@ -114,12 +114,20 @@ class HealthCheck(Construct):
     Attributes:
         health_check_id: Its id (also the ``HealthCheckId`` metric dimension).
         region: The region it judges.
+        fqdn: The host name it probes (with SNI).
     """
+
+    #: A checker fails a probe that cannot connect within 4 s, or whose 2xx/3xx status does
+    #: not arrive within 2 s of connecting (https://docs.aws.amazon.com/Route53/latest/
+    #: DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
+    CONNECT_TIMEOUT_SECONDS = 4
+    RESPONSE_TIMEOUT_SECONDS = 2
 
     def __init__(self, scope: Construct, id: str, *, props: HealthCheckProps) -> None:
         super().__init__(scope, id)
         p = props.placement
         self.region = p.region
+        self.fqdn = props.fqdn
         self.interval_seconds = props.interval_seconds
         self.failure_threshold = props.failure_threshold
         self.resource = Route53HealthCheck(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drkit.errors import SpecError
+from drkit.regions.spec import HEALTH_CHECK_INTERVALS
 from drkit.services.route53 import (
     HealthCheck,
     HealthCheckProps,
@@ -13,6 +14,8 @@ from drkit.services.route53 import (
     WeightedAlias,
     WeightedAliasProps,
 )
+from drkit_runtime import contract
+from drkit_runtime.aws import health_client_config
 from tests.helpers import only
 
 pytestmark = pytest.mark.synth
@@ -63,3 +66,13 @@ def test_weighted_alias_needs_its_regions_check(h):
         record["weighted_routing_policy"] == {"weight": 70}
         and record["set_identifier"] == "us-east-1"
     )
+
+
+def test_health_deadline_is_well_inside_route53s_timeout():
+    """/health answers (or gives up) within half the 2 s Route 53 waits after connecting."""
+    assert contract.HEALTH_DEADLINE_MS * 2 <= HealthCheck.RESPONSE_TIMEOUT_SECONDS * 1000
+    config = health_client_config(contract.HEALTH_DEADLINE_MS)
+    assert config.read_timeout <= contract.HEALTH_DEADLINE_MS / 1000
+    assert config.connect_timeout <= contract.HEALTH_DEADLINE_MS / 1000
+    # The cache adds at most one interval to a drain; keep it under one checker interval.
+    assert min(HEALTH_CHECK_INTERVALS) > contract.HEALTH_CACHE_SECONDS

@@ -13,7 +13,6 @@ from moto import mock_aws
 
 from drkit_runtime import api, canary
 from drkit_runtime.aws import Clients
-from drkit_runtime.config import Config
 from drkit_runtime.deps import Deps
 from tests.runtime.support import (
     BUCKETS,
@@ -23,6 +22,7 @@ from tests.runtime.support import (
     FixedClock,
     create_audit_table,
     create_patient_table,
+    roomy_config,
 )
 
 
@@ -82,5 +82,5 @@ def clock() -> FixedClock:
 @pytest.fixture
 def deps(infra: SimpleNamespace, clock: FixedClock) -> Deps:
     """Handler wiring against moto, with the fixed clock."""
-    config = Config.from_environ()
+    config = roomy_config()
     return Deps(config=config, clients=Clients(config), clock=clock)
