@@ -27,6 +27,28 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _botocore_models_parsed_once() -> None:
+    """Each AWS service model is parsed once per test process, not once per boto3 session.
+
+    Every boto3 session builds its own botocore loader, which parses the service's JSON model
+    again (a fifth of a second for DynamoDB); the runtime builds a session per container and
+    the tests build a container per test. Here sessions share one loader per data path: the
+    loaded models are read-only, as botocore already shares them between its clients.
+    """
+    import botocore.loaders
+    import botocore.session
+
+    loaders: dict[str | None, botocore.loaders.Loader] = {}
+
+    def create_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+        if search_path_string not in loaders:
+            loaders[search_path_string] = botocore.loaders.create_loader(search_path_string)
+        return loaders[search_path_string]
+
+    botocore.session.create_loader = create_loader
+
+
 @pytest.fixture(scope="session")
 def default_spec():
     from drkit.regions import DeploymentSpec
