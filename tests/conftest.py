@@ -11,19 +11,18 @@ import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 from tests.helpers import ROOT, synth_json
 
 # No deadlines: `make test` runs the end-to-end deploys beside these tests on
 # 2 cores, so an example's wall time measures the machine's load, not the code
 # (a 200 ms deadline failed CI on a 447 ms CLI run). Speed is `make bench`'s job.
-settings.register_profile("default", max_examples=100, deadline=None)
+# The default profile is the edit-and-run loop's (`make test-fast`): 25 examples a test.
+# CI runs the derandomized `ci` profile with 200, so every property still gets its full
+# search on every push; tests that synthesize choose their own counts (tests/helpers.py).
+settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile("ci", max_examples=200, derandomize=True, print_blob=True, deadline=None)
-# Profiles for tests that synthesize: each example costs a synth.
-settings.register_profile(
-    "synth", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
