@@ -1,12 +1,14 @@
-"""Shared fixtures: hypothesis profiles and stacks synthesized once per session.
+"""Shared fixtures: hypothesis profiles, boto3 set-up, and stacks synthesized once per session.
 
 Loading the AWS provider bindings costs seconds and hundreds of MB per
 process, so every synthesized stack a test needs is built once per session and
-shared; model-level tests never touch jsii.
+shared, across xdist workers too; model-level tests never touch jsii.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 from typing import Any
 
@@ -64,11 +66,49 @@ def three_region_spec():
     )
 
 
-@pytest.fixture(scope="session")
-def default_stack(default_spec) -> dict[str, Any]:
-    return synth_json(default_spec)
+def _synthesized_once(
+    name: str, spec: Any, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> dict[str, Any]:
+    """``spec``'s stack, synthesized by the first xdist worker that needs it, read by the rest.
+
+    The workers share the session's temporary root; a lock per stack makes the others wait
+    for the first synth instead of repeating it (and a worker that only reads never loads
+    the provider bindings).
+    """
+    if worker_id == "master":
+        return synth_json(spec)
+    shared = tmp_path_factory.getbasetemp().parent
+    path = shared / f"{name}.json"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.is_file():
+            partial = path.with_suffix(".partial")
+            partial.write_text(json.dumps(synth_json(spec)))
+            partial.replace(path)
+        return json.loads(path.read_text())
 
 
 @pytest.fixture(scope="session")
-def three_region_stack(three_region_spec) -> dict[str, Any]:
-    return synth_json(three_region_spec)
+def default_stack(default_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    return _synthesized_once("default-stack", default_spec, tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def three_region_stack(three_region_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    return _synthesized_once("three-region-stack", three_region_spec, tmp_path_factory, worker_id)
+
+
+#: The xdist groups that run longest, in the order they should start. xdist hands out its
+#: first work round-robin in collection order, so a worker that starts with one of these
+#: waits on its subprocesses (the stock synth, checkov, terraform) while the other worker
+#: gets through the short tests, instead of both waiting at the end.
+LONGEST_FIRST = ("fast-import-synth", "checkov", "terraform")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        marker = item.get_closest_marker("xdist_group")
+        group = (marker.args[0] if marker.args else marker.kwargs.get("name")) if marker else None
+        return LONGEST_FIRST.index(group) if group in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
