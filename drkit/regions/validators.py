@@ -58,6 +58,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DNS_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
 _URL = re.compile(r"https?://[^\s/?#@]+/?")
+_PRINCIPAL = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:(user|role)/[\w+=,.@/-]{1,512}")
 
 #: What attrs calls a validator with: the instance, the field, the value.
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -248,6 +249,20 @@ def check_emails(_: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
             fail(index_path(attribute.name, i), email, "an address not already listed")
 
 
+def check_principals(_: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    """IAM users or roles of people (for the failover operator role), each named once."""
+    for i, arn in enumerate(value):
+        if not isinstance(arn, str) or not _PRINCIPAL.fullmatch(arn):
+            fail(
+                index_path(attribute.name, i),
+                arn,
+                "the ARN of an IAM user or role of people, e.g. "
+                "arn:aws:iam::111122223333:role/dr-operators",
+            )
+        if arn in value[:i]:
+            fail(index_path(attribute.name, i), arn, "an ARN not already listed")
+
+
 def check_zone(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     labels = value.rstrip(".").split(".") if isinstance(value, str) else []
     if len(labels) < 2 or not all(_DNS_LABEL.fullmatch(x) for x in labels) or len(value) > 253:
@@ -341,6 +356,14 @@ def to_tags(value: Any) -> Mapping[str, str]:
 def to_emails(value: Any) -> tuple[str, ...]:
     return expect_array(
         "alert_emails", value, 'an array of e-mail addresses, e.g. ["oncall@example.com"]'
+    )
+
+
+def to_principals(value: Any) -> tuple[str, ...]:
+    return expect_array(
+        "operator_principals",
+        value,
+        'an array of IAM user or role ARNs, e.g. ["arn:aws:iam::111122223333:role/dr-operators"]',
     )
 
 

@@ -24,6 +24,7 @@ import app
 from drkit import iam
 from drkit.errors import DrkitError, SpecError
 from drkit.regions import DeploymentSpec, RegionSpec, Role, S3Backend
+from drkit.regions import validators as v
 from tests.helpers import ROOT, toml_text
 from tests.strategies import spec as s
 
@@ -260,3 +261,26 @@ def test_a_statement_object_is_taken_as_it_is():
     statement = iam.Statement(sid="Read", actions="s3:GetObject", resources="arn:aws:s3:::r/*")
     spec = DeploymentSpec.default(extra_api_statements=[statement])
     assert spec.extra_api_statements == (statement,)
+
+
+OPERATOR = "arn:aws:iam::111122223333:role/dr-operators"
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        (OPERATOR, "operator_principals"),
+        ({"arn": OPERATOR}, "operator_principals"),
+        ([7], "operator_principals[0]"),
+        (["arn:aws:iam::111122223333:root"], "operator_principals[0]"),
+        ([OPERATOR, OPERATOR], "operator_principals[1]"),
+    ],
+)
+def test_operator_principal_rules_name_the_entry(value, field):
+    """The converter and validator for operator_principals (IAM user or role ARNs, the field
+    issue 11 adds): an array first, then each entry a user or role ARN, listed once."""
+    attribute = types.SimpleNamespace(name="operator_principals")
+    with pytest.raises(SpecError) as caught:
+        v.check_principals(None, attribute, v.to_principals(value))
+    assert caught.value.field == field
+    v.check_principals(None, attribute, v.to_principals([OPERATOR]))
