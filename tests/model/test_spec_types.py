@@ -284,3 +284,18 @@ def test_operator_principal_rules_name_the_entry(value, field):
         v.check_principals(None, attribute, v.to_principals(value))
     assert caught.value.field == field
     v.check_principals(None, attribute, v.to_principals([OPERATOR]))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe not utf-8", b"a = " + b"[" * 5000 + b"]" * 5000, b"regions = [\n", b"= 1"],
+    ids=["not-utf-8", "nested-too-deep", "unterminated", "no-key"],
+)
+def test_a_file_that_is_not_a_layout_names_drkit_config(content, tmp_path):
+    """A layout file that is not UTF-8, not TOML or nested past the parser's depth is a
+    SpecError naming DRKIT_CONFIG, not a UnicodeDecodeError or RecursionError."""
+    layout = tmp_path / "layout.toml"
+    layout.write_bytes(content)
+    with pytest.raises(SpecError) as caught:
+        DeploymentSpec.from_environment({"DRKIT_CONFIG": str(layout)})
+    assert caught.value.field == "DRKIT_CONFIG"
