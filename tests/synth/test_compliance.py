@@ -123,7 +123,7 @@ def test_wildcard_resources_only_for_actions_aws_requires(default_stack):
 
 
 def test_trust_policies_name_their_principals(default_stack):
-    """Every role trusts exactly named principals; the operator role people with MFA, no function."""
+    """Every role trusts named principals: the operator role people with MFA, never a function."""
     roles = resources(default_stack, "aws_iam_role")
     api_roles = {f"${{aws_iam_role.{n}.arn}}" for n in roles if "_api-function_role_" in n}
     assert len(api_roles) == 2
