@@ -8,11 +8,13 @@ shared; model-level tests never touch jsii.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 
+from drkit_emulator.runner import Emulator
 from tests.helpers import ROOT, synth_json
 
 # No deadlines: `make test` runs the end-to-end deploys beside these tests on
@@ -25,6 +27,14 @@ settings.register_profile(
     "synth", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session")
+def shared_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """One moto server per test process for every test that needs a clean AWS, not its own
+    process (the emulator tests, the preflight's); tests name their resources uniquely."""
+    with Emulator(log_dir=tmp_path_factory.mktemp("emulator-logs")) as emulator:
+        yield emulator
 
 
 @pytest.fixture(scope="session")

@@ -89,6 +89,7 @@ _SIGNATURES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     },
     ("moto.route53.models", "Route53Backend"): {
         "get_hosted_zone": ("id_",),
+        "create_hosted_zone": ("name", "private_zone"),
         "delete_hosted_zone": ("id_",),
         "create_query_logging_config": ("hosted_zone_id", "log_group_arn"),
         "get_dnssec": ("zone_id",),

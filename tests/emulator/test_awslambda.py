@@ -129,7 +129,7 @@ def test_update_changes_and_removes_them(aws: Emulator, unique_name: str, role_a
 def test_account_settings_count_the_regions_reservations(
     aws: Emulator, unique_name: str, role_arn: str
 ) -> None:
-    """GetAccountSettings: the 1,000 default, less what the region's functions reserve, per region."""
+    """GetAccountSettings per region: the 1,000 default less what the region's functions reserve."""
     region = "eu-central-1"  # no other test makes functions here
     client = aws.client("lambda", region)
     before = client.get_account_settings()

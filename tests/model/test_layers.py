@@ -73,6 +73,7 @@ MODEL_MODULES = (
     "drkit.regions.naming",
     "drkit.regions.budget",
     "drkit.regions.catalog",
+    "drkit.regions.quotas",
     "drkit.operations.budget",
 )
 

@@ -21,9 +21,7 @@ from drkit.regions.budget import (
     survivable_peak,
 )
 
-_HEADER = (
-    f"  {'Region':<16}{'fails':<16}{'share':<18}{'needs':>6}{'reserved':>10}   DynamoDB reads"
-)
+_HEADER = f"  {'Region':<16}{'fails':<16}{'share':<18}{'needs':>6}{'reserved':>10}   DynamoDB reads"
 
 
 @attrs.frozen(kw_only=True)
@@ -52,15 +50,14 @@ class CapacityReport:
 
     def warnings(self) -> tuple[str, ...]:
         """One sentence per region that cannot absorb its largest peer, then what to change."""
-        out = []
-        for row in self.rows():
-            if not row.absorbs:
-                out.append(
-                    f"WARNING: {row.region} cannot absorb the failure of {row.failed}: at a "
-                    f"peak of {self.inputs.peak}, its {_percent(row.share_after)} share needs "
-                    f"{row.needed_concurrency} concurrent executions and its API function "
-                    f"reserves {row.reserved_concurrency}; Lambda throttles the rest."
-                )
+        out = [
+            f"WARNING: {row.region} cannot absorb the failure of {row.failed}: at a peak of "
+            f"{self.inputs.peak}, its {_percent(row.share_after)} share needs "
+            f"{row.needed_concurrency} concurrent executions and its API function reserves "
+            f"{row.reserved_concurrency}; Lambda throttles the rest."
+            for row in self.rows()
+            if not row.absorbs
+        ]
         ramps = [row for row in self.rows() if not row.within_on_demand_ramp]
         if ramps:
             where = ", ".join(f"{row.region} ({_ramp(row.read_ramp)})" for row in ramps)
@@ -103,7 +100,9 @@ class CapacityReport:
         for row in self.rows():
             share = f"{_percent(row.share_before)} -> {_percent(row.share_after)}"
             reads = _ramp(row.read_ramp) + (
-                "" if row.within_on_demand_ramp else f" (over on-demand's {ON_DEMAND_INSTANT_RAMP}x)"
+                ""
+                if row.within_on_demand_ramp
+                else f" (over on-demand's {ON_DEMAND_INSTANT_RAMP}x)"
             )
             lines.append(
                 f"  {row.region:<16}{row.failed:<16}{share:<18}{row.needed_concurrency:>6}"

@@ -82,7 +82,9 @@ def capacity_inputs(
 def region_labels(spec: DeploymentSpec) -> tuple[str, ...]:
     """``us-east-1 (primary, 70 %)``, ``us-west-2 (30 %)``: one label per region."""
     return tuple(
-        f"{r.region} ({r.role.value}, {r.weight} %)" if r.is_primary else f"{r.region} ({r.weight} %)"
+        f"{r.region} ({r.role.value}, {r.weight} %)"
+        if r.is_primary
+        else f"{r.region} ({r.weight} %)"
         for r in spec.regions
     )
 

@@ -175,7 +175,7 @@ class BudgetReport:
         }
 
     def render(self, title: str, sections: Sequence[Sequence[str]] = ()) -> str:
-        """The table ``drkit budget`` prints; ``sections`` go between the RPO rows and the verdicts."""
+        """The table ``drkit budget`` prints; ``sections`` come after the RPO rows."""
         rto = self.rto
         lines = [title, "", "RTO: worst case from a region failing to clients on a healthy region"]
         lines += _rows(self.rto_rows())
