@@ -54,6 +54,11 @@ COMMANDS: dict[str, Command] = {
         summary="print the RTO/RPO budget of the spec (DRKIT_CONFIG or the default); "
         "exit 1 if not met",
     ),
+    "preflight": Command(
+        module="drkit.commands.preflight",
+        summary="before deploying to a real account: check its Lambda quotas in every region "
+        "and the zone's delegation; exit 1 if refused",
+    ),
     "drill": Command(
         module="drkit.commands.drill",
         summary="game day: drain one region of a real deployment, measure failover, restore",
