@@ -383,35 +383,33 @@ class DataBucket(EncryptedBucket):
 
 
 def _pin_key(bucket: EncryptedBucket) -> tuple[iam.Statement, ...]:
-    """Uploads get the region's key or none named: an explicit SSE-S3, aws/s3 or other key
-    in the request would override the bucket's default encryption, so it is refused.
+    """Uploads get the region's key or name none: a request naming SSE-S3, aws/s3 or
+    another key would override the bucket's default encryption, so it is refused.
 
-    Condition keys: https://docs.aws.amazon.com/AmazonS3/latest/userguide/
-    specifying-kms-encryption.html (s3:x-amz-server-side-encryption[-aws-kms-key-id]).
+    Each Deny needs the header present (``Null: false``) and different (``StringNotEquals``):
+    a ``...IfExists`` operator holds when the key is absent, so it would refuse every upload
+    that relies on the default encryption, the canary's included
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+    Condition keys: https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
     Replication writes with s3:ReplicateObject, which these statements do not touch.
     """
     objects = (f"{bucket.bucket_arn}/*",)
-    return (
+    named = {
+        "DenyUploadsNamingAnotherEncryption": ("s3:x-amz-server-side-encryption", "aws:kms"),
+        "DenyUploadsNamingAnotherKey": (
+            "s3:x-amz-server-side-encryption-aws-kms-key-id",
+            bucket.key.key_arn,
+        ),
+    }
+    return tuple(
         iam.Statement(
-            sid="DenyUploadsWithoutKms",
+            sid=sid,
             effect="Deny",
             principals={"AWS": ("*",)},
             actions=("s3:PutObject",),
             resources=objects,
-            conditions={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+            conditions={"StringNotEquals": {header: allowed}, "Null": {header: "false"}},
             resource_policy=True,
-        ),
-        iam.Statement(
-            sid="DenyUploadsWithAnotherKey",
-            effect="Deny",
-            principals={"AWS": ("*",)},
-            actions=("s3:PutObject",),
-            resources=objects,
-            conditions={
-                "StringNotEqualsIfExists": {
-                    "s3:x-amz-server-side-encryption-aws-kms-key-id": bucket.key.key_arn
-                }
-            },
-            resource_policy=True,
-        ),
+        )
+        for sid, (header, allowed) in named.items()
     )

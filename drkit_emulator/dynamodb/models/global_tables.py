@@ -29,6 +29,39 @@ GLOBAL_TABLE_VERSION = "2019.11.21"
 # two concurrent writers could leave the replicas holding different items.
 WRITE_LOCK = threading.RLock()
 
+
+class ReplicationHold:
+    """Regions whose replicas receive no replicated write until released: lag, on demand.
+
+    AWS replicates asynchronously; the emulator does it at once, so a read in
+    another region always finds a fresh write. Holding a region lets a test (or
+    the demo) see what a lagging replica looks like, then catch it up.
+
+    Attributes:
+        regions: Regions being held.
+        pending: ``(source backend, table name, hash key, range key, held region)`` of
+            every write not yet applied there, in order.
+    """
+
+    def __init__(self) -> None:
+        self.regions: set[str] = set()
+        self.pending: list[tuple[Any, str, Any, Any, str]] = []
+
+    def hold(self, regions: Iterable[str]) -> None:
+        with WRITE_LOCK:
+            self.regions.update(regions)
+
+    def release(self) -> int:
+        """Apply every held write (the source's current item), hold nothing; how many."""
+        with WRITE_LOCK:
+            pending, self.pending, self.regions = self.pending, [], set()
+            for source, table_name, hash_key, range_key, region in pending:
+                source.copy_item_to(table_name, hash_key, range_key, region)
+            return len(pending)
+
+
+HOLD = ReplicationHold()
+
 REPLICA_NOT_FOUND = (
     "Replica specified in the Replica Update or Replica Delete action of the request was not found."
 )
@@ -305,12 +338,25 @@ class GlobalTablesBackendMixin(_BackendBase):
         replicas = self._replica_tables(table.name)
         if not replicas:
             return
-        current = table.get_item(hash_key, range_key)
-        for replica in replicas:
-            if current is None:
-                replica.delete_item(hash_key, range_key)
+        group = self.replication_groups[table.name]
+        for region in group.others(self.region_name):
+            if region in HOLD.regions:
+                HOLD.pending.append((self, table.name, hash_key, range_key, region))
             else:
-                replica.put_item(copy.deepcopy(current.to_json()["Attributes"]))
+                self.copy_item_to(table.name, hash_key, range_key, region)
+
+    def copy_item_to(
+        self, table_name: str, hash_key: DynamoType, range_key: DynamoType | None, region: str
+    ) -> None:
+        """Make ``region``'s replica hold this region's current version of one item."""
+        replica = self._backend(region).tables.get(table_name)
+        if replica is None:
+            return
+        current = self.get_table(table_name).get_item(hash_key, range_key)
+        if current is None:
+            replica.delete_item(hash_key, range_key)
+        else:
+            replica.put_item(copy.deepcopy(current.to_json()["Attributes"]))
 
     def _sync_table(self, table: Table) -> None:
         source = {_item_key(i): i for i in table.all_items()}
