@@ -99,7 +99,7 @@ def trusts_lambda(document: dict[str, Any]) -> bool:
 
 def replication(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """Hold replication into some regions, or release every held write."""
-    from drkit_emulator.dynamodb.models.global_tables import HOLD
+    from drkit_emulator.dynamodb.models.hold import HOLD
 
     if body.get("release"):
         return 200, {"released": HOLD.release()}

@@ -38,32 +38,8 @@ from drkit.regions.naming import ResourceType
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 from drkit.services.policy import lazy_string
+from drkit.services.s3_policy import deny_insecure_transport, pin_key
 from drkit_runtime.contract import CANARY_OBJECT_PREFIX
-
-
-def deny_insecure_transport(bucket_arn: str) -> tuple[iam.Statement, ...]:
-    """TLS only, and TLS 1.2 or newer (HIPAA 164.312(e)(1) transmission security)."""
-    everything = (bucket_arn, f"{bucket_arn}/*")
-    return (
-        iam.Statement(
-            sid="DenyInsecureTransport",
-            effect="Deny",
-            principals={"AWS": ("*",)},
-            actions=("s3:*",),
-            resources=everything,
-            conditions={"Bool": {"aws:SecureTransport": "false"}},
-            resource_policy=True,
-        ),
-        iam.Statement(
-            sid="DenyOutdatedTls",
-            effect="Deny",
-            principals={"AWS": ("*",)},
-            actions=("s3:*",),
-            resources=everything,
-            conditions={"NumericLessThan": {"s3:TlsVersion": "1.2"}},
-            resource_policy=True,
-        ),
-    )
 
 
 class _PrivateBucket(Construct):
@@ -379,37 +355,6 @@ class DataBucket(EncryptedBucket):
                 abort_multipart_rule(),
             ]
         )
-        self._policy((*deny_insecure_transport(self.bucket_arn), *_pin_key(self)))
-
-
-def _pin_key(bucket: EncryptedBucket) -> tuple[iam.Statement, ...]:
-    """Uploads get the region's key or name none: a request naming SSE-S3, aws/s3 or
-    another key would override the bucket's default encryption, so it is refused.
-
-    Each Deny needs the header present (``Null: false``) and different (``StringNotEquals``):
-    a ``...IfExists`` operator holds when the key is absent, so it would refuse every upload
-    that relies on the default encryption, the canary's included
-    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
-    Condition keys: https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
-    Replication writes with s3:ReplicateObject, which these statements do not touch.
-    """
-    objects = (f"{bucket.bucket_arn}/*",)
-    named = {
-        "DenyUploadsNamingAnotherEncryption": ("s3:x-amz-server-side-encryption", "aws:kms"),
-        "DenyUploadsNamingAnotherKey": (
-            "s3:x-amz-server-side-encryption-aws-kms-key-id",
-            bucket.key.key_arn,
-        ),
-    }
-    return tuple(
-        iam.Statement(
-            sid=sid,
-            effect="Deny",
-            principals={"AWS": ("*",)},
-            actions=("s3:PutObject",),
-            resources=objects,
-            conditions={"StringNotEquals": {header: allowed}, "Null": {header: "false"}},
-            resource_policy=True,
+        self._policy(
+            (*deny_insecure_transport(self.bucket_arn), *pin_key(self.bucket_arn, self.key.key_arn))
         )
-        for sid, (header, allowed) in named.items()
-    )
