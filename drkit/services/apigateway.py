@@ -80,7 +80,8 @@ class HttpApiProps:
         placement: Region, provider and naming.
         function: Serves every route; same region.
         domain_name: The shared API name this region also answers to.
-        certificate: Covers ``domain_name``, in this region.
+        regional_domain_name: The name only this region answers to (its health check's).
+        certificate: Covers both names, in this region.
         key: Encrypts the access-log group.
         log_retention_days: Access-log retention.
         throttling_burst_limit: Stage burst limit.
@@ -93,6 +94,7 @@ class HttpApiProps:
     placement: Placement
     function: RegionalFunction
     domain_name: str
+    regional_domain_name: str
     certificate: Certificate
     key: EncryptionKey
     log_retention_days: int = 365
@@ -106,6 +108,11 @@ class HttpApiProps:
             raise SpecError(
                 "function", self.function.region, f"a function in {self.placement.region}"
             )
+        for name in (self.domain_name, self.regional_domain_name):
+            if name not in self.certificate.domain_names:
+                raise SpecError(
+                    "certificate", self.certificate.domain_names, f"a certificate covering {name}"
+                )
         floor = 10 * ROUTE53_CHECKER_PEAK_RPS
         if not floor <= self.health_rate_limit <= self.throttling_rate_limit:
             raise SpecError(
@@ -123,14 +130,17 @@ class HttpApiProps:
 
 
 class HttpApi(Construct):
-    """The region's HTTP API and its custom domain.
+    """The region's HTTP API and its custom domains: the shared name and its own.
 
     Attributes:
         api_id: The API's id.
-        endpoint_host: The API's own ``execute-api`` host name (what the
-            region's health check probes).
-        target_domain_name: The custom domain's regional target (for the alias).
+        endpoint_host: The API's own ``execute-api`` host name.
+        target_domain_name: The shared name's regional target (for the weighted alias).
         target_zone_id: The hosted zone id of that target.
+        regional_domain_name: The name only this region answers to, on the same
+            certificate and stage as the shared one (what its health check probes).
+        regional_target_domain_name: That name's regional target (for its alias).
+        regional_target_zone_id: The hosted zone id of that target.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: HttpApiProps) -> None:
@@ -238,30 +248,46 @@ class HttpApi(Construct):
         return routes
 
     def _custom_domain(self, props: HttpApiProps, stage: Apigatewayv2Stage) -> None:
-        """The shared API name on this region's API (TLS 1.2, the region's certificate)."""
+        """Both names on this region's API (TLS 1.2, the region's certificate).
+
+        The shared name keeps its construct ids ("domain", "mapping"); the regional one is
+        new beside it.
+        """
+        shared = self._domain("", props.domain_name, props, stage)
+        self.target_domain_name: str = shared.domain_name_configuration.target_domain_name
+        self.target_zone_id: str = shared.domain_name_configuration.hosted_zone_id
+        regional = self._domain("regional-", props.regional_domain_name, props, stage)
+        self.regional_domain_name = props.regional_domain_name
+        self.regional_target_domain_name: str = (
+            regional.domain_name_configuration.target_domain_name
+        )
+        self.regional_target_zone_id: str = regional.domain_name_configuration.hosted_zone_id
+
+    def _domain(
+        self, prefix: str, name: str, props: HttpApiProps, stage: Apigatewayv2Stage
+    ) -> Apigatewayv2DomainName:
         p = self._placement
         domain = Apigatewayv2DomainName(
             self,
-            "domain",
+            f"{prefix}domain",
             provider=p.provider,
-            domain_name=props.domain_name,
+            domain_name=name,
             domain_name_configuration=Apigatewayv2DomainNameDomainNameConfiguration(
                 certificate_arn=props.certificate.certificate_arn,
                 endpoint_type="REGIONAL",
                 security_policy="TLS_1_2",
             ),
-            tags=p.tagged(props.domain_name),
+            tags=p.tagged(name),
         )
         Apigatewayv2ApiMapping(
             self,
-            "mapping",
+            f"{prefix}mapping",
             provider=p.provider,
             api_id=self.api_id,
             domain_name=domain.id,
             stage=stage.id,
         )
-        self.target_domain_name: str = domain.domain_name_configuration.target_domain_name
-        self.target_zone_id: str = domain.domain_name_configuration.hosted_zone_id
+        return domain
 
 
 def _route_id(route_key: str) -> str:
