@@ -1,4 +1,5 @@
-"""The compliance gate: checkov on every synthesized stack, the reviewed skips, drkit's own IAM rules."""
+"""The compliance gate: checkov on every synthesized stack, the reviewed skips, drkit's own IAM
+rules."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def test_checkov_passes_on_the_synthesized_stack(which, reports, skips):
 
 
 def test_the_gate_fails_when_a_control_breaks(default_stack, tmp_path, skips):
-    """Switching off a control in the synthesized JSON makes checkov fail the gate, naming the check."""
+    """Switching off a control in the synthesized JSON makes checkov fail the gate, naming the
+    check."""
     broken = copy.deepcopy(default_stack)
     for key in resources(broken, "aws_kms_key").values():
         key["enable_key_rotation"] = False
@@ -61,7 +63,8 @@ def test_the_gate_fails_when_a_control_breaks(default_stack, tmp_path, skips):
 
 
 def test_compliance_doc_cites_checks_that_run(reports, skips):
-    """Every checkov check docs/compliance.md cites as proof passed on the stack or is a listed skip."""
+    """Every checkov check docs/compliance.md cites as proof passed on the stack or is a listed
+    skip."""
     doc = (compliance.ROOT / "docs" / "compliance.md").read_text()
     cited = set(re.findall(r"CKV2?_AWS_\d+", doc))
     assert len(cited) > 30
@@ -92,13 +95,15 @@ def test_blanket_skips_are_refused(tmp_path):
 
 @pytest.mark.parametrize("which", ["default_stack", "three_region_stack"])
 def test_every_policy_is_least_privilege(which, request):
-    """No IAM policy in the stack has a '*' action, an unjustified '*' resource or an unnamed principal."""
+    """No IAM policy in the stack has a '*' action, an unjustified '*' resource or an unnamed
+    principal."""
     findings = compliance.iam_findings(request.getfixturevalue(which))
     assert not findings, "\n".join(map(str, findings))
 
 
 def test_wildcard_resources_only_for_actions_aws_requires(default_stack):
-    """Where an identity policy uses Resource '*', every action is one AWS authorizes only on '*'."""
+    """Where an identity policy uses Resource '*', every action is one AWS authorizes only on
+    '*'."""
     seen = set()
     for body in resources(default_stack, "aws_iam_role_policy").values():
         for st in json.loads(body["policy"])["Statement"]:
@@ -126,7 +131,8 @@ def test_trust_policies_name_their_principals(default_stack):
 
 
 def test_extra_policy_with_a_wildcard_fails_naming_the_control():
-    """A spec whose extra policy grants a wildcard is refused, naming least-privilege access control."""
+    """A spec whose extra policy grants a wildcard is refused, naming least-privilege access
+    control."""
     for statement in (
         {"Action": "*", "Resource": "arn:aws:s3:::x"},
         {"Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:us-east-1:1:table/x"},
@@ -140,7 +146,8 @@ def test_extra_policy_with_a_wildcard_fails_naming_the_control():
 
 
 def test_iam_findings_catch_a_wildcard_that_reached_the_json(default_stack):
-    """If a wildcard policy bypassed the spec, the IAM gate still names the control and the resource."""
+    """If a wildcard policy bypassed the spec, the IAM gate still names the control and the
+    resource."""
     broken = copy.deepcopy(default_stack)
     name, body = next(iter(resources(broken, "aws_iam_role_policy").items()))
     body["policy"] = json.dumps(

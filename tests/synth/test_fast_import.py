@@ -400,16 +400,13 @@ def provider_imports(source: str, path: str) -> list[ProviderImport]:
     found = []
     for node in ast.walk(ast.parse(source, filename=path)):
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                if _is_provider(alias.name):
-                    found.append(
-                        ProviderImport(
-                            path=path,
-                            line=node.lineno,
-                            module=alias.name,
-                            root=alias.name == PACKAGE,
-                        )
-                    )
+            found.extend(
+                ProviderImport(
+                    path=path, line=node.lineno, module=alias.name, root=alias.name == PACKAGE
+                )
+                for alias in node.names
+                if _is_provider(alias.name)
+            )
         elif (
             isinstance(node, ast.ImportFrom)
             and node.level == 0
