@@ -44,6 +44,34 @@ def three_region_spec():
 
 
 @pytest.fixture(scope="session")
+def four_region_spec():
+    """Four regions, none of them us-east-1 (the stack adds a provider there for Route 53)."""
+    from drkit.regions import DeploymentSpec
+
+    return DeploymentSpec.from_mapping(
+        {
+            "regions": [
+                {"region": "eu-west-1", "role": "primary", "weight": 40, "cidr": "10.0.0.0/16"},
+                {
+                    "region": "eu-central-1",
+                    "role": "secondary",
+                    "weight": 30,
+                    "cidr": "10.1.0.0/16",
+                },
+                {"region": "us-west-2", "role": "secondary", "weight": 20, "cidr": "10.2.0.0/16"},
+                {
+                    "region": "ap-southeast-2",
+                    "role": "secondary",
+                    "weight": 10,
+                    "cidr": "10.3.0.0/16",
+                },
+            ]
+        },
+        environment_suffix="test",
+    )
+
+
+@pytest.fixture(scope="session")
 def default_stack(default_spec) -> dict[str, Any]:
     return synth_json(default_spec)
 
@@ -51,3 +79,8 @@ def default_stack(default_spec) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def three_region_stack(three_region_spec) -> dict[str, Any]:
     return synth_json(three_region_spec)
+
+
+@pytest.fixture(scope="session")
+def four_region_stack(four_region_spec) -> dict[str, Any]:
+    return synth_json(four_region_spec)

@@ -53,6 +53,10 @@ COMMANDS: dict[str, Command] = {
         summary="print the RTO/RPO budget of the spec (DRKIT_CONFIG or the default); "
         "exit 1 if not met",
     ),
+    "graph": Command(
+        module="drkit.commands.graph",
+        summary="draw the synthesized stack's topology: Mermaid (default), DOT or SVG",
+    ),
     "drill": Command(
         module="drkit.commands.drill",
         summary="game day: drain one region of a real deployment, measure failover, restore",
