@@ -44,8 +44,8 @@ def describe_changes(plan: Mapping[str, Any]) -> list[str]:
 
 
 @attrs.define(kw_only=True, eq=False)
-class LocalDeployment:
-    """The stack of one spec, deployed to one running emulator.
+class EmulatorDeployment:
+    """The stack of one spec on one running emulator: what every way of deploying it shares.
 
     Mutable: it walks through the steps and records their timings.
 
@@ -54,7 +54,7 @@ class LocalDeployment:
         workdir: Where the local synth output, Terraform state and logs go
             (emptied first: a local deployment never reuses old state).
         environ: ``DRKIT_CONFIG`` / ``ENVIRONMENT_SUFFIX`` for the layout.
-        step_timeout_seconds: Stop a Terraform command running longer than this.
+        step_timeout_seconds: Stop a step running longer than this.
         timings: ``(step, seconds)`` of every step so far.
     """
 
@@ -63,8 +63,6 @@ class LocalDeployment:
     environ: Mapping[str, str] = attrs.field(factory=dict)
     step_timeout_seconds: float | None = 900
     timings: list[StepTiming] = attrs.field(factory=list)
-    stack_dir: Path | None = attrs.field(default=None, init=False)
-    terraform: Terraform | None = attrs.field(default=None, init=False)
 
     @property
     def spec(self) -> DeploymentSpec:
@@ -76,6 +74,28 @@ class LocalDeployment:
             "DRKIT_TARGET": Target.LOCAL.value,
             "DRKIT_ENDPOINT_URL": self.emulator.endpoint_url,
         }
+
+    def describe(self) -> readback.DeploymentView:
+        return readback.describe(self.spec, self._client)
+
+    def leftovers(self) -> list[str]:
+        return readback.leftovers(self.spec, self._client)
+
+    def _client(self, service: str, region: str) -> Any:
+        return self.emulator.client(service, region)
+
+
+@attrs.define(kw_only=True, eq=False)
+class LocalDeployment(EmulatorDeployment):
+    """Deployed step by step with drkit's own Terraform runner (what ``drkit demo`` does).
+
+    Attributes:
+        stack_dir: The synthesized stack directory, once :meth:`synthesize` ran.
+        terraform: The runner for it.
+    """
+
+    stack_dir: Path | None = attrs.field(default=None, init=False)
+    terraform: Terraform | None = attrs.field(default=None, init=False)
 
     def synthesize(self) -> Path:
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -142,12 +162,3 @@ class LocalDeployment:
         n = len(self._tf().timings)
         self._tf().destroy(refresh=False)
         self._timed(n, "destroy")
-
-    def describe(self) -> readback.DeploymentView:
-        return readback.describe(self.spec, self._client)
-
-    def leftovers(self) -> list[str]:
-        return readback.leftovers(self.spec, self._client)
-
-    def _client(self, service: str, region: str) -> Any:
-        return self.emulator.client(service, region)

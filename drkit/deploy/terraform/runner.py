@@ -311,7 +311,7 @@ class Terraform:
         try:
             stdout, stderr = process.communicate(timeout=self.step_timeout_seconds)
         except subprocess.TimeoutExpired:
-            stdout, stderr = _stop(process)
+            stdout, stderr = stop_process(process)
             self.timings.append(StepTiming(step, time.monotonic() - started))
             self._write_log(step, args, None, stdout, stderr)
             raise TerraformFailed(
@@ -324,7 +324,7 @@ class Terraform:
         except BaseException:
             # Ctrl-C (it reaches only us: Terraform has its own session) and
             # friends: stop Terraform gracefully, never leave it running.
-            _stop(process)
+            stop_process(process)
             raise
         self.timings.append(StepTiming(step, time.monotonic() - started))
         self._write_log(step, args, process.returncode, stdout, stderr)
@@ -363,7 +363,7 @@ def plan_has_changes(plan_json: Mapping[str, Any]) -> bool:
     return False
 
 
-def _stop(process: subprocess.Popen[str], grace_seconds: float = 30.0) -> tuple[str, str]:
+def stop_process(process: subprocess.Popen[str], grace_seconds: float = 30.0) -> tuple[str, str]:
     """Stop Terraform and the providers it started.
 
     One SIGTERM is Terraform's graceful stop, the same as Ctrl-C's SIGINT (it
