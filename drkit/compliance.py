@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,37 +98,60 @@ class CheckovReport:
 
 
 def run_checkov(target: Path, framework: str) -> CheckovReport:
-    """Run checkov on one file.
+    """Run checkov on one file; see :func:`scan`."""
+    return scan((target,), framework)[target]
+
+
+def scan(targets: Sequence[Path], framework: str) -> dict[Path, CheckovReport]:
+    """Run checkov once over several files of one framework, and report on each.
+
+    Most of a checkov run is its start-up, so one process for several stacks costs little
+    more than one for one stack.
 
     Args:
-        target: A ``cdk.tf.json`` (framework ``terraform_json``) or a plan JSON
+        targets: ``cdk.tf.json`` files (framework ``terraform_json``) or plan JSON files
             from ``terraform show -json`` (framework ``terraform_plan``).
         framework: ``terraform_json`` or ``terraform_plan``.
+
+    Returns:
+        One report per target, keyed by the target as given.
     """
     if framework not in ("terraform_json", "terraform_plan"):
         raise ValueError(framework)
+    if not targets:
+        raise ValueError("no file to scan")
     if not CHECKOV.exists():
         raise DrkitError(f"checkov not found at {CHECKOV}; run `make tools` (or set DRKIT_CHECKOV)")
     # --skip-download: no network here, and no policy is fetched from a vendor.
     args = [str(CHECKOV), "--framework", framework, "-o", "json", "--skip-download"]
-    args += ["-d", str(target.parent)] if framework == "terraform_json" else ["-f", str(target)]
+    for target in targets:
+        args += ["-f", str(target)]
     done = subprocess.run(
         args, capture_output=True, text=True, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"}
     )
     if done.returncode not in (0, 1) or not done.stdout.strip():
         raise DrkitError(f"checkov failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     report = json.loads(done.stdout)
-    reports = report if isinstance(report, list) else [report]
-    failed: list[dict[str, Any]] = []
-    passed: set[str] = set()
-    for r in reports:
+    by_path = {Path(t).resolve(): t for t in targets}
+    failed: dict[Path, list[dict[str, Any]]] = {t: [] for t in targets}
+    passed: dict[Path, set[str]] = {t: set() for t in targets}
+
+    def owner(record: Mapping[str, Any]) -> Path:
+        if len(targets) == 1:
+            return targets[0]
+        return by_path[Path(record["file_abs_path"]).resolve()]
+
+    for r in report if isinstance(report, list) else [report]:
         if r.get("summary", {}).get("parsing_errors"):
-            raise DrkitError(f"checkov could not parse {target}")
-        failed.extend(r.get("results", {}).get("failed_checks", []))
-        passed.update(c["check_id"] for c in r.get("results", {}).get("passed_checks", []))
-    if not passed:
-        raise DrkitError(f"checkov ran no check on {target}")
-    return CheckovReport(passed=frozenset(passed), failed=tuple(failed))
+            raise DrkitError(f"checkov could not parse {r['results'].get('parsing_errors')}")
+        for record in r.get("results", {}).get("failed_checks", []):
+            failed[owner(record)].append(record)
+        for record in r.get("results", {}).get("passed_checks", []):
+            passed[owner(record)].add(record["check_id"])
+    for target in targets:
+        if not passed[target]:
+            raise DrkitError(f"checkov ran no check on {target}")
+    return {t: CheckovReport(passed=frozenset(passed[t]), failed=tuple(failed[t])) for t in targets}
 
 
 def evaluate(
@@ -159,6 +182,7 @@ RESOURCE_POLICIES = {
     "aws_sns_topic_policy": "policy",
     "aws_cloudwatch_log_resource_policy": "policy_document",
     "aws_sqs_queue_policy": "policy",
+    "aws_vpc_endpoint": "policy",
 }
 
 
@@ -214,3 +238,82 @@ def iam_findings(stack: Mapping[str, Any]) -> list[Finding]:
         for name in resources.get("aws_iam_role_policy_attachment", {})
     )
     return findings
+
+
+# ----- confused deputy: every service principal acts for this deployment only ------------------
+
+CONFUSED_DEPUTY = "cross-service confused-deputy prevention (HIPAA 164.312(a)(1))"
+#: Condition keys that tie a service principal's request to this account or its resources.
+SCOPING_KEYS = frozenset({"aws:SourceArn", "aws:SourceAccount"})
+#: Where AWS documents another way (or none) to scope a service principal, with the page.
+SCOPING_EXCEPTIONS: Mapping[str, tuple[str, str]] = {
+    "lambda.amazonaws.com": (
+        "sts:AssumeRole",
+        "execution roles: Lambda documents no confused-deputy condition keys when it assumes "
+        "them, and a role can be passed to a function only within the account (iam:PassRole); "
+        "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
+    ),
+    "dnssec-route53.amazonaws.com": (
+        "kms:CreateGrant",
+        "the key-signing key's grant is scoped by kms:GrantIsForAWSResource, as Route 53 "
+        "documents; https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/"
+        "access-control-managing-permissions.html#KMS-key-policy-for-DNSSEC",
+    ),
+}
+#: CloudWatch Logs encrypts a group with the key scoped by the group's ARN in the encryption
+#: context: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+CONTEXT_SCOPED = ("logs.", "kms:EncryptionContext:aws:logs:arn")
+
+
+def confused_deputy_findings(stack: Mapping[str, Any]) -> list[Finding]:
+    """Service principals allowed anywhere without aws:SourceArn/aws:SourceAccount (or AWS's
+    documented alternative), and Lambda permissions without a source ARN."""
+    findings: list[Finding] = []
+    resources = stack.get("resource", {})
+    documents = [*RESOURCE_POLICIES.items(), ("aws_iam_role", "assume_role_policy")]
+    for rtype, attribute in documents:
+        for name, body in resources.get(rtype, {}).items():
+            if attribute not in body:
+                continue
+            for statement in json.loads(body[attribute]).get("Statement", []):
+                problem = _unscoped(statement)
+                if problem:
+                    findings.append(
+                        Finding(check=CONFUSED_DEPUTY, resource=f"{rtype}.{name}", detail=problem)
+                    )
+    for name, body in resources.get("aws_lambda_permission", {}).items():
+        if not body.get("source_arn"):
+            findings.append(
+                Finding(
+                    check=CONFUSED_DEPUTY,
+                    resource=f"aws_lambda_permission.{name}",
+                    detail="no source_arn: any resource of the service may invoke the function",
+                )
+            )
+    return findings
+
+
+def _unscoped(statement: Mapping[str, Any]) -> str | None:
+    principal = statement.get("Principal")
+    if statement.get("Effect", "Allow") != "Allow" or not isinstance(principal, Mapping):
+        return None
+    services = principal.get("Service")
+    if not services:
+        return None
+    conditions = statement.get("Condition") or {}
+    keys = {key for block in conditions.values() for key in block}
+    actions = set(_as_tuple(statement.get("Action", ())))
+    for service in _as_tuple(services):
+        if keys & SCOPING_KEYS:
+            continue
+        exception = SCOPING_EXCEPTIONS.get(service)
+        if exception and actions == {exception[0]}:
+            continue
+        if service.startswith(CONTEXT_SCOPED[0]) and CONTEXT_SCOPED[1] in keys:
+            continue
+        return f"statement {statement.get('Sid')!r} lets {service} act with no source condition"
+    return None
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)

@@ -13,16 +13,16 @@ import attrs
 from cdktf import TerraformAsset
 from constructs import Construct
 
-from drkit import iam
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import DeploymentSpec, RegionSpec
 from drkit.services.acm import Certificate, CertificateProps
 from drkit.services.apigateway import HttpApi, HttpApiProps
 from drkit.services.events import FunctionTrigger, FunctionTriggerProps, replica_arrival_pattern
-from drkit.services.kms import EncryptionKey, EncryptionKeyProps, via_services
+from drkit.services.kms import EncryptionKey, EncryptionKeyProps
 from drkit.services.lambda_ import RegionalFunction, RegionalFunctionProps
 from drkit.services.placement import Placement
+from drkit.services.policy import lazy_string
 from drkit.services.route53 import HostedZone
 from drkit.services.s3 import (
     AccessLogBucket,
@@ -34,6 +34,7 @@ from drkit.services.sns import AlertTopic, AlertTopicProps
 from drkit.services.ssm import DrainSwitch, DrainSwitchProps
 from drkit.services.vpc import Network, NetworkProps
 from drkit_runtime import contract
+from drkit_runtime.access import own_services, peer_services
 
 CANARY_MEMORY_MB = 512
 CANARY_RESERVED_CONCURRENCY = 5
@@ -96,6 +97,7 @@ class RegionalFootprint(Construct):
         self.spec = props.spec
         self.placement = props.placement
         self._deployment = props.shared.deployment
+        self.peer_endpoints: dict[str, dict[str, str]] = {}
         self._foundation()
         self._storage()
         self.alerts = AlertTopic(
@@ -118,6 +120,11 @@ class RegionalFootprint(Construct):
     def region(self) -> str:
         return self.spec.region
 
+    @property
+    def functions(self) -> dict[str, RegionalFunction]:
+        """``purpose -> function``; the purposes are the access declaration's."""
+        return {"api": self.api_function, "canary": self.canary_function}
+
     def _foundation(self) -> None:
         """The key everything here is encrypted with, and the network everything runs in."""
         d, p = self._deployment, self.placement
@@ -133,6 +140,8 @@ class RegionalFootprint(Construct):
                 placement=p,
                 region_spec=self.spec,
                 key=self.key,
+                own_services=own_services(),
+                peer_services=peer_services(),
                 log_retention_days=d.log_retention_days,
             ),
         )
@@ -174,22 +183,6 @@ class RegionalFootprint(Construct):
                 reserved_concurrency=d.lambda_reserved_concurrency,
                 log_retention_days=d.log_retention_days,
                 environment=environment,
-                statements=(
-                    iam.Statement(
-                        sid="ReadDrainSwitch",
-                        actions=("ssm:GetParameter",),
-                        resources=(self.drain.parameter_arn,),
-                    ),
-                    iam.Statement(
-                        sid="DecryptDrainSwitch",
-                        actions=("kms:Decrypt",),
-                        resources=(self.key.key_arn,),
-                        conditions={
-                            "StringEquals": {"kms:ViaService": via_services(("ssm",), self.region)}
-                        },
-                    ),
-                    *d.extra_api_statements,
-                ),
             ),
         )
 
@@ -213,16 +206,6 @@ class RegionalFootprint(Construct):
                 reserved_concurrency=CANARY_RESERVED_CONCURRENCY,
                 log_retention_days=d.log_retention_days,
                 environment=environment,
-                statements=(
-                    iam.Statement(
-                        sid="PublishReplicationMetrics",
-                        actions=("cloudwatch:PutMetricData",),
-                        resources=("*",),
-                        conditions={
-                            "StringEquals": {"cloudwatch:namespace": contract.METRIC_NAMESPACE}
-                        },
-                    ),
-                ),
             ),
         )
 
@@ -292,6 +275,10 @@ class RegionalFootprint(Construct):
             contract.ENV_DRAIN_PARAMETER: self.drain.parameter_name,
             contract.ENV_METRIC_NAMESPACE: contract.METRIC_NAMESPACE,
             contract.ENV_HEALTH_DEADLINE_MS: str(contract.HEALTH_DEADLINE_MS),
+            # Filled by the topology once every region's endpoints exist.
+            contract.ENV_PEER_ENDPOINTS: lazy_string(
+                lambda: json.dumps(self.peer_endpoints, separators=(",", ":"), sort_keys=True)
+            ),
         }
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ----- synthesis (loads the provider bindings once per process) -----------------------------
 
+#: Each example is a whole synth (1-3 s): 6 under the ci profile, 3 in the edit-and-run loop.
+SYNTH_EXAMPLES = 6 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 3
 SYNTH_SETTINGS = settings(
-    max_examples=int(os.environ.get("DRKIT_SYNTH_EXAMPLES", "6")),
+    max_examples=int(os.environ.get("DRKIT_SYNTH_EXAMPLES", SYNTH_EXAMPLES)),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -74,6 +78,81 @@ def policy(body: dict[str, Any], attribute: str = "policy") -> dict[str, Any]:
     return json.loads(body[attribute])
 
 
+def only(stack: dict[str, Any], rtype: str) -> dict[str, Any]:
+    """The one resource of type ``rtype`` (fails naming what is there if not exactly one)."""
+    items = resources(stack, rtype)
+    assert len(items) == 1, list(items)
+    return next(iter(items.values()))
+
+
+def as_list(value: Any) -> list[Any]:
+    """A policy field that may be one value or a list of them, as a list."""
+    return value if isinstance(value, list) else [value]
+
+
+def statements(body: dict[str, Any], attribute: str = "policy") -> list[dict[str, Any]]:
+    """The statements of a policy document held in ``body[attribute]``."""
+    return as_list(policy(body, attribute)["Statement"])
+
+
+def role_statements(stack: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    """Every statement of the inline policies of the role with logical name ``role``."""
+    return [
+        statement
+        for body in resources(stack, "aws_iam_role_policy").values()
+        if ref(body["role"]) is not None and ref(body["role"])[1] == role
+        for statement in statements(body)
+    ]
+
+
+def account_token(stack: dict[str, Any]) -> str:
+    """The reference to the deploying account's id (the one ``aws_caller_identity``)."""
+    (name,) = stack["data"]["aws_caller_identity"]
+    return f"${{data.aws_caller_identity.{name}.account_id}}"
+
+
+# ----- drkit's stack: things tests look up by what they are, not by construct id ---------------
+
+DYNAMODB_TABLE_ARN = re.compile(
+    r"arn:(?P<partition>[^:]+):dynamodb:(?P<region>[a-z0-9-]+):(?P<account>[^:]+)"
+    r":table/(?P<name>[^/]+)"
+)
+
+
+def table_arn_parts(arn: str) -> tuple[str, str]:
+    """``(region, table name)`` of a DynamoDB table ARN (fails if ``arn`` is not one)."""
+    match = DYNAMODB_TABLE_ARN.fullmatch(arn)
+    assert match, f"not a table ARN: {arn}"
+    return match["region"], match["name"]
+
+
+def table_replicas(stack: dict[str, Any]) -> set[tuple[str, str]]:
+    """``(region, table name)`` of every replica of every synthesized global table."""
+    return {
+        (region, table["name"])
+        for table in resources(stack, "aws_dynamodb_table").values()
+        for region in (region_of(stack, table), *(r["region_name"] for r in table["replica"]))
+    }
+
+
+def bucket_named(stack: dict[str, Any], name: str) -> str:
+    """Logical name of the bucket whose physical name is ``name``."""
+    found = [k for k, b in resources(stack, "aws_s3_bucket").items() if b["bucket"] == name]
+    assert len(found) == 1, f"{len(found)} buckets named {name}"
+    return found[0]
+
+
+def bucket_key(stack: dict[str, Any], bucket: str) -> str:
+    """Logical name of the KMS key that encrypts the bucket with logical name ``bucket``."""
+    (config,) = (
+        c
+        for c in resources(stack, "aws_s3_bucket_server_side_encryption_configuration").values()
+        if ref(c["bucket"])[1] == bucket
+    )
+    default = config["rule"][0]["apply_server_side_encryption_by_default"]
+    return ref(default["kms_master_key_id"])[1]
+
+
 # ----- processes ------------------------------------------------------------------------------
 
 
@@ -119,3 +198,44 @@ def make_mirror(
         target.mkdir(parents=True)
         (target / f"terraform-provider-aws_v{version}_x5").write_bytes(b"\x7fELF")
     return root
+
+
+# ----- TOML (tomllib only reads) ---------------------------------------------------------------
+
+
+def toml_text(doc: Mapping[str, Any]) -> str:
+    """A TOML document holding exactly ``doc``: every key quoted, tables and arrays inline."""
+    return "".join(f"{_toml_string(key)} = {_toml_value(value)}\n" for key, value in doc.items())
+
+
+def _toml_string(text: str) -> str:
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")  # TOML wants control characters escaped
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        body = ", ".join(f"{_toml_string(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{" + body + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"TOML has no value like {value!r}")

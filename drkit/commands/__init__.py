@@ -18,6 +18,7 @@ from types import ModuleType
 import attrs
 
 from drkit import __version__
+from drkit.commands.arguments import Parser, UsageError
 from drkit.errors import ComplianceError, DrkitError, SpecError
 
 #: Exit codes: 0 success, 1 the command ran and failed or its answer is "no"
@@ -66,7 +67,7 @@ COMMANDS: dict[str, Command] = {
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     """The parser, with the arguments of the command ``argv`` names (and only that one's)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="drkit",
         description="Multi-region disaster recovery on AWS with CDK for Terraform.",
     )
@@ -88,7 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(args_list)
     try:
         args = parser.parse_args(args_list)
-    except SystemExit as exit_:  # argparse: --help, --version, or a usage error (2)
+    except UsageError as err:  # an unknown option, a missing or refused value
+        print(err, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SystemExit as exit_:  # argparse: --help, --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
     if args.command is None:
         parser.print_help(sys.stderr)

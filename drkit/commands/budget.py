@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 
+from drkit.commands.arguments import spec_field
 from drkit.operations.budget import SpecBudget
 
 #: ``--flag`` -> BudgetInputs field it overrides.
@@ -27,7 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "what-if overrides", "evaluate the spec with other numbers (nothing is deployed or written)"
     )
     for flag, field in OVERRIDE_FLAGS.items():
-        group.add_argument(flag, dest=field, type=int, metavar="N", help=f"override {field}")
+        group.add_argument(
+            flag, dest=field, type=spec_field(field), metavar="N", help=f"override {field}"
+        )
 
 
 def run(args: argparse.Namespace) -> int:

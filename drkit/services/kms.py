@@ -11,6 +11,7 @@ the same document (the aws-cdk-lib ``key.grant*`` idiom).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -62,6 +63,77 @@ DECRYPT = ("kms:Decrypt", "kms:DescribeKey")
 ENCRYPT = ("kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
 # Services that encrypt this deployment's data with the key on a caller's behalf.
 KEY_USING_SERVICES = ("dynamodb", "s3", "sqs", "sns", "lambda", "backup", "ssm")
+
+
+@attrs.frozen
+class KeyUse:
+    """The KMS actions a caller needs on the key of what it calls through one service.
+
+    Attributes:
+        reads: For calls that only read (decrypt what the service stored).
+        writes: For calls that store new data.
+        source: The AWS page that says so.
+    """
+
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
+    source: str
+
+
+#: Service -> what its callers need on a customer-managed key. The emulator does not
+#: check any of this; AWS does, per these pages.
+KEY_USE: Mapping[str, KeyUse] = MappingProxyType(
+    {
+        # "When you access an encrypted DynamoDB table, DynamoDB needs to decrypt the table
+        # key ... The user is the principal in your AWS account who is accessing the table."
+        "dynamodb": KeyUse(
+            reads=("kms:Decrypt",),
+            writes=("kms:Decrypt",),
+            source="https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html",
+        ),
+        # Uploading an SSE-KMS object needs kms:GenerateDataKey, downloading kms:Decrypt.
+        "s3": KeyUse(
+            reads=("kms:Decrypt",),
+            writes=("kms:GenerateDataKey",),
+            source="https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
+        ),
+        # Reading a SecureString with decryption needs kms:Decrypt on its key.
+        "ssm": KeyUse(
+            reads=("kms:Decrypt",),
+            writes=("kms:Encrypt",),
+            source="https://docs.aws.amazon.com/systems-manager/latest/userguide/"
+            "secure-string-parameter-kms-encryption.html",
+        ),
+        # Producers of an SSE-KMS queue need kms:GenerateDataKey and kms:Decrypt.
+        "sqs": KeyUse(
+            reads=("kms:Decrypt",),
+            writes=("kms:Decrypt", "kms:GenerateDataKey"),
+            source="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+            "sqs-key-management.html",
+        ),
+    }
+)
+#: Data actions that store something (everything else a function calls only reads).
+WRITE_ACTIONS = frozenset(
+    {
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "s3:PutObject",
+        "ssm:PutParameter",
+        "sqs:SendMessage",
+    }
+)
+
+
+def key_actions(service: str, actions: Iterable[str]) -> tuple[str, ...]:
+    """What calling ``actions`` of ``service`` needs on the data's key (sorted; maybe none)."""
+    use = KEY_USE.get(service)
+    if use is None:
+        return ()
+    needed: set[str] = set()
+    for action in actions:
+        needed.update(use.writes if action in WRITE_ACTIONS else use.reads)
+    return tuple(sorted(needed))
 
 
 def via_services(services: Iterable[str], region: str) -> str | list[str]:
@@ -245,12 +317,16 @@ def _base_statements(p: Placement) -> tuple[iam.Statement, ...]:
             },
             resource_policy=True,
         ),
-        # Alarms publish to the region's encrypted SNS topic.
+        # Alarms of this account and region publish to the region's encrypted SNS topic.
         iam.Statement(
             sid="CloudWatchAlarmsToEncryptedTopics",
             principals={"Service": ("cloudwatch.amazonaws.com",)},
             actions=("kms:Decrypt", "kms:GenerateDataKey"),
             resources=("*",),
+            conditions={
+                "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                "ArnLike": {"aws:SourceArn": p.account.arn("cloudwatch", p.region, "alarm:*")},
+            },
             resource_policy=True,
         ),
     )

@@ -8,7 +8,6 @@ import attrs
 from cdktf import TerraformAsset
 from constructs import Construct
 
-from drkit import iam
 from drkit.aws import (
     LambdaFunction,
     LambdaFunctionDeadLetterConfig,
@@ -21,21 +20,12 @@ from drkit.aws import (
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.services.iam import Role, RoleProps
-from drkit.services.kms import ENCRYPT_DECRYPT, EncryptionKey, via_services
+from drkit.services.kms import EncryptionKey
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
 from drkit.services.vpc import Network
 
 RUNTIME = "python3.12"
-# Actions Lambda needs to attach the function to the VPC; AWS only allows them on "*".
-VPC_ACCESS_ACTIONS = (
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:CreateNetworkInterface",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:UnassignPrivateIpAddresses",
-)
-TRACING_ACTIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 
 
@@ -55,7 +45,6 @@ class RegionalFunctionProps:
         reserved_concurrency: Reserved concurrent executions.
         log_retention_days: Retention of the function's log group.
         environment: Environment variables (no secrets; they are KMS-encrypted anyway).
-        statements: The function's own permissions beyond logs, VPC, tracing and DLQ.
     """
 
     placement: Placement
@@ -69,7 +58,6 @@ class RegionalFunctionProps:
     reserved_concurrency: int = 100
     log_retention_days: int = 365
     environment: Mapping[str, str] = attrs.field(factory=dict)
-    statements: tuple[iam.Statement, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if not 128 <= self.memory_mb <= 10240:
@@ -138,47 +126,21 @@ class RegionalFunction(Construct):
         self.dead_letter_queue_arn: str = self.dead_letter_queue.arn
 
     def _role(self, props: RegionalFunctionProps) -> Role:
-        """Logs, VPC networking, tracing and dead letters, plus the caller's statements."""
-        p = props.placement
-        role = Role(
+        """Its execution role, trusted by Lambda alone; what it may do is granted by the caller.
+
+        No confused-deputy condition on the trust: Lambda documents none for assuming an
+        execution role, and a condition on a key the service does not send would make the
+        role unusable (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
+        """
+        return Role(
             self,
             "role",
             props=RoleProps(
-                placement=p,
+                placement=props.placement,
                 purpose=props.purpose,
                 trusted_services=("lambda.amazonaws.com",),
-                statements=(
-                    iam.Statement(
-                        sid="WriteOwnLogs",
-                        actions=("logs:CreateLogStream", "logs:PutLogEvents"),
-                        resources=(self.log_group.streams_arn,),
-                    ),
-                    iam.Statement(sid="AttachToVpc", actions=VPC_ACCESS_ACTIONS, resources=("*",)),
-                    iam.Statement(sid="PublishTraces", actions=TRACING_ACTIONS, resources=("*",)),
-                    iam.Statement(
-                        sid="SendToDeadLetterQueue",
-                        actions=("sqs:SendMessage",),
-                        resources=(self.dead_letter_queue_arn,),
-                    ),
-                    iam.Statement(
-                        sid="EncryptDeadLetters",
-                        actions=("kms:Decrypt", "kms:GenerateDataKey"),
-                        resources=(props.key.key_arn,),
-                        conditions={
-                            "StringEquals": {"kms:ViaService": via_services(("sqs",), p.region)}
-                        },
-                    ),
-                    *props.statements,
-                ),
             ),
         )
-        props.key.grant_role(
-            f"{props.purpose.title()}FunctionRole",
-            role.role_arn,
-            ENCRYPT_DECRYPT,
-            ("dynamodb", "s3", "sqs", "ssm"),
-        )
-        return role
 
     def _function(self, props: RegionalFunctionProps) -> LambdaFunction:
         p = props.placement

@@ -1,4 +1,4 @@
-"""A policy document that grows until synth: the aws-cdk-lib ``Lazy`` idiom for grants.
+"""Documents that grow until synth: the aws-cdk-lib ``Lazy`` idiom for grants.
 
 Key policies and role policies are written by more than one construct (a
 grant is made after both sides exist), so their JSON is rendered when cdktf
@@ -7,7 +7,7 @@ synthesizes, not when the resource is created.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import jsii
 from cdktf import IResolveContext, IStringProducer, Lazy
@@ -37,15 +37,24 @@ class PolicyDocument:
             raise ValueError(f"policy already has a statement {statement.sid!r}")
         self._statements.append(statement)
 
+    @property
+    def empty(self) -> bool:
+        return not self._statements
+
     def rendered(self) -> str:
         """A token that becomes the document's JSON when the stack is synthesized."""
-        return Lazy.string_value(_Producer(self))
+        return lazy_string(lambda: iam.document(self.statements))
+
+
+def lazy_string(produce: Callable[[], str]) -> str:
+    """A token for a string computed at synth, after every construct has had its say."""
+    return Lazy.string_value(_Producer(produce))
 
 
 @jsii.implements(IStringProducer)
 class _Producer:
-    def __init__(self, document: PolicyDocument) -> None:
-        self._document = document
+    def __init__(self, produce: Callable[[], str]) -> None:
+        self._produce = produce
 
     def produce(self, context: IResolveContext) -> str:
-        return iam.document(self._document.statements)
+        return self._produce()

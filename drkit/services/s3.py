@@ -5,7 +5,7 @@ Cross-region replication between them is drkit.services.s3_replication.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 from constructs import Construct
@@ -37,6 +37,7 @@ from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
+from drkit.services.policy import lazy_string
 from drkit_runtime.contract import CANARY_OBJECT_PREFIX
 
 
@@ -116,14 +117,16 @@ class _PrivateBucket(Construct):
             self, "notification", provider=p.provider, bucket=self.bucket_id, eventbridge=True
         )
 
-    def _policy(self, statements: Sequence[iam.Statement]) -> S3BucketPolicy:
+    def _policy(self, statements: Sequence[iam.Statement] | Callable[[], str]) -> S3BucketPolicy:
+        """The bucket policy: statements, or a function rendering them at synth."""
+        document = lazy_string(statements) if callable(statements) else iam.document(statements)
         # After the public access block, or S3 may refuse the policy while it is being set.
         return S3BucketPolicy(
             self,
             "policy",
             provider=self._placement.provider,
             bucket=self.bucket_id,
-            policy=iam.document(statements),
+            policy=document,
             depends_on=[self.public_access_block],
         )
 
@@ -223,18 +226,30 @@ class AccessLogBucket(_PrivateBucket):
                 abort_multipart_rule(),
             ]
         )
-        self.policy = self._policy(
-            (
-                iam.Statement(
-                    sid="S3ServerAccessLogDelivery",
-                    principals={"Service": ("logging.s3.amazonaws.com",)},
-                    actions=("s3:PutObject",),
-                    resources=(f"{self.bucket_arn}/*",),
-                    conditions={"StringEquals": {"aws:SourceAccount": p.account.account_id}},
-                    resource_policy=True,
-                ),
-                *deny_insecure_transport(self.bucket_arn),
-            )
+        self.policy = self._policy(lambda: iam.document(self._statements(p)))
+
+    def log_from(self, bucket_arn: str) -> None:
+        """Accept the server access logs of ``bucket_arn`` (and of no other bucket)."""
+        self._sources.append(bucket_arn)
+
+    def _statements(self, p: Placement) -> tuple[iam.Statement, ...]:
+        """Log delivery for this account's source buckets only (both confused-deputy keys)."""
+        deny = deny_insecure_transport(self.bucket_arn)
+        if not self._sources:
+            return deny
+        return (
+            iam.Statement(
+                sid="S3ServerAccessLogDelivery",
+                principals={"Service": ("logging.s3.amazonaws.com",)},
+                actions=("s3:PutObject",),
+                resources=(f"{self.bucket_arn}/*",),
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                    "ArnLike": {"aws:SourceArn": iam.one_or_list(self._sources)},
+                },
+                resource_policy=True,
+            ),
+            *deny,
         )
 
 
@@ -278,6 +293,7 @@ class EncryptedBucket(_PrivateBucket):
                 )
             ],
         )
+        access_logs.log_from(self.bucket_arn)
         S3BucketLogging(
             self,
             "logging",
@@ -363,4 +379,39 @@ class DataBucket(EncryptedBucket):
                 abort_multipart_rule(),
             ]
         )
-        self._policy(deny_insecure_transport(self.bucket_arn))
+        self._policy((*deny_insecure_transport(self.bucket_arn), *_pin_key(self)))
+
+
+def _pin_key(bucket: EncryptedBucket) -> tuple[iam.Statement, ...]:
+    """Uploads get the region's key or none named: an explicit SSE-S3, aws/s3 or other key
+    in the request would override the bucket's default encryption, so it is refused.
+
+    Condition keys: https://docs.aws.amazon.com/AmazonS3/latest/userguide/
+    specifying-kms-encryption.html (s3:x-amz-server-side-encryption[-aws-kms-key-id]).
+    Replication writes with s3:ReplicateObject, which these statements do not touch.
+    """
+    objects = (f"{bucket.bucket_arn}/*",)
+    return (
+        iam.Statement(
+            sid="DenyUploadsWithoutKms",
+            effect="Deny",
+            principals={"AWS": ("*",)},
+            actions=("s3:PutObject",),
+            resources=objects,
+            conditions={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+            resource_policy=True,
+        ),
+        iam.Statement(
+            sid="DenyUploadsWithAnotherKey",
+            effect="Deny",
+            principals={"AWS": ("*",)},
+            actions=("s3:PutObject",),
+            resources=objects,
+            conditions={
+                "StringNotEqualsIfExists": {
+                    "s3:x-amz-server-side-encryption-aws-kms-key-id": bucket.key.key_arn
+                }
+            },
+            resource_policy=True,
+        ),
+    )

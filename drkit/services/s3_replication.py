@@ -86,7 +86,12 @@ class BucketReplication(Construct):
                 placement=p,
                 purpose=props.role_purpose,
                 trusted_services=("s3.amazonaws.com",),
-                trust_conditions={"StringEquals": {"aws:SourceAccount": p.account.account_id}},
+                # Both confused-deputy keys, as S3's replication set-up shows:
+                # https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
+                trust_conditions={
+                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                    "ArnLike": {"aws:SourceArn": src.bucket_arn},
+                },
                 statements=(
                     iam.Statement(
                         sid="ReadSourceConfiguration",

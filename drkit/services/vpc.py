@@ -33,11 +33,12 @@ from drkit.services.iam import Role, RoleProps
 from drkit.services.kms import EncryptionKey
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
+from drkit.services.policy import PolicyDocument
 
 HTTPS = 443
+#: The only services with gateway endpoints (free, routed, own region only; they cannot be
+#: used across VPC peering): https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
 GATEWAY_SERVICES = ("s3", "dynamodb")
-# What the functions call besides DynamoDB and S3: the drain switch and metrics.
-INTERFACE_SERVICES = ("ssm", "monitoring")
 
 
 @attrs.frozen(kw_only=True)
@@ -48,12 +49,18 @@ class NetworkProps:
         placement: Region, provider and naming.
         region_spec: Gives the VPC range and its subnets.
         key: Encrypts the flow-log group.
+        own_services: Services the functions call in this region (a gateway endpoint for
+            DynamoDB and S3, an interface endpoint with private DNS for the others).
+        peer_services: Services other regions' functions call here: an interface endpoint
+            each, in a group of its own that admits the peers' ranges (``allow_peer``).
         log_retention_days: Flow-log retention.
     """
 
     placement: Placement
     region_spec: RegionSpec
     key: EncryptionKey
+    own_services: tuple[str, ...] = ()
+    peer_services: tuple[str, ...] = ()
     log_retention_days: int = 365
 
     def __attrs_post_init__(self) -> None:
@@ -70,7 +77,11 @@ class Network(Construct):
         private_subnet_ids: One subnet per AZ.
         route_table_ids: The private route tables (peering routes go here).
         workload_security_group_id: The functions' group: HTTPS out to the
-            endpoints; peers are allowed in by the topology.
+            endpoints (and to peers, added by the topology); nothing in.
+        endpoint_policies: ``service -> policy`` of the endpoint this region's functions use;
+            rendered at synth, empty until the topology writes the declared calls in.
+        peer_endpoint_policies: ``service -> policy`` of the endpoints peers use.
+        peer_endpoint_dns: ``service -> DNS name`` of those endpoints (peers' clients use them).
     """
 
     def __init__(self, scope: Construct, id: str, *, props: NetworkProps) -> None:
@@ -79,8 +90,11 @@ class Network(Construct):
         self.cidr = props.region_spec.cidr
         self._vpc()
         self._private_subnets(props.region_spec)
-        self.gateway_endpoints = self._gateway_endpoints()
-        self._interface_endpoints()
+        self.endpoint_policies: dict[str, PolicyDocument] = {}
+        self.peer_endpoint_policies: dict[str, PolicyDocument] = {}
+        self.gateway_endpoints = self._gateway_endpoints(props.own_services)
+        self._interface_endpoints(props.own_services)
+        self.peer_endpoint_dns = self._peer_endpoints(props.peer_services)
         self._workload_group()
         self._flow_logs(props)
 
@@ -152,11 +166,13 @@ class Network(Construct):
             self.private_subnet_ids.append(subnet.id)
             self.route_table_ids.append(table.id)
 
-    def _gateway_endpoints(self) -> dict[str, VpcEndpoint]:
+    def _gateway_endpoints(self, services: tuple[str, ...]) -> dict[str, VpcEndpoint]:
         """DynamoDB and S3 of this region, on the private route tables."""
         p = self._placement
-        return {
-            service: VpcEndpoint(
+        endpoints = {}
+        for service in (s for s in GATEWAY_SERVICES if s in services):
+            policy = self.endpoint_policies[service] = PolicyDocument()
+            endpoints[service] = VpcEndpoint(
                 self,
                 f"endpoint-{service}",
                 provider=p.provider,
@@ -164,14 +180,13 @@ class Network(Construct):
                 service_name=f"com.amazonaws.{p.region}.{service}",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=self.route_table_ids,
+                policy=policy.rendered(),
                 tags=p.tagged(p.name(ResourceType.NAME_TAG, f"vpce-{service}")),
             )
-            for service in GATEWAY_SERVICES
-        }
+        return endpoints
 
-    def _interface_endpoints(self) -> None:
-        """SSM and CloudWatch, reached on HTTPS from inside the VPC by their private names."""
-        p = self._placement
+    def _interface_endpoints(self, services: tuple[str, ...]) -> None:
+        """The other services, reached on HTTPS from inside the VPC by their private names."""
         endpoints_sg = self._security_group(
             "endpoints", "Interface endpoints: HTTPS from inside the VPC"
         )
@@ -182,19 +197,56 @@ class Network(Construct):
             cidr=self.cidr,
             description="HTTPS from this VPC to the interface endpoints",
         )
-        for service in INTERFACE_SERVICES:
-            VpcEndpoint(
-                self,
-                f"endpoint-{service}",
-                provider=p.provider,
-                vpc_id=self.vpc_id,
-                service_name=f"com.amazonaws.{p.region}.{service}",
-                vpc_endpoint_type="Interface",
-                private_dns_enabled=True,
-                subnet_ids=self.private_subnet_ids,
-                security_group_ids=[endpoints_sg.id],
-                tags=p.tagged(p.name(ResourceType.NAME_TAG, f"vpce-{service}")),
+        for service in (s for s in services if s not in GATEWAY_SERVICES):
+            policy = self.endpoint_policies[service] = PolicyDocument()
+            self._interface_endpoint(service, endpoints_sg, policy, private_dns=True)
+
+    def _peer_endpoints(self, services: tuple[str, ...]) -> dict[str, str]:
+        """Interface endpoints other regions reach over peering, by their endpoint DNS names.
+
+        Gateway endpoints serve only their own VPC; interface endpoints accept traffic from
+        peered VPCs: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/
+        privatelink-interface-endpoints.html. No private DNS: peers resolve the
+        endpoint-specific name, and this region's functions keep their gateway endpoints.
+        """
+        if not services:
+            return {}
+        self.peer_endpoints_sg = self._security_group(
+            "peerendpoints", "Interface endpoints for peer regions: HTTPS from peer VPCs only"
+        )
+        dns = {}
+        for service in services:
+            policy = self.peer_endpoint_policies[service] = PolicyDocument()
+            endpoint = self._interface_endpoint(
+                service, self.peer_endpoints_sg, policy, private_dns=False, purpose="peer"
             )
+            dns[service] = endpoint.dns_entry.get(0).dns_name
+        return dns
+
+    def _interface_endpoint(
+        self,
+        service: str,
+        group: SecurityGroup,
+        policy: PolicyDocument,
+        *,
+        private_dns: bool,
+        purpose: str = "",
+    ) -> VpcEndpoint:
+        p = self._placement
+        id_part = f"{purpose}-{service}" if purpose else service
+        return VpcEndpoint(
+            self,
+            f"endpoint-{id_part}",
+            provider=p.provider,
+            vpc_id=self.vpc_id,
+            service_name=f"com.amazonaws.{p.region}.{service}",
+            vpc_endpoint_type="Interface",
+            private_dns_enabled=private_dns,
+            subnet_ids=self.private_subnet_ids,
+            security_group_ids=[group.id],
+            policy=policy.rendered(),
+            tags=p.tagged(p.name(ResourceType.NAME_TAG, f"vpce-{id_part}")),
+        )
 
     def _workload_group(self) -> None:
         """The functions' group: HTTPS out to the endpoints (peers are added by the topology)."""
@@ -214,12 +266,12 @@ class Network(Construct):
                 description=f"HTTPS to {service} through its gateway endpoint",
             )
 
-    def allow_https_in(self, id: str, *, cidr: str, description: str) -> None:
-        """Let ``cidr`` reach the workload group on HTTPS (used for peer VPCs)."""
+    def allow_peer(self, id: str, *, cidr: str, description: str) -> None:
+        """Let a peer VPC's range reach the endpoints it is meant to use here, on HTTPS only."""
         self._https_rule(
-            f"workload-in-{id}",
+            f"peerendpoints-in-{id}",
             ingress=True,
-            security_group_id=self.workload_security_group_id,
+            security_group_id=self.peer_endpoints_sg.id,
             cidr=cidr,
             description=description,
         )

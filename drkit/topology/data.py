@@ -19,20 +19,13 @@ from drkit.footprint import RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.dynamodb import GlobalTable, GlobalTableProps
 from drkit.services.iam import Role, RoleProps
-from drkit.services.kms import DECRYPT, ENCRYPT_DECRYPT, via_services
+from drkit.services.kms import ENCRYPT_DECRYPT
 from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
-from drkit_runtime.contract import CANARY_OBJECT_PREFIX, HEARTBEAT_PREFIX, TABLE_KEYS
+from drkit.topology.access import FunctionAccess, FunctionAccessProps
+from drkit_runtime.contract import HEARTBEAT_PREFIX, TABLE_KEYS
 
-TABLE_WRITE_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem")
-TABLE_READ_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
-# Functions reach their data through these; the operator also flips the (encrypted) drain switches.
-DATA_SERVICES = ("dynamodb", "s3")
+# The operator reads and writes data and flips the (encrypted) drain switches.
 OPERATOR_KEY_SERVICES = ("dynamodb", "s3", "ssm")
-STREAM_READ_ACTIONS = (
-    "dynamodb:DescribeStream",
-    "dynamodb:GetRecords",
-    "dynamodb:GetShardIterator",
-)
 #: Heartbeats arriving in a replica, as the canary's stream mapping filters them.
 HEARTBEAT_FILTER = json.dumps(
     {
@@ -63,7 +56,8 @@ class DataPlane(Construct):
         tables: ``logical name -> GlobalTable`` (``patient_records``, ``audit_logs``).
         replications: ``source region -> BucketReplication`` (every bucket replicates
             to every other region, so writes in any region survive the loss of it).
-        operator_role: The failover operator role, assumable only by the API roles.
+        operator_role: The failover operator role for the spec's ``operator_principals``
+            (people, with MFA); None when the spec names none.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: DataPlaneProps) -> None:
@@ -71,12 +65,20 @@ class DataPlane(Construct):
         footprints = props.footprints
         self.tables = self._tables(props)
         self.replications = {f.region: self._replication(f, footprints) for f in footprints}
+        self.access = FunctionAccess(
+            self,
+            "access",
+            props=FunctionAccessProps(
+                deployment=props.deployment, footprints=footprints, tables=self.tables
+            ),
+        )
         for f in footprints:
             self._heartbeat_streams(f)
-        for f in footprints:
-            self._grant_api_access(f, footprints)
-            self._grant_canary_access(f)
-        self.operator_role = self._operator_role(footprints)
+        self.operator_role = (
+            self._operator_role(props.deployment, footprints)
+            if props.deployment.operator_principals
+            else None
+        )
 
     def _tables(self, props: DataPlaneProps) -> dict[str, GlobalTable]:
         """Both global tables, created in the primary with a replica in every secondary."""
@@ -130,86 +132,16 @@ class DataPlane(Construct):
                     filter=[LambdaEventSourceMappingFilterCriteriaFilter(pattern=HEARTBEAT_FILTER)]
                 ),
                 # The role must be able to read the stream before the mapping is made.
-                depends_on=[f.canary_function.role],
+                depends_on=[self.access.policies[(f.region, "canary")].resource],
             )
 
-    def _grant_api_access(
-        self, f: RegionalFootprint, footprints: Sequence[RegionalFootprint]
-    ) -> None:
-        """Read and write local replicas and objects; read every region's with its key."""
-        tables, region = list(self.tables.values()), f.region
-        policy = f.api_function.role.add_policy(
-            "api-data",
-            (
-                iam.Statement(
-                    sid="WriteLocalReplicas",
-                    actions=TABLE_WRITE_ACTIONS,
-                    resources=tuple(t.arn_in(region) for t in tables),
-                ),
-                iam.Statement(
-                    sid="ReadEveryReplica",
-                    actions=TABLE_READ_ACTIONS,
-                    resources=tuple(t.arn_in(o.region) for t in tables for o in footprints),
-                ),
-                iam.Statement(
-                    sid="ProbeLocalBucket",
-                    actions=("s3:ListBucket",),
-                    resources=(f.bucket.bucket_arn,),
-                ),
-                iam.Statement(
-                    sid="ReadWriteLocalObjects",
-                    actions=("s3:GetObject", "s3:PutObject"),
-                    resources=(f"{f.bucket.bucket_arn}/*",),
-                ),
-                iam.Statement(
-                    sid="ReadEveryRegionsObjects",
-                    actions=("s3:GetObject",),
-                    resources=tuple(f"{o.bucket.bucket_arn}/*" for o in footprints),
-                ),
-                _local_key_use(f),
-            ),
-        )
-        for other in footprints:
-            if other is not f:
-                other.key.grant(policy, DECRYPT, via=DATA_SERVICES, label="DecryptReadsFrom")
-
-    def _grant_canary_access(self, f: RegionalFootprint) -> None:
-        """Heartbeats in the local replicas and bucket, and the local streams."""
-        tables, region, bucket_arn = list(self.tables.values()), f.region, f.bucket.bucket_arn
-        f.canary_function.role.add_policy(
-            "canary-data",
-            (
-                iam.Statement(
-                    sid="WriteAndReadHeartbeats",
-                    actions=("dynamodb:GetItem", "dynamodb:PutItem"),
-                    resources=tuple(t.arn_in(region) for t in tables),
-                ),
-                iam.Statement(
-                    sid="ReadLocalHeartbeatStreams",
-                    actions=STREAM_READ_ACTIONS,
-                    resources=tuple(f"{t.arn_in(region)}/stream/*" for t in tables),
-                ),
-                iam.Statement(
-                    sid="FindStreams", actions=("dynamodb:ListStreams",), resources=("*",)
-                ),
-                iam.Statement(
-                    sid="WriteOwnCanaryObject",
-                    actions=("s3:PutObject",),
-                    resources=(f"{bucket_arn}/{CANARY_OBJECT_PREFIX}{region}/*",),
-                ),
-                iam.Statement(
-                    sid="ReadReplicatedCanaryObjects",
-                    actions=("s3:GetObject", "s3:GetObjectVersion"),
-                    resources=(f"{bucket_arn}/{CANARY_OBJECT_PREFIX}*",),
-                ),
-                _local_key_use(f),
-            ),
-        )
-
-    def _operator_role(self, footprints: Sequence[RegionalFootprint]) -> Role:
-        """The failover role: assumable by the regional API roles and nothing else."""
+    def _operator_role(
+        self, deployment: DeploymentSpec, footprints: Sequence[RegionalFootprint]
+    ) -> Role:
+        """The failover role, for people: the spec's principals, with MFA; never a function."""
         tables = list(self.tables.values())
         primary = next(f for f in footprints if f.spec.is_primary)
+        people = deployment.operator_principals
         role = Role(
             self,
             "operator-role",
@@ -217,34 +149,14 @@ class DataPlane(Construct):
                 placement=primary.placement,
                 purpose="operator",
                 regional=False,
-                trusted_roles=tuple(f.api_function.role.role_arn for f in footprints),
+                trusted_roles=people,
+                trust_conditions={"Bool": {"aws:MultiFactorAuthPresent": "true"}},
                 statements=_operator_statements(tables, footprints),
             ),
         )
         for f in footprints:
             f.key.grant(role.policy, ENCRYPT_DECRYPT, via=OPERATOR_KEY_SERVICES, label="UseKeyIn")
-        for f in footprints:
-            f.api_function.role.add_policy(
-                "api-operator",
-                (
-                    iam.Statement(
-                        sid="AssumeOperatorRole",
-                        actions=("sts:AssumeRole",),
-                        resources=(role.role_arn,),
-                    ),
-                ),
-            )
         return role
-
-
-def _local_key_use(f: RegionalFootprint) -> iam.Statement:
-    """The region's own key, through its data services (its key policy trusts the account)."""
-    return iam.Statement(
-        sid="UseLocalKeyThroughDataServices",
-        actions=ENCRYPT_DECRYPT,
-        resources=(f.key.key_arn,),
-        conditions={"StringEquals": {"kms:ViaService": via_services(DATA_SERVICES, f.region)}},
-    )
 
 
 def _operator_statements(

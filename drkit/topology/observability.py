@@ -30,7 +30,9 @@ from drkit_runtime.contract import (
     HEARTBEAT_AGE,
     METRIC_DIMENSIONS,
     METRIC_NAMESPACE,
+    OBJECTS,
     REPLICATION_LAG,
+    SOURCE_HEARTBEAT_AGE,
 )
 
 
@@ -220,6 +222,38 @@ class Observability(Construct):
             threshold=rpo + budget.CANARY_PERIOD_SECONDS,
             evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
             treat_missing_data="breaching",
+        )
+        if store == OBJECTS:
+            self._source_canary_alarm(source, receiving, dims, pair)
+
+    def _source_canary_alarm(
+        self,
+        source: RegionalFootprint,
+        receiving: RegionalFootprint,
+        dims: dict[str, str],
+        pair: str,
+    ) -> None:
+        """The source's own canary object is stale where it was written: that canary stopped.
+
+        Read through the source's interface endpoint; no answer gives no data point, which
+        the HeartbeatAge alarm above already covers, so missing data is not breaching here.
+        """
+        rpo = self._props.deployment.rpo_target_seconds
+        self._alarm(
+            receiving.placement,
+            receiving.alerts,
+            purpose=f"canary-source-{pair}",
+            description=(
+                f"The canary of {source.region} has not written its object there for more than "
+                f"the RPO target plus one canary period (read from {receiving.region})."
+            ),
+            namespace=METRIC_NAMESPACE,
+            metric_name=SOURCE_HEARTBEAT_AGE,
+            dimensions=dims,
+            statistic="Maximum",
+            threshold=rpo + budget.CANARY_PERIOD_SECONDS,
+            evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
+            treat_missing_data="notBreaching",
         )
 
     def _function_alarms(self) -> None:

@@ -1,4 +1,4 @@
-"""VPC peering: a full mesh between the regions, routes both ways, HTTPS-only between peers."""
+"""VPC peering: a full mesh, routes both ways, HTTPS from functions to the peers' endpoints only."""
 
 from __future__ import annotations
 
@@ -69,10 +69,11 @@ class PeeringMesh(Construct):
                         # Routes through a connection that is not yet active fail.
                         depends_on=[accepter],
                     )
-                local.network.allow_https_in(
+                # Peers reach only the endpoints meant for them; nothing reaches the functions.
+                local.network.allow_peer(
                     f"peer-{peer.spec.short}",
                     cidr=peer.spec.cidr,
-                    description=f"HTTPS from peer VPC {peer.region}",
+                    description=f"HTTPS from peer VPC {peer.region} to its interface endpoints",
                 )
                 local.network.allow_https_out(
                     f"peer-{peer.spec.short}",

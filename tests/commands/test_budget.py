@@ -94,17 +94,19 @@ def test_lag_override_at_the_rpo_exits_1():
 
 
 def test_out_of_range_override_is_a_bad_spec():
-    """An override outside its field's range: exit 2 and one line naming the field."""
+    """An override outside its field's range: exit 2 and one line naming the flag and field."""
     code, out, err = cli(["budget", "--interval", "20"])
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("drkit budget: error: ")
+    assert err.count("\n") == 1 and err.startswith("drkit budget: error: argument --interval")
     assert "health_check_interval_seconds" in err and "10 s, 30 s" in err
 
 
-def test_a_non_number_is_a_usage_error():
-    """--threshold takes an integer; anything else is argparse's usage error (exit 2)."""
+def test_a_non_number_is_one_line_naming_the_flag():
+    """--threshold takes an integer; anything else is one line naming the flag, exit 2."""
     code, out, err = cli(["budget", "--threshold", "three"])
-    assert code == 2 and out == "" and "usage: drkit budget" in err
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("drkit budget: error: argument --threshold: 'three' is not allowed")
+    assert "health_check_failure_threshold" in err
 
 
 def test_invalid_config_is_one_line_and_exit_2(tmp_path: Path):

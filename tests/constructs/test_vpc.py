@@ -16,7 +16,13 @@ def test_network_is_private_with_closed_defaults(h):
     Network(
         h.stack,
         "net",
-        props=NetworkProps(placement=h["us-east-1"], region_spec=h.spec.primary, key=key),
+        props=NetworkProps(
+            placement=h["us-east-1"],
+            region_spec=h.spec.primary,
+            key=key,
+            own_services=("dynamodb", "monitoring", "s3", "ssm"),
+            peer_services=("dynamodb",),
+        ),
     )
     out = h.synth()
     assert len(resources(out, "aws_subnet")) == 2
@@ -28,16 +34,18 @@ def test_network_is_private_with_closed_defaults(h):
         assert rule.get("cidr_ipv4") != "0.0.0.0/0" and rule["from_port"] == rule["to_port"] == 443
     flow = only(out, "aws_flow_log")
     assert flow["traffic_type"] == "ALL" and flow["log_destination_type"] == "cloud-watch-logs"
-    endpoints = {
-        e["service_name"].rsplit(".", 1)[1]: e["vpc_endpoint_type"]
+    endpoints = sorted(
+        (e["service_name"].rsplit(".", 1)[1], e["vpc_endpoint_type"], e.get("private_dns_enabled"))
         for e in resources(out, "aws_vpc_endpoint").values()
-    }
-    assert endpoints == {
-        "s3": "Gateway",
-        "dynamodb": "Gateway",
-        "ssm": "Interface",
-        "monitoring": "Interface",
-    }
+    )
+    # The own region's services by gateway or private DNS; the peers' DynamoDB by its own name.
+    assert endpoints == [
+        ("dynamodb", "Gateway", None),
+        ("dynamodb", "Interface", False),
+        ("monitoring", "Interface", True),
+        ("s3", "Gateway", None),
+        ("ssm", "Interface", True),
+    ]
 
 
 def test_network_refuses_a_spec_of_another_region(h):

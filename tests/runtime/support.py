@@ -22,6 +22,15 @@ ENV = {
     "DRKIT_BUCKET": BUCKETS[LOCAL],
     "DRKIT_BUCKETS": json.dumps(BUCKETS),
     "DRKIT_DRAIN_PARAMETER": DRAIN_PARAMETER,
+    # The peer's public endpoints stand in for its interface endpoints: moto answers them.
+    "DRKIT_PEER_ENDPOINTS": json.dumps(
+        {
+            OTHER: {
+                "dynamodb": f"https://dynamodb.{OTHER}.amazonaws.com",
+                "s3": f"https://s3.{OTHER}.amazonaws.com",
+            }
+        }
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import boto3
 import pytest
 
 from drkit_runtime import canary, lag, metrics
@@ -135,6 +136,34 @@ def test_schedule_publishes_heartbeat_age_with_exact_dimensions(
     ]
     for store in ("patient_records", "audit_logs", "objects"):
         assert maximum(infra, clock, "HeartbeatAge", store) == [42.0]
+
+
+def test_schedule_reads_the_peers_canary_object_at_its_source(
+    deps: Deps, infra: SimpleNamespace, clock: FixedClock
+) -> None:
+    """SourceHeartbeatAge is the age of the peer's own canary object in the peer's bucket."""
+    peer = boto3.client("s3", region_name=OTHER)
+    peer.create_bucket(
+        Bucket=BUCKETS[OTHER], CreateBucketConfiguration={"LocationConstraint": OTHER}
+    )
+    written = int(clock() * 1000) - 7_000
+    peer.put_object(
+        Bucket=BUCKETS[OTHER],
+        Key=f"drkit-canary/{OTHER}/latest.json",
+        Body=json.dumps({"region": OTHER, "written_at_ms": written}).encode(),
+    )
+    canary.handle(scheduled_event(), deps)
+    assert published(infra, "SourceHeartbeatAge") == [dims("objects")]
+    assert maximum(infra, clock, "SourceHeartbeatAge", "objects") == [7.0]
+
+
+def test_schedule_goes_on_without_the_peers_bucket(
+    deps: Deps, infra: SimpleNamespace, clock: FixedClock
+) -> None:
+    """A peer whose bucket does not answer costs its SourceHeartbeatAge point, nothing more."""
+    seed_other_region(infra, written_at_ms=int(clock() * 1000) - 1_000)
+    summary = canary.handle(scheduled_event(), deps)
+    assert summary["published"] == 3 and published(infra, "SourceHeartbeatAge") == []
 
 
 def test_schedule_never_reports_its_own_region(

@@ -49,6 +49,14 @@ def test_missing_variable_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -
         ("DRKIT_BUCKET", "other-bucket", "differs from DRKIT_BUCKETS"),
         ("DRKIT_HEALTH_DEADLINE_MS", "fast", "must be an integer"),
         ("DRKIT_HEALTH_DEADLINE_MS", "0", "must be a positive"),
+        ("DRKIT_PEER_ENDPOINTS", "{", "DRKIT_PEER_ENDPOINTS is not valid JSON"),
+        ("DRKIT_PEER_ENDPOINTS", '{"us-west-2": ["x"]}', "must be a JSON object of region"),
+        ("DRKIT_PEER_ENDPOINTS", '{"us-west-2": {"s3": "ftp://x"}}', "must be a JSON object"),
+        (
+            "DRKIT_PEER_ENDPOINTS",
+            '{"us-west-2": {"s3": "https://s3.example"}}',
+            r"no endpoint of \['dynamodb'\] for us-west-2",
+        ),
     ],
 )
 def test_malformed_variable_is_refused(

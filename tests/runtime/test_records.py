@@ -4,6 +4,7 @@ and logs that never carry record data."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import re
 from types import SimpleNamespace
@@ -23,7 +24,9 @@ from drkit_runtime.http import HttpError
 from tests.runtime.events import ACTOR, http_event
 from tests.runtime.support import (
     AUDIT_TABLE,
+    ENV,
     LOCAL,
+    OTHER,
     PATIENT_TABLE,
     FixedClock,
     create_audit_table,
@@ -289,6 +292,39 @@ def test_get_missing_is_404_and_audited(deps: Deps, infra: SimpleNamespace) -> N
     assert (status, entry["outcome"]["S"]) == (404, "not_found")
 
 
+def test_get_reads_a_record_not_replicated_here_from_the_peer(
+    deps: Deps, infra: SimpleNamespace
+) -> None:
+    """A record only the peer's replica has yet is served from it, said so, and audited so."""
+    peer = boto3.client("dynamodb", region_name=OTHER)
+    create_patient_table(peer)
+    item = {
+        "record_id": {"S": "late"},
+        "patient_id": {"S": "p-9"},
+        "record_type": {"S": "lab"},
+        "payload": {"S": '{"k":1}'},
+        "updated_in_region": {"S": OTHER},
+    }
+    peer.put_item(TableName=PATIENT_TABLE, Item=item)
+    status, body = get(deps, "late", request_id="req-p")
+    assert (status, body["read_from"], body["payload"]) == (200, OTHER, {"k": 1})
+    [entry] = audit_entries(infra, "late")
+    assert (entry["outcome"]["S"], entry["region"]["S"]) == (f"found_in_peer:{OTHER}", LOCAL)
+
+
+def test_get_names_the_peers_it_could_not_ask(deps: Deps, infra: SimpleNamespace) -> None:
+    """A record missing here while a peer does not answer is a 404 naming that peer."""
+    status, body = get(deps, "nobody")
+    assert (status, body.get("unreachable_regions")) == (404, [OTHER])
+
+
+def test_peer_clients_use_the_endpoint_the_stack_handed_over(deps: Deps) -> None:
+    """Peer clients go to the URL in DRKIT_PEER_ENDPOINTS, in the peer's region."""
+    client = deps.clients.peer("dynamodb", OTHER)
+    expected = json.loads(ENV["DRKIT_PEER_ENDPOINTS"])[OTHER]["dynamodb"]
+    assert (client.meta.endpoint_url, client.meta.region_name) == (expected, OTHER)
+
+
 def test_get_without_audit_returns_no_data(deps: Deps, infra: SimpleNamespace) -> None:
     """If the read cannot be audited, the caller gets 500 and none of the record."""
     put(deps, "rec-1")
@@ -297,19 +333,27 @@ def test_get_without_audit_returns_no_data(deps: Deps, infra: SimpleNamespace) -
     assert (status, body) == (500, {"error": "storage error"})
 
 
-@settings(max_examples=25, deadline=None)
-@given(record_id=valid_record_ids(), payload=json_objects())
-def test_payload_round_trips(record_id: str, payload: dict[str, Any]) -> None:
+def test_payload_round_trips() -> None:
     """Whatever JSON object is PUT comes back unchanged from GET."""
+    # One account for all examples; each request has its own id, so audit entries never collide.
+    requests = itertools.count()
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=LOCAL)
         create_patient_table(dynamodb)
         create_audit_table(dynamodb)
         config = Config.from_environ()
         deps = Deps(config=config, clients=Clients(config), clock=FixedClock(1_700_000_000.0))
-        assert put(deps, record_id, {**GOOD_BODY, "payload": payload})[0] == 200
-        status, body = get(deps, record_id, request_id="req-read")
-        assert (status, body["payload"]) == (200, payload)
+
+        @settings(max_examples=25, deadline=None)
+        @given(record_id=valid_record_ids(), payload=json_objects())
+        def round_trip(record_id: str, payload: dict[str, Any]) -> None:
+            n = next(requests)
+            body = {**GOOD_BODY, "payload": payload}
+            assert put(deps, record_id, body, request_id=f"req-write-{n}")[0] == 200
+            status, answer = get(deps, record_id, request_id=f"req-read-{n}")
+            assert (status, answer["payload"]) == (200, payload)
+
+        round_trip()
 
 
 # --- routing and logs -----------------------------------------------------------------

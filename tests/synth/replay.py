@@ -390,6 +390,11 @@ class FakeClients:
     def get(self, service: str, profile: str = "default") -> _Service:
         return _Service(self._world, self._fn, service)
 
+    def peer(self, service: str, region: str) -> _Service:
+        """A client of another region: the same role, calling that region's resources."""
+        assert region in json.loads(self._fn.environment["DRKIT_PEER_ENDPOINTS"]), region
+        return _Service(self._world, attrs.evolve(self._fn, region=region), service)
+
 
 # ----- the replay ------------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 Two profiles: "health" clients give up quickly (one attempt, timeouts inside the health
 deadline) because Route 53 retries on its own schedule and a late answer is a wrong answer;
-"default" clients use the standard retry mode for the records API and the canary.
+"default" clients use the standard retry mode for the records API and the canary. Clients of
+another region go to that region's interface endpoint (the stack hands its URL over) and give
+up after one short attempt: a peer that does not answer must not hold a request hostage.
 """
 
 from __future__ import annotations
@@ -37,6 +39,15 @@ DEFAULT_CLIENT_CONFIG = BotoConfig(
 )
 
 
+#: A peer region is reached over VPC peering; one quick attempt, then the caller moves on.
+PEER_CLIENT_CONFIG = BotoConfig(
+    connect_timeout=1,
+    read_timeout=2,
+    retries={"total_max_attempts": 1, "mode": "standard"},
+    tcp_keepalive=True,
+)
+
+
 class Clients:
     """Lazily created, cached boto3 clients for one region.
 
@@ -46,6 +57,7 @@ class Clients:
 
     def __init__(self, config: Config, session: boto3.session.Session | None = None) -> None:
         self._region = config.region
+        self._peer_endpoints = config.peer_endpoints
         self._session = session or boto3.session.Session()
         self._profiles = {
             "health": health_client_config(config.health_deadline_ms),
@@ -64,6 +76,22 @@ class Clients:
                 service_name: Any = service
                 client = self._session.client(
                     service_name, region_name=self._region, config=self._profiles[profile]
+                )
+                self._cache[key] = client
+            return client
+
+    def peer(self, service: str, region: str) -> Any:
+        """The cached client for `service` of another `region`, through its interface endpoint."""
+        key = (service, f"peer:{region}")
+        with self._lock:
+            client = self._cache.get(key)
+            if client is None:
+                service_name: Any = service
+                client = self._session.client(
+                    service_name,
+                    region_name=region,
+                    endpoint_url=self._peer_endpoints[region][service],
+                    config=PEER_CLIENT_CONFIG,
                 )
                 self._cache[key] = client
             return client

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from drkit_runtime import lag, metrics
 from drkit_runtime.contract import AUDIT_HEARTBEAT_EVENT_ID, AUDIT_LOGS, OBJECTS, PATIENT_RECORDS
@@ -99,6 +99,19 @@ def run_schedule(deps: Deps) -> dict[str, Any]:
         failed.append(OBJECTS)
         log("heartbeat_write_failed", level="ERROR", store=OBJECTS, **error_fields(exc))
 
+    observations, missing = _heartbeat_ages(deps, now_ms)
+    observations += _source_ages(deps, now_ms)
+    _publish(deps, observations, at_epoch_s=now_s)
+    summary = {"kind": "schedule", "published": len(observations), "missing": missing}
+    if failed:
+        raise CanaryError(f"could not write heartbeat(s) to {', '.join(failed)}")
+    return summary
+
+
+def _heartbeat_ages(deps: Deps, now_ms: int) -> tuple[list[lag.Observation], list[str]]:
+    """HeartbeatAge of every other region's heartbeats as replicated here, and what is missing."""
+    config, tables = deps.config, _tables(deps)
+    dynamodb, s3 = deps.clients.get("dynamodb"), deps.clients.get("s3")
     observations: list[lag.Observation] = []
     missing: list[str] = []
     for source in config.other_regions:
@@ -120,12 +133,30 @@ def run_schedule(deps: Deps) -> dict[str, Any]:
                     now_ms=now_ms,
                 )
             )
+    return observations, missing
 
-    _publish(deps, observations, at_epoch_s=now_s)
-    summary = {"kind": "schedule", "published": len(observations), "missing": missing}
-    if failed:
-        raise CanaryError(f"could not write heartbeat(s) to {', '.join(failed)}")
-    return summary
+
+def _source_ages(deps: Deps, now_ms: int) -> list[lag.Observation]:
+    """SourceHeartbeatAge: each other region's canary object read in that region's own bucket.
+
+    Beside HeartbeatAge it tells a stalled replication (fresh at the source, stale here)
+    from a stopped source canary (stale at both).
+    """
+    config = deps.config
+    observations = []
+    for source in config.other_regions:
+        s3 = deps.clients.peer("s3", source)
+        written_at_ms = _read_object_heartbeat(s3, config.bucket_names[source], source)
+        if written_at_ms is not None:
+            observations.append(
+                lag.source_heartbeat_age(
+                    source_region=source,
+                    receiving_region=config.region,
+                    written_at_ms=written_at_ms,
+                    now_ms=now_ms,
+                )
+            )
+    return observations
 
 
 def _read_table_heartbeat(
@@ -156,8 +187,8 @@ def _read_object_heartbeat(s3: Any, bucket_name: str, source: str) -> int | None
         if region != source:
             raise lag.NotAnObservation("canary object body and key disagree on the region")
         return written_at_ms
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code")
+    except (ClientError, BotoCoreError) as exc:
+        code = exc.response.get("Error", {}).get("Code") if isinstance(exc, ClientError) else None
         level, event = (
             ("WARN", "heartbeat_missing")
             if code == "NoSuchKey"

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from drkit_runtime import contract
+from drkit_runtime.access import peer_services
 
 ROLES = ("primary", "secondary")
 
@@ -34,6 +35,8 @@ class Config:
         bucket_names: Data bucket of every region (DRKIT_BUCKETS, a JSON object).
         drain_parameter_name: SSM String parameter whose value "drained" takes this region
             out of service on purpose (DRKIT_DRAIN_PARAMETER).
+        peer_endpoints: Where each other region's services are reached: that region's
+            interface endpoint over VPC peering (DRKIT_PEER_ENDPOINTS).
         metric_namespace: CloudWatch namespace of the canary's metrics
             (DRKIT_METRIC_NAMESPACE); "DrKit/Replication" when left out.
         health_deadline_ms: Time budget of the whole health check (DRKIT_HEALTH_DEADLINE_MS);
@@ -48,6 +51,7 @@ class Config:
     bucket_name: str
     bucket_names: Mapping[str, str]
     drain_parameter_name: str
+    peer_endpoints: Mapping[str, Mapping[str, str]]
     metric_namespace: str = contract.METRIC_NAMESPACE
     health_deadline_ms: int = contract.HEALTH_DEADLINE_MS
 
@@ -66,6 +70,14 @@ class Config:
                 f"DRKIT_BUCKET {self.bucket_name!r} differs from DRKIT_BUCKETS[{self.region!r}]"
                 f" {self.bucket_names[self.region]!r}"
             )
+        for region in self.other_regions:
+            missing_services = [
+                s for s in peer_services() if s not in self.peer_endpoints.get(region, {})
+            ]
+            if missing_services:
+                raise ConfigError(
+                    f"DRKIT_PEER_ENDPOINTS has no endpoint of {missing_services} for {region}"
+                )
         if self.health_deadline_ms <= 0:
             raise ConfigError(
                 f"DRKIT_HEALTH_DEADLINE_MS is {self.health_deadline_ms}; it must be a positive"
@@ -95,6 +107,7 @@ class Config:
             bucket_name=_required(env, contract.ENV_BUCKET),
             bucket_names=_bucket_names(_required(env, contract.ENV_BUCKETS)),
             drain_parameter_name=_required(env, contract.ENV_DRAIN_PARAMETER),
+            peer_endpoints=_peer_endpoints(_required(env, contract.ENV_PEER_ENDPOINTS)),
             metric_namespace=env.get(contract.ENV_METRIC_NAMESPACE) or contract.METRIC_NAMESPACE,
             health_deadline_ms=_deadline_ms(env.get(contract.ENV_HEALTH_DEADLINE_MS)),
         )
@@ -118,6 +131,27 @@ def _bucket_names(raw: str) -> dict[str, str]:
         raise ConfigError(
             "DRKIT_BUCKETS must be a JSON object of region to bucket name, e.g."
             ' {"us-east-1": "bucket-a"}'
+        )
+    return parsed
+
+
+def _peer_endpoints(raw: str) -> dict[str, dict[str, str]]:
+    try:
+        parsed = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"DRKIT_PEER_ENDPOINTS is not valid JSON: {exc}") from None
+    if not isinstance(parsed, dict) or not all(
+        isinstance(region, str)
+        and isinstance(urls, dict)
+        and all(
+            isinstance(s, str) and isinstance(u, str) and u.startswith("http")
+            for s, u in urls.items()
+        )
+        for region, urls in parsed.items()
+    ):
+        raise ConfigError(
+            "DRKIT_PEER_ENDPOINTS must be a JSON object of region to {service: URL}, e.g."
+            ' {"us-west-2": {"dynamodb": "https://vpce-0a1b.dynamodb.us-west-2.vpce.amazonaws.com"}}'
         )
     return parsed
 

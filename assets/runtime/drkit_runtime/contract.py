@@ -43,6 +43,9 @@ CANARY_OBJECT_PREFIX = "drkit-canary/"
 METRIC_NAMESPACE = "DrKit/Replication"
 REPLICATION_LAG = "ReplicationLag"
 HEARTBEAT_AGE = "HeartbeatAge"
+#: Age of another region's newest canary object read at its source (not the replica):
+#: low while HeartbeatAge is high means replication lags, not the source canary.
+SOURCE_HEARTBEAT_AGE = "SourceHeartbeatAge"
 #: Dimensions of every canary data point, in this order.
 METRIC_DIMENSIONS = ("Store", "SourceRegion", "ReceivingRegion")
 
@@ -64,6 +67,9 @@ ENV_BUCKETS = "DRKIT_BUCKETS"
 ENV_DRAIN_PARAMETER = "DRKIT_DRAIN_PARAMETER"
 ENV_METRIC_NAMESPACE = "DRKIT_METRIC_NAMESPACE"
 ENV_HEALTH_DEADLINE_MS = "DRKIT_HEALTH_DEADLINE_MS"
+#: JSON ``{peer region: {service: endpoint URL}}``: where this function reaches each
+#: service of another region (that region's interface endpoint, over VPC peering).
+ENV_PEER_ENDPOINTS = "DRKIT_PEER_ENDPOINTS"
 #: Every variable, in the order the stack writes them.
 ENVIRONMENT = (
     ENV_REGION,
@@ -76,4 +82,5 @@ ENVIRONMENT = (
     ENV_DRAIN_PARAMETER,
     ENV_METRIC_NAMESPACE,
     ENV_HEALTH_DEADLINE_MS,
+    ENV_PEER_ENDPOINTS,
 )

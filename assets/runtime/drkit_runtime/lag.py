@@ -18,7 +18,13 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from drkit_runtime.contract import HEARTBEAT_AGE, METRIC_DIMENSIONS, OBJECTS, REPLICATION_LAG
+from drkit_runtime.contract import (
+    HEARTBEAT_AGE,
+    METRIC_DIMENSIONS,
+    OBJECTS,
+    REPLICATION_LAG,
+    SOURCE_HEARTBEAT_AGE,
+)
 from drkit_runtime.keys import heartbeat_region
 
 
@@ -67,6 +73,19 @@ def heartbeat_age(
     return Observation(
         metric=HEARTBEAT_AGE,
         store=store,
+        source_region=source_region,
+        receiving_region=receiving_region,
+        seconds=lag_seconds(written_at_ms=written_at_ms, observed_at_ms=now_ms),
+    )
+
+
+def source_heartbeat_age(
+    *, source_region: str, receiving_region: str, written_at_ms: int, now_ms: int
+) -> Observation:
+    """SourceHeartbeatAge of the source region's canary object, read in its own bucket."""
+    return Observation(
+        metric=SOURCE_HEARTBEAT_AGE,
+        store=OBJECTS,
         source_region=source_region,
         receiving_region=receiving_region,
         seconds=lag_seconds(written_at_ms=written_at_ms, observed_at_ms=now_ms),

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from drkit_runtime.contract import RESERVED_PREFIX
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError
+from drkit_runtime.logs import error_fields, log
 
 RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
 MAX_BODY_BYTES = 64 * 1024
@@ -251,21 +252,31 @@ def put_record(
 
 
 def get_record(deps: Deps, *, record_id: str, caller: Caller) -> tuple[int, dict[str, Any]]:
-    """Read the record, audit the read, then return status and body (404 when absent)."""
+    """Read the record, audit the read, then return status and body (404 when absent).
+
+    A record written in another region a moment ago may not have replicated here yet: when
+    the local replica has none, each peer's replica is asked (consistent read, through its
+    interface endpoint) and the answer says where it came from. A peer that does not answer
+    is named in the 404, since the record may exist there.
+    """
     config = deps.config
-    dynamodb = deps.clients.get("dynamodb")
     try:
-        found = dynamodb.get_item(
-            TableName=config.patient_table_name,
-            Key={"record_id": {"S": record_id}},
-            ConsistentRead=True,
-        ).get("Item")
-        dynamodb.put_item(
+        found = _local_item(deps, record_id)
+    except ClientError as exc:
+        raise _storage_error(exc) from exc
+    source, unreachable = config.region, []
+    if found is None:
+        found, source, unreachable = _peer_item(deps, record_id)
+    outcome = "not_found" if found is None else "found"
+    if found is not None and source != config.region:
+        outcome = f"found_in_peer:{source}"
+    try:
+        deps.clients.get("dynamodb").put_item(
             TableName=config.audit_table_name,
             Item=audit_item(
                 record_id=record_id,
                 action="record.read",
-                outcome="found" if found else "not_found",
+                outcome=outcome,
                 caller=caller,
                 region=config.region,
                 now_ms=deps.now_ms(),
@@ -274,9 +285,47 @@ def get_record(deps: Deps, *, record_id: str, caller: Caller) -> tuple[int, dict
         )
     except ClientError as exc:
         raise _storage_error(exc) from exc
-    if not found:
-        return 404, {"error": "record not found", "record_id": record_id}
-    return 200, _record_body(found)
+    if found is None:
+        body: dict[str, Any] = {"error": "record not found", "record_id": record_id}
+        if unreachable:
+            body["unreachable_regions"] = unreachable
+        return 404, body
+    return 200, {**_record_body(found), "read_from": source}
+
+
+def _local_item(deps: Deps, record_id: str) -> Mapping[str, Any] | None:
+    return (
+        deps.clients.get("dynamodb")
+        .get_item(
+            TableName=deps.config.patient_table_name,
+            Key={"record_id": {"S": record_id}},
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
+
+
+def _peer_item(deps: Deps, record_id: str) -> tuple[Mapping[str, Any] | None, str, list[str]]:
+    """The first peer replica that has the record, its region, and the peers that failed."""
+    unreachable = []
+    for region in deps.config.other_regions:
+        try:
+            item = (
+                deps.clients.peer("dynamodb", region)
+                .get_item(
+                    TableName=deps.config.patient_table_name,
+                    Key={"record_id": {"S": record_id}},
+                    ConsistentRead=True,
+                )
+                .get("Item")
+            )
+        except (ClientError, BotoCoreError) as exc:
+            log("peer_read_failed", level="WARNING", source_region=region, **error_fields(exc))
+            unreachable.append(region)
+            continue
+        if item is not None:
+            return item, region, unreachable
+    return None, deps.config.region, unreachable
 
 
 def _record_body(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,271 @@
+"""What each function calls, declared once, beside the contract.
+
+The stack derives every permission of the functions' roles, the KMS grants, the VPC
+endpoints, their policies and the security-group rules from these declarations; the
+tests check both ways that the synthesized stack grants exactly this and that every
+declared call has a network path. Standard library only (shipped to Lambda).
+
+A call names what it touches symbolically (``Target``); the stack resolves the
+target to ARNs in each region it applies to (``Scope``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from drkit_runtime.contract import (
+    AUDIT_LOGS,
+    CANARY_OBJECT_PREFIX,
+    METRIC_NAMESPACE,
+    PATIENT_RECORDS,
+)
+
+
+class Scope(enum.Enum):
+    """Where the called resource is, and so which network path the call takes."""
+
+    #: The function's own region, through its VPC's endpoints.
+    OWN = "own"
+    #: Every other region, through that region's interface endpoint over VPC peering.
+    PEER = "peer"
+    #: Every region (only for denials, which need no path).
+    EVERY = "every"
+    #: Called by the Lambda service with the function's role, never from the function's network.
+    PLATFORM = "platform"
+
+
+class Kind(enum.Enum):
+    """What a call touches; the stack maps each kind to ARNs of one region."""
+
+    TABLE = "table"
+    TABLE_STREAMS = "table-streams"
+    BUCKET = "bucket"
+    OBJECTS = "objects"
+    DRAIN_SWITCH = "drain-switch"
+    METRICS = "metrics"
+    LOG_STREAMS = "log-streams"
+    DEAD_LETTER_QUEUE = "dead-letter-queue"
+    #: Actions AWS authorizes only on "*" (listed in drkit.iam.WILDCARD_RESOURCE_ACTIONS).
+    ANY = "any"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """A resource of one region, by kind.
+
+    Attributes:
+        kind: What it is.
+        name: A table's logical name, an object-key pattern (``{region}`` is the
+            region the object key names), or the metric namespace.
+    """
+
+    kind: Kind
+    name: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Call:
+    """One thing a function does with AWS.
+
+    Attributes:
+        sid: Names the statement the stack writes for it.
+        service: The AWS service endpoint it reaches (``dynamodb``, ``s3``, ``ssm``,
+            ``monitoring``, ...), which decides the VPC endpoint.
+        actions: The IAM actions it needs.
+        target: What it touches.
+        scope: Where that is.
+        deny: An explicit denial instead of a grant (append-only data).
+    """
+
+    sid: str
+    service: str
+    actions: tuple[str, ...]
+    target: Target
+    scope: Scope
+    deny: bool = False
+
+
+def table(name: str) -> Target:
+    return Target(kind=Kind.TABLE, name=name)
+
+
+#: What the Lambda service does with every function's role: its logs, its network
+#: interfaces, its traces, its dead letters.
+PLATFORM = (
+    Call(
+        sid="WriteOwnLogs",
+        service="logs",
+        actions=("logs:CreateLogStream", "logs:PutLogEvents"),
+        target=Target(kind=Kind.LOG_STREAMS),
+        scope=Scope.PLATFORM,
+    ),
+    Call(
+        sid="AttachToVpc",
+        service="ec2",
+        actions=(
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:CreateNetworkInterface",
+            "ec2:DeleteNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:UnassignPrivateIpAddresses",
+        ),
+        target=Target(kind=Kind.ANY),
+        scope=Scope.PLATFORM,
+    ),
+    Call(
+        sid="PublishTraces",
+        service="xray",
+        actions=("xray:PutTelemetryRecords", "xray:PutTraceSegments"),
+        target=Target(kind=Kind.ANY),
+        scope=Scope.PLATFORM,
+    ),
+    Call(
+        sid="SendToDeadLetterQueue",
+        service="sqs",
+        actions=("sqs:SendMessage",),
+        target=Target(kind=Kind.DEAD_LETTER_QUEUE),
+        scope=Scope.PLATFORM,
+    ),
+)
+
+#: drkit_runtime.api: /health (drain switch, table read and write, bucket probe) and the
+#: records API (record and audit entry in one transaction; reads audited; a record not yet
+#: replicated here is read from a peer's replica).
+API = (
+    *PLATFORM,
+    Call(
+        sid="ReadDrainSwitch",
+        service="ssm",
+        actions=("ssm:GetParameter",),
+        target=Target(kind=Kind.DRAIN_SWITCH),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="ReadWriteRecords",
+        service="dynamodb",
+        actions=("dynamodb:GetItem", "dynamodb:PutItem"),
+        target=table(PATIENT_RECORDS),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="AppendAuditEntries",
+        service="dynamodb",
+        actions=("dynamodb:PutItem",),
+        target=table(AUDIT_LOGS),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="ProbeBucket",
+        service="s3",
+        actions=("s3:ListBucket",),
+        target=Target(kind=Kind.BUCKET),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="ReadPeerRecords",
+        service="dynamodb",
+        actions=("dynamodb:GetItem",),
+        target=table(PATIENT_RECORDS),
+        scope=Scope.PEER,
+    ),
+    # The trail is append-only: whatever a compromised function tries, IAM refuses
+    # to change or delete an entry (an overwriting PutItem is refused by the
+    # condition every audit write carries; IAM cannot express that one).
+    Call(
+        sid="NeverRewriteAuditEntries",
+        service="dynamodb",
+        actions=("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"),
+        target=table(AUDIT_LOGS),
+        scope=Scope.EVERY,
+        deny=True,
+    ),
+)
+
+#: drkit_runtime.canary: heartbeats in the local replicas and bucket, the lag it measures
+#: (from the local streams, which the Lambda service reads), and the peers' own canary
+#: objects, read at the source to tell stalled replication from a stopped canary.
+CANARY = (
+    *PLATFORM,
+    Call(
+        sid="WriteAndReadHeartbeats",
+        service="dynamodb",
+        actions=("dynamodb:GetItem", "dynamodb:PutItem"),
+        target=table(PATIENT_RECORDS),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="WriteAndReadAuditHeartbeats",
+        service="dynamodb",
+        actions=("dynamodb:GetItem", "dynamodb:PutItem"),
+        target=table(AUDIT_LOGS),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="WriteOwnCanaryObject",
+        service="s3",
+        actions=("s3:PutObject",),
+        target=Target(kind=Kind.OBJECTS, name=CANARY_OBJECT_PREFIX + "{region}/*"),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="ReadReplicatedCanaryObjects",
+        service="s3",
+        actions=("s3:GetObject", "s3:GetObjectVersion"),
+        target=Target(kind=Kind.OBJECTS, name=CANARY_OBJECT_PREFIX + "*"),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="ReadPeerCanaryObjects",
+        service="s3",
+        actions=("s3:GetObject",),
+        target=Target(kind=Kind.OBJECTS, name=CANARY_OBJECT_PREFIX + "{region}/*"),
+        scope=Scope.PEER,
+    ),
+    Call(
+        sid="PublishReplicationMetrics",
+        service="monitoring",
+        actions=("cloudwatch:PutMetricData",),
+        target=Target(kind=Kind.METRICS, name=METRIC_NAMESPACE),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="ReadLocalHeartbeatStreams",
+        service="dynamodb",
+        actions=("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+        target=Target(kind=Kind.TABLE_STREAMS, name=PATIENT_RECORDS),
+        scope=Scope.PLATFORM,
+    ),
+    Call(
+        sid="ReadLocalAuditHeartbeatStreams",
+        service="dynamodb",
+        actions=("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
+        target=Target(kind=Kind.TABLE_STREAMS, name=AUDIT_LOGS),
+        scope=Scope.PLATFORM,
+    ),
+    Call(
+        sid="FindStreams",
+        service="dynamodb",
+        actions=("dynamodb:ListStreams",),
+        target=Target(kind=Kind.ANY),
+        scope=Scope.PLATFORM,
+    ),
+)
+
+#: Function purpose (as the stack names functions) -> its calls.
+FUNCTIONS: dict[str, tuple[Call, ...]] = {"api": API, "canary": CANARY}
+
+
+def own_services() -> tuple[str, ...]:
+    """The services some function calls in its own region (each needs an endpoint there)."""
+    return _services(Scope.OWN)
+
+
+def peer_services() -> tuple[str, ...]:
+    """The services some function calls in a peer region (each needs an interface endpoint)."""
+    return _services(Scope.PEER)
+
+
+def _services(scope: Scope) -> tuple[str, ...]:
+    calls = (c for calls in FUNCTIONS.values() for c in calls)
+    return tuple(sorted({c.service for c in calls if c.scope is scope and not c.deny}))

@@ -1,0 +1,179 @@
+"""Access in both directions: every function is granted exactly what it declares, and every
+declared call has a network path (own region through the VPC's endpoints, a peer region
+through that region's interface endpoint over peering). Also: no function can assume a role,
+every service principal is scoped to this deployment, and no dependency is dropped."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import attrs
+import pytest
+from hypothesis import given
+
+from drkit import compliance
+from tests.helpers import SYNTH_SETTINGS, all_resources, ref, resources, synth_json
+from tests.strategies import spec as strategies
+from tests.synth import access_checks as checks
+
+pytestmark = pytest.mark.synth
+
+
+@pytest.fixture(params=["default", "three"])
+def case(request, default_spec, default_stack, three_region_spec, three_region_stack):
+    if request.param == "default":
+        return checks.Stack(default_spec, default_stack)
+    return checks.Stack(three_region_spec, three_region_stack)
+
+
+def test_every_function_is_granted_exactly_its_declaration(case):
+    """Nothing missing, nothing extra, '*' only for actions AWS authorizes on '*' alone."""
+    assert checks.policy_findings(case) == []
+
+
+def test_every_key_use_is_granted_by_the_key_too(case):
+    """Each key statement in a function's policy has its half in that key's policy."""
+    assert checks.key_policy_findings(case) == []
+
+
+def test_every_declared_call_has_a_network_path(case):
+    """Endpoint, endpoint policy, security-group rules, routes and the endpoint's name."""
+    assert checks.path_findings(case) == []
+
+
+@SYNTH_SETTINGS
+@given(spec=strategies.deployment_specs(min_regions=2, max_regions=5))
+def test_random_layouts_are_granted_and_reachable(spec):
+    """Both directions hold for 2 to 5 regions, whatever their order, ranges and primary."""
+    stack = checks.Stack(spec, synth_json(spec))
+    assert checks.policy_findings(stack) == []
+    assert checks.key_policy_findings(stack) == []
+    assert checks.path_findings(stack) == []
+
+
+# ----- the checks catch a broken stack --------------------------------------------------------
+
+
+def _broken(case: checks.Stack) -> checks.Stack:
+    return checks.Stack(case.spec, copy.deepcopy(case.json))
+
+
+def _api_policy(stack: checks.Stack) -> dict:
+    return next(
+        b for n, b in resources(stack.json, "aws_iam_role_policy").items() if "api-function" in n
+    )
+
+
+def _edit_policy(body: dict, attribute: str, change) -> None:
+    document = json.loads(body[attribute])
+    change(document["Statement"])
+    body[attribute] = json.dumps(document)
+
+
+def test_a_removed_statement_is_caught(default_spec, default_stack):
+    stack = _broken(checks.Stack(default_spec, default_stack))
+    _edit_policy(_api_policy(stack), "policy", lambda sts: sts.pop(5))
+    assert checks.policy_findings(stack)
+
+
+def test_an_added_wildcard_is_caught(default_spec, default_stack):
+    stack = _broken(checks.Stack(default_spec, default_stack))
+    wild = {"Sid": "Wide", "Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"}
+    _edit_policy(_api_policy(stack), "policy", lambda sts: sts.append(wild))
+    assert any("on '*'" in f for f in checks.policy_findings(stack))
+
+
+def test_a_removed_key_grant_is_caught(default_spec, default_stack):
+    stack = _broken(checks.Stack(default_spec, default_stack))
+    key = next(iter(resources(stack.json, "aws_kms_key").values()))
+    _edit_policy(
+        key, "policy", lambda sts: [sts.remove(s) for s in list(sts) if "RoleApi" in s["Sid"]]
+    )
+    assert checks.key_policy_findings(stack)
+
+
+@pytest.mark.parametrize(
+    ("rtype", "marker"),
+    [
+        ("aws_vpc_endpoint", "endpoint-peer-dynamodb"),
+        ("aws_vpc_endpoint", "endpoint-ssm"),
+        ("aws_vpc_endpoint", "endpoint-dynamodb"),
+        ("aws_vpc_security_group_ingress_rule", "peerendpoints-in"),
+        ("aws_vpc_security_group_egress_rule", "workload-out-peer"),
+        ("aws_route", "route-use1"),
+    ],
+)
+def test_a_removed_network_piece_is_caught(default_spec, default_stack, rtype, marker):
+    """Take away one endpoint, rule or route and some declared call has no path left."""
+    stack = _broken(checks.Stack(default_spec, default_stack))
+    items = resources(stack.json, rtype)
+    doomed = [n for n in items if marker in n]
+    assert doomed, marker
+    del items[doomed[0]]
+    assert checks.path_findings(stack)
+
+
+# ----- roles, principals and dependencies ------------------------------------------------------
+
+
+def test_no_role_is_assumable_by_a_function_role(case):
+    """No trust policy names a function's role, and no function may call sts:AssumeRole."""
+    function_roles = {b["role"] for _, _, _, b in case.functions()}
+    for name, body in resources(case.json, "aws_iam_role").items():
+        trusted = json.loads(body["assume_role_policy"])["Statement"]
+        named = {p for st in trusted for p in checks._as_list(st["Principal"].get("AWS"))}
+        assert not named & function_roles, name
+    for _, _, name, body in case.functions():
+        for st in case.role_policies(ref(body["role"])[1]):
+            assert "sts:AssumeRole" not in checks._as_list(st["Action"]), name
+
+
+def test_the_operator_role_is_for_people_with_mfa(default_spec):
+    """The operator role trusts exactly the spec's people, only with MFA (none named: no role)."""
+    people = ("arn:aws:iam::111122223333:role/dr-operators",)
+    stack = synth_json(attrs.evolve(default_spec, operator_principals=people))
+    body = next(b for n, b in resources(stack, "aws_iam_role").items() if "operator" in n)
+    [statement] = json.loads(body["assume_role_policy"])["Statement"]
+    assert statement["Principal"] == {"AWS": people[0]}
+    assert statement["Condition"] == {"Bool": {"aws:MultiFactorAuthPresent": "true"}}
+
+
+def test_no_operator_role_without_people(case):
+    assert not [n for n in resources(case.json, "aws_iam_role") if "operator" in n]
+
+
+def test_every_service_principal_is_scoped_to_this_deployment(case):
+    """aws:SourceArn or aws:SourceAccount on every service principal, but for AWS's exceptions."""
+    assert compliance.confused_deputy_findings(case.json) == []
+
+
+def test_an_unscoped_service_principal_is_caught(default_spec, default_stack):
+    stack = _broken(checks.Stack(default_spec, default_stack))
+    key = next(iter(resources(stack.json, "aws_kms_key").values()))
+
+    def unscope(statements):
+        for st in statements:
+            if st["Sid"] == "CloudWatchAlarmsToEncryptedTopics":
+                del st["Condition"]
+
+    _edit_policy(key, "policy", unscope)
+    assert compliance.confused_deputy_findings(stack.json)
+
+
+def test_no_dependency_is_dropped(case):
+    """cdktf writes an empty depends_on when handed a construct that is not a resource."""
+    empty = [(t, n) for t, n, b in all_resources(case.json) if b.get("depends_on") == []]
+    assert empty == []
+
+
+def test_data_buckets_refuse_uploads_under_another_key(case):
+    """Each data bucket denies PutObject naming another encryption or another key."""
+    for name, body in resources(case.json, "aws_s3_bucket_policy").items():
+        if not re.match(r"[a-z]+-[a-z]+-\d_bucket_policy_", name):
+            continue  # not a region's data bucket
+        sids = {s["Sid"]: s for s in json.loads(body["policy"])["Statement"]}
+        pinned = sids["DenyUploadsWithAnotherKey"]["Condition"]["StringNotEqualsIfExists"]
+        assert ref(pinned["s3:x-amz-server-side-encryption-aws-kms-key-id"])[0] == "aws_kms_key"
+        assert sids["DenyUploadsWithoutKms"]["Effect"] == "Deny"
