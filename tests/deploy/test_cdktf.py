@@ -5,6 +5,7 @@ These tests need neither an emulator nor the CLI; tests/e2e runs the lines for r
 
 from __future__ import annotations
 
+import re
 import shlex
 import types
 from pathlib import Path
@@ -14,12 +15,19 @@ import pytest
 from drkit import JSII_QUIET
 from drkit.deploy import cdktf
 from drkit.deploy.cdktf import CdktfCommands, clean_output, user_environment
-from drkit.deploy.demo import cdktf_commands, exploration
+from drkit.deploy.demo import DEFAULT_WORKDIR, cdktf_commands, exploration
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.terraform import Terraform
+from drkit.deploy.terraform.runner import default_cli_config
 from tests.helpers import ROOT
 
 ENDPOINT = "http://127.0.0.1:4999"
+COMMANDS = ("diff", "deploy", "destroy")
+README_LINES = re.compile(
+    r"<!-- drkit demo --keep: begin [^>]*-->\n```console\n(.*?)```\n"
+    r"<!-- drkit demo --keep: end -->",
+    re.S,
+)
 
 
 def _commands(tmp_path: Path, layout: dict[str, str] | None = None) -> CdktfCommands:
@@ -111,3 +119,25 @@ def test_the_demo_prints_the_lines_of_its_own_deployment(tmp_path, real_terrafor
     assert exported["TF_CLI_CONFIG_FILE"] == str(deployment.terraform.cli_config)
     assert exported["ENVIRONMENT_SUFFIX"] == "demo"
     assert f"--output {tmp_path / 'cdktf.out'}" in lines[2]
+
+
+def test_the_readme_shows_the_lines_the_demo_prints():
+    """README.md's cdktf lines are what ``drkit demo --keep`` prints for the README's sample run
+    (its emulator port, the default layout and workdir), the clone at /home/me/drkit."""
+    readme = (ROOT / "README.md").read_text()
+    endpoint = re.search(r"drkit demo \| emulator .* at (http://\S+) ", readme).group(1)
+    workdir = ROOT / DEFAULT_WORKDIR
+    deployment = LocalDeployment(
+        emulator=types.SimpleNamespace(endpoint_url=endpoint), workdir=workdir, environ={}
+    )
+    deployment.stack_dir = workdir / "cdktf.out" / "stacks" / "drkit"
+    deployment.terraform = Terraform(
+        working_dir=deployment.stack_dir,
+        cli_config=default_cli_config(deployment.stack_dir),
+        executable=Path("terraform"),
+    )
+    printed = "".join(f"{line}\n" for line in cdktf_commands(deployment).lines(*COMMANDS))
+    assert f"  {printed.splitlines()[-1]}\n" in exploration(deployment, "us-east-1")
+    shown = README_LINES.findall(readme)
+    assert len(shown) == 1, "README.md must show the demo's cdktf lines once"
+    assert shown[0] == printed.replace(str(ROOT), "/home/me/drkit")

@@ -55,6 +55,11 @@ def find_terraform(env: Mapping[str, str] | None = None) -> Path:
     return Path(found)
 
 
+def default_cli_config(working_dir: Path) -> Path:
+    """Where :meth:`Terraform.for_stack` writes the CLI configuration unless told otherwise."""
+    return Path(working_dir).resolve() / ".drkit" / "terraformrc"
+
+
 @attrs.define(kw_only=True)
 class Terraform:
     """Runs Terraform commands in one synthesized stack directory (the one holding ``cdk.tf.json``).
@@ -135,7 +140,7 @@ class Terraform:
             else find_provider_mirror(version=provider_version)
         )
         config = write_cli_config(
-            cli_config_path or working_dir / ".drkit" / "terraformrc",
+            cli_config_path or default_cli_config(working_dir),
             root,
             plugin_cache_dir=plugin_cache_dir,
         )
