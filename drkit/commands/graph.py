@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from drkit.commands import arguments
 from drkit.deploy.synth import synthesize
 from drkit.errors import SpecError
 from drkit.operations.graph import StackTopology, draw, to_dot, to_mermaid, to_svg
@@ -22,31 +23,35 @@ SUFFIXES = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mer
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit graph``."""
     parser.add_argument(
-        "--config", help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)"
+        "--config",
+        type=arguments.layout_file,
+        help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)",
     )
     parser.add_argument(
-        "--suffix", help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')"
+        "--suffix",
+        type=arguments.suffix,
+        help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')",
     )
     parser.add_argument(
         "--stack",
-        type=Path,
+        type=arguments.existing_file("a cdk.tf.json"),
         help="draw this cdk.tf.json (say, cdktf.out/stacks/drkit/cdk.tf.json) instead of "
         "synthesizing the layout",
     )
     parser.add_argument(
         "--format",
-        choices=sorted(FORMATS),
+        type=arguments.one_of(*sorted(FORMATS)),
         help="mermaid (the default), dot, or svg (needs Graphviz's dot on the PATH)",
     )
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=arguments.output_file,
         help="write here instead of stdout (.svg/.dot/.mmd pick --format)",
     )
     parser.add_argument(
         "--workdir",
-        type=Path,
+        type=arguments.workdir,
         default=Path(".drkit") / "graph",
         help="where the synth output goes",
     )

@@ -69,8 +69,11 @@ def test_svg_without_graphviz_says_how_to_get_it(stack_file, tmp_path):
         assert cli(["graph", "--stack", str(stack_file)])[0] == 0
 
 
-def test_a_missing_stack_file_is_bad_input(tmp_path):
-    code, out, err = cli(["graph", "--stack", str(tmp_path / "nope.json")])
+def test_a_stack_file_that_is_not_json_is_bad_input(tmp_path):
+    """A --stack file that exists but holds no JSON: one line naming --stack, exit 2."""
+    stack = tmp_path / "cdk.tf.json"
+    stack.write_text("{ not json")
+    code, out, err = cli(["graph", "--stack", str(stack)])
     assert (code, out) == (2, "")
     assert err.startswith("drkit graph: error: --stack:") and err.count("\n") == 1
 
