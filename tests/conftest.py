@@ -10,11 +10,13 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import settings
 
+from drkit_emulator.runner import Emulator
 from tests.helpers import ROOT, synth_json
 
 # No deadlines: `make test` runs the end-to-end deploys beside these tests on
@@ -48,6 +50,14 @@ def _botocore_models_parsed_once() -> None:
         return loaders[search_path_string]
 
     botocore.session.create_loader = create_loader
+
+
+@pytest.fixture(scope="session")
+def shared_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """One moto server per test process for every test that needs a clean AWS, not its own
+    process (the emulator tests, the preflight's); tests name their resources uniquely."""
+    with Emulator(log_dir=tmp_path_factory.mktemp("emulator-logs")) as emulator:
+        yield emulator
 
 
 @pytest.fixture(scope="session")

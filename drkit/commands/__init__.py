@@ -58,6 +58,11 @@ COMMANDS: dict[str, Command] = {
         module="drkit.commands.graph",
         summary="draw the synthesized stack's topology: Mermaid (default), DOT or SVG",
     ),
+    "preflight": Command(
+        module="drkit.commands.preflight",
+        summary="before deploying to a real account: check its Lambda quotas in every region "
+        "and the zone's delegation; exit 1 if refused",
+    ),
     "drill": Command(
         module="drkit.commands.drill",
         summary="game day: drain one region of a real deployment, measure failover, restore",

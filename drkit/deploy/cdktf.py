@@ -89,9 +89,14 @@ class CdktfCommands:
         layout: Mapping[str, str],
         outdir: Path,
         cli_config: Path,
+        credentials: Mapping[str, str],
         executable: Path | None = None,
     ) -> CdktfCommands:
         """The lines for the layout ``layout`` (``DRKIT_CONFIG``, ``ENVIRONMENT_SUFFIX``).
+
+        ``credentials`` (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``) are the
+        emulator's deployer's: it enforces IAM, and the local target's providers
+        take their keys from the environment.
 
         Both layout variables are always set (the config empty for the built-in
         layout, the suffix resolved), so a value left in the user's shell cannot
@@ -104,6 +109,7 @@ class CdktfCommands:
             **target,
             "DRKIT_CONFIG": str(Path(config).resolve()) if config else "",
             "ENVIRONMENT_SUFFIX": spec.environment_suffix,
+            **{k: credentials[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")},
             # Providers from the local mirror only; without it `terraform init` asks the registry.
             "TF_CLI_CONFIG_FILE": str(cli_config),
             # Neither cdktf nor Terraform calls HashiCorp's version check.
@@ -174,15 +180,16 @@ class CdktfDeployment(EmulatorDeployment):
         return self._commands().outdir / "stacks" / STACK_NAME
 
     def prepare(self) -> CdktfCommands:
-        """Empty the workdir, write the mirror-only CLI configuration, make the lines."""
-        shutil.rmtree(self.workdir, ignore_errors=True)
-        self.workdir.mkdir(parents=True)
+        """Enforce IAM, empty the workdir, write the mirror-only CLI configuration, make the
+        lines."""
+        self._start()
         cli_config = write_cli_config(self.workdir / "terraformrc", find_provider_mirror())
         self.commands = CdktfCommands.for_emulator(
             endpoint_url=self.emulator.endpoint_url,
             layout=self.environ,
             outdir=self.workdir / "cdktf.out",
             cli_config=cli_config,
+            credentials=self.emulator.credentials,
             executable=self.cdktf,
         )
         return self.commands
@@ -205,6 +212,9 @@ class CdktfDeployment(EmulatorDeployment):
     def destroy(self) -> None:
         """``cdktf destroy --auto-approve``."""
         self._run("destroy")
+
+    def _synthesized(self) -> Path:
+        return self.stack_dir
 
     def _commands(self) -> CdktfCommands:
         if self.commands is None:

@@ -7,6 +7,7 @@ account: the stack is synthesized for the local target into ``.drkit/demo``
 
 from __future__ import annotations
 
+import shlex
 import signal
 import sys
 import threading
@@ -14,9 +15,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from drkit.deploy.cdktf import PROJECT_CDKTF, CdktfCommands, find_cdktf
+from drkit.deploy.denials import denials
 from drkit.deploy.errors import CdktfNotFound
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.readback import DeploymentView
+from drkit.deploy.serve import problems
 from drkit.deploy.terraform import StepTiming
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.spec import DeploymentSpec, Target
@@ -55,6 +58,7 @@ def run_demo(
             say(f"{label:<9} done in {deployment.timings[-1].seconds:.1f} s")
         view = deployment.describe()
         print(summary(view), flush=True)
+        served_ok = _serve(deployment)
         drift = deployment.drift()
         if drift:
             say("drift     CHANGES PENDING right after apply:")
@@ -73,7 +77,34 @@ def run_demo(
         else:
             say("destroy   done; nothing of the stack is left in the emulator")
         print(timing_table(deployment.timings), flush=True)
-    return 0 if not drift and not left else 1
+    return 0 if served_ok and not drift and not left else 1
+
+
+def _serve(deployment: LocalDeployment) -> bool:
+    """Requests served by the deployed code under its deployed roles, and what they refuse."""
+    scenario = deployment.scenario()
+    served = scenario.run()
+    print(
+        "Served by the deployed functions (the uploaded archive, each run as its own "
+        "execution role; the emulator enforces IAM):",
+        flush=True,
+    )
+    for item in served:
+        print(f"  {item.line}", flush=True)
+    print(
+        "  (the emulator replicates at once: the measured figures are the time between the\n"
+        "   scenario's own steps, which shows the canaries measure and publish, not a lag)",
+        flush=True,
+    )
+    refused = denials(scenario)
+    print("Refused to the API function's role (calls it must never make):", flush=True)
+    for attempt in refused:
+        print(f"  {attempt.line}", flush=True)
+    trouble = problems(served) + [a.line for a in refused if not a.refused]
+    for line in trouble:
+        print(f"  PROBLEM: {line}", flush=True)
+    print(flush=True)
+    return not trouble
 
 
 def _printer():
@@ -157,20 +188,24 @@ def cdktf_commands(deployment: LocalDeployment) -> CdktfCommands:
         layout=deployment.environ,
         outdir=deployment.stack_dir.parent.parent,
         cli_config=deployment.terraform.cli_config,
+        credentials=deployment.emulator.credentials,
         executable=executable,
     )
 
 
 def exploration(deployment: LocalDeployment, region: str) -> str:
-    """What ``--keep`` prints: the AWS CLI settings and the cdktf lines for this deployment."""
+    """What ``--keep`` prints: the AWS CLI settings and the cdktf lines for this deployment.
+
+    The keys are the emulator's deployer's (it enforces IAM and refuses any other).
+    """
     endpoint = deployment.emulator.endpoint_url
+    keys = " ".join(f"{k}={shlex.quote(v)}" for k, v in deployment.emulator.credentials.items())
     commands = cdktf_commands(deployment)
     lines = commands.lines("diff", "deploy", "destroy")
     missing = "" if commands.executable.exists() else "  # cdktf-cli is not installed: make tools\n"
     return (
         "\nThe emulator keeps running for exploration. In another shell:\n"
-        f"  export AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=test "
-        f"AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION={region}\n"
+        f"  export AWS_ENDPOINT_URL={endpoint} {keys} AWS_DEFAULT_REGION={region}\n"
         "  aws dynamodb list-tables            # or boto3.client('dynamodb', endpoint_url=...)\n"
         "\nThe same stack with cdktf (same state; diff shows no changes until you edit the code):\n"
         + missing

@@ -8,6 +8,7 @@ destroy, check that nothing is left.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,10 +17,12 @@ from typing import Any
 import attrs
 
 from drkit.deploy import readback
+from drkit.deploy.invoke import FunctionRunner
+from drkit.deploy.serve import Scenario
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
 from drkit.regions.spec import DeploymentSpec, Target
-from drkit_emulator.runner import Emulator
+from drkit_emulator.runner import DUMMY_CREDENTIALS, Emulator
 
 PLAN_FILE = "drkit.tfplan"
 DRIFT_FILE = "drift.tfplan"
@@ -55,6 +58,8 @@ class EmulatorDeployment:
             (emptied first: a local deployment never reuses old state).
         environ: ``DRKIT_CONFIG`` / ``ENVIRONMENT_SUFFIX`` for the layout.
         step_timeout_seconds: Stop a step running longer than this.
+        enforce_iam: Have the emulator authorize every request against IAM from the start
+            (Terraform then deploys as an administrator, the functions run as their roles).
         timings: ``(step, seconds)`` of every step so far.
     """
 
@@ -62,6 +67,7 @@ class EmulatorDeployment:
     workdir: Path = attrs.field(converter=Path)
     environ: Mapping[str, str] = attrs.field(factory=dict)
     step_timeout_seconds: float | None = 900
+    enforce_iam: bool = True
     timings: list[StepTiming] = attrs.field(factory=list)
 
     @property
@@ -75,11 +81,35 @@ class EmulatorDeployment:
             "DRKIT_ENDPOINT_URL": self.emulator.endpoint_url,
         }
 
+    def _start(self) -> None:
+        """Enforce IAM (once per emulator) and empty the workdir: the first step of any way."""
+        if self.enforce_iam and self.emulator.credentials == DUMMY_CREDENTIALS:
+            self.emulator.enforce_iam()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.workdir.mkdir(parents=True)
+
+    def _synthesized(self) -> Path:
+        """The stack directory holding ``cdk.tf.json``, once synthesized."""
+        raise NotImplementedError
+
     def describe(self) -> readback.DeploymentView:
         return readback.describe(self.spec, self._client)
 
     def leftovers(self) -> list[str]:
         return readback.leftovers(self.spec, self._client)
+
+    def scenario(self) -> Scenario:
+        """The deployed functions, ready to serve requests from the code Terraform uploaded."""
+        return Scenario(self.spec, self.emulator, FunctionRunner(self.emulator, self.code_archive))
+
+    @property
+    def code_archive(self) -> Path:
+        """The Lambda archive of the synthesized stack (every function runs the same one)."""
+        stack_dir = self._synthesized()
+        stack = json.loads((stack_dir / "cdk.tf.json").read_text())
+        functions = stack["resource"]["aws_lambda_function"].values()
+        (archive,) = {body["filename"] for body in functions}
+        return stack_dir / archive
 
     def _client(self, service: str, region: str) -> Any:
         return self.emulator.client(service, region)
@@ -98,8 +128,7 @@ class LocalDeployment(EmulatorDeployment):
     terraform: Terraform | None = attrs.field(default=None, init=False)
 
     def synthesize(self) -> Path:
-        shutil.rmtree(self.workdir, ignore_errors=True)
-        self.workdir.mkdir(parents=True)
+        self._start()
         self.stack_dir, seconds = synthesize(
             self.workdir / "cdktf.out", {**self.environ, **self._target_env()}
         )
@@ -109,6 +138,11 @@ class LocalDeployment(EmulatorDeployment):
             step_timeout_seconds=self.step_timeout_seconds,
             extra_env=self.emulator.client_env(),
         )
+        return self.stack_dir
+
+    def _synthesized(self) -> Path:
+        if self.stack_dir is None:
+            raise RuntimeError("synthesize() first")
         return self.stack_dir
 
     def _tf(self) -> Terraform:

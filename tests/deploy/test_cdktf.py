@@ -22,6 +22,8 @@ from drkit.deploy.terraform.runner import default_cli_config
 from tests.helpers import ROOT
 
 ENDPOINT = "http://127.0.0.1:4999"
+#: The emulator's deployer's keys (it enforces IAM; moto makes them when drkit bootstraps it).
+KEYS = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEDEPLOYER1", "AWS_SECRET_ACCESS_KEY": "s3cr3t/+key"}
 COMMANDS = ("diff", "deploy", "destroy")
 README_LINES = re.compile(
     r"<!-- drkit demo --keep: begin [^>]*-->\n```console\n(.*?)```\n"
@@ -34,6 +36,7 @@ def _commands(tmp_path: Path, layout: dict[str, str] | None = None) -> CdktfComm
     return CdktfCommands.for_emulator(
         endpoint_url=ENDPOINT,
         layout=layout or {},
+        credentials=KEYS,
         outdir=tmp_path / "cdktf.out",
         cli_config=tmp_path / "terraformrc",
         executable=cdktf.PROJECT_CDKTF,
@@ -55,6 +58,7 @@ def test_lines_cd_to_the_project_export_the_target_and_run_cdktf(tmp_path):
         "DRKIT_ENDPOINT_URL": ENDPOINT,
         "DRKIT_CONFIG": "",
         "ENVIRONMENT_SUFFIX": "dev",
+        **KEYS,
         "TF_CLI_CONFIG_FILE": str(tmp_path / "terraformrc"),
         "CHECKPOINT_DISABLE": "1",
     }
@@ -106,13 +110,19 @@ def test_clean_output_drops_spinner_frames_and_escapes():
 def test_the_demo_prints_the_lines_of_its_own_deployment(tmp_path, real_terraform):
     """``--keep`` prints the lines for the demo's emulator, layout, state and CLI config."""
     deployment = LocalDeployment(
-        emulator=types.SimpleNamespace(endpoint_url=ENDPOINT),
+        emulator=types.SimpleNamespace(endpoint_url=ENDPOINT, credentials=KEYS),
         workdir=tmp_path,
         environ={"ENVIRONMENT_SUFFIX": "demo"},
     )
     deployment.stack_dir = tmp_path / "cdktf.out" / "stacks" / "drkit"
     deployment.terraform = Terraform.for_stack(deployment.stack_dir)
     text = exploration(deployment, "us-east-1")
+    cli = next(line for line in text.splitlines() if "AWS_ENDPOINT_URL=" in line)
+    assert _exports(cli.strip()) == {
+        "AWS_ENDPOINT_URL": ENDPOINT,
+        **KEYS,  # the deployer's: the emulator enforces IAM and refuses moto's "test" keys
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
     lines = cdktf_commands(deployment).lines("diff", "deploy", "destroy")
     assert "".join(f"  {line}\n" for line in lines) in text
     exported = _exports(lines[1])
@@ -123,12 +133,16 @@ def test_the_demo_prints_the_lines_of_its_own_deployment(tmp_path, real_terrafor
 
 def test_the_readme_shows_the_lines_the_demo_prints():
     """README.md's cdktf lines are what ``drkit demo --keep`` prints for the README's sample run
-    (its emulator port, the default layout and workdir), the clone at /home/me/drkit."""
+    (its emulator port and deployer keys, the default layout and workdir), the clone at
+    /home/me/drkit."""
     readme = (ROOT / "README.md").read_text()
     endpoint = re.search(r"drkit demo \| emulator .* at (http://\S+) ", readme).group(1)
+    keys = {k: re.search(rf" {k}=(\S+) ", readme).group(1) for k in KEYS}
     workdir = ROOT / DEFAULT_WORKDIR
     deployment = LocalDeployment(
-        emulator=types.SimpleNamespace(endpoint_url=endpoint), workdir=workdir, environ={}
+        emulator=types.SimpleNamespace(endpoint_url=endpoint, credentials=keys),
+        workdir=workdir,
+        environ={},
     )
     deployment.stack_dir = workdir / "cdktf.out" / "stacks" / "drkit"
     deployment.terraform = Terraform(

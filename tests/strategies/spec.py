@@ -325,7 +325,7 @@ def value_at(doc: Any, path: TreePath) -> Any:
 def accepted_types(path: TreePath, original: Any) -> tuple[type, ...]:
     """The TOML types the field at ``path`` (holding ``original``) accepts: IAM lists take a
     string or an array, condition values any JSON scalar or an array, the rest one type."""
-    if "Condition" in path[:-1]:
+    if len(path) >= 3 and path[-3] == "Condition":  # Condition.<operator>.<key>: a value
         return (str, int, float, bool, list)
     if any(p in ("Action", "Resource") for p in path[-2:]):
         return (str, list)
