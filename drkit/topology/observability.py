@@ -1,8 +1,9 @@
 """Alarms and dashboards across regions: failover, replication lag (AWS-native and canary), errors.
 
-Every alarm lives in the region its metric is published in and notifies that
-region's topic. Route 53's HealthCheckStatus exists only in us-east-1, whatever
-the deployment's regions; its alarms go to the metrics region's topic.
+Every alarm lives in the region its metric is published in (``drkit.regions.metrics``,
+one row per metric with the AWS page that says where) and notifies that region's
+topic. Route 53's metrics exist only in us-east-1, whatever the deployment's
+regions; their alarms go to the metrics region's topic.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from constructs import Construct
 
 from drkit.footprint import RegionalFootprint
 from drkit.regions import budget
+from drkit.regions.metrics import placement
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.cloudwatch import Alarm, AlarmProps, Dashboard, DashboardProps
 from drkit.services.dynamodb import GlobalTable
@@ -85,6 +87,12 @@ class Observability(Construct):
         self.alarms: list[Alarm] = []
         self._props = props
         self._by_region = {f.region: f for f in props.footprints}
+        # Where an alarm of each region goes: its placement and the topic there.
+        self._sites = {f.region: (f.placement, f.alerts) for f in props.footprints}
+        metrics_region = props.metrics_region
+        self._sites.setdefault(
+            metrics_region.placement.region, (metrics_region.placement, metrics_region.topic)
+        )
         self._failover_alarms()
         self._dynamodb_lag_alarms()
         self._s3_replication_alarms()
@@ -94,11 +102,8 @@ class Observability(Construct):
 
     def _failover_alarms(self) -> None:
         """A region out of DNS: Route 53's HealthCheckStatus, published in us-east-1 only."""
-        metrics_region = self._props.metrics_region
         for region, check in self._props.health_checks.items():
             self._alarm(
-                metrics_region.placement,
-                metrics_region.topic,
                 purpose=f"health-{self._by_region[region].spec.short}",
                 description=(
                     f"Route 53 health check of {region} is failing: the region is out of DNS "
@@ -120,8 +125,8 @@ class Observability(Construct):
             for source, receiving in itertools.permutations(table.regions, 2):
                 src, dst = self._by_region[source], self._by_region[receiving]
                 self._alarm(
-                    src.placement,
-                    src.alerts,
+                    source=source,
+                    destination=receiving,
                     purpose=f"ddb-lag-{table.purpose}-{src.spec.short}-to-{dst.spec.short}",
                     description=(
                         f"DynamoDB replication of {table.table_name} from {source} to "
@@ -150,8 +155,8 @@ class Observability(Construct):
                 }
                 pair = f"{src.spec.short}-to-{dst.spec.short}"
                 self._alarm(
-                    src.placement,
-                    src.alerts,
+                    source=source,
+                    destination=dest_region,
                     purpose=f"s3-lag-{pair}",
                     description=(
                         f"S3 replication from {source} to {dest_region} lags more than the RPO "
@@ -165,8 +170,8 @@ class Observability(Construct):
                     evaluation_periods=d.replication_alarm_evaluation_periods,
                 )
                 self._alarm(
-                    src.placement,
-                    src.alerts,
+                    source=source,
+                    destination=dest_region,
                     purpose=f"s3-failed-{pair}",
                     description=f"S3 objects failed to replicate from {source} to {dest_region}.",
                     namespace="AWS/S3",
@@ -193,8 +198,8 @@ class Observability(Construct):
         dims = dict(zip(METRIC_DIMENSIONS, values, strict=True))
         pair = f"{source.spec.short}-to-{receiving.spec.short}"
         self._alarm(
-            receiving.placement,
-            receiving.alerts,
+            source=source.region,
+            destination=receiving.region,
             purpose=f"canary-lag-{store}-{pair}",
             description=(
                 f"Measured replication lag of {store} from {source.region} to "
@@ -207,8 +212,8 @@ class Observability(Construct):
             threshold=rpo,
         )
         self._alarm(
-            receiving.placement,
-            receiving.alerts,
+            source=source.region,
+            destination=receiving.region,
             purpose=f"canary-stale-{store}-{pair}",
             description=(
                 f"No fresh {store} heartbeat from {source.region} has reached "
@@ -240,8 +245,8 @@ class Observability(Construct):
         """
         rpo = self._props.deployment.rpo_target_seconds
         self._alarm(
-            receiving.placement,
-            receiving.alerts,
+            source=source.region,
+            destination=receiving.region,
             purpose=f"canary-source-{pair}",
             description=(
                 f"The canary of {source.region} has not written its object there for more than "
@@ -264,8 +269,7 @@ class Observability(Construct):
                 (f.canary_function, 1, 3),
             ):
                 self._alarm(
-                    f.placement,
-                    f.alerts,
+                    own=f.region,
                     purpose=f"lambda-errors-{function.purpose}",
                     description=f"{function.function_name} is failing in {f.region}.",
                     namespace="AWS/Lambda",
@@ -277,8 +281,7 @@ class Observability(Construct):
                     evaluation_periods=periods,
                 )
                 self._alarm(
-                    f.placement,
-                    f.alerts,
+                    own=f.region,
                     purpose=f"dlq-{function.purpose}",
                     description=(
                         f"Failed asynchronous invocations of {function.function_name} "
@@ -316,12 +319,39 @@ class Observability(Construct):
         }
 
     def _alarm(
-        self, placement: Placement, topic: AlertTopic, *, purpose: str, **props: Any
+        self,
+        *,
+        purpose: str,
+        namespace: str,
+        metric_name: str,
+        dimensions: Mapping[str, str],
+        source: str = "",
+        destination: str = "",
+        own: str = "",
+        **props: Any,
     ) -> Alarm:
+        """An alarm in the region AWS publishes its metric in, notifying that region's topic.
+
+        ``source``, ``destination`` and ``own`` are the regions the metric's dimensions
+        stand for; the placement table picks the one that holds the metric.
+        """
+        row = placement(namespace, metric_name)
+        if tuple(dimensions) != row.dimensions:
+            raise AssertionError(f"{namespace}/{metric_name}: dimensions {tuple(dimensions)}")
+        region = row.region(source=source, destination=destination, own=own)
+        site, topic = self._sites[region]
         alarm = Alarm(
             self,
-            f"alarm-{purpose}-{placement.region}",
-            props=AlarmProps(placement=placement, purpose=purpose, topic=topic, **props),
+            f"alarm-{purpose}-{region}",
+            props=AlarmProps(
+                placement=site,
+                purpose=purpose,
+                topic=topic,
+                namespace=namespace,
+                metric_name=metric_name,
+                dimensions=dimensions,
+                **props,
+            ),
         )
         self.alarms.append(alarm)
         return alarm

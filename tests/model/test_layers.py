@@ -74,6 +74,7 @@ MODEL_MODULES = (
     "drkit.regions.naming",
     "drkit.regions.budget",
     "drkit.regions.catalog",
+    "drkit.regions.metrics",
     "drkit.operations.budget",
 )
 
