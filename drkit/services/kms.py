@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 import attrs
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from drkit import iam
@@ -339,15 +340,23 @@ class SigningKeyProps:
     Attributes:
         placement: Must be us-east-1 (Route 53 only signs with keys there).
         deletion_window_days: Waiting period before deletion (7-30).
+        prevent_destroy: Terraform refuses any plan that destroys the key. Deleting it
+            (after the window) makes the zone's answers unverifiable: with the DS record
+            at the parent, validating resolvers fail the whole name in every region.
     """
 
     placement: Placement
     deletion_window_days: int = 7
+    prevent_destroy: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.placement.region != "us-east-1":
             raise SpecError(
                 "placement", self.placement.region, "us-east-1 (Route 53 DNSSEC's only key region)"
+            )
+        if not 7 <= self.deletion_window_days <= 30:
+            raise SpecError(
+                "deletion_window_days", self.deletion_window_days, "7 to 30 (KMS's range)"
             )
 
 
@@ -398,6 +407,9 @@ class DnssecSigningKey(Construct):
             deletion_window_in_days=props.deletion_window_days,
             policy=iam.document(statements),
             tags=p.tagged(alias.removeprefix("alias/")),
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True)
+            if props.prevent_destroy
+            else None,
         )
         KmsAlias(self, "alias", provider=p.provider, name=alias, target_key_id=self.resource.key_id)
         self.key_arn: str = self.resource.arn

@@ -29,12 +29,15 @@ class TopologyProps:
         footprints: Every region's footprint, in spec order.
         zone: The API's hosted zone.
         metrics_region: us-east-1's placement, key and topic (Route 53 metrics live there).
+        signed: The stack signs ``zone`` with DNSSEC (a zone it created); its DNSSEC
+            metrics are alarmed.
     """
 
     deployment: DeploymentSpec
     footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
     zone: HostedZone
     metrics_region: MetricsRegion
+    signed: bool = False
 
 
 class Topology(Construct):
@@ -76,6 +79,7 @@ class Topology(Construct):
                 replications=self.data.replications,
                 health_checks=self.routing.health_checks,
                 metrics_region=props.metrics_region,
+                signed_zone=props.zone if props.signed else None,
             ),
         )
 

@@ -23,7 +23,7 @@ from drkit.services.cloudwatch import Alarm, AlarmProps, Dashboard, DashboardPro
 from drkit.services.dynamodb import GlobalTable
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
-from drkit.services.route53 import HealthCheck
+from drkit.services.route53 import HealthCheck, HostedZone
 from drkit.services.s3_replication import BucketReplication
 from drkit.services.sns import AlertTopic
 from drkit.topology.dashboards import failover_widgets, replication_widgets
@@ -36,6 +36,10 @@ from drkit_runtime.contract import (
     REPLICATION_LAG,
     SOURCE_HEARTBEAT_AGE,
 )
+
+#: Route 53 publishes its DNSSEC metrics once per 4 hours per zone (monitoring-hosted-zones-
+#: with-cloudwatch.html): every 6-hour period holds at least one data point.
+DNSSEC_PERIOD_SECONDS = 6 * 3600
 
 
 @attrs.frozen(kw_only=True)
@@ -64,6 +68,7 @@ class ObservabilityProps:
         replications: ``source region -> BucketReplication``.
         health_checks: ``region -> HealthCheck``.
         metrics_region: Where Route 53's metrics are, with a topic there.
+        signed_zone: The zone drkit signs with DNSSEC, if it signs one.
     """
 
     deployment: DeploymentSpec
@@ -72,6 +77,7 @@ class ObservabilityProps:
     replications: Mapping[str, BucketReplication]
     health_checks: Mapping[str, HealthCheck]
     metrics_region: MetricsRegion
+    signed_zone: HostedZone | None = None
 
 
 class Observability(Construct):
@@ -94,6 +100,7 @@ class Observability(Construct):
             metrics_region.placement.region, (metrics_region.placement, metrics_region.topic)
         )
         self._failover_alarms()
+        self._dnssec_alarms()
         self._dynamodb_lag_alarms()
         self._s3_replication_alarms()
         self._canary_alarms()
@@ -116,6 +123,38 @@ class Observability(Construct):
                 threshold=1,
                 comparison="LessThanThreshold",
                 treat_missing_data="breaching",
+            )
+
+    def _dnssec_alarms(self) -> None:
+        """Signing failures and keys needing action: either can fail the name in every region.
+
+        Route 53 publishes both once per 4 hours per zone, in us-east-1; a 6-hour period
+        always holds a data point, so the alarm does not flap between data points.
+        """
+        zone = self._props.signed_zone
+        if zone is None:
+            return
+        for purpose, metric, what in (
+            ("dnssec-failure", "DNSSECInternalFailure", "is in INTERNAL_FAILURE"),
+            (
+                "dnssec-ksk-action",
+                "DNSSECKeySigningKeysNeedingAction",
+                "has a KSK in ACTION_NEEDED",
+            ),
+        ):
+            self._alarm(
+                purpose=purpose,
+                description=(
+                    f"DNSSEC signing of {zone.zone_name} {what}: fix it before the signatures "
+                    "expire, or validating resolvers fail the API name in every region "
+                    "(docs/runbook.md, DNSSEC)."
+                ),
+                namespace="AWS/Route53",
+                metric_name=metric,
+                dimensions={"HostedZoneId": zone.zone_id},
+                statistic="Sum",
+                period_seconds=DNSSEC_PERIOD_SECONDS,
+                threshold=0,
             )
 
     def _dynamodb_lag_alarms(self) -> None:

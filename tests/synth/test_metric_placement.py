@@ -29,6 +29,8 @@ KINDS = [
     ("AWS/S3", "OperationsFailedReplication"),
     ("AWS/DynamoDB", "ReplicationLatency"),
     ("AWS/Route53", "HealthCheckStatus"),
+    ("AWS/Route53", "DNSSECInternalFailure"),
+    ("AWS/Route53", "DNSSECKeySigningKeysNeedingAction"),
     ("AWS/Lambda", "Errors"),
     ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
     ("DrKit/Replication", "ReplicationLag"),
@@ -110,3 +112,20 @@ def test_s3_lag_alarms_are_in_the_destination_and_failures_in_the_source(three_r
         assert region_of(stack, alarm) == buckets[alarm["dimensions"][side]], alarm["alarm_name"]
     assert {a["metric_name"] for a in s3} == {"ReplicationLatency", "OperationsFailedReplication"}
     assert all(ref(a["alarm_actions"][0]) for a in s3)
+
+
+def test_dnssec_failures_are_alarmed_in_us_east_1(case):
+    """Route 53's two DNSSEC failure metrics are alarmed for the signed zone, in us-east-1."""
+    _, stack = case
+    (zone,) = resources(stack, "aws_route53_zone")
+    dnssec = {
+        a["metric_name"]: a
+        for a in resources(stack, "aws_cloudwatch_metric_alarm").values()
+        if a["metric_name"].startswith("DNSSEC")
+    }
+    assert set(dnssec) == {"DNSSECInternalFailure", "DNSSECKeySigningKeysNeedingAction"}
+    for alarm in dnssec.values():
+        assert region_of(stack, alarm) == "us-east-1"
+        assert alarm["dimensions"] == {"HostedZoneId": f"${{aws_route53_zone.{zone}.zone_id}}"}
+        assert (alarm["statistic"], alarm["threshold"]) == ("Sum", 0)
+        assert alarm["comparison_operator"] == "GreaterThanThreshold"
