@@ -298,7 +298,7 @@ class ZoneProtection(Construct):
             provider=p.provider,
             hosted_zone_id=props.zone.zone_id,
             key_management_service_arn=signing_key.key_arn,
-            name="drkitksk",
+            name=p.name(ResourceType.KEY_SIGNING_KEY, "dnssec", regional=False),
             status="ACTIVE",
         )
         Route53HostedZoneDnssec(

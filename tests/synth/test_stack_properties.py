@@ -151,6 +151,10 @@ NAME_ATTRIBUTES = {
     "aws_cloudwatch_metric_alarm": ("alarm_name", ResourceType.ALARM),
     "aws_cloudwatch_dashboard": ("dashboard_name", ResourceType.DASHBOARD),
     "aws_cloudwatch_log_group": ("name", None),
+    "aws_backup_vault": ("name", ResourceType.BACKUP_VAULT),
+    "aws_backup_plan": ("name", ResourceType.BACKUP_PLAN),
+    "aws_backup_selection": ("name", ResourceType.BACKUP_SELECTION),
+    "aws_route53_key_signing_key": ("name", ResourceType.KEY_SIGNING_KEY),
 }
 
 
@@ -160,11 +164,17 @@ def every_name_carries_the_suffix_and_fits(spec, stack):
         for body in resources(stack, rtype).values():
             name = body[attribute]
             assert (
-                suffix in name.split("/")[-1].split("-")
+                (
+                    kind is not None
+                    and kind.value.alphanumeric
+                    and name.endswith(suffix.replace("-", ""))
+                )
+                or suffix in name.split("/")[-1].split("-")
                 or name.endswith(f"-{suffix}")
                 or f"/{suffix}/" in name
             ), name
             if kind is not None:
+                assert kind is not ResourceType.KEY_SIGNING_KEY or name.isalnum(), name
                 assert len(name) <= kind.value.max_length and re.fullmatch(
                     kind.value.pattern, name
                 ), name
