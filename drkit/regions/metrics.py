@@ -91,6 +91,11 @@ _SQS = (
     "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
     "sqs-available-cloudwatch-metrics.html"
 )
+_SNS = "https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html"
+_LOGS = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/"
+    "CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html"
+)
 # PutMetricData stores the data in the region of the endpoint called; each function
 # calls its own region's CloudWatch endpoint (drkit_runtime.access, Scope.OWN).
 _OWN_NAMESPACE = (
@@ -171,6 +176,20 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("QueueName",),
         published=Published.OWN,
         source=_SQS,
+    ),
+    MetricPlacement(
+        namespace="AWS/SNS",
+        metric_name="NumberOfMessagesPublished",
+        dimensions=("TopicName",),
+        published=Published.OWN,
+        source=_SNS,
+    ),
+    MetricPlacement(
+        namespace="AWS/Logs",
+        metric_name="IncomingLogEvents",
+        dimensions=("LogGroupName",),
+        published=Published.OWN,
+        source=_LOGS,
     ),
     *(
         MetricPlacement(

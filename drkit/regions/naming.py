@@ -192,6 +192,7 @@ CATALOGUE: tuple[tuple[ResourceType, str, bool], ...] = (
     (ResourceType.SQS_QUEUE, "api-dlq", True),
     (ResourceType.SQS_QUEUE, "canary-dlq", True),
     (ResourceType.SNS_TOPIC, "alerts", True),
+    (ResourceType.SNS_TOPIC, "traildelivery", True),
     (ResourceType.KMS_ALIAS, "data", True),
     (ResourceType.KMS_ALIAS, "dnssec", True),
     (ResourceType.API, "records", True),

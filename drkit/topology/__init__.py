@@ -80,6 +80,7 @@ class Topology(Construct):
                 health_checks=self.routing.health_checks,
                 metrics_region=props.metrics_region,
                 signed_zone=props.zone if props.signed else None,
+                audit=self.audit,
             ),
         )
 

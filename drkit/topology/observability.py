@@ -17,15 +17,16 @@ from constructs import Construct
 
 from drkit.footprint import RegionalFootprint
 from drkit.regions import budget
-from drkit.regions.metrics import placement
 from drkit.regions.spec import DeploymentSpec
-from drkit.services.cloudwatch import Alarm, AlarmProps, Dashboard, DashboardProps
+from drkit.services.cloudtrail import AuditTrail
+from drkit.services.cloudwatch import Alarm, Dashboard, DashboardProps
 from drkit.services.dynamodb import GlobalTable
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 from drkit.services.route53 import HealthCheck, HostedZone
 from drkit.services.s3_replication import BucketReplication
 from drkit.services.sns import AlertTopic
+from drkit.topology.alarms import AlarmSites, dnssec_alarms, trail_delivery_alarms
 from drkit.topology.dashboards import failover_widgets, replication_widgets
 from drkit_runtime.contract import (
     CANARY_STORES,
@@ -36,10 +37,6 @@ from drkit_runtime.contract import (
     REPLICATION_LAG,
     SOURCE_HEARTBEAT_AGE,
 )
-
-#: Route 53 publishes its DNSSEC metrics once per 4 hours per zone (monitoring-hosted-zones-
-#: with-cloudwatch.html): every 6-hour period holds at least one data point.
-DNSSEC_PERIOD_SECONDS = 6 * 3600
 
 
 @attrs.frozen(kw_only=True)
@@ -69,6 +66,7 @@ class ObservabilityProps:
         health_checks: ``region -> HealthCheck``.
         metrics_region: Where Route 53's metrics are, with a topic there.
         signed_zone: The zone drkit signs with DNSSEC, if it signs one.
+        audit: The audit trail, whose delivery is alarmed.
     """
 
     deployment: DeploymentSpec
@@ -78,6 +76,7 @@ class ObservabilityProps:
     health_checks: Mapping[str, HealthCheck]
     metrics_region: MetricsRegion
     signed_zone: HostedZone | None = None
+    audit: AuditTrail | None = None
 
 
 class Observability(Construct):
@@ -90,17 +89,21 @@ class Observability(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: ObservabilityProps) -> None:
         super().__init__(scope, id)
-        self.alarms: list[Alarm] = []
         self._props = props
         self._by_region = {f.region: f for f in props.footprints}
         # Where an alarm of each region goes: its placement and the topic there.
-        self._sites = {f.region: (f.placement, f.alerts) for f in props.footprints}
+        sites = {f.region: (f.placement, f.alerts) for f in props.footprints}
         metrics_region = props.metrics_region
-        self._sites.setdefault(
+        sites.setdefault(
             metrics_region.placement.region, (metrics_region.placement, metrics_region.topic)
         )
+        self._sites = AlarmSites(self, sites)
+        self.alarms = self._sites.alarms
         self._failover_alarms()
-        self._dnssec_alarms()
+        if props.signed_zone is not None:
+            dnssec_alarms(self._sites, props.signed_zone)
+        if props.audit is not None:
+            trail_delivery_alarms(self._sites, props.audit)
         self._dynamodb_lag_alarms()
         self._s3_replication_alarms()
         self._canary_alarms()
@@ -123,38 +126,6 @@ class Observability(Construct):
                 threshold=1,
                 comparison="LessThanThreshold",
                 treat_missing_data="breaching",
-            )
-
-    def _dnssec_alarms(self) -> None:
-        """Signing failures and keys needing action: either can fail the name in every region.
-
-        Route 53 publishes both once per 4 hours per zone, in us-east-1; a 6-hour period
-        always holds a data point, so the alarm does not flap between data points.
-        """
-        zone = self._props.signed_zone
-        if zone is None:
-            return
-        for purpose, metric, what in (
-            ("dnssec-failure", "DNSSECInternalFailure", "is in INTERNAL_FAILURE"),
-            (
-                "dnssec-ksk-action",
-                "DNSSECKeySigningKeysNeedingAction",
-                "has a KSK in ACTION_NEEDED",
-            ),
-        ):
-            self._alarm(
-                purpose=purpose,
-                description=(
-                    f"DNSSEC signing of {zone.zone_name} {what}: fix it before the signatures "
-                    "expire, or validating resolvers fail the API name in every region "
-                    "(docs/runbook.md, DNSSEC)."
-                ),
-                namespace="AWS/Route53",
-                metric_name=metric,
-                dimensions={"HostedZoneId": zone.zone_id},
-                statistic="Sum",
-                period_seconds=DNSSEC_PERIOD_SECONDS,
-                threshold=0,
             )
 
     def _dynamodb_lag_alarms(self) -> None:
@@ -357,40 +328,5 @@ class Observability(Construct):
             ),
         }
 
-    def _alarm(
-        self,
-        *,
-        purpose: str,
-        namespace: str,
-        metric_name: str,
-        dimensions: Mapping[str, str],
-        source: str = "",
-        destination: str = "",
-        own: str = "",
-        **props: Any,
-    ) -> Alarm:
-        """An alarm in the region AWS publishes its metric in, notifying that region's topic.
-
-        ``source``, ``destination`` and ``own`` are the regions the metric's dimensions
-        stand for; the placement table picks the one that holds the metric.
-        """
-        row = placement(namespace, metric_name)
-        if tuple(dimensions) != row.dimensions:
-            raise AssertionError(f"{namespace}/{metric_name}: dimensions {tuple(dimensions)}")
-        region = row.region(source=source, destination=destination, own=own)
-        site, topic = self._sites[region]
-        alarm = Alarm(
-            self,
-            f"alarm-{purpose}-{region}",
-            props=AlarmProps(
-                placement=site,
-                purpose=purpose,
-                topic=topic,
-                namespace=namespace,
-                metric_name=metric_name,
-                dimensions=dimensions,
-                **props,
-            ),
-        )
-        self.alarms.append(alarm)
-        return alarm
+    def _alarm(self, **props: Any) -> Alarm:
+        return self._sites.alarm(**props)

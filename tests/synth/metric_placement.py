@@ -24,6 +24,8 @@ ROLES = {
     "FunctionName": "own",
     "QueueName": "own",
     "WatcherRegion": "own",
+    "TopicName": "own",
+    "LogGroupName": "own",
 }
 
 
@@ -34,6 +36,8 @@ def _names(stack: dict[str, Any]) -> dict[str, str]:
         ("aws_s3_bucket", "bucket"),
         ("aws_lambda_function", "function_name"),
         ("aws_sqs_queue", "name"),
+        ("aws_sns_topic", "name"),
+        ("aws_cloudwatch_log_group", "name"),
     ):
         for body in resources(stack, rtype).values():
             found[body[attribute]] = region_of(stack, body)
