@@ -104,6 +104,11 @@ _OWN_NAMESPACE = (
     " drkit_runtime.canary in the receiving region"
 )
 _CANARY_DIMENSIONS = tuple(contract.METRIC_DIMENSIONS)
+_WATCH = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html"
+    " (metrics exist only in the Region in which they are created); published by"
+    " drkit_runtime.watcher in the watcher's region (WatcherRegion)"
+)
 
 #: Every metric drkit alarms on or draws, with the region AWS publishes it in.
 PLACEMENTS: tuple[MetricPlacement, ...] = (
@@ -190,6 +195,13 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("LogGroupName",),
         published=Published.OWN,
         source=_LOGS,
+    ),
+    MetricPlacement(
+        namespace=contract.WATCH_NAMESPACE,
+        metric_name=contract.PEER_HEALTHY,
+        dimensions=tuple(contract.WATCH_DIMENSIONS),
+        published=Published.OWN,
+        source=_WATCH,
     ),
     *(
         MetricPlacement(

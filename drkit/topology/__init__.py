@@ -66,6 +66,7 @@ class Topology(Construct):
                 deployment=deployment, zone=props.zone, footprints=footprints
             ),
         )
+        self._watch_targets(footprints)
         primary = next(f for f in footprints if f.spec.is_primary)
         self.audit = self._audit_trail(deployment, primary, footprints)
         self.backup = self._table_backup(deployment, primary, footprints)
@@ -83,6 +84,14 @@ class Topology(Construct):
                 audit=self.audit,
             ),
         )
+
+    def _watch_targets(self, footprints: Sequence[RegionalFootprint]) -> None:
+        """Each watcher probes every peer on exactly what that peer's Route 53 check requests."""
+        for f in footprints:
+            for region, check in self.routing.health_checks.items():
+                if region != f.region:
+                    resource = check.resource
+                    f.watch_targets[region] = f"https://{resource.fqdn}{resource.resource_path}"
 
     def _audit_trail(
         self,

@@ -8,17 +8,19 @@ and the delivery of the audit trail.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from constructs import Construct
 
+from drkit.footprint import RegionalFootprint
 from drkit.regions.metrics import placement
 from drkit.services.cloudtrail import AuditTrail
 from drkit.services.cloudwatch import Alarm, AlarmProps
 from drkit.services.placement import Placement
 from drkit.services.route53 import HostedZone
 from drkit.services.sns import AlertTopic
+from drkit_runtime.contract import PEER_HEALTHY, WATCH_DIMENSIONS, WATCH_NAMESPACE
 
 #: Route 53 publishes its DNSSEC metrics once per 4 hours per zone
 #: (monitoring-hosted-zones-with-cloudwatch.html): every 6-hour period holds a data point.
@@ -27,6 +29,10 @@ DNSSEC_PERIOD_SECONDS = 6 * 3600
 #: activity, and the canary makes some every minute (table and object data events):
 #: an hour without a single delivery notification is a stopped delivery.
 TRAIL_DELIVERY_PERIOD_SECONDS = 3600
+
+#: Consecutive failed minutes before a watcher calls a peer down (Route 53's default
+#: failure threshold is 3, too).
+WATCH_EVALUATION_PERIODS = 3
 
 
 class AlarmSites:
@@ -141,3 +147,35 @@ def trail_delivery_alarms(sites: AlarmSites, trail: AuditTrail) -> None:
             comparison="LessThanThreshold",
             treat_missing_data="breaching",
         )
+
+
+def watch_alarms(sites: AlarmSites, footprints: Sequence[RegionalFootprint]) -> None:
+    """Every region's failure alarmed in every other region, by that region's watcher.
+
+    Missing data is breaching: a watcher that stopped publishing is reported too, by its
+    own region (the peers' watchers keep watching that region).
+    """
+    for watcher in footprints:
+        for watched in footprints:
+            if watched is watcher:
+                continue
+            values = (watched.region, watcher.region)
+            sites.alarm(
+                own=watcher.region,
+                purpose=f"watch-{watched.spec.short}",
+                description=(
+                    f"{watched.region}'s /health, probed from {watcher.region} on the name its "
+                    f"Route 53 health check uses, failed {WATCH_EVALUATION_PERIODS} minutes in "
+                    f"a row (or the watcher in {watcher.region} stopped publishing). Seen from "
+                    "outside the region, so it fires even when us-east-1, where Route 53's "
+                    "metrics live, is the region down."
+                ),
+                namespace=WATCH_NAMESPACE,
+                metric_name=PEER_HEALTHY,
+                dimensions=dict(zip(WATCH_DIMENSIONS, values, strict=True)),
+                statistic="Minimum",
+                threshold=1,
+                comparison="LessThanThreshold",
+                evaluation_periods=WATCH_EVALUATION_PERIODS,
+                treat_missing_data="breaching",
+            )

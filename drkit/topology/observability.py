@@ -26,7 +26,12 @@ from drkit.services.placement import Placement
 from drkit.services.route53 import HealthCheck, HostedZone
 from drkit.services.s3_replication import BucketReplication
 from drkit.services.sns import AlertTopic
-from drkit.topology.alarms import AlarmSites, dnssec_alarms, trail_delivery_alarms
+from drkit.topology.alarms import (
+    AlarmSites,
+    dnssec_alarms,
+    trail_delivery_alarms,
+    watch_alarms,
+)
 from drkit.topology.dashboards import failover_widgets, replication_widgets
 from drkit_runtime.contract import (
     CANARY_STORES,
@@ -100,6 +105,7 @@ class Observability(Construct):
         self._sites = AlarmSites(self, sites)
         self.alarms = self._sites.alarms
         self._failover_alarms()
+        watch_alarms(self._sites, props.footprints)
         if props.signed_zone is not None:
             dnssec_alarms(self._sites, props.signed_zone)
         if props.audit is not None:
@@ -272,11 +278,12 @@ class Observability(Construct):
         )
 
     def _function_alarms(self) -> None:
-        """Errors and dead letters of both functions in every region."""
+        """Errors and dead letters of every function in every region."""
         for f in self._props.footprints:
             for function, threshold, periods in (
                 (f.api_function, 5, 1),
                 (f.canary_function, 1, 3),
+                (f.watcher_function, 1, 3),
             ):
                 self._alarm(
                     own=f.region,

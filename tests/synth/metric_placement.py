@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from drkit.regions.metrics import Published, placement
+from drkit_runtime.contract import PEER_HEALTHY, WATCH_NAMESPACE
 from tests.helpers import ref, region_of, resources, table_replicas
 
 #: Dimension -> the role of the region it names.
@@ -122,8 +123,28 @@ def every_alarm_notifies_its_own_regions_topic(spec, stack):
             assert region_of(stack, topics[ref(action)[1]]) == region_of(stack, alarm), name
 
 
+def every_regions_failure_is_alarmed_from_another_region(spec, stack):
+    """Each region's /health is alarmed by every other region's watcher (missing data breaching)."""
+    alarms = resources(stack, "aws_cloudwatch_metric_alarm").values()
+    for r in spec.regions:
+        outside = [
+            a
+            for a in alarms
+            if a["namespace"] == WATCH_NAMESPACE
+            and a["metric_name"] == PEER_HEALTHY
+            and a["dimensions"]["WatchedRegion"] == r.region
+            and region_of(stack, a) != r.region
+            and a["treat_missing_data"] == "breaching"
+        ]
+        assert outside, f"no alarm outside {r.region} on its failure"
+        assert {region_of(stack, a) for a in outside} == {
+            o.region for o in spec.regions if o is not r
+        }
+
+
 PLACEMENT_PROPERTIES = [
     every_alarm_is_where_its_metric_is_published,
     every_widget_metric_is_drawn_where_it_is_published,
     every_alarm_notifies_its_own_regions_topic,
+    every_regions_failure_is_alarmed_from_another_region,
 ]

@@ -36,6 +36,7 @@ KINDS = [
     ("DrKit/Replication", "ReplicationLag"),
     ("DrKit/Replication", "HeartbeatAge"),
     ("DrKit/Replication", "SourceHeartbeatAge"),
+    ("DrKit/Watch", "PeerHealthy"),
 ]
 
 
