@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,37 +98,60 @@ class CheckovReport:
 
 
 def run_checkov(target: Path, framework: str) -> CheckovReport:
-    """Run checkov on one file.
+    """Run checkov on one file; see :func:`scan`."""
+    return scan((target,), framework)[target]
+
+
+def scan(targets: Sequence[Path], framework: str) -> dict[Path, CheckovReport]:
+    """Run checkov once over several files of one framework, and report on each.
+
+    Most of a checkov run is its start-up, so one process for several stacks costs little
+    more than one for one stack.
 
     Args:
-        target: A ``cdk.tf.json`` (framework ``terraform_json``) or a plan JSON
+        targets: ``cdk.tf.json`` files (framework ``terraform_json``) or plan JSON files
             from ``terraform show -json`` (framework ``terraform_plan``).
         framework: ``terraform_json`` or ``terraform_plan``.
+
+    Returns:
+        One report per target, keyed by the target as given.
     """
     if framework not in ("terraform_json", "terraform_plan"):
         raise ValueError(framework)
+    if not targets:
+        raise ValueError("no file to scan")
     if not CHECKOV.exists():
         raise DrkitError(f"checkov not found at {CHECKOV}; run `make tools` (or set DRKIT_CHECKOV)")
     # --skip-download: no network here, and no policy is fetched from a vendor.
     args = [str(CHECKOV), "--framework", framework, "-o", "json", "--skip-download"]
-    args += ["-d", str(target.parent)] if framework == "terraform_json" else ["-f", str(target)]
+    for target in targets:
+        args += ["-f", str(target)]
     done = subprocess.run(
         args, capture_output=True, text=True, env={**os.environ, "BC_SKIP_MAPPING": "TRUE"}
     )
     if done.returncode not in (0, 1) or not done.stdout.strip():
         raise DrkitError(f"checkov failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
     report = json.loads(done.stdout)
-    reports = report if isinstance(report, list) else [report]
-    failed: list[dict[str, Any]] = []
-    passed: set[str] = set()
-    for r in reports:
+    by_path = {Path(t).resolve(): t for t in targets}
+    failed: dict[Path, list[dict[str, Any]]] = {t: [] for t in targets}
+    passed: dict[Path, set[str]] = {t: set() for t in targets}
+
+    def owner(record: Mapping[str, Any]) -> Path:
+        if len(targets) == 1:
+            return targets[0]
+        return by_path[Path(record["file_abs_path"]).resolve()]
+
+    for r in report if isinstance(report, list) else [report]:
         if r.get("summary", {}).get("parsing_errors"):
-            raise DrkitError(f"checkov could not parse {target}")
-        failed.extend(r.get("results", {}).get("failed_checks", []))
-        passed.update(c["check_id"] for c in r.get("results", {}).get("passed_checks", []))
-    if not passed:
-        raise DrkitError(f"checkov ran no check on {target}")
-    return CheckovReport(passed=frozenset(passed), failed=tuple(failed))
+            raise DrkitError(f"checkov could not parse {r['results'].get('parsing_errors')}")
+        for record in r.get("results", {}).get("failed_checks", []):
+            failed[owner(record)].append(record)
+        for record in r.get("results", {}).get("passed_checks", []):
+            passed[owner(record)].add(record["check_id"])
+    for target in targets:
+        if not passed[target]:
+            raise DrkitError(f"checkov ran no check on {target}")
+    return {t: CheckovReport(passed=frozenset(passed[t]), failed=tuple(failed[t])) for t in targets}
 
 
 def evaluate(

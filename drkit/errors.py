@@ -2,21 +2,65 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
+
+#: A value longer than this is cut in messages: an error stays one readable line.
+SHOWN_CHARS = 160
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+#: The value a SpecError shows for a required key that is not there.
+MISSING: Any = _Missing()
 
 
 class DrkitError(Exception):
     """Base class of every error drkit raises on purpose."""
 
 
+def key_path(prefix: str, key: object) -> str:
+    """The path of ``key`` inside the table at ``prefix``, written as TOML writes dotted keys.
+
+    ``key_path("tags", "Team")`` is ``tags.Team``; a key that is not a TOML bare key is
+    quoted, ``tags."aws:x"``, so that a path never holds a line break or an ambiguous dot.
+    """
+    if isinstance(key, str) and _BARE_KEY.fullmatch(key):
+        text = key
+    elif isinstance(key, str):
+        text = json.dumps(key)  # a TOML basic string: escapes quotes and control characters
+    else:
+        text = repr(key)
+    return f"{prefix}.{text}" if prefix else text
+
+
+def index_path(prefix: str, index: int) -> str:
+    """The path of item ``index`` of the array at ``prefix``: ``regions[1]``."""
+    return f"{prefix}[{index}]"
+
+
+def shown(value: Any) -> str:
+    """``repr(value)`` on one line, cut to :data:`SHOWN_CHARS` characters."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
 class SpecError(DrkitError, ValueError):
     """A deployment spec, region spec or construct prop is invalid.
 
     The message always names the field, shows the bad value and says what is
-    allowed, so that a user can fix the spec without reading drkit's code.
+    allowed, so that a user can fix the spec without reading drkit's code. It is
+    one line: the value is shown as its ``repr`` (cut when long) and keys in the
+    path are quoted (:func:`key_path`).
 
     Attributes:
-        field: Dotted path of the offending field, e.g. ``regions[1].weight``.
+        field: Path of the offending field, e.g. ``regions[1].weight``, ``tags.Team``,
+            or the environment variable or command-line argument it came from.
         value: The rejected value.
         allowed: Human-readable description of the allowed values.
     """
@@ -25,7 +69,18 @@ class SpecError(DrkitError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: {value!r} is not allowed; allowed: {allowed}")
+        super().__init__(f"{field}: {shown(value)} is not allowed; allowed: {allowed}")
+
+    def within(self, prefix: str) -> SpecError:
+        """The same error seen from the table that holds the field: ``weight`` inside
+        ``regions[1]`` is ``regions[1].weight``, ``[0]`` inside ``alert_emails`` is
+        ``alert_emails[0]``."""
+        joiner = "" if self.field.startswith("[") else "."
+        return SpecError(f"{prefix}{joiner}{self.field}", self.value, self.allowed)
+
+    def renamed(self, field: str) -> SpecError:
+        """The same error named after where the value came from (``ENVIRONMENT_SUFFIX``)."""
+        return SpecError(field, self.value, self.allowed)
 
 
 class ComplianceError(DrkitError):

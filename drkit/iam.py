@@ -8,6 +8,7 @@ hold by construction and a test can re-check them on the synthesized JSON.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
@@ -15,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from drkit.errors import ComplianceError
+from drkit.errors import MISSING, ComplianceError, SpecError, index_path, key_path
 
 LEAST_PRIVILEGE = "least-privilege access control (HIPAA 164.312(a)(1), 164.308(a)(4))"
 
@@ -73,26 +74,32 @@ class Statement:
         check_statement(self.to_dict(), resource_policy=self.resource_policy, trust=False)
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any], *, default_sid: str) -> Statement:
+    def from_mapping(
+        cls, raw: Mapping[str, Any], *, default_sid: str, field: str = "statement"
+    ) -> Statement:
         """Build an identity-policy statement from IAM JSON (``Action``, ``Resource``, ...).
 
         Raises:
+            SpecError: A key holds the wrong type (names ``field`` and the key's path).
             ComplianceError: The statement breaks least privilege (names the control).
         """
+        check_shape(raw, field)
         check_statement(raw, resource_policy=False, trust=False)
-        unknown = set(raw) - {"Sid", "Effect", "Action", "Resource", "Condition"}
+        unknown = sorted(
+            str(k) for k in set(raw) - {"Sid", "Effect", "Action", "Resource", "Condition"}
+        )
         if unknown:
-            raise ComplianceError(
-                LEAST_PRIVILEGE, f"statement keys {sorted(unknown)} are not allowed here"
-            )
+            raise ComplianceError(LEAST_PRIVILEGE, f"statement keys {unknown} are not allowed here")
         if not raw.get("Resource"):
             raise ComplianceError(
                 LEAST_PRIVILEGE, f"statement {raw.get('Sid', default_sid)!r} names no Resource"
             )
+        if "Action" not in raw:
+            raise SpecError(key_path(field, "Action"), MISSING, "the actions the statement allows")
         return cls(
             sid=raw.get("Sid", default_sid),
             effect=raw.get("Effect", "Allow"),
-            actions=_tuple(raw.get("Action", ())),
+            actions=_tuple(raw["Action"]),
             resources=_tuple(raw["Resource"]),
             conditions=raw.get("Condition"),
         )
@@ -107,6 +114,73 @@ class Statement:
         if self.conditions:
             out["Condition"] = {k: dict(v) for k, v in self.conditions.items()}
         return out
+
+
+# The shapes below are the grammar's (AWS IAM User Guide, "Grammar of the IAM JSON policy
+# language", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html):
+# action and resource lists are strings, a condition value is a string, number or Boolean,
+# and in IAM policies a Sid holds only A-Z, a-z and 0-9.
+_SID = re.compile(r"[A-Za-z0-9]+")
+_STRINGS = "a string or a non-empty array of strings"
+_CONDITION_VALUES = "a string, number or boolean, or a non-empty array of them"
+
+
+def check_shape(raw: Any, field: str) -> None:
+    """Raise ``SpecError`` naming the path (``field.Action[1]``) if a statement's keys hold
+    the wrong types; what the statement means is ``check_statement``'s concern."""
+    if not isinstance(raw, Mapping):
+        raise SpecError(field, raw, "an IAM statement table: Effect, Action, Resource, Condition")
+    if "Sid" in raw and not (isinstance(raw["Sid"], str) and _SID.fullmatch(raw["Sid"])):
+        raise SpecError(key_path(field, "Sid"), raw["Sid"], "letters and digits only (IAM's rule)")
+    if "Effect" in raw and not (isinstance(raw["Effect"], str) and raw["Effect"] in _EFFECTS):
+        raise SpecError(key_path(field, "Effect"), raw["Effect"], "'Allow' or 'Deny'")
+    for key in ("Action", "NotAction", "Resource", "NotResource"):
+        if key in raw:
+            _check_strings(key_path(field, key), raw[key])
+    if "Condition" in raw:
+        _check_conditions(key_path(field, "Condition"), raw["Condition"])
+
+
+_EFFECTS = ("Allow", "Deny")
+
+
+def _check_strings(field: str, value: Any) -> None:
+    if isinstance(value, str):
+        return
+    if not isinstance(value, (list, tuple)) or not value:
+        raise SpecError(field, value, _STRINGS)
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise SpecError(index_path(field, i), item, "a string")
+
+
+def _is_condition_value(value: Any) -> bool:
+    return isinstance(value, (str, bool, int)) or (
+        isinstance(value, float) and math.isfinite(value)
+    )
+
+
+def _check_conditions(field: str, value: Any) -> None:
+    if not isinstance(value, Mapping) or not value:
+        raise SpecError(field, value, "a table of condition operators, e.g. StringEquals")
+    for operator, block in value.items():
+        path = key_path(field, operator)
+        if not isinstance(operator, str) or not re.fullmatch(r"[A-Za-z:]+", operator):
+            raise SpecError(path, operator, "a condition operator such as StringEquals")
+        if not isinstance(block, Mapping) or not block:
+            raise SpecError(path, block, "a table of condition keys and their values")
+        for key, values in block.items():
+            at = key_path(path, key)
+            if not isinstance(key, str) or not key:
+                raise SpecError(at, key, "a condition key such as aws:SourceVpc")
+            if isinstance(values, (list, tuple)):
+                if not values:
+                    raise SpecError(at, values, _CONDITION_VALUES)
+                for i, item in enumerate(values):
+                    if not _is_condition_value(item):
+                        raise SpecError(index_path(at, i), item, _CONDITION_VALUES)
+            elif not _is_condition_value(values):
+                raise SpecError(at, values, _CONDITION_VALUES)
 
 
 def _one_or_list(values: tuple[str, ...]) -> str | list[str]:

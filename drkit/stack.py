@@ -146,8 +146,8 @@ class DisasterRecoveryStack(TerraformStack):
             endpoints=[AwsProviderEndpoints(**dict.fromkeys(LOCAL_ENDPOINT_SERVICES, endpoint))]
             if local
             else None,
-            access_key="test" if local else None,
-            secret_key="test" if local else None,
+            # Credentials come from the environment: the emulator's deployer once it
+            # enforces IAM (drkit.deploy.local), never a key written into the stack.
             skip_credentials_validation=True if local else None,
             skip_requesting_account_id=True if local else None,
             skip_metadata_api_check="true" if local else None,

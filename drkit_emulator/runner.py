@@ -93,6 +93,8 @@ class Emulator:
     _log_file: IO[bytes] | None = attrs.field(default=None, init=False, repr=False)
     _log_path: Path | None = attrs.field(default=None, init=False)
     _bound_port: int | None = attrs.field(default=None, init=False)
+    #: What :meth:`client` and :meth:`client_env` sign with; the deployer's once IAM is enforced.
+    credentials: dict[str, str] = attrs.field(factory=lambda: dict(DUMMY_CREDENTIALS), init=False)
 
     # -- lifecycle --------------------------------------------------------------
 
@@ -176,10 +178,33 @@ class Emulator:
         self._bound_port = None
 
     def reset(self) -> None:
-        """Forget every resource in every region (``POST /moto-api/reset``)."""
+        """Forget every resource in every region (``POST /moto-api/reset``).
+
+        IAM enforcement (:meth:`enforce_iam`) ends too: the reset forgets the deployer.
+        """
+        self.post("/moto-api/reset-auth", b"inf")
+        self.credentials = dict(DUMMY_CREDENTIALS)
         status, body = self._request("POST", "/moto-api/reset")
         if status != 200:
             raise EmulatorError(f"resetting the emulator failed: HTTP {status}: {body[:200]!r}")
+
+    def enforce_iam(self) -> dict[str, str]:
+        """From now on every request is authorized against IAM (see drkit_emulator.iam).
+
+        First creates the identity deployments use (an IAM user allowed everything) and
+        switches :meth:`client` and :meth:`client_env` to its keys; returns them.
+        """
+        from drkit_emulator.enforcement import bootstrap_deployer
+
+        self.credentials = bootstrap_deployer(self)
+        status, body = self.post("/moto-api/reset-auth", b"0")
+        if status != 200:
+            raise EmulatorError(f"enforcing IAM failed: HTTP {status}: {body[:200]!r}")
+        return dict(self.credentials)
+
+    def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        """POST ``body`` to one of the emulator's own endpoints (``/moto-api/``, ``/_drkit/``)."""
+        return self._request("POST", path, data=body)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -232,7 +257,7 @@ class Emulator:
     def client_env(self, region: str = "us-east-1") -> dict[str, str]:
         """Environment variables that point AWS SDKs and the AWS CLI at the emulator."""
         return {
-            **DUMMY_CREDENTIALS,
+            **self.credentials,
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": region,
             "AWS_ENDPOINT_URL": self.endpoint_url,
@@ -251,8 +276,8 @@ class Emulator:
             service_name,
             region_name=region_name,
             endpoint_url=self.endpoint_url,
-            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_access_key_id=self.credentials["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.credentials["AWS_SECRET_ACCESS_KEY"],
         )
 
     # -- internals ---------------------------------------------------------------
@@ -294,9 +319,15 @@ class Emulator:
             f"last lines of {self._log_path}:\n{tail}"
         )
 
-    def _request(self, method: str, path: str, timeout: float = 10.0) -> tuple[int, bytes]:
+    def _request(
+        self, method: str, path: str, timeout: float = 10.0, data: bytes = b""
+    ) -> tuple[int, bytes]:
+        # Not form-encoded (urllib's default): the server would parse the body away.
         request = urllib.request.Request(
-            self.endpoint_url + path, method=method, data=b"" if method == "POST" else None
+            self.endpoint_url + path,
+            method=method,
+            data=data if method == "POST" else None,
+            headers={"Content-Type": "application/octet-stream"},
         )
         # Never send local traffic through a proxy from the environment.
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -28,6 +28,7 @@ from types import FrameType
 from typing import Any
 
 from drkit_emulator import core
+from drkit_emulator.admin import AdminApi
 from drkit_emulator.errors import INSTALL_HINT, MotoExtensionError
 from drkit_emulator.retry_replay import RetryReplay
 
@@ -164,7 +165,7 @@ def _make_server(host: str, port: int, listener: socket.socket) -> Any:
     )
     from werkzeug.serving import make_server
 
-    app = RetryReplay(DomainDispatcherApplication(create_backend_app))
+    app = AdminApi(RetryReplay(DomainDispatcherApplication(create_backend_app)))
     # werkzeug prints and sys.exit(1)s on bind errors; handing it our own
     # listening socket keeps the error handling (and exit codes) ours.
     server = make_server(

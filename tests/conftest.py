@@ -1,30 +1,63 @@
-"""Shared fixtures: hypothesis profiles and stacks synthesized once per session.
+"""Shared fixtures: hypothesis profiles, boto3 set-up, and stacks synthesized once per session.
 
 Loading the AWS provider bindings costs seconds and hundreds of MB per
 process, so every synthesized stack a test needs is built once per session and
-shared; model-level tests never touch jsii.
+shared, across xdist workers too; model-level tests never touch jsii.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
+from drkit_emulator.runner import Emulator
 from tests.helpers import ROOT, synth_json
 
 # No deadlines: `make test` runs the end-to-end deploys beside these tests on
 # 2 cores, so an example's wall time measures the machine's load, not the code
 # (a 200 ms deadline failed CI on a 447 ms CLI run). Speed is `make bench`'s job.
-settings.register_profile("default", max_examples=100, deadline=None)
+# The default profile is the edit-and-run loop's (`make test-fast`): 25 examples a test.
+# CI runs the derandomized `ci` profile with 200, so every property still gets its full
+# search on every push; tests that synthesize choose their own counts (tests/helpers.py).
+settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile("ci", max_examples=200, derandomize=True, print_blob=True, deadline=None)
-# Profiles for tests that synthesize: each example costs a synth.
-settings.register_profile(
-    "synth", max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _botocore_models_parsed_once() -> None:
+    """Each AWS service model is parsed once per test process, not once per boto3 session.
+
+    Every boto3 session builds its own botocore loader, which parses the service's JSON model
+    again (a fifth of a second for DynamoDB); the runtime builds a session per container and
+    the tests build a container per test. Here sessions share one loader per data path: the
+    loaded models are read-only, as botocore already shares them between its clients.
+    """
+    import botocore.loaders
+    import botocore.session
+
+    loaders: dict[str | None, botocore.loaders.Loader] = {}
+
+    def create_loader(search_path_string: str | None = None) -> botocore.loaders.Loader:
+        if search_path_string not in loaders:
+            loaders[search_path_string] = botocore.loaders.create_loader(search_path_string)
+        return loaders[search_path_string]
+
+    botocore.session.create_loader = create_loader
+
+
+@pytest.fixture(scope="session")
+def shared_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """One moto server per test process for every test that needs a clean AWS, not its own
+    process (the emulator tests, the preflight's); tests name their resources uniquely."""
+    with Emulator(log_dir=tmp_path_factory.mktemp("emulator-logs")) as emulator:
+        yield emulator
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +76,49 @@ def three_region_spec():
     )
 
 
-@pytest.fixture(scope="session")
-def default_stack(default_spec) -> dict[str, Any]:
-    return synth_json(default_spec)
+def _synthesized_once(
+    name: str, spec: Any, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> dict[str, Any]:
+    """``spec``'s stack, synthesized by the first xdist worker that needs it, read by the rest.
+
+    The workers share the session's temporary root; a lock per stack makes the others wait
+    for the first synth instead of repeating it (and a worker that only reads never loads
+    the provider bindings).
+    """
+    if worker_id == "master":
+        return synth_json(spec)
+    shared = tmp_path_factory.getbasetemp().parent
+    path = shared / f"{name}.json"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.is_file():
+            partial = path.with_suffix(".partial")
+            partial.write_text(json.dumps(synth_json(spec)))
+            partial.replace(path)
+        return json.loads(path.read_text())
 
 
 @pytest.fixture(scope="session")
-def three_region_stack(three_region_spec) -> dict[str, Any]:
-    return synth_json(three_region_spec)
+def default_stack(default_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    return _synthesized_once("default-stack", default_spec, tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def three_region_stack(three_region_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    return _synthesized_once("three-region-stack", three_region_spec, tmp_path_factory, worker_id)
+
+
+#: The xdist groups that run longest, in the order they should start. xdist hands out its
+#: first work round-robin in collection order, so a worker that starts with one of these
+#: waits on its subprocesses (the stock synth, checkov, terraform) while the other worker
+#: gets through the short tests, instead of both waiting at the end.
+LONGEST_FIRST = ("fast-import-synth", "checkov", "terraform")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        marker = item.get_closest_marker("xdist_group")
+        group = (marker.args[0] if marker.args else marker.kwargs.get("name")) if marker else None
+        return LONGEST_FIRST.index(group) if group in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)

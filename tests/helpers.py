@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ----- synthesis (loads the provider bindings once per process) -----------------------------
 
+#: Each example is a whole synth (1-3 s): 6 under the ci profile, 3 in the edit-and-run loop.
+SYNTH_EXAMPLES = 6 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 3
 SYNTH_SETTINGS = settings(
-    max_examples=int(os.environ.get("DRKIT_SYNTH_EXAMPLES", "6")),
+    max_examples=int(os.environ.get("DRKIT_SYNTH_EXAMPLES", SYNTH_EXAMPLES)),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -194,3 +198,44 @@ def make_mirror(
         target.mkdir(parents=True)
         (target / f"terraform-provider-aws_v{version}_x5").write_bytes(b"\x7fELF")
     return root
+
+
+# ----- TOML (tomllib only reads) ---------------------------------------------------------------
+
+
+def toml_text(doc: Mapping[str, Any]) -> str:
+    """A TOML document holding exactly ``doc``: every key quoted, tables and arrays inline."""
+    return "".join(f"{_toml_string(key)} = {_toml_value(value)}\n" for key, value in doc.items())
+
+
+def _toml_string(text: str) -> str:
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")  # TOML wants control characters escaped
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        return ("inf" if value > 0 else "-inf") if math.isinf(value) else repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        body = ", ".join(f"{_toml_string(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{" + body + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"TOML has no value like {value!r}")

@@ -18,6 +18,7 @@ from types import ModuleType
 import attrs
 
 from drkit import __version__
+from drkit.commands.arguments import Parser, UsageError
 from drkit.errors import ComplianceError, DrkitError, SpecError
 
 #: Exit codes: 0 success, 1 the command ran and failed or its answer is "no"
@@ -53,6 +54,11 @@ COMMANDS: dict[str, Command] = {
         summary="print the RTO/RPO budget of the spec (DRKIT_CONFIG or the default); "
         "exit 1 if not met",
     ),
+    "preflight": Command(
+        module="drkit.commands.preflight",
+        summary="before deploying to a real account: check its Lambda quotas in every region "
+        "and the zone's delegation; exit 1 if refused",
+    ),
     "drill": Command(
         module="drkit.commands.drill",
         summary="game day: drain one region of a real deployment, measure failover, restore",
@@ -62,7 +68,7 @@ COMMANDS: dict[str, Command] = {
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     """The parser, with the arguments of the command ``argv`` names (and only that one's)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="drkit",
         description="Multi-region disaster recovery on AWS with CDK for Terraform.",
     )
@@ -84,7 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(args_list)
     try:
         args = parser.parse_args(args_list)
-    except SystemExit as exit_:  # argparse: --help, --version, or a usage error (2)
+    except UsageError as err:  # an unknown option, a missing or refused value
+        print(err, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SystemExit as exit_:  # argparse: --help, --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
     if args.command is None:
         parser.print_help(sys.stderr)

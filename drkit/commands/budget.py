@@ -6,7 +6,9 @@ import argparse
 import json
 import os
 
+from drkit.commands.arguments import integer, spec_field
 from drkit.operations.budget import SpecBudget
+from drkit.operations.budget.inputs import CAPACITY_OVERRIDES
 
 #: ``--flag`` -> BudgetInputs field it overrides.
 OVERRIDE_FLAGS: dict[str, str] = {
@@ -27,14 +29,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "what-if overrides", "evaluate the spec with other numbers (nothing is deployed or written)"
     )
     for flag, field in OVERRIDE_FLAGS.items():
-        group.add_argument(flag, dest=field, type=int, metavar="N", help=f"override {field}")
+        group.add_argument(
+            flag, dest=field, type=spec_field(field), metavar="N", help=f"override {field}"
+        )
+    group.add_argument(
+        "--reserved-concurrency",
+        dest="lambda_reserved_concurrency",
+        type=spec_field("lambda_reserved_concurrency"),
+        metavar="N",
+        help="override lambda_reserved_concurrency (the capacity rows)",
+    )
+    group.add_argument(
+        "--peak-concurrency",
+        dest="peak_concurrency",
+        type=integer(1, 1_000_000),
+        metavar="N",
+        help="the deployment's peak of concurrent API executions (default: modelled as what "
+        "the busiest region serves at its reservation)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the budget; 0 when the targets are met, 1 when not (SpecError: a bad spec)."""
     overrides = {
         field: value
-        for field in OVERRIDE_FLAGS.values()
+        for field in (*OVERRIDE_FLAGS.values(), *CAPACITY_OVERRIDES)
         if (value := getattr(args, field, None)) is not None
     }
     budget = SpecBudget.from_environment(os.environ, overrides)

@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import Any
 
+from drkit.commands import arguments
 from drkit.operations.drill import DrillSettings, run_drill
 from drkit.regions.spec import DeploymentSpec
 
 _DEFAULTS = DrillSettings()
 
 
-def _positive(kind: type) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
-        value = kind(text)
-        if value <= 0:
-            raise ValueError(text)
-        return value
-
-    parse.__name__ = f"positive {kind.__name__}"
-    return parse
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit drill``."""
-    parser.add_argument("--region", required=True, help="the region to drain (one of the spec's)")
+    parser.add_argument(
+        "--region",
+        required=True,
+        type=arguments.region,
+        help="the region to drain (one of the spec's)",
+    )
     parser.add_argument(
         "--timeout",
-        type=_positive(float),
+        type=arguments.seconds(3600),
         default=_DEFAULTS.timeout_seconds,
         metavar="SECONDS",
         help=f"give up waiting after this long, then restore "
@@ -36,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--poll-seconds",
-        type=_positive(float),
+        type=arguments.seconds(60),
         default=_DEFAULTS.poll_seconds,
         metavar="SECONDS",
         help="pause between polls; keep it at most the health-check interval "
@@ -44,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--samples",
-        type=_positive(int),
+        type=arguments.integer(1, 100),
         default=_DEFAULTS.samples_per_poll,
         metavar="N",
         help=f"requests to the API name per poll (default {_DEFAULTS.samples_per_poll})",
@@ -56,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--endpoint-url",
+        type=arguments.endpoint_url,
         metavar="URL",
         help="send AWS calls to an emulator (implies --no-traffic-probe)",
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from drkit.commands.arguments import workdir
 from drkit.deploy.validate import validate_layouts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit validate``."""
-    parser.add_argument("--workdir", type=Path, default=Path(".drkit") / "validate")
+    parser.add_argument("--workdir", type=workdir, default=Path(".drkit") / "validate")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,8 +13,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from drkit.deploy.denials import denials
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.readback import DeploymentView
+from drkit.deploy.serve import problems
 from drkit.deploy.terraform import StepTiming
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.spec import DeploymentSpec, Target
@@ -53,6 +55,7 @@ def run_demo(
             say(f"{label:<9} done in {deployment.timings[-1].seconds:.1f} s")
         view = deployment.describe()
         print(summary(view), flush=True)
+        served_ok = _serve(deployment)
         drift = deployment.drift()
         if drift:
             say("drift     CHANGES PENDING right after apply:")
@@ -70,7 +73,34 @@ def run_demo(
         else:
             say("destroy   done; nothing of the stack is left in the emulator")
         print(timing_table(deployment.timings), flush=True)
-    return 0 if not drift and not left else 1
+    return 0 if served_ok and not drift and not left else 1
+
+
+def _serve(deployment: LocalDeployment) -> bool:
+    """Requests served by the deployed code under its deployed roles, and what they refuse."""
+    scenario = deployment.scenario()
+    served = scenario.run()
+    print(
+        "Served by the deployed functions (the uploaded archive, each run as its own "
+        "execution role; the emulator enforces IAM):",
+        flush=True,
+    )
+    for item in served:
+        print(f"  {item.line}", flush=True)
+    print(
+        "  (the emulator replicates at once: the measured figures are the time between the\n"
+        "   scenario's own steps, which shows the canaries measure and publish, not a lag)",
+        flush=True,
+    )
+    refused = denials(scenario)
+    print("Refused to the API function's role (calls it must never make):", flush=True)
+    for attempt in refused:
+        print(f"  {attempt.line}", flush=True)
+    trouble = problems(served) + [a.line for a in refused if not a.refused]
+    for line in trouble:
+        print(f"  PROBLEM: {line}", flush=True)
+    print(flush=True)
+    return not trouble
 
 
 def _printer():

@@ -8,6 +8,7 @@ destroy, check that nothing is left.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,10 +17,12 @@ from typing import Any
 import attrs
 
 from drkit.deploy import readback
+from drkit.deploy.invoke import FunctionRunner
+from drkit.deploy.serve import Scenario
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
 from drkit.regions.spec import DeploymentSpec, Target
-from drkit_emulator.runner import Emulator
+from drkit_emulator.runner import DUMMY_CREDENTIALS, Emulator
 
 PLAN_FILE = "drkit.tfplan"
 DRIFT_FILE = "drift.tfplan"
@@ -55,6 +58,8 @@ class LocalDeployment:
             (emptied first: a local deployment never reuses old state).
         environ: ``DRKIT_CONFIG`` / ``ENVIRONMENT_SUFFIX`` for the layout.
         step_timeout_seconds: Stop a Terraform command running longer than this.
+        enforce_iam: Have the emulator authorize every request against IAM from the start
+            (Terraform then deploys as an administrator, the functions run as their roles).
         timings: ``(step, seconds)`` of every step so far.
     """
 
@@ -62,6 +67,7 @@ class LocalDeployment:
     workdir: Path = attrs.field(converter=Path)
     environ: Mapping[str, str] = attrs.field(factory=dict)
     step_timeout_seconds: float | None = 900
+    enforce_iam: bool = True
     timings: list[StepTiming] = attrs.field(factory=list)
     stack_dir: Path | None = attrs.field(default=None, init=False)
     terraform: Terraform | None = attrs.field(default=None, init=False)
@@ -78,6 +84,8 @@ class LocalDeployment:
         }
 
     def synthesize(self) -> Path:
+        if self.enforce_iam and self.emulator.credentials == DUMMY_CREDENTIALS:
+            self.emulator.enforce_iam()
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir.mkdir(parents=True)
         self.stack_dir, seconds = synthesize(
@@ -148,6 +156,20 @@ class LocalDeployment:
 
     def leftovers(self) -> list[str]:
         return readback.leftovers(self.spec, self._client)
+
+    def scenario(self) -> Scenario:
+        """The deployed functions, ready to serve requests from the code Terraform uploaded."""
+        return Scenario(self.spec, self.emulator, FunctionRunner(self.emulator, self.code_archive))
+
+    @property
+    def code_archive(self) -> Path:
+        """The Lambda archive of the synthesized stack (every function runs the same one)."""
+        if self.stack_dir is None:
+            raise RuntimeError("synthesize() first")
+        stack = json.loads((self.stack_dir / "cdk.tf.json").read_text())
+        functions = stack["resource"]["aws_lambda_function"].values()
+        (archive,) = {body["filename"] for body in functions}
+        return self.stack_dir / archive
 
     def _client(self, service: str, region: str) -> Any:
         return self.emulator.client(service, region)

@@ -1,13 +1,20 @@
 """The failover budget: can a spec meet RTO < 5 min and RPO < 1 min, and by how much?
 
 Pure arithmetic on a spec's numbers, so the spec validator, the stack and
-``drkit budget`` (drkit/operations/budget.py) all use the same figures;
+``drkit budget`` (drkit/operations/budget/) all use the same figures;
 docs/budget.md explains every row. The AWS behaviour each constant
-models is stated next to it; where AWS publishes no guarantee, the budget says so
-instead of inventing one.
+models is stated next to it, with the page that documents it or the word
+"modelled" where AWS documents nothing; where AWS publishes no guarantee, the
+budget says so instead of inventing one. Its scope (at least one region
+healthy) and the capacity a region needs when its largest peer fails are here
+too: the weighted-routing rules and DynamoDB's on-demand ramp.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from fractions import Fraction
 
 import attrs
 
@@ -17,8 +24,11 @@ import attrs
 CHECKER_SPREAD_INTERVALS = 1
 #: Time for a changed health-check status to reach Route 53's DNS servers.
 STATUS_PROPAGATION_SECONDS = 10
-#: Route 53 answers alias records with the target's TTL; API Gateway regional
-#: custom-domain targets are served with a 60 s TTL.
+#: Route 53 answers an alias record with the TTL of its AWS target (you cannot set
+#: it). AWS documents a fixed 60 s for ELB and S3 website targets, but no figure
+#: for API Gateway custom domains: 60 s is a MODEL here, to check with
+#: ``dig api.<zone>`` against a deployment (docs/budget.md).
+#: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-alias.html
 ALIAS_TTL_SECONDS = 60
 #: Worst-case cold start of the Python 3.12 function in a VPC (3 GB), generous:
 #: typical cold starts are around one second.
@@ -176,3 +186,143 @@ def max_failure_threshold(inputs: BudgetInputs) -> int:
         if rto_budget(trial).meets_target:
             best = threshold
     return best
+
+
+# ----- scope and capacity ---------------------------------------------------
+# Route 53's weighted routing, as documented: a record's share is its weight
+# over the sum of the weights of the records it chooses among; records of weight
+# 0 are chosen only when every record of a non-zero weight is unhealthy (then
+# with equal probability); and when every record is unhealthy, Route 53 treats
+# them ALL as healthy and answers by weight: the budget's scope ends there.
+# https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html
+# https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html
+
+#: DynamoDB on-demand serves up to twice a table's previous peak at once; more
+#: than that within 30 minutes may be throttled. A replica's reads follow its
+#: region's traffic; its writes do not change in a failover, since every replica
+#: already applies every write (replicated write request units).
+#: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html
+#: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/pre-warming-on-demand-capacity-mode.html
+ON_DEMAND_INSTANT_RAMP = 2
+
+
+def traffic_shares(weights: Mapping[str, int], healthy: Collection[str]) -> dict[str, Fraction]:
+    """Each region's share of Route 53's answers when only ``healthy`` regions pass.
+
+    With no healthy region at all Route 53 fails open: every record counts as
+    healthy again, and the shares are those of the full layout.
+    """
+    chosen = [r for r in weights if r in healthy] or list(weights)
+    weighted = [r for r in chosen if weights[r] > 0]
+    if weighted:
+        total = sum(weights[r] for r in weighted)
+        return {r: Fraction(weights[r], total) if r in weighted else Fraction(0) for r in weights}
+    return {r: Fraction(1, len(chosen)) if r in chosen else Fraction(0) for r in weights}
+
+
+@attrs.frozen(kw_only=True)
+class CapacityInputs:
+    """What a region's capacity after a failure depends on.
+
+    Attributes:
+        weights: ``(region, weight)`` for every region, in the spec's order.
+        reserved_concurrency: Reserved concurrency of each region's API function
+            (``lambda_reserved_concurrency``): both its floor and its ceiling.
+        peak_concurrency: The deployment's peak of concurrent API executions.
+            Left out (None), the budget models it as the most the layout serves
+            with every region up: its busiest region at its reservation.
+    """
+
+    weights: tuple[tuple[str, int], ...]
+    reserved_concurrency: int
+    peak_concurrency: int | None = None
+
+    @property
+    def peak_is_modelled(self) -> bool:
+        return self.peak_concurrency is None
+
+    @property
+    def peak(self) -> int:
+        """The peak the capacity rows are computed at (given, or modelled)."""
+        if self.peak_concurrency is not None:
+            return self.peak_concurrency
+        busiest = max(traffic_shares(dict(self.weights), {r for r, _ in self.weights}).values())
+        return math.floor(self.reserved_concurrency / busiest)
+
+    @property
+    def busiest_region(self) -> str:
+        """The region with the largest weight (the first of equals)."""
+        return max(self.weights, key=lambda rw: rw[1])[0]
+
+
+@attrs.frozen(kw_only=True)
+class FailoverCapacity:
+    """One region while its largest peer is failed out.
+
+    Attributes:
+        region: The region that takes the traffic.
+        failed: Its largest peer (by weight; the first of equals), failed out.
+        share_before: Its share of answers with every region up.
+        share_after: Its share with ``failed`` out.
+        needed_concurrency: Concurrent executions its new share needs at the peak.
+        reserved_concurrency: What its API function reserves.
+    """
+
+    region: str
+    failed: str
+    share_before: Fraction
+    share_after: Fraction
+    needed_concurrency: int
+    reserved_concurrency: int
+
+    @property
+    def absorbs(self) -> bool:
+        return self.needed_concurrency <= self.reserved_concurrency
+
+    @property
+    def read_ramp(self) -> Fraction | None:
+        """How many times its normal reads its replicas get at once; None: from no traffic."""
+        if self.share_before == 0:
+            return None if self.share_after else Fraction(1)
+        return self.share_after / self.share_before
+
+    @property
+    def within_on_demand_ramp(self) -> bool:
+        ramp = self.read_ramp
+        return ramp is not None and ramp <= ON_DEMAND_INSTANT_RAMP
+
+
+def largest_peer(weights: Mapping[str, int], region: str) -> str:
+    """The other region with the largest weight (the first of equals)."""
+    others = [r for r in weights if r != region]
+    return max(others, key=lambda r: weights[r])
+
+
+def failover_capacity(inputs: CapacityInputs) -> tuple[FailoverCapacity, ...]:
+    """Every region's load when its largest peer fails, at the (given or modelled) peak."""
+    weights = dict(inputs.weights)
+    before = traffic_shares(weights, weights.keys())
+    rows = []
+    for region in weights:
+        failed = largest_peer(weights, region)
+        after = traffic_shares(weights, weights.keys() - {failed})[region]
+        rows.append(
+            FailoverCapacity(
+                region=region,
+                failed=failed,
+                share_before=before[region],
+                share_after=after,
+                needed_concurrency=math.ceil(inputs.peak * after),
+                reserved_concurrency=inputs.reserved_concurrency,
+            )
+        )
+    return tuple(rows)
+
+
+def survivable_peak(inputs: CapacityInputs) -> int:
+    """The largest peak at which every region absorbs the failure of its largest peer."""
+    return min(
+        math.floor(row.reserved_concurrency / row.share_after)
+        for row in failover_capacity(inputs)
+        if row.share_after
+    )

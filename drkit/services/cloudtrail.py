@@ -39,8 +39,8 @@ from drkit.services.s3 import (
     DataBucket,
     EncryptedBucket,
     abort_multipart_rule,
-    deny_insecure_transport,
 )
+from drkit.services.s3_policy import deny_insecure_transport
 from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
 
 #: HIPAA asks covered entities to keep documentation for six years.

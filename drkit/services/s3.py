@@ -38,32 +38,8 @@ from drkit.regions.naming import ResourceType
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 from drkit.services.policy import lazy_string
+from drkit.services.s3_policy import deny_insecure_transport, pin_key
 from drkit_runtime.contract import CANARY_OBJECT_PREFIX
-
-
-def deny_insecure_transport(bucket_arn: str) -> tuple[iam.Statement, ...]:
-    """TLS only, and TLS 1.2 or newer (HIPAA 164.312(e)(1) transmission security)."""
-    everything = (bucket_arn, f"{bucket_arn}/*")
-    return (
-        iam.Statement(
-            sid="DenyInsecureTransport",
-            effect="Deny",
-            principals={"AWS": ("*",)},
-            actions=("s3:*",),
-            resources=everything,
-            conditions={"Bool": {"aws:SecureTransport": "false"}},
-            resource_policy=True,
-        ),
-        iam.Statement(
-            sid="DenyOutdatedTls",
-            effect="Deny",
-            principals={"AWS": ("*",)},
-            actions=("s3:*",),
-            resources=everything,
-            conditions={"NumericLessThan": {"s3:TlsVersion": "1.2"}},
-            resource_policy=True,
-        ),
-    )
 
 
 class _PrivateBucket(Construct):
@@ -379,39 +355,6 @@ class DataBucket(EncryptedBucket):
                 abort_multipart_rule(),
             ]
         )
-        self._policy((*deny_insecure_transport(self.bucket_arn), *_pin_key(self)))
-
-
-def _pin_key(bucket: EncryptedBucket) -> tuple[iam.Statement, ...]:
-    """Uploads get the region's key or none named: an explicit SSE-S3, aws/s3 or other key
-    in the request would override the bucket's default encryption, so it is refused.
-
-    Condition keys: https://docs.aws.amazon.com/AmazonS3/latest/userguide/
-    specifying-kms-encryption.html (s3:x-amz-server-side-encryption[-aws-kms-key-id]).
-    Replication writes with s3:ReplicateObject, which these statements do not touch.
-    """
-    objects = (f"{bucket.bucket_arn}/*",)
-    return (
-        iam.Statement(
-            sid="DenyUploadsWithoutKms",
-            effect="Deny",
-            principals={"AWS": ("*",)},
-            actions=("s3:PutObject",),
-            resources=objects,
-            conditions={"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}},
-            resource_policy=True,
-        ),
-        iam.Statement(
-            sid="DenyUploadsWithAnotherKey",
-            effect="Deny",
-            principals={"AWS": ("*",)},
-            actions=("s3:PutObject",),
-            resources=objects,
-            conditions={
-                "StringNotEqualsIfExists": {
-                    "s3:x-amz-server-side-encryption-aws-kms-key-id": bucket.key.key_arn
-                }
-            },
-            resource_policy=True,
-        ),
-    )
+        self._policy(
+            (*deny_insecure_transport(self.bucket_arn), *pin_key(self.bucket_arn, self.key.key_arn))
+        )

@@ -1,15 +1,28 @@
-"""drkit's Lambda function model: it keeps its dead-letter queue and logging configuration.
+"""drkit's Lambda models: functions keep their dead-letter queue and logging configuration,
+and the backend reports the account's settings.
 
-The gap and what is emulated: :mod:`drkit_emulator.awslambda`.
+The gaps and what is emulated: :mod:`drkit_emulator.awslambda`.
 """
 
 from __future__ import annotations
 
+import os
+from types import ModuleType
 from typing import Any
 
 from moto.awslambda import models as lambda_models
 
+from drkit_emulator.awslambda import urls
+
 _ORIGINAL = lambda_models.LambdaFunction
+#: Lambda's documented default quota of concurrent executions per account and region.
+DEFAULT_CONCURRENT_EXECUTIONS = 1000
+#: moto's own setting for the quota it enforces on reservations (moto.awslambda.models).
+QUOTA_VARIABLE = "MOTO_LAMBDA_CONCURRENCY_QUOTA"
+#: Lambda's documented code-size limits, in bytes: unzipped, zipped upload, total storage.
+CODE_SIZE_UNZIPPED = 250 * 1024 * 1024
+CODE_SIZE_ZIPPED = 50 * 1024 * 1024
+TOTAL_CODE_SIZE = 75 * 1024**3
 
 
 def logging_config(function_name: str, requested: dict[str, Any] | None) -> dict[str, Any]:
@@ -57,3 +70,31 @@ class ConfiguredLambdaFunction(_ORIGINAL):  # type: ignore[misc, valid-type]
 def install_functions() -> None:
     """Make new functions :class:`ConfiguredLambdaFunction` s. Idempotent."""
     lambda_models.LambdaFunction = ConfiguredLambdaFunction  # type: ignore[misc]
+
+
+class DrkitLambdaBackend(lambda_models.LambdaBackend):  # type: ignore[misc]
+    """moto's Lambda backend, routed through drkit's handler, reporting its account settings."""
+
+    @property
+    def _url_module(self) -> ModuleType:
+        return urls
+
+    def account_settings(self) -> dict[str, Any]:
+        """What ``GetAccountSettings`` answers for this account and region."""
+        limit = int(os.environ.get(QUOTA_VARIABLE) or DEFAULT_CONCURRENT_EXECUTIONS)
+        functions = list(self.list_functions())
+        reserved = sum(int(f.reserved_concurrency or 0) for f in functions)
+        versions = list(self.list_functions(func_version="ALL"))
+        return {
+            "AccountLimit": {
+                "CodeSizeUnzipped": CODE_SIZE_UNZIPPED,
+                "CodeSizeZipped": CODE_SIZE_ZIPPED,
+                "ConcurrentExecutions": limit,
+                "TotalCodeSize": TOTAL_CODE_SIZE,
+                "UnreservedConcurrentExecutions": max(0, limit - reserved),
+            },
+            "AccountUsage": {
+                "FunctionCount": len(functions),
+                "TotalCodeSize": sum(int(getattr(f, "code_size", 0) or 0) for f in versions),
+            },
+        }

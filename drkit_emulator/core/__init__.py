@@ -13,7 +13,18 @@ import warnings
 from drkit_emulator.core import compat
 from drkit_emulator.errors import INSTALL_HINT, MotoExtensionError
 
-SERVICES = ("dynamodb", "apigatewayv2", "backup", "route53", "acm", "kms", "awslambda", "s3", "ec2")
+SERVICES = (
+    "dynamodb",
+    "apigatewayv2",
+    "backup",
+    "route53",
+    "acm",
+    "kms",
+    "awslambda",
+    "s3",
+    "ec2",
+    "iam",
+)
 """The service folders whose extensions :func:`install` applies, in this order."""
 
 _installed = False

@@ -89,6 +89,7 @@ _SIGNATURES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     },
     ("moto.route53.models", "Route53Backend"): {
         "get_hosted_zone": ("id_",),
+        "create_hosted_zone": ("name", "private_zone"),
         "delete_hosted_zone": ("id_",),
         "create_query_logging_config": ("hosted_zone_id", "log_group_arn"),
         "get_dnssec": ("zone_id",),
@@ -118,6 +119,7 @@ _SIGNATURES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
         "get_configuration": ("on_create",),
         "update_configuration": ("config_updates",),
     },
+    ("moto.awslambda.models", "LambdaBackend"): {"list_functions": ("func_version",)},
     ("moto.s3.models", "S3Backend"): {
         "get_bucket_notification_configuration": ("bucket_name",),
         "get_bucket_replication": ("bucket_name",),
@@ -156,6 +158,7 @@ _ROUTES = (
     ("moto.route53.urls", "moto.route53.responses", "Route53"),
     ("moto.acm.urls", "moto.acm.responses", "AWSCertificateManagerResponse"),
     ("moto.kms.urls", "moto.kms.responses", "KmsResponse"),
+    ("moto.awslambda.urls", "moto.awslambda.responses", "LambdaResponse"),
     ("moto.s3.urls", "moto.s3.responses", "S3Response"),
 )
 
@@ -168,6 +171,7 @@ _BACKEND_DICTS = (
     ("moto.route53.models", "route53_backends"),
     ("moto.acm.models", "acm_backends"),
     ("moto.kms.models", "kms_backends"),
+    ("moto.awslambda.models", "lambda_backends"),
     ("moto.s3.models", "s3_backends"),
 )
 

@@ -43,6 +43,16 @@ Not emulated: the KMS key policy (AWS needs it to allow
 ``dnssec-route53.amazonaws.com``), ``KeySigningKeyInParentDSRecord``, the
 ``ACTION_NEEDED``/``INTERNAL_FAILURE`` states, and signing itself.
 
+Hosted zone ids
+---------------
+The gap (moto 5.2.5): a new zone's id is 22 random letters and digits, so it
+starts with ``Z`` only by chance; every Route 53 zone id starts with ``Z``, and
+drkit's spec refuses an ``existing_zone_id`` that does not.
+
+What this extension does: a new zone whose id does not start with ``Z`` gets
+its first character replaced by ``Z`` (another id if that one is taken), before
+anything else refers to it.
+
 Query logging
 -------------
 The gap (moto 5.2.5): ``CreateQueryLoggingConfig`` only accepts the log

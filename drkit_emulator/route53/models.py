@@ -223,6 +223,18 @@ class DrkitRoute53Backend(Route53Backend):
         zone = self._public_zone(zone_id)
         return self.dnssec.get(zone.resource_id) or ZoneDNSSEC()
 
+    def create_hosted_zone(self, name: str, private_zone: bool, **kwargs: Any) -> FakeZone:
+        """moto's zone, with an id that starts with ``Z`` as every Route 53 zone id does."""
+        zone = super().create_hosted_zone(name, private_zone, **kwargs)
+        if not zone.resource_id.startswith("Z"):
+            old = zone.resource_id
+            new = "Z" + old[1:]
+            while new in self.zones:
+                new = "Z" + mock_random.get_random_string(length=len(old) - 1).upper()
+            zone.resource_id = new
+            self.zones[new] = self.zones.pop(old)
+        return zone
+
     def delete_hosted_zone(self, id_: str) -> FakeZone | None:
         deleted = super().delete_hosted_zone(id_)
         if deleted is not None:

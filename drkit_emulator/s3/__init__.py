@@ -17,7 +17,11 @@ returns each rule as it was put (``ID``, ``Priority``, ``Status``,
 ``Filter`` or the legacy ``Prefix``, ``DeleteMarkerReplication``,
 ``SourceSelectionCriteria``, ``ExistingObjectReplication``, ``Destination``),
 with ``DeleteMarkerReplication`` ``Disabled`` and ``Filter`` ``{Prefix: ""}``
-only when they were left out. Nothing is replicated or notified.
+only when they were left out. New objects replicate: a ``PutObject`` into a
+bucket with an enabled rule whose prefix the key has writes the object into
+the rule's destination bucket too, at once, encrypted with the rule's replica
+key (AWS takes seconds to minutes; Replication Time Control's 15-minute promise
+is not modelled, nor delete-marker or metadata replication). Nothing is notified.
 """
 
 from __future__ import annotations

@@ -94,17 +94,19 @@ def test_lag_override_at_the_rpo_exits_1():
 
 
 def test_out_of_range_override_is_a_bad_spec():
-    """An override outside its field's range: exit 2 and one line naming the field."""
+    """An override outside its field's range: exit 2 and one line naming the flag and field."""
     code, out, err = cli(["budget", "--interval", "20"])
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith("drkit budget: error: ")
+    assert err.count("\n") == 1 and err.startswith("drkit budget: error: argument --interval")
     assert "health_check_interval_seconds" in err and "10 s, 30 s" in err
 
 
-def test_a_non_number_is_a_usage_error():
-    """--threshold takes an integer; anything else is argparse's usage error (exit 2)."""
+def test_a_non_number_is_one_line_naming_the_flag():
+    """--threshold takes an integer; anything else is one line naming the flag, exit 2."""
     code, out, err = cli(["budget", "--threshold", "three"])
-    assert code == 2 and out == "" and "usage: drkit budget" in err
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("drkit budget: error: argument --threshold: 'three' is not allowed")
+    assert "health_check_failure_threshold" in err
 
 
 def test_invalid_config_is_one_line_and_exit_2(tmp_path: Path):
@@ -137,3 +139,39 @@ def test_environment_suffix_does_not_matter():
     """ENVIRONMENT_SUFFIX (even an invalid one) does not change or break the budget."""
     code, out, _ = cli(["budget", "--json"], {"ENVIRONMENT_SUFFIX": "Not_Valid"})
     assert code == 0 and json.loads(out)["meets_targets"] is True
+
+
+def test_json_states_the_scope_and_the_capacity():
+    """--json says failover needs a healthy region (fail-open otherwise) and has the capacity."""
+    code, out, _ = cli(["budget", "--json"])
+    doc = json.loads(out)
+    assert code == 0
+    assert doc["scope"]["when_no_region_is_healthy"] == "fail-open"
+    assert "health-checks-how-route-53-chooses-records" in doc["scope"]["source"]
+    assert [r["region"] for r in doc["capacity"]["regions"]] == ["us-east-1", "us-west-2"]
+    assert doc["capacity"]["peak_modelled"] is True
+
+
+def test_capacity_what_ifs_change_the_rows_not_the_exit_code():
+    """--peak-concurrency and --reserved-concurrency change the capacity rows; exit stays 0."""
+    code, out, _ = cli(["budget", "--peak-concurrency", "142", "--reserved-concurrency", "142"])
+    flat = " ".join(out.split())
+    assert code == 0
+    assert "what-if overrides: lambda_reserved_concurrency=142, peak_concurrency=142" in out
+    assert "us-west-2 us-east-1 30 % -> 100 % 142 142" in flat and "cannot absorb" not in out
+
+
+def test_a_bad_peak_is_a_bad_input():
+    """--peak-concurrency 0: exit 2 and one line naming the argument."""
+    code, out, err = cli(["budget", "--peak-concurrency", "0"])
+    assert code == 2 and out == "" and "--peak-concurrency" in err and err.count("\n") == 1
+
+
+def test_the_readme_excerpt_is_what_drkit_budget_prints():
+    """README.md's budget excerpt is, line for line, `drkit budget` for the default spec."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The failover budget", 1)[1]
+    excerpt = section.split("```\n", 2)[1]
+    code, out, _ = cli(["budget"])
+    assert code == 0
+    assert excerpt == out

@@ -84,15 +84,23 @@ def test_declined_confirmation_changes_nothing(deployment, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize(
-    "argv",
+    ("argv", "named"),
     [
-        [],
-        ["--region", SECONDARY, "--timeout", "0"],
-        ["--region", SECONDARY, "--poll-seconds", "-1"],
-        ["--region", SECONDARY, "--samples", "1.5"],
+        ([], "--region"),
+        (["--region", "moon-1"], "--region"),
+        (["--region", SECONDARY, "--timeout", "0"], "--timeout"),
+        (["--region", SECONDARY, "--timeout", "nan"], "--timeout"),
+        (["--region", SECONDARY, "--timeout", "inf"], "--timeout"),
+        (["--region", SECONDARY, "--poll-seconds", "-1"], "--poll-seconds"),
+        (["--region", SECONDARY, "--samples", "1.5"], "--samples"),
+        (["--region", SECONDARY, "--endpoint-url", "localhost:5000"], "--endpoint-url"),
+        (["--region", SECONDARY, "--endpoint-url", "http://127.0.0.1:70000"], "--endpoint-url"),
     ],
 )
-def test_bad_arguments_are_usage_errors(argv, capsys):
-    """A missing region or a non-positive number exits 2 with argparse's usage line."""
+def test_bad_arguments_are_one_line_naming_the_argument(argv, named, capsys):
+    """A missing region, a number out of range (nan and inf too) or a URL that is not one
+    exits 2 with one line naming the argument, before any AWS call."""
     assert main(["drill", *argv]) == 2
-    assert "usage: drkit drill" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("drkit drill: error: ")
+    assert named in err

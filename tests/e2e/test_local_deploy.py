@@ -16,17 +16,24 @@ from pathlib import Path
 import pytest
 
 from drkit import compliance
+from drkit.deploy import serve
 from drkit.deploy.demo import summary
+from drkit.deploy.denials import denials
 from drkit.deploy.local import LocalDeployment
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.naming import ResourceType
 from drkit_emulator.runner import Emulator
+from drkit_runtime.access import FUNCTIONS, Scope
+from tests.e2e import served as served_probes
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.e2e
 
 LAYOUTS = {
-    "two": {"ENVIRONMENT_SUFFIX": "e2e2"},
+    "two": {
+        "ENVIRONMENT_SUFFIX": "e2e2",
+        "DRKIT_CONFIG": str(ROOT / "tests" / "e2e" / "two-region.toml"),
+    },
     "three": {
         "ENVIRONMENT_SUFFIX": "e2e3",
         "DRKIT_CONFIG": str(ROOT / "examples" / "three-region.toml"),
@@ -75,6 +82,18 @@ def deployments(tmp_path_factory):
             return cache[layout]
 
         yield get
+
+
+def _scenario(deployed: dict) -> serve.Scenario:
+    if "scenario" not in deployed:
+        deployed["scenario"] = deployed["deployment"].scenario()
+    return deployed["scenario"]
+
+
+def _served(deployed: dict) -> list[serve.Served]:
+    if "served" not in deployed:
+        deployed["served"] = _scenario(deployed).run()
+    return deployed["served"]
 
 
 class _Lifecycle:
@@ -171,6 +190,79 @@ class _Lifecycle:
         for r in spec.regions:
             assert r.region in text
         assert "replicas in" in text and "NONE" not in text
+
+    def test_every_region_serves_health_and_records_under_its_role(self, deployed):
+        """/health 200 with its checks, PUT and GET of a record, in every region, by the
+        uploaded code running as its execution role with IAM enforced."""
+        served = _served(deployed)
+        spec = deployed["deployment"].spec
+        for region in (r.region for r in spec.regions):
+            record = f"/records/rec-{spec.environment_suffix}-{region}"
+            mine = {x.request: x for x in served if x.region == region}
+            health = mine["GET /health"]
+            assert health.status == 200 and all(c["ok"] for c in health.body["checks"]), health
+            assert {c["name"] for c in health.body["checks"]} >= {"drain", "bucket"}
+            assert mine[f"PUT {record}"].status == 200
+            assert mine[f"GET {record}"].body["read_from"] == region
+        assert serve.problems(served) == []
+
+    def test_a_record_not_replicated_yet_is_read_from_the_peer(self, deployed):
+        """With replication into the primary held, a record written in a secondary is served
+        in the primary from the secondary's replica, through the peer client."""
+        held = next(x for x in _served(deployed) if x.request.endswith("(held)"))
+        spec = deployed["deployment"].spec
+        assert (held.region, held.status) == (spec.primary.region, 200)
+        assert held.body["read_from"] == spec.secondaries[0].region
+
+    def test_the_canaries_measure_replication(self, deployed):
+        """Schedules, stream batches and replicated objects run; lag and age are published."""
+        served = _served(deployed)
+        measured = {x.request for x in served if x.request.startswith("measured")}
+        assert measured == {
+            "measured ReplicationLag",
+            "measured HeartbeatAge",
+            "measured SourceHeartbeatAge",
+        }
+        assert any(x.request.startswith("canary stream") for x in served)
+        assert any(x.request == "canary object arrived" for x in served)
+
+    def test_a_drained_region_answers_503(self, deployed):
+        drained = next(x for x in _served(deployed) if x.request == "GET /health (drained)")
+        assert drained.status == 503 and "drain" in drained.body["failed"]
+
+    def test_the_api_role_is_refused_what_it_must_not_do(self, deployed):
+        """Writing outside its declaration, rewriting an audit entry, assuming the operator
+        role: each refused by the emulator's IAM (the last only where people are named)."""
+        refused = deployed.setdefault("refused", denials(_scenario(deployed)))
+        assert refused and all(a.refused for a in refused), [a.line for a in refused]
+        if deployed["deployment"].spec.operator_principals:
+            assert any("operator" in a.attempt for a in refused)
+
+    def test_every_declared_action_is_needed(self, deployed):
+        """Take any one action away from the deployed policy and a served request changes.
+        Every call the code makes has a probe; the Lambda service's own calls (scope
+        PLATFORM: logs, network interfaces, traces, dead letters, stream polling) and the
+        denials are not the code's."""
+        scenario = _scenario(deployed)
+        unchanged, unprobed = [], []
+        for purpose, calls in FUNCTIONS.items():
+            for call in calls:
+                if call.deny or call.scope is Scope.PLATFORM:
+                    continue
+                probe = served_probes.PROBES.get((purpose, call.sid))
+                if probe is None:
+                    unprobed.append(f"{purpose} {call.sid}")
+                    continue
+                before = probe(scenario)
+                for action in call.actions:
+                    _, restore = served_probes.without_action(scenario, purpose, call.sid, action)
+                    try:
+                        after = probe(scenario)
+                    finally:
+                        restore()
+                    if after == before:
+                        unchanged.append(f"{purpose} {call.sid} {action}")
+        assert (unprobed, unchanged) == ([], [])
 
     def test_plan_passes_the_checkov_gate(self, deployed, tmp_path):
         """checkov (terraform_plan) finds nothing in the emulator's plan the skips leave open."""

@@ -1,4 +1,4 @@
-"""Fixtures for the emulator tests: one emulator per session, shared, never reset."""
+"""Fixtures for the emulator tests: the shared emulator (tests/conftest.py), never reset."""
 
 from __future__ import annotations
 
@@ -9,13 +9,6 @@ from collections.abc import Iterator
 import pytest
 
 from drkit_emulator.runner import Emulator
-
-
-@pytest.fixture(scope="session")
-def shared_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    """One moto server for every test that only needs a clean AWS, not its own process."""
-    with Emulator(log_dir=tmp_path_factory.mktemp("emulator-logs")) as emulator:
-        yield emulator
 
 
 @pytest.fixture

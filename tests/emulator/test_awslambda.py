@@ -124,3 +124,29 @@ def test_update_changes_and_removes_them(aws: Emulator, unique_name: str, role_a
         FunctionName=unique_name, DeadLetterConfig={"TargetArn": ""}
     )
     assert "DeadLetterConfig" not in client.get_function_configuration(FunctionName=unique_name)
+
+
+def test_account_settings_count_the_regions_reservations(
+    aws: Emulator, unique_name: str, role_arn: str
+) -> None:
+    """GetAccountSettings per region: the 1,000 default less what the region's functions reserve."""
+    region = "eu-central-1"  # no other test makes functions here
+    client = aws.client("lambda", region)
+    before = client.get_account_settings()
+    assert before["AccountLimit"]["ConcurrentExecutions"] == 1000
+    assert before["AccountLimit"]["CodeSizeZipped"] == 50 * 1024 * 1024
+    client.create_function(
+        FunctionName=unique_name,
+        Runtime="python3.12",
+        Role=role_arn,
+        Handler="index.handler",
+        Code={"ZipFile": zipped_handler()},
+    )
+    client.put_function_concurrency(FunctionName=unique_name, ReservedConcurrentExecutions=105)
+    after = client.get_account_settings()
+    assert after["AccountLimit"]["UnreservedConcurrentExecutions"] == (
+        before["AccountLimit"]["UnreservedConcurrentExecutions"] - 105
+    )
+    assert after["AccountUsage"]["FunctionCount"] == before["AccountUsage"]["FunctionCount"] + 1
+    other = aws.client("lambda", "ap-northeast-2").get_account_settings()  # per region, as in AWS
+    assert other["AccountLimit"]["UnreservedConcurrentExecutions"] == 1000

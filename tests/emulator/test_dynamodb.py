@@ -7,6 +7,7 @@ reads in one region of what was written in the other.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -387,3 +388,20 @@ def test_tag_resource_overwrites_an_existing_key(aws: Emulator, table: str) -> N
     ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "Owner", "Value": "b"}])
     tags = ddb.list_tags_of_resource(ResourceArn=arn)["Tags"]
     assert sorted((t["Key"], t["Value"]) for t in tags) == [("Env", "dr"), ("Owner", "b")]
+
+
+def test_a_held_region_lags_until_released(
+    aws: Emulator, global_table: dict[str, Any], table: str
+) -> None:
+    """Replication into a held region waits; release applies the source's current item."""
+    east, west = global_table["east"], global_table["west"]
+    status, _ = aws.post("/_drkit/dynamodb/replication", json.dumps({"hold": [WEST]}).encode())
+    assert status == 200
+    try:
+        east.put_item(TableName=table, Item={**key("lagging"), "n": {"N": "1"}})
+        east.put_item(TableName=table, Item={**key("lagging"), "n": {"N": "2"}})
+        assert "Item" not in west.get_item(TableName=table, Key=key("lagging"))
+    finally:
+        status, body = aws.post("/_drkit/dynamodb/replication", b'{"release": true}')
+    assert status == 200 and json.loads(body)["released"] == 2
+    assert west.get_item(TableName=table, Key=key("lagging"))["Item"]["n"] == {"N": "2"}

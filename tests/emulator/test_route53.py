@@ -291,3 +291,13 @@ def test_second_query_logging_config_for_a_zone_is_refused(
     with pytest.raises(ClientError) as caught:
         route53.create_query_logging_config(HostedZoneId=zone, CloudWatchLogsLogGroupArn=arn)
     assert error_code(caught) == "QueryLoggingConfigAlreadyExists"
+
+
+def test_zone_ids_start_with_z_as_in_aws(aws: Emulator) -> None:
+    """Every new zone's id starts with Z and the zone is found (and deleted) by it."""
+    route53 = aws.client("route53", EAST)
+    ids = [create_zone(aws, f"ids-{uuid.uuid4().hex[:8]}.example.com") for _ in range(8)]
+    assert all(zone_id.startswith("Z") for zone_id in ids)
+    for zone_id in ids:
+        assert route53.get_hosted_zone(Id=zone_id)["HostedZone"]["Id"].endswith(zone_id)
+        route53.delete_hosted_zone(Id=zone_id)

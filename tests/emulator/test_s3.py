@@ -90,3 +90,36 @@ def test_replication_rule_defaults_when_left_out(aws: Emulator, bucket: str) -> 
     [rule] = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]["Rules"]
     assert rule["DeleteMarkerReplication"] == {"Status": "Disabled"}
     assert rule["Filter"] == {"Prefix": ""}
+
+
+def test_objects_replicate_to_the_rule_s_destination_under_its_replica_key(
+    aws: Emulator, bucket: str
+) -> None:
+    """A new object under an enabled rule's prefix is copied at once, encrypted with the
+    rule's replica key; one outside the prefix stays."""
+    west = aws.client("s3", "us-west-2")
+    destination = f"{bucket[:50]}-dst"
+    west.create_bucket(
+        Bucket=destination, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+    )
+    replica_key = aws.client("kms", "us-west-2").create_key()["KeyMetadata"]["Arn"]
+    rule = {
+        **RULE,
+        "Filter": {"Prefix": "drkit-canary/"},
+        "Destination": {
+            "Bucket": f"arn:aws:s3:::{destination}",
+            "EncryptionConfiguration": {"ReplicaKmsKeyID": replica_key},
+        },
+    }
+    s3 = aws.client("s3", EAST)
+    s3.put_bucket_replication(
+        Bucket=bucket,
+        ReplicationConfiguration={"Role": "arn:aws:iam::123456789012:role/r", "Rules": [rule]},
+    )
+    s3.put_object(Bucket=bucket, Key="drkit-canary/us-east-1/latest.json", Body=b"{}")
+    s3.put_object(Bucket=bucket, Key="records/x.json", Body=b"{}")
+    replica = west.head_object(Bucket=destination, Key="drkit-canary/us-east-1/latest.json")
+    assert (replica["ServerSideEncryption"], replica["SSEKMSKeyId"]) == ("aws:kms", replica_key)
+    assert [o["Key"] for o in west.list_objects_v2(Bucket=destination)["Contents"]] == [
+        "drkit-canary/us-east-1/latest.json"
+    ]

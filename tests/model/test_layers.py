@@ -2,7 +2,7 @@
 
 Two kinds of proof: fresh interpreters that import a layer and list what got loaded (what a
 user of that layer pays for), and a static graph of every import statement under ``drkit/``
-(module level and inside functions) checked against the layer table below, which is the one in
+(module level and inside functions) checked against the layer table below, the one in
 docs/architecture.md.
 """
 
@@ -19,40 +19,36 @@ import pytest
 
 from tests.helpers import ROOT
 
-#: Bottom to top: (layer, order inside the layer). A module may import its own entry and any
-#: entry that sorts below it. An entry covers its package and everything under it.
+#: docs/architecture.md's table, bottom to top, as (layer, order inside the layer). A module
+#: may import its own entry and any entry that sorts below it. An entry covers its package
+#: and everything under it (but for the package roots in ROOT_ONLY).
 LAYERS: dict[str, tuple[int, int]] = {
-    # 0: shared with the Lambda code; the package roots hold no logic.
-    "drkit_runtime": (0, 0),
+    "drkit_runtime": (0, 0),  # the Lambda package's root: a docstring
     "drkit_runtime.contract": (0, 0),
     "drkit_runtime.access": (0, 0),
-    "drkit": (0, 1),
-    # 1: pure Python.
+    "drkit": (0, 1),  # drkit's root: the version and the jsii banner switch
     "drkit.errors": (1, 0),
     "drkit.iam": (1, 1),
-    # 2: the model.
     "drkit.regions": (2, 0),
-    # 3: the provider bindings.
     "drkit.bindings": (3, 0),
     "drkit.aws": (3, 1),
-    # 4: one construct per AWS service.
     "drkit.services": (4, 0),
-    # 5: the platform.
-    "drkit.assets": (5, 0),
-    "drkit.footprint": (5, 1),
-    "drkit.topology": (5, 2),
-    "drkit.stack": (5, 3),
-    # 6: tools around the stack; the emulator is a package of its own beside drkit.
-    "drkit.compliance": (6, 0),
-    "drkit.operations": (6, 0),
-    "drkit_emulator": (6, 0),
-    "drkit.deploy": (6, 1),
-    # 7: the command line.
-    "drkit.commands": (7, 0),
-    "drkit.__main__": (7, 1),
+    "drkit.assets": (4, 0),
+    "drkit.footprint": (5, 0),
+    "drkit.topology": (6, 0),
+    "drkit.stack": (7, 0),
+    "drkit.compliance": (8, 0),
+    "drkit.operations": (8, 0),
+    "drkit_emulator": (8, 0),  # beside drkit; only drkit.deploy may import it
+    "drkit.deploy": (9, 0),
+    "drkit.commands": (10, 0),
+    "drkit.__main__": (10, 1),
 }
-#: Entries that are a package root only, not what is under it.
 ROOT_ONLY = {"drkit", "drkit_runtime"}
+#: Tools that run beside a deployment never load jsii: no bindings, constructs or stack.
+JSII_FREE = ("drkit.compliance", "drkit.operations", "drkit.deploy")
+JSII_LAYERS = ("drkit.bindings", "drkit.aws", "drkit.services", "drkit.assets")
+JSII_LAYERS += ("drkit.footprint", "drkit.topology", "drkit.stack")
 #: drkit_emulator may be imported only by these, and may itself import only these of drkit.
 EMULATOR = "drkit_emulator"
 EMULATOR_IMPORTERS = ("drkit.deploy",)
@@ -75,6 +71,7 @@ MODEL_MODULES = (
     "drkit.regions.budget",
     "drkit.regions.catalog",
     "drkit.regions.metrics",
+    "drkit.regions.quotas",
     "drkit.operations.budget",
 )
 
@@ -113,7 +110,6 @@ def test_the_model_loads_no_cloud_library():
     assert loaded == {m: [] for m in MODEL_MODULES}
 
 
-@pytest.mark.synth
 def test_the_stack_loads_no_emulator():
     """Importing drkit.stack loads neither moto nor the emulator (the product runs without them)."""
     loaded = _loaded_by(("drkit.stack",), ("moto", EMULATOR))
@@ -262,6 +258,8 @@ def layer_violations(found: list[Import]) -> list[str]:
             problems.append(f"{imp}: {imp.source if source is None else imp.target} has no layer")
         elif source != target and not LAYERS[target] < LAYERS[source]:
             problems.append(f"{imp}: layer {LAYERS[source]} may not import layer {LAYERS[target]}")
+        elif source in JSII_FREE and target in JSII_LAYERS:
+            problems.append(f"{imp}: {source} never loads jsii")
     return problems
 
 
@@ -384,6 +382,8 @@ def test_checker_catches_an_upward_import_a_cycle_and_a_lazy_import():
         Import(source="drkit.operations.drill", target="moto", line=3),
     ]
     assert len(layer_violations(found)) == 1
+    jsii = [Import(source="drkit.operations.drill", target="drkit.services.kms", line=4)]
+    assert layer_violations(jsii) == [f"{jsii[0]}: drkit.operations never loads jsii"]
     assert cycles(found) == [["drkit.regions.spec", "drkit.stack", "drkit.regions.spec"]]
     assert lazy_imports(found) == [found[0]]
     assert len(emulator_violations(found)) == 1

@@ -73,7 +73,7 @@ def test_default_layout_is_the_mission():
         ({"alert_emails": ()}, "alert_emails"),
         ({"alert_emails": ("not-an-address",)}, "alert_emails[0]"),
         ({"tags": {"Environment": "Staging"}}, "tags.Environment"),
-        ({"tags": {"aws:x": "y"}}, "tags.aws:x"),
+        ({"tags": {"aws:x": "y"}}, 'tags."aws:x"'),
         ({"dns_zone_name": "localhost"}, "dns_zone_name"),
         ({"existing_zone_id": "zone-1"}, "existing_zone_id"),
         ({"target": Target.LOCAL}, "local_endpoint"),
@@ -119,10 +119,20 @@ def test_environment_overrides(tmp_path):
     [
         ({"DRKIT_TARGET": "gcp"}, "DRKIT_TARGET"),
         ({"DRKIT_CONFIG": "/nonexistent/layout.toml"}, "DRKIT_CONFIG"),
-        ({"ENVIRONMENT_SUFFIX": "UPPER"}, "environment_suffix"),
+        ({"ENVIRONMENT_SUFFIX": "UPPER"}, "ENVIRONMENT_SUFFIX"),
+        ({"ENVIRONMENT_SUFFIX": "x" * 40}, "ENVIRONMENT_SUFFIX"),
+        ({"DRKIT_TARGET": "local"}, "DRKIT_ENDPOINT_URL"),
+        (
+            {"DRKIT_TARGET": "local", "DRKIT_ENDPOINT_URL": "http://127.0.0.1:99999"},
+            "DRKIT_ENDPOINT_URL",
+        ),
+        ({"DRKIT_TARGET": "local", "DRKIT_ENDPOINT_URL": "127.0.0.1:5000"}, "DRKIT_ENDPOINT_URL"),
+        ({"DRKIT_CONFIG": "/"}, "DRKIT_CONFIG"),
+        ({"DRKIT_TARGET": 7}, "DRKIT_TARGET"),
     ],
 )
 def test_environment_errors_name_the_variable(environ, field):
+    """A bad value that came from a variable is reported under the variable's name."""
     with pytest.raises(SpecError) as caught:
         DeploymentSpec.from_environment(environ)
     assert caught.value.field == field

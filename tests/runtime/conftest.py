@@ -79,8 +79,18 @@ def clock() -> FixedClock:
     return FixedClock(float(int(time.time())))
 
 
+@pytest.fixture(scope="session")
+def boto3_session() -> boto3.session.Session:
+    """One boto3 session for the tests' wiring: a session costs ~130 handler registrations.
+
+    Clients are still made per test (each Deps has its own Clients); the handlers' own
+    cold-start path (Deps.from_environ) keeps making its own session.
+    """
+    return boto3.session.Session()
+
+
 @pytest.fixture
-def deps(infra: SimpleNamespace, clock: FixedClock) -> Deps:
+def deps(infra: SimpleNamespace, clock: FixedClock, boto3_session: boto3.session.Session) -> Deps:
     """Handler wiring against moto, with the fixed clock."""
     config = Config.from_environ()
-    return Deps(config=config, clients=Clients(config), clock=clock)
+    return Deps(config=config, clients=Clients(config, session=boto3_session), clock=clock)

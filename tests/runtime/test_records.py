@@ -4,6 +4,7 @@ and logs that never carry record data."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import re
 from types import SimpleNamespace
@@ -332,19 +333,27 @@ def test_get_without_audit_returns_no_data(deps: Deps, infra: SimpleNamespace) -
     assert (status, body) == (500, {"error": "storage error"})
 
 
-@settings(max_examples=25, deadline=None)
-@given(record_id=valid_record_ids(), payload=json_objects())
-def test_payload_round_trips(record_id: str, payload: dict[str, Any]) -> None:
+def test_payload_round_trips() -> None:
     """Whatever JSON object is PUT comes back unchanged from GET."""
+    # One account for all examples; each request has its own id, so audit entries never collide.
+    requests = itertools.count()
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name=LOCAL)
         create_patient_table(dynamodb)
         create_audit_table(dynamodb)
         config = Config.from_environ()
         deps = Deps(config=config, clients=Clients(config), clock=FixedClock(1_700_000_000.0))
-        assert put(deps, record_id, {**GOOD_BODY, "payload": payload})[0] == 200
-        status, body = get(deps, record_id, request_id="req-read")
-        assert (status, body["payload"]) == (200, payload)
+
+        @settings(max_examples=25, deadline=None)
+        @given(record_id=valid_record_ids(), payload=json_objects())
+        def round_trip(record_id: str, payload: dict[str, Any]) -> None:
+            n = next(requests)
+            body = {**GOOD_BODY, "payload": payload}
+            assert put(deps, record_id, body, request_id=f"req-write-{n}")[0] == 200
+            status, answer = get(deps, record_id, request_id=f"req-read-{n}")
+            assert (status, answer["payload"]) == (200, payload)
+
+        round_trip()
 
 
 # --- routing and logs -----------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from drkit.regions import budget
-from drkit.regions.budget import BudgetInputs
+from drkit.regions.budget import BudgetInputs, CapacityInputs
 from drkit.regions.spec import HEALTH_CHECK_INTERVALS
+from tests.strategies.spec import REGIONS, weights
 
 
 @st.composite
@@ -46,4 +47,22 @@ def budget_inputs(
         replication_alarm_evaluation_periods=draw(st.integers(1, 3)),
         rto_target_seconds=target,
         rpo_target_seconds=rpo,
+    )
+
+
+@st.composite
+def capacity_inputs(
+    draw: st.DrawFn, *, min_regions: int = 2, max_regions: int = 5, peak: bool | None = None
+) -> CapacityInputs:
+    """A layout's weights (0-100, summing to 100) and reservation, as the spec allows them.
+
+    ``peak`` True draws a given peak, False leaves it modelled, None either.
+    """
+    count = draw(st.integers(min_regions, max_regions))
+    regions = draw(st.lists(st.sampled_from(REGIONS), min_size=count, max_size=count, unique=True))
+    given_peak = draw(st.booleans()) if peak is None else peak
+    return CapacityInputs(
+        weights=tuple(zip(regions, draw(weights(count)), strict=True)),
+        reserved_concurrency=draw(st.integers(1, 900)),
+        peak_concurrency=draw(st.integers(1, 5000)) if given_peak else None,
     )

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 
 from drkit import compliance
+from drkit_emulator.iam.evaluation import Decision, Request, evaluate
 from tests.helpers import SYNTH_SETTINGS, all_resources, ref, resources, synth_json
 from tests.strategies import spec as strategies
 from tests.synth import access_checks as checks
@@ -168,12 +169,41 @@ def test_no_dependency_is_dropped(case):
     assert empty == []
 
 
-def test_data_buckets_refuse_uploads_under_another_key(case):
-    """Each data bucket denies PutObject naming another encryption or another key."""
+UPLOAD_HEADERS = {
+    "none (the bucket's default key)": ({}, Decision.NEUTRAL),
+    "the bucket's key": ({"aws:kms": "${KEY}"}, Decision.NEUTRAL),
+    "KMS, no key named": ({"aws:kms": None}, Decision.NEUTRAL),
+    "SSE-S3": ({"AES256": None}, Decision.DENY),
+    "another key": ({"aws:kms": "arn:aws:kms:us-east-1:111122223333:key/other"}, Decision.DENY),
+}
+
+
+@pytest.mark.parametrize("named", list(UPLOAD_HEADERS))
+def test_data_buckets_refuse_uploads_naming_another_encryption(case, named):
+    """Each data bucket's policy, evaluated as AWS documents it, refuses an upload naming
+    another encryption or key and admits one naming none (the canary's)."""
+    headers, expected = UPLOAD_HEADERS[named]
     for name, body in resources(case.json, "aws_s3_bucket_policy").items():
         if not re.match(r"[a-z]+-[a-z]+-\d_bucket_policy_", name):
             continue  # not a region's data bucket
-        sids = {s["Sid"]: s for s in json.loads(body["policy"])["Statement"]}
-        pinned = sids["DenyUploadsWithAnotherKey"]["Condition"]["StringNotEqualsIfExists"]
-        assert ref(pinned["s3:x-amz-server-side-encryption-aws-kms-key-id"])[0] == "aws_kms_key"
-        assert sids["DenyUploadsWithoutKms"]["Effect"] == "Deny"
+        policy = json.loads(body["policy"])
+        bucket = policy["Statement"][0]["Resource"][0]
+        key = next(
+            s["Condition"]["StringNotEquals"]["s3:x-amz-server-side-encryption-aws-kms-key-id"]
+            for s in policy["Statement"]
+            if s["Sid"] == "DenyUploadsNamingAnotherKey"
+        )
+        context = {"aws:SecureTransport": "true", "s3:TlsVersion": "1.2"}
+        for encryption, key_id in headers.items():
+            context["s3:x-amz-server-side-encryption"] = encryption
+            if key_id:
+                context["s3:x-amz-server-side-encryption-aws-kms-key-id"] = key_id.replace(
+                    "${KEY}", key
+                )
+        upload = Request(
+            action="s3:PutObject",
+            resource=f"{bucket}/drkit-canary/us-east-1/latest.json",
+            principal="arn:aws:iam::123456789012:role/canary",
+            context=context,
+        )
+        assert evaluate(policy, upload, resource_policy=True) is expected, (name, named)

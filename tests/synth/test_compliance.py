@@ -1,27 +1,32 @@
-"""The compliance gate: checkov on every synthesized stack, the reviewed skips, drkit's own IAM rules."""
+"""The compliance gate: checkov on the synthesized stacks, the reviewed skips, drkit's IAM rules."""
 
 from __future__ import annotations
 
 import copy
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from drkit import compliance, iam
+from drkit.compliance import CheckovReport
 from drkit.errors import ComplianceError
 from drkit.regions import DeploymentSpec
 from tests.helpers import resources
 
 pytestmark = pytest.mark.synth
+#: The tests that read checkov's reports share one checkov run: one worker, one process.
+SHARES_CHECKOV = pytest.mark.xdist_group("checkov")
 
 
-def _scan(stack: dict, directory: Path) -> compliance.CheckovReport:
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / "cdk.tf.json"
-    target.write_text(json.dumps(stack))
-    return compliance.run_checkov(target, "terraform_json")
+def _broken(stack: dict) -> dict:
+    """The stack with two controls switched off: key rotation and point-in-time recovery."""
+    broken = copy.deepcopy(stack)
+    for key in resources(broken, "aws_kms_key").values():
+        key["enable_key_rotation"] = False
+    for table in resources(broken, "aws_dynamodb_table").values():
+        table["point_in_time_recovery"] = {"enabled": False}
+    return broken
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +35,25 @@ def skips():
 
 
 @pytest.fixture(scope="module")
-def reports(default_stack, three_region_stack, tmp_path_factory):
-    root = tmp_path_factory.mktemp("checkov")
-    return {
-        "default_stack": _scan(default_stack, root / "default"),
-        "three_region_stack": _scan(three_region_stack, root / "three"),
+def reports(default_stack, three_region_stack, tmp_path_factory) -> dict[str, CheckovReport]:
+    """checkov's report on each stack (and on a broken copy of the default), from one run."""
+    stacks = {
+        "default_stack": default_stack,
+        "three_region_stack": three_region_stack,
+        "broken": _broken(default_stack),
     }
+    root = tmp_path_factory.mktemp("checkov")
+    files = {}
+    for name, stack in stacks.items():
+        files[name] = root / name / "cdk.tf.json"
+        files[name].parent.mkdir()
+        # Indented, as cdktf writes cdk.tf.json: checkov reads the one-line form 3x slower.
+        files[name].write_text(json.dumps(stack, indent=2))
+    scanned = compliance.scan(tuple(files.values()), "terraform_json")
+    return {name: scanned[path] for name, path in files.items()}
 
 
+@SHARES_CHECKOV
 @pytest.mark.parametrize("which", ["default_stack", "three_region_stack"])
 def test_checkov_passes_on_the_synthesized_stack(which, reports, skips):
     """checkov (terraform_json) finds no failure that the skips file does not explain."""
@@ -47,21 +63,18 @@ def test_checkov_passes_on_the_synthesized_stack(which, reports, skips):
     assert not stale, f"skips that no longer match a failure: {[s.check for s in stale]}"
 
 
-def test_the_gate_fails_when_a_control_breaks(default_stack, tmp_path, skips):
-    """Switching off a control in the synthesized JSON makes checkov fail the gate, naming the check."""
-    broken = copy.deepcopy(default_stack)
-    for key in resources(broken, "aws_kms_key").values():
-        key["enable_key_rotation"] = False
-    for table in resources(broken, "aws_dynamodb_table").values():
-        table["point_in_time_recovery"] = {"enabled": False}
-    findings, _ = compliance.evaluate(_scan(broken, tmp_path).failed, skips)
+@SHARES_CHECKOV
+def test_the_gate_fails_when_a_control_breaks(reports, skips):
+    """Switching off a control in the synthesized JSON makes checkov fail the gate, naming it."""
+    findings, _ = compliance.evaluate(reports["broken"].failed, skips)
     failed = {f.check for f in findings}
     assert "CKV_AWS_7" in failed  # KMS rotation
     assert "CKV_AWS_28" in failed  # DynamoDB PITR
 
 
+@SHARES_CHECKOV
 def test_compliance_doc_cites_checks_that_run(reports, skips):
-    """Every checkov check docs/compliance.md cites as proof passed on the stack or is a listed skip."""
+    """Every check docs/compliance.md cites as proof passed on the stack or is a listed skip."""
     doc = (compliance.ROOT / "docs" / "compliance.md").read_text()
     cited = set(re.findall(r"CKV2?_AWS_\d+", doc))
     assert len(cited) > 30
@@ -92,13 +105,13 @@ def test_blanket_skips_are_refused(tmp_path):
 
 @pytest.mark.parametrize("which", ["default_stack", "three_region_stack"])
 def test_every_policy_is_least_privilege(which, request):
-    """No IAM policy in the stack has a '*' action, an unjustified '*' resource or an unnamed principal."""
+    """No IAM policy has a '*' action, an unjustified '*' resource or an unnamed principal."""
     findings = compliance.iam_findings(request.getfixturevalue(which))
     assert not findings, "\n".join(map(str, findings))
 
 
 def test_wildcard_resources_only_for_actions_aws_requires(default_stack):
-    """Where an identity policy uses Resource '*', every action is one AWS authorizes only on '*'."""
+    """Where an identity policy uses Resource '*', each action is one AWS authorizes only on '*'."""
     seen = set()
     for body in resources(default_stack, "aws_iam_role_policy").values():
         for st in json.loads(body["policy"])["Statement"]:
@@ -110,7 +123,7 @@ def test_wildcard_resources_only_for_actions_aws_requires(default_stack):
 
 
 def test_trust_policies_name_their_principals(default_stack):
-    """Every role trusts exactly named principals; the operator role people with MFA, no function."""
+    """Every role trusts named principals: the operator role people with MFA, never a function."""
     roles = resources(default_stack, "aws_iam_role")
     api_roles = {f"${{aws_iam_role.{n}.arn}}" for n in roles if "_api-function_role_" in n}
     assert len(api_roles) == 2
@@ -127,7 +140,7 @@ def test_trust_policies_name_their_principals(default_stack):
 
 
 def test_extra_policy_with_a_wildcard_fails_naming_the_control():
-    """A spec whose extra policy grants a wildcard is refused, naming least-privilege access control."""
+    """A spec whose extra policy grants a wildcard is refused, naming least-privilege control."""
     for statement in (
         {"Action": "*", "Resource": "arn:aws:s3:::x"},
         {"Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:us-east-1:1:table/x"},
@@ -141,7 +154,7 @@ def test_extra_policy_with_a_wildcard_fails_naming_the_control():
 
 
 def test_iam_findings_catch_a_wildcard_that_reached_the_json(default_stack):
-    """If a wildcard policy bypassed the spec, the IAM gate still names the control and the resource."""
+    """If a wildcard policy bypassed the spec, the IAM gate still names control and resource."""
     broken = copy.deepcopy(default_stack)
     name, body = next(iter(resources(broken, "aws_iam_role_policy").items()))
     body["policy"] = json.dumps(

@@ -1,12 +1,15 @@
 """The fast provider loader (drkit/bindings.py): stock output, safe fallback, one door.
 
-The equality tests synthesize the default stack in two subprocesses, stock and
-fast, each into its own temporary outdir (``CDKTF_OUTDIR``, which cdktf's
-``App`` honours, so app.py runs unchanged). Nothing in the output is volatile
-for a given cwd: cdk.tf.json and manifest.json carry no timestamps, the asset
-zip stores the sources' own mtimes, and the one absolute path (the local
-backend's state file, made from the cwd) is the same because both runs share a
-cwd. So whole trees are compared as raw bytes, with nothing dropped.
+The equality tests synthesize app.py's stack twice, each into its own temporary
+outdir: fast, in this test process (which loads the bindings the fast way, like
+every test session and synth), and stock, running app.py unchanged in a fresh
+interpreter with ``DRKIT_FAST_IMPORT=0`` (the stock import is what costs: ~25 s
+of CPU to load ~2,100 submodules). Nothing in the output is volatile for a given
+cwd: cdk.tf.json and manifest.json carry no timestamps, the asset zip stores the
+sources' own mtimes, and the one absolute path (the local backend's state file,
+made from the jsii kernel's cwd) is the same because the stock run starts in the
+directory the fast run's path names. So whole trees are compared as raw bytes,
+with nothing dropped.
 
 The fallback tests use a tiny fake package with the provider's layout, so they
 exercise the loader's logic without paying for the real provider.
@@ -32,7 +35,8 @@ import pytest
 
 from drkit import JSII_QUIET, bindings
 from drkit.deploy.synth import SYNTH_ENV
-from tests.helpers import ROOT
+from drkit.regions import DeploymentSpec
+from tests.helpers import ROOT, synth_json
 
 PACKAGE = bindings.PACKAGE
 STACK_JSON = Path("stacks") / "drkit" / "cdk.tf.json"
@@ -165,11 +169,11 @@ def _submodules_named_in(path: Path) -> set[str]:
 
 @attrs.frozen(kw_only=True)
 class Synth:
-    """One subprocess synth of the default stack.
+    """One synth of app.py's stack.
 
     Attributes:
         outdir: The cdktf outdir it wrote.
-        probe: What the subprocess reported: mode, whether the package __init__ ran,
+        probe: What its process reported: mode, whether the package __init__ ran,
             the submodules and repo files it loaded.
     """
 
@@ -193,29 +197,53 @@ class SynthPair:
     changed_sources: tuple[str, ...]
 
 
+def _probe_this_process() -> dict[str, Any]:
+    """What _SYNTH_DRIVER reports, for this process."""
+    root = f"{ROOT}{os.sep}"
+    package = sys.modules[PACKAGE]
+    return {
+        "rc": 0,
+        "sources": sorted(
+            os.path.relpath(f, root)
+            for m in list(sys.modules.values())
+            if isinstance(f := getattr(m, "__file__", None), str) and f.startswith(root)
+        ),
+        "mode": bindings.mode(),
+        "init_ran": hasattr(package, "__all__"),
+        "entries": len([m for m in sys.modules if m.startswith(PACKAGE + ".")]),
+        "submodules": sorted(
+            {m.split(".")[1] for m in sys.modules if m.startswith(PACKAGE + ".")} - {"_private"}
+        ),
+    }
+
+
 # The tests below share this pair; xdist_group keeps them on one worker so the
-# two synths (one of them a ~12 s stock import) are paid once per session.
+# stock synth (a ~25 s import) is paid once per session.
 @pytest.fixture(scope="module")
 def synth_pair(tmp_path_factory: pytest.TempPathFactory) -> SynthPair:
     base = tmp_path_factory.mktemp("fast-import")
     before = _source_hashes()
-    runs = {}
-    # Sequential on purpose: the machine has two cores and each synth uses both.
-    for mode, flag in (("stock", "0"), ("fast", "1")):
-        outdir = base / f"{mode}.out"
-        # One cwd for both: the local backend's state path is absolute, made from the cwd.
-        probe = _probe(
-            ["-c", _SYNTH_DRIVER, str(ROOT / "app.py")],
-            env=_env(DRKIT_FAST_IMPORT=flag, CDKTF_OUTDIR=str(outdir)),
-            cwd=base,
-        )
-        runs[mode] = Synth(outdir=outdir, probe=probe)
+    # Fast, here: app.py's spec from the scrubbed environment, synthesized as app.py does.
+    environ = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+    fast_out = base / "fast.out"
+    synth_json(DeploymentSpec.from_environment(environ), fast_out)
+    fast = Synth(outdir=fast_out, probe=_probe_this_process())
+    # Stock, in a fresh interpreter started where the fast run's local state path points:
+    # that path is absolute, made from the cwd of the process that synthesizes.
+    backend = json.loads((fast_out / STACK_JSON).read_bytes())["terraform"]["backend"]
+    stock_out = base / "stock.out"
+    stock_probe = _probe(
+        ["-c", _SYNTH_DRIVER, str(ROOT / "app.py")],
+        env=_env(DRKIT_FAST_IMPORT="0", CDKTF_OUTDIR=str(stock_out)),
+        cwd=Path(backend["local"]["path"]).parent,
+    )
+    stock = Synth(outdir=stock_out, probe=stock_probe)
     after = _source_hashes()
-    loaded = {*runs["stock"].probe["sources"], *runs["fast"].probe["sources"]}
+    loaded = {*stock.probe["sources"], *fast.probe["sources"]}
     assert "drkit/stack.py" in loaded, f"the probe did not see drkit's modules: {sorted(loaded)}"
     read = loaded | {f for f in before if f.startswith("assets/")}
     changed = tuple(sorted(f for f in read if before.get(f) != after.get(f)))
-    return SynthPair(stock=runs["stock"], fast=runs["fast"], changed_sources=changed)
+    return SynthPair(stock=stock, fast=fast, changed_sources=changed)
 
 
 def _require_unchanged_sources(pair: SynthPair) -> None:
@@ -400,16 +428,13 @@ def provider_imports(source: str, path: str) -> list[ProviderImport]:
     found = []
     for node in ast.walk(ast.parse(source, filename=path)):
         if isinstance(node, ast.Import):
-            for alias in node.names:
-                if _is_provider(alias.name):
-                    found.append(
-                        ProviderImport(
-                            path=path,
-                            line=node.lineno,
-                            module=alias.name,
-                            root=alias.name == PACKAGE,
-                        )
-                    )
+            found.extend(
+                ProviderImport(
+                    path=path, line=node.lineno, module=alias.name, root=alias.name == PACKAGE
+                )
+                for alias in node.names
+                if _is_provider(alias.name)
+            )
         elif (
             isinstance(node, ast.ImportFrom)
             and node.level == 0

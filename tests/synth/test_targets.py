@@ -27,11 +27,12 @@ def test_aws_target_has_no_emulator_settings(default_stack):
 
 
 def test_local_target_points_every_service_at_the_emulator():
-    """The local synth points every provider's services at the emulator with dummy credentials."""
+    """The local synth points every provider at the emulator; credentials come from the env."""
     spec = DeploymentSpec.default(target=Target.LOCAL, local_endpoint="http://127.0.0.1:4999")
     stack = synth_json(spec)
     for provider in stack["provider"]["aws"]:
         endpoints = provider["endpoints"][0]
         assert set(endpoints.values()) == {"http://127.0.0.1:4999"}
         assert {"dynamodb", "s3", "lambda", "route53", "kms", "iam", "sts"} <= set(endpoints)
-        assert provider["access_key"] == "test" and provider["skip_credentials_validation"] is True
+        assert provider["skip_credentials_validation"] is True
+        assert "access_key" not in provider and "secret_key" not in provider

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -13,13 +15,35 @@ from tests.helpers import synth_json
 pytestmark = pytest.mark.synth
 
 
-@pytest.mark.parametrize("which", ["default_stack", "three_region_stack"])
-def test_terraform_validate_passes(which, request, tmp_path):
+STACKS = ("default_stack", "three_region_stack")
+
+
+@pytest.fixture(scope="module")
+def validations(request, tmp_path_factory) -> dict[str, dict[str, Any]]:
+    """``terraform validate -json`` of each stack, the two run side by side.
+
+    Each run spends much of its time starting the provider plugin for its schema, so two at
+    once take little longer than one.
+    """
+
+    def validate(which: str) -> dict[str, Any]:
+        directory = tmp_path_factory.mktemp(which)
+        (directory / "cdk.tf.json").write_text(json.dumps(stacks[which]))
+        terraform = Terraform.for_stack(directory)
+        terraform.init()
+        return terraform.validate()
+
+    stacks = {which: request.getfixturevalue(which) for which in STACKS}
+    with ThreadPoolExecutor(max_workers=len(STACKS)) as pool:
+        running = {which: pool.submit(validate, which) for which in STACKS}
+        return {which: future.result() for which, future in running.items()}
+
+
+@pytest.mark.xdist_group("terraform")
+@pytest.mark.parametrize("which", STACKS)
+def test_terraform_validate_passes(which, validations):
     """terraform init (from the local provider mirror, offline) and validate accept the stack."""
-    (tmp_path / "cdk.tf.json").write_text(json.dumps(request.getfixturevalue(which)))
-    terraform = Terraform.for_stack(tmp_path)
-    terraform.init()
-    result = terraform.validate()
+    result = validations[which]
     assert result.get("valid") is True, result
 
 

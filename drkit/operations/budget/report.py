@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -20,6 +20,19 @@ from drkit.regions.budget import (
     max_failure_threshold,
     rpo_budget,
     rto_budget,
+)
+
+#: Route 53's rule when every record of a weighted group is unhealthy.
+FAIL_OPEN_PAGE = (
+    "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/"
+    "health-checks-how-route-53-chooses-records.html"
+)
+#: What the RTO rows assume: printed under them, and in ``--json`` as ``scope``.
+SCOPE = (
+    "Scope: the RTO holds while at least one region passes its health check. When every "
+    "region fails (a shared cause: a bad deploy in every region, throttled SSM), Route 53 "
+    "answers with every record by weight (fail-open, documented): failover stops and "
+    "clients keep reaching failed regions."
 )
 
 
@@ -151,12 +164,18 @@ class BudgetReport:
                 "target_seconds": rpo.target_seconds,
                 "meets_target": rpo.meets_target,
             },
+            "scope": {
+                "requires_a_healthy_region": True,
+                "when_no_region_is_healthy": "fail-open",
+                "text": SCOPE,
+                "source": FAIL_OPEN_PAGE,
+            },
             "resources": self.resources(),
             "verdicts": list(self.verdicts()),
         }
 
-    def render(self, title: str) -> str:
-        """The table ``drkit budget`` prints."""
+    def render(self, title: str, sections: Sequence[Sequence[str]] = ()) -> str:
+        """The table ``drkit budget`` prints; ``sections`` come after the RPO rows."""
         rto = self.rto
         lines = [title, "", "RTO: worst case from a region failing to clients on a healthy region"]
         lines += _rows(self.rto_rows())
@@ -186,12 +205,15 @@ class BudgetReport:
                 ),
             )
         )
+        lines += ["", textwrap.fill(SCOPE, width=100, subsequent_indent="  ")]
         lines += [
             "",
             f"RPO: target {self.rpo.target_seconds} s (rpo_target_seconds); "
             "alarm thresholds per store",
         ]
         lines += _rows(self.rpo_rows())
+        for section in sections:
+            lines += ["", *section]
         lines.append("")
         lines += [textwrap.fill(v, width=100, subsequent_indent="  ") for v in self.verdicts()]
         return "\n".join(lines)

@@ -55,35 +55,35 @@ def rto_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
             group="Detection",
             label="checker spread",
             seconds=checker_spread_seconds(inputs),
-            basis=f"+{CHECKER_SPREAD_INTERVALS} interval: checkers are not in step (assumed)",
+            basis=f"+{CHECKER_SPREAD_INTERVALS} interval: checkers are not in step (modelled)",
         ),
         Row(
             key="status_propagation",
             group="Detection",
             label="status propagation",
             seconds=STATUS_PROPAGATION_SECONDS,
-            basis="status reaching Route 53's DNS servers (assumed)",
+            basis="status reaching Route 53's DNS servers (modelled)",
         ),
         Row(
             key="alias_ttl",
             group="DNS",
             label="alias record TTL",
             seconds=ALIAS_TTL_SECONDS,
-            basis="TTL of the API Gateway regional target",
+            basis="the API Gateway target's TTL (modelled: AWS documents none)",
         ),
         Row(
             key="client_dns_cache",
             group="DNS",
             label="client caching past the TTL",
             seconds=inputs.client_dns_cache_seconds,
-            basis="client_dns_cache_seconds (assumed)",
+            basis="client_dns_cache_seconds (spec: your clients)",
         ),
         Row(
             key="cold_start",
             group="Compute",
             label="function cold start",
             seconds=COLD_START_SECONDS,
-            basis="first call in the surviving region (generous)",
+            basis="first call in the surviving region (modelled, generous)",
         ),
     )
 
@@ -101,7 +101,7 @@ def _dynamodb_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
             group="DynamoDB",
             label="AWS replication guarantee",
             seconds=None,
-            basis="AWS publishes no replication SLA for global tables",
+            basis="AWS publishes no replication SLA for global tables (documented)",
         ),
         Row(
             key="dynamodb_lag_alarm",
@@ -136,7 +136,7 @@ def _s3_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
             group="S3",
             label="AWS replication guarantee (RTC)",
             seconds=rpo.s3_sla_seconds,
-            basis="RTC: 99.99 % of objects within 15 minutes",
+            basis="RTC: 99.99 % of objects within 15 minutes (documented)",
         ),
         Row(
             key="s3_lag_alarm",

@@ -6,7 +6,6 @@ The gap and what is emulated: :mod:`drkit_emulator.dynamodb`.
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -17,17 +16,14 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.kms.models import kms_backends
 
+from drkit_emulator.dynamodb.models.hold import HOLD, WRITE_LOCK
+
 if TYPE_CHECKING:
     _BackendBase = DynamoDBBackend
 else:
     _BackendBase = object
 
 GLOBAL_TABLE_VERSION = "2019.11.21"
-
-# One lock for every DynamoDB write in the emulator. A write and its
-# replication must be atomic with respect to writes in the other regions, or
-# two concurrent writers could leave the replicas holding different items.
-WRITE_LOCK = threading.RLock()
 
 REPLICA_NOT_FOUND = (
     "Replica specified in the Replica Update or Replica Delete action of the request was not found."
@@ -305,12 +301,25 @@ class GlobalTablesBackendMixin(_BackendBase):
         replicas = self._replica_tables(table.name)
         if not replicas:
             return
-        current = table.get_item(hash_key, range_key)
-        for replica in replicas:
-            if current is None:
-                replica.delete_item(hash_key, range_key)
+        group = self.replication_groups[table.name]
+        for region in group.others(self.region_name):
+            if region in HOLD.regions:
+                HOLD.pending.append((self, table.name, hash_key, range_key, region))
             else:
-                replica.put_item(copy.deepcopy(current.to_json()["Attributes"]))
+                self.copy_item_to(table.name, hash_key, range_key, region)
+
+    def copy_item_to(
+        self, table_name: str, hash_key: DynamoType, range_key: DynamoType | None, region: str
+    ) -> None:
+        """Make ``region``'s replica hold this region's current version of one item."""
+        replica = self._backend(region).tables.get(table_name)
+        if replica is None:
+            return
+        current = self.get_table(table_name).get_item(hash_key, range_key)
+        if current is None:
+            replica.delete_item(hash_key, range_key)
+        else:
+            replica.put_item(copy.deepcopy(current.to_json()["Attributes"]))
 
     def _sync_table(self, table: Table) -> None:
         source = {_item_key(i): i for i in table.all_items()}

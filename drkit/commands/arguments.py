@@ -1,0 +1,142 @@
+"""Argument types for the commands: every value is checked when it is parsed, in drkit's words.
+
+A type refuses a value with ``argparse.ArgumentTypeError("<value> is not allowed; allowed:
+...")``; argparse puts the argument's name in front and :class:`Parser` turns the result into
+one line on stderr and exit 2, like a bad spec, instead of a usage block or a traceback later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import attrs
+
+from drkit.errors import DrkitError, SpecError, shown
+from drkit.regions.catalog import SHORT_CODES
+from drkit.regions.naming import check_suffix
+from drkit.regions.spec import DeploymentSpec
+from drkit.regions.validators import check_endpoint_url, is_int
+
+
+class UsageError(DrkitError):
+    """argparse refused the command line; ``main`` prints one line and exits 2.
+
+    Attributes:
+        prog: The command, e.g. ``drkit budget``.
+        message: argparse's message, e.g. ``argument --interval: '20' is not allowed; ...``.
+    """
+
+    def __init__(self, prog: str, message: str) -> None:
+        self.prog = prog
+        self.message = message
+        super().__init__(f"{prog}: error: {message} (see {prog} --help)")
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are a :class:`UsageError`, not a usage block and exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self.prog, message)
+
+
+def _refuse(text: str, allowed: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(f"{shown(text)} is not allowed; allowed: {allowed}")
+
+
+def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    parse.__name__ = name  # what argparse calls the type in its own messages
+    return parse
+
+
+def spec_field(name: str) -> Callable[[str], int]:
+    """An integer for the DeploymentSpec field ``name``, checked by that field's validator."""
+    attribute = attrs.fields_dict(DeploymentSpec)[name]
+    validator = attribute.validator
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise _refuse(text, f"an integer ({name})") from None
+        try:
+            if validator is not None:
+                validator(None, attribute, value)
+        except SpecError as err:
+            raise _refuse(text, f"{err.allowed} ({name})") from None
+        return value
+
+    return _named(name, parse)
+
+
+def seconds(high: float) -> Callable[[str], float]:
+    """A number of seconds above 0 and at most ``high`` (never nan or infinite)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0 < value <= high):
+            raise _refuse(text, f"a number of seconds above 0 and at most {high:g}")
+        return value
+
+    return _named("seconds", parse)
+
+
+def integer(low: int, high: int) -> Callable[[str], int]:
+    """An integer from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not (is_int(value) and low <= value <= high):
+            raise _refuse(text, f"an integer from {low} to {high}")
+        return value
+
+    return _named("integer", parse)
+
+
+def region(text: str) -> str:
+    """An AWS commercial region drkit knows (whether the spec has it is checked later)."""
+    if text not in SHORT_CODES:
+        raise _refuse(text, "an AWS commercial region, e.g. us-west-2")
+    return text
+
+
+def endpoint_url(text: str) -> str:
+    """An emulator's URL: http(s), a host, an optional port."""
+    try:
+        return check_endpoint_url("URL", text)
+    except SpecError as err:
+        raise _refuse(text, err.allowed) from None
+
+
+def suffix(text: str) -> str:
+    """An environment suffix's own shape (its length is checked with the spec's names)."""
+    try:
+        return check_suffix(text)
+    except SpecError as err:
+        raise _refuse(text, err.allowed) from None
+
+
+def layout_file(text: str) -> Path:
+    """An existing TOML layout file."""
+    path = Path(text)
+    if not path.is_file():
+        raise _refuse(text, "the path of an existing TOML layout file")
+    return path
+
+
+def workdir(text: str) -> Path:
+    """A directory drkit may create or reuse: neither it nor a parent is an existing file."""
+    path = Path(text)
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise _refuse(text, f"a directory path ({existing} is a file)")
+    return path

@@ -1,0 +1,44 @@
+"""``drkit preflight``: check a real account's quotas and DNS before a deploy; exit 1 if refused."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from drkit.commands import arguments
+from drkit.operations.drill.clients import boto3_clients
+from drkit.operations.preflight import public_name_servers, run_preflight
+from drkit.regions.spec import DeploymentSpec
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``drkit preflight``."""
+    parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument(
+        "--lambda-memory-quota",
+        type=arguments.integer(128, 10240),
+        metavar="MB",
+        help="the Lambda memory quota AWS confirmed for the account (no API reads it)",
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        type=arguments.endpoint_url,
+        metavar="URL",
+        help="send AWS calls to an emulator (the public DNS check is then skipped)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """The spec comes from the environment, as for app.py (DRKIT_CONFIG, ENVIRONMENT_SUFFIX)."""
+    spec = DeploymentSpec.from_environment()
+    config = os.environ.get("DRKIT_CONFIG")
+    report = run_preflight(
+        spec,
+        boto3_clients(endpoint_url=args.endpoint_url),
+        lookup=None if args.endpoint_url else public_name_servers,
+        memory_quota_mb=args.lambda_memory_quota,
+        source=f"DRKIT_CONFIG={config}" if config else "built-in default spec",
+    )
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.render())
+    return 0 if report.passed else 1

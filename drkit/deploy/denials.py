@@ -1,0 +1,92 @@
+"""What the API function's deployed role may not do, tried with its own session in the emulator.
+
+Each attempt is a call the runtime never makes and the access declaration does not grant;
+the emulator (drkit_emulator.iam) must refuse every one. Together with the served requests
+(drkit.deploy.serve) this shows both sides of the role: enough, and no more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import boto3
+from botocore.exceptions import ClientError
+
+from drkit.deploy.invoke import execution_credentials
+from drkit.deploy.serve import Scenario
+from drkit.regions.naming import ResourceType
+from drkit_runtime.contract import AUDIT_LOGS, PATIENT_RECORDS
+
+
+@attrs.frozen(kw_only=True)
+class Attempt:
+    """One forbidden call and what the emulator answered.
+
+    Attributes:
+        region: The API function's region.
+        attempt: What was tried.
+        refused: Whether it was refused (it must be).
+        answer: The error code, or ``allowed``.
+    """
+
+    region: str
+    attempt: str
+    refused: bool
+    answer: str
+
+    @property
+    def line(self) -> str:
+        verdict = "refused" if self.refused else "ALLOWED"
+        return f"{self.region:<15} {self.attempt:<52} {verdict} ({self.answer})"
+
+
+def denials(scenario: Scenario) -> list[Attempt]:
+    """Try each forbidden call with the primary API function's role session."""
+    spec, emulator = scenario.spec, scenario.emulator
+    region, peer = spec.primary.region, spec.secondaries[0].region
+    function = scenario.function("api", region)
+    credentials = execution_credentials(emulator, function)
+    session = boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
+
+    def client(service: str, where: str = region) -> Any:
+        return session.client(service, region_name=where, endpoint_url=emulator.endpoint_url)
+
+    n = spec.namer
+    attempts: dict[str, Callable[[], Any]] = {
+        f"write a patient record into {peer}'s replica": lambda: client("dynamodb", peer).put_item(
+            TableName=n(ResourceType.DYNAMODB_TABLE, PATIENT_RECORDS),
+            Item={"record_id": {"S": "forbidden"}},
+        ),
+        "write an object into its region's data bucket": lambda: client("s3").put_object(
+            Bucket=n(ResourceType.S3_BUCKET, "data", region), Key="forbidden", Body=b"x"
+        ),
+        "rewrite an audit entry (UpdateItem)": lambda: client("dynamodb").update_item(
+            TableName=n(ResourceType.DYNAMODB_TABLE, AUDIT_LOGS),
+            Key={"record_id": {"S": "any"}, "event_id": {"S": "any"}},
+            UpdateExpression="SET outcome = :o",
+            ExpressionAttributeValues={":o": {"S": "rewritten"}},
+        ),
+    }
+    if spec.operator_principals:
+        operator = f"arn:aws:iam::123456789012:role/{n(ResourceType.IAM_ROLE, 'operator')}"
+        attempts["assume the operator role"] = lambda: client("sts").assume_role(
+            RoleArn=operator, RoleSessionName="forbidden"
+        )
+    return [_try(region, what, call) for what, call in attempts.items()]
+
+
+def _try(region: str, what: str, call: Callable[[], Any]) -> Attempt:
+    try:
+        call()
+    except ClientError as err:
+        code = str(err.response.get("Error", {}).get("Code") or "ClientError")
+        status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        refused = status == 403 or "AccessDenied" in code
+        return Attempt(region=region, attempt=what, refused=refused, answer=code)
+    return Attempt(region=region, attempt=what, refused=False, answer="allowed")

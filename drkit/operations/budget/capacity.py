@@ -1,0 +1,151 @@
+"""Capacity in a failover: what each region must carry when its largest peer fails.
+
+The arithmetic is the model's (drkit/regions/budget.py: Route 53's weighted
+routing and DynamoDB's on-demand ramp); this module prints it for
+``drkit budget`` and says, as warnings, which region cannot absorb its peer.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from drkit.regions.budget import (
+    ON_DEMAND_INSTANT_RAMP,
+    CapacityInputs,
+    FailoverCapacity,
+    failover_capacity,
+    survivable_peak,
+)
+
+_HEADER = f"  {'Region':<16}{'fails':<16}{'share':<18}{'needs':>6}{'reserved':>10}   DynamoDB reads"
+
+
+@attrs.frozen(kw_only=True)
+class CapacityReport:
+    """The capacity rows of a layout, as a table, warnings and JSON.
+
+    Attributes:
+        inputs: The layout's weights, reserved concurrency and (optionally) its peak.
+    """
+
+    inputs: CapacityInputs
+
+    def rows(self) -> tuple[FailoverCapacity, ...]:
+        return failover_capacity(self.inputs)
+
+    @property
+    def absorbs_every_failure(self) -> bool:
+        return all(row.absorbs for row in self.rows())
+
+    def _peak_basis(self) -> str:
+        if not self.inputs.peak_is_modelled:
+            return "--peak-concurrency (what-if)"
+        weights = dict(self.inputs.weights)
+        busiest = self.inputs.busiest_region
+        return f"{busiest} ({weights[busiest]} %) at its reservation (modelled)"
+
+    def warnings(self) -> tuple[str, ...]:
+        """One sentence per region that cannot absorb its largest peer, then what to change."""
+        out = [
+            f"WARNING: {row.region} cannot absorb the failure of {row.failed}: at a peak of "
+            f"{self.inputs.peak}, its {_percent(row.share_after)} share needs "
+            f"{row.needed_concurrency} concurrent executions and its API function reserves "
+            f"{row.reserved_concurrency}; Lambda throttles the rest."
+            for row in self.rows()
+            if not row.absorbs
+        ]
+        ramps = [row for row in self.rows() if not row.within_on_demand_ramp]
+        if ramps:
+            where = ", ".join(f"{row.region} ({_ramp(row.read_ramp)})" for row in ramps)
+            out.append(
+                f"WARNING: the table replicas in {where} get more than {ON_DEMAND_INSTANT_RAMP}x "
+                "their reads at once when their largest peer fails; on-demand tables serve up to "
+                f"{ON_DEMAND_INSTANT_RAMP}x their previous peak at once and may throttle above "
+                "it (documented): unless they have served that much before, pre-warm them "
+                "(warm throughput)."
+            )
+        if any(not row.absorbs for row in self.rows()):
+            out.append(self._fix())
+        return tuple(out)
+
+    def _fix(self) -> str:
+        needed = max(row.needed_concurrency for row in self.rows())
+        if not self.inputs.peak_is_modelled:
+            return (
+                f"Fix: at a peak of {self.inputs.peak}, set lambda_reserved_concurrency to at "
+                f"least {needed}."
+            )
+        return (
+            "Fix: with the same reservation everywhere, every region absorbs its largest peer "
+            f"only while the peak stays at or below {survivable_peak(self.inputs)}. The peak "
+            "here is modelled; give yours with --peak-concurrency, then set "
+            "lambda_reserved_concurrency to at least the largest 'needs'."
+        )
+
+    def render(self) -> list[str]:
+        """The section ``drkit budget`` prints."""
+        i = self.inputs
+        lines = [
+            "Capacity: each region when its largest peer fails "
+            f"(API function, {i.reserved_concurrency} reserved per region)",
+            f"  {'peak concurrent executions':<40}{i.peak:>6}   {self._peak_basis()}",
+            f"  {'peak every failover absorbs':<40}{survivable_peak(i):>6}   "
+            "the largest at which every region absorbs its largest peer",
+            _HEADER,
+        ]
+        for row in self.rows():
+            share = f"{_percent(row.share_before)} -> {_percent(row.share_after)}"
+            reads = _ramp(row.read_ramp) + (
+                ""
+                if row.within_on_demand_ramp
+                else f" (over on-demand's {ON_DEMAND_INSTANT_RAMP}x)"
+            )
+            lines.append(
+                f"  {row.region:<16}{row.failed:<16}{share:<18}{row.needed_concurrency:>6}"
+                f"{row.reserved_concurrency:>10}   {reads}"
+            )
+        for warning in self.warnings():
+            lines += textwrap.wrap(
+                warning, width=100, subsequent_indent="  ", break_on_hyphens=False
+            )
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        i = self.inputs
+        return {
+            "reserved_concurrency": i.reserved_concurrency,
+            "peak_concurrency": i.peak,
+            "peak_modelled": i.peak_is_modelled,
+            "survivable_peak_concurrency": survivable_peak(i),
+            "on_demand_instant_ramp": ON_DEMAND_INSTANT_RAMP,
+            "absorbs_every_failure": self.absorbs_every_failure,
+            "regions": [
+                {
+                    "region": row.region,
+                    "failed": row.failed,
+                    "share_before_percent": float(row.share_before * 100),
+                    "share_after_percent": float(row.share_after * 100),
+                    "needed_concurrency": row.needed_concurrency,
+                    "reserved_concurrency": row.reserved_concurrency,
+                    "absorbs": row.absorbs,
+                    "dynamodb_read_ramp": None if row.read_ramp is None else float(row.read_ramp),
+                    "within_on_demand_ramp": row.within_on_demand_ramp,
+                }
+                for row in self.rows()
+            ],
+            "warnings": list(self.warnings()),
+        }
+
+
+def _percent(share: Fraction) -> str:
+    """``70 %``, ``70.6 %``: a share as a percentage with at most one decimal."""
+    return f"{float(share * 100):.1f}".removesuffix(".0") + " %"
+
+
+def _ramp(ramp: Fraction | None) -> str:
+    """``x1.43``: the factor, two decimals at most; ``from none`` when there were no reads."""
+    return "from none" if ramp is None else "x" + f"{float(ramp):.2f}".rstrip("0").rstrip(".")

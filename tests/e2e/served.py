@@ -1,0 +1,93 @@
+"""Probes of the served requests: for each declared call, the request that needs it.
+
+Used by the end-to-end tests to show that every action a function's role holds is used:
+taking one away from the deployed policy changes what the function answers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from drkit.deploy.invoke import InvokeFailed
+from drkit.deploy.serve import RECORD, Scenario
+from drkit.regions.naming import ResourceType
+
+Probe = Callable[[Scenario], Any]
+
+
+def _api(method: str, path: str, body: Any = None) -> Probe:
+    def probe(s: Scenario) -> Any:
+        served = s.api(s.spec.primary.region, method, path, body)
+        return served.status, served.summary
+
+    return probe
+
+
+def _held_read(s: Scenario) -> Any:
+    return [(x.status, x.summary) for x in s.cross_region_read()]
+
+
+def _canary_schedule(s: Scenario) -> Any:
+    region = s.spec.primary.region
+    try:
+        result = s._canary(region, "schedule", s._schedule(region)).body
+    except InvokeFailed as err:
+        return f"failed: {str(err).splitlines()[-1]}"
+    return result["published"], sorted(result["missing"])
+
+
+def _canary_arrivals(s: Scenario) -> Any:
+    region = s.spec.primary.region
+    outcomes = []
+    for event in s._arrivals(region):
+        try:
+            outcomes.append(s._canary(region, "object", event).body)
+        except InvokeFailed as err:
+            outcomes.append(f"failed: {str(err).splitlines()[-1]}")
+    return outcomes
+
+
+#: (function purpose, statement id) -> the request that exercises it.
+PROBES: dict[tuple[str, str], Probe] = {
+    ("api", "ReadDrainSwitch"): _api("GET", "/health"),
+    ("api", "ReadWriteRecords"): _api("GET", "/health"),
+    ("api", "AppendAuditEntries"): _api("PUT", "/records/probe-audit", RECORD),
+    ("api", "ProbeBucket"): _api("GET", "/health"),
+    ("api", "ReadPeerRecords"): _held_read,
+    ("canary", "WriteAndReadHeartbeats"): _canary_schedule,
+    ("canary", "WriteAndReadAuditHeartbeats"): _canary_schedule,
+    ("canary", "WriteOwnCanaryObject"): _canary_schedule,
+    ("canary", "ReadReplicatedCanaryObjects"): _canary_arrivals,
+    ("canary", "ReadPeerCanaryObjects"): _canary_schedule,
+    ("canary", "PublishReplicationMetrics"): _canary_schedule,
+}
+
+
+def without_action(
+    s: Scenario, purpose: str, sid: str, action: str
+) -> tuple[dict, Callable[[], None]]:
+    """Remove ``action`` from statement ``sid`` of the primary's ``purpose`` role policy
+    (as deployed); returns the edited document and a function that puts it back."""
+    region = s.spec.primary.region
+    iam = s.emulator.client("iam", region)
+    role = s.spec.namer(ResourceType.IAM_ROLE, purpose, region)
+    policy = s.spec.namer(ResourceType.IAM_POLICY, purpose, region)
+    original = iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]
+    original = json.loads(original) if isinstance(original, str) else original
+    edited = json.loads(json.dumps(original))
+    for statement in edited["Statement"]:
+        if statement["Sid"] == sid:
+            actions = (
+                statement["Action"]
+                if isinstance(statement["Action"], list)
+                else [statement["Action"]]
+            )
+            statement["Action"] = [a for a in actions if a != action] or ["sts:GetCallerIdentity"]
+    iam.put_role_policy(RoleName=role, PolicyName=policy, PolicyDocument=json.dumps(edited))
+
+    def restore() -> None:
+        iam.put_role_policy(RoleName=role, PolicyName=policy, PolicyDocument=json.dumps(original))
+
+    return edited, restore

@@ -1,0 +1,106 @@
+"""The budget's scope and capacity: Route 53's weighted shares, fail-open, and each region's
+load when its largest peer fails (drkit.regions.budget)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drkit.regions import budget
+from drkit.regions.budget import (
+    CapacityInputs,
+    failover_capacity,
+    largest_peer,
+    survivable_peak,
+    traffic_shares,
+)
+from tests.strategies import budget as s
+
+DEFAULT = CapacityInputs(weights=(("us-east-1", 70), ("us-west-2", 30)), reserved_concurrency=100)
+
+
+@given(s.capacity_inputs(), st.data())
+def test_shares_of_any_healthy_subset_add_up_to_one(inputs, data):
+    """Whichever regions are healthy, Route 53's answers are shared out in full."""
+    weights = dict(inputs.weights)
+    healthy = data.draw(st.sets(st.sampled_from(sorted(weights))))
+    assert sum(traffic_shares(weights, healthy).values()) == 1
+
+
+@given(s.capacity_inputs(), st.data())
+def test_a_failed_region_gets_nothing_while_another_is_healthy(inputs, data):
+    """An unhealthy region is answered only when no region is healthy."""
+    weights = dict(inputs.weights)
+    healthy = data.draw(st.sets(st.sampled_from(sorted(weights)), min_size=1))
+    shares = traffic_shares(weights, healthy)
+    assert all(shares[r] == 0 for r in weights if r not in healthy)
+
+
+@given(s.capacity_inputs())
+def test_no_healthy_region_fails_open_to_the_full_layout(inputs):
+    """Every health check failing: Route 53 answers as if every region were healthy."""
+    weights = dict(inputs.weights)
+    assert traffic_shares(weights, set()) == traffic_shares(weights, set(weights))
+
+
+def test_weight_zero_serves_only_when_every_weighted_region_is_out():
+    """A weight-0 standby gets nothing while a weighted region is healthy, then takes all."""
+    weights = {"us-east-1": 100, "us-west-2": 0, "eu-west-1": 0}
+    assert traffic_shares(weights, set(weights))["us-west-2"] == 0
+    shares = traffic_shares(weights, {"us-west-2", "eu-west-1"})
+    assert shares == {"us-east-1": 0, "us-west-2": Fraction(1, 2), "eu-west-1": Fraction(1, 2)}
+
+
+def test_the_default_layout_cannot_absorb_either_failure():
+    """70/30 at 100 reserved: the modelled peak is 142, a lone survivor needs all 142."""
+    rows = {row.region: row for row in failover_capacity(DEFAULT)}
+    assert DEFAULT.peak == 142 and survivable_peak(DEFAULT) == 100
+    assert rows["us-west-2"].failed == "us-east-1" and rows["us-east-1"].failed == "us-west-2"
+    assert [r.needed_concurrency for r in rows.values()] == [142, 142]
+    assert not any(r.absorbs for r in rows.values())
+    assert rows["us-west-2"].read_ramp == Fraction(10, 3)
+    assert not rows["us-west-2"].within_on_demand_ramp
+    assert rows["us-east-1"].within_on_demand_ramp
+
+
+@given(s.capacity_inputs())
+def test_a_failure_never_lowers_a_survivors_share(inputs):
+    """Each survivor's share after its largest peer fails is at least what it had."""
+    for row in failover_capacity(inputs):
+        assert row.share_after >= row.share_before
+
+
+@given(s.capacity_inputs())
+def test_the_failed_peer_is_the_heaviest_other_region(inputs):
+    """No other region outweighs the peer each row fails."""
+    weights = dict(inputs.weights)
+    for row in failover_capacity(inputs):
+        assert row.failed != row.region
+        assert weights[row.failed] == max(w for r, w in weights.items() if r != row.region)
+        assert largest_peer(weights, row.region) == row.failed
+
+
+@given(s.capacity_inputs(peak=False))
+def test_survivable_peak_is_exactly_where_absorbing_stops(inputs):
+    """At the survivable peak every region absorbs its largest peer; one more and one does not."""
+    top = survivable_peak(inputs)
+    at = attrs.evolve(inputs, peak_concurrency=top)
+    above = attrs.evolve(inputs, peak_concurrency=top + 1)
+    assert all(row.absorbs for row in failover_capacity(at))
+    assert not all(row.absorbs for row in failover_capacity(above))
+
+
+@given(s.capacity_inputs(peak=False))
+def test_the_modelled_peak_fits_the_busiest_region_with_every_region_up(inputs):
+    """The modelled peak is the most the busiest region's reservation serves, not one more."""
+    busiest = max(w for _, w in inputs.weights)
+    assert inputs.peak * busiest <= inputs.reserved_concurrency * 100
+    assert (inputs.peak + 1) * busiest > inputs.reserved_concurrency * 100
+
+
+def test_on_demand_ramp_is_twice_the_previous_peak():
+    """DynamoDB documents 2x the previous peak at once; the limit of the ramp check."""
+    assert budget.ON_DEMAND_INSTANT_RAMP == 2

@@ -1,0 +1,71 @@
+"""The capacity section of ``drkit budget``: rows, warnings that name what to change, JSON."""
+
+from __future__ import annotations
+
+import attrs
+from hypothesis import given
+
+from drkit.operations.budget.capacity import CapacityReport
+from drkit.regions.budget import CapacityInputs, failover_capacity, survivable_peak
+from tests.strategies import budget as s
+
+DEFAULT = CapacityReport(
+    inputs=CapacityInputs(weights=(("us-east-1", 70), ("us-west-2", 30)), reserved_concurrency=100)
+)
+
+
+def _flat(lines: list[str]) -> str:
+    return " ".join(" ".join(lines).split())
+
+
+def test_the_default_section_prints_both_regions_and_warns():
+    """70/30 at 100 reserved: both rows, a warning per region, the ramp warning and the fix."""
+    flat = _flat(DEFAULT.render())
+    for text in (
+        "Capacity: each region when its largest peer fails (API function, 100 reserved per region)",
+        "peak concurrent executions 142 us-east-1 (70 %) at its reservation (modelled)",
+        "peak every failover absorbs 100",
+        "us-east-1 us-west-2 70 % -> 100 % 142 100 x1.43",
+        "us-west-2 us-east-1 30 % -> 100 % 142 100 x3.33 (over on-demand's 2x)",
+        "WARNING: us-west-2 cannot absorb the failure of us-east-1: at a peak of 142, its 100 % "
+        "share needs 142 concurrent executions and its API function reserves 100",
+        "WARNING: the table replicas in us-west-2 (x3.33) get more than 2x their reads at once",
+        "only while the peak stays at or below 100",
+    ):
+        assert text in flat, text
+
+
+def test_a_given_peak_within_the_reservation_leaves_only_the_ramp_warning():
+    """At a peak of 60 every region absorbs its peer; the 3.33x read ramp is still a warning."""
+    report = CapacityReport(inputs=attrs.evolve(DEFAULT.inputs, peak_concurrency=60))
+    assert report.absorbs_every_failure
+    assert [w.split(":")[0] for w in report.warnings()] == ["WARNING"]
+    assert "us-west-2 (x3.33)" in report.warnings()[0]
+
+
+def test_a_given_peak_names_the_reservation_that_fits():
+    """At a given peak of 150 the fix names lambda_reserved_concurrency >= 150."""
+    report = CapacityReport(inputs=attrs.evolve(DEFAULT.inputs, peak_concurrency=150))
+    assert report.warnings()[-1] == (
+        "Fix: at a peak of 150, set lambda_reserved_concurrency to at least 150."
+    )
+
+
+@given(s.capacity_inputs())
+def test_a_region_is_warned_about_exactly_when_it_cannot_absorb(inputs):
+    """One 'cannot absorb' warning per region that needs more than it reserves, none otherwise."""
+    report = CapacityReport(inputs=inputs)
+    short = {row.region for row in failover_capacity(inputs) if not row.absorbs}
+    warned = {w.split()[1] for w in report.warnings() if "cannot absorb" in w}
+    assert warned == short
+    assert any(w.startswith("Fix: ") for w in report.warnings()) == bool(short)
+
+
+@given(s.capacity_inputs())
+def test_json_carries_every_region_and_the_peaks(inputs):
+    """--json's capacity: one entry per region, in order, with the peaks the table prints."""
+    doc = CapacityReport(inputs=inputs).to_json()
+    assert [r["region"] for r in doc["regions"]] == [r for r, _ in inputs.weights]
+    assert doc["peak_concurrency"] == inputs.peak
+    assert doc["survivable_peak_concurrency"] == survivable_peak(inputs)
+    assert doc["absorbs_every_failure"] == all(r["absorbs"] for r in doc["regions"])
