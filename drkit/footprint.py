@@ -15,6 +15,7 @@ from constructs import Construct
 
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
+from drkit.regions.quotas import WATCHER_MEMORY_MB, WATCHER_RESERVED_CONCURRENCY
 from drkit.regions.spec import DeploymentSpec, RegionSpec
 from drkit.services.acm import Certificate, CertificateProps
 from drkit.services.apigateway import HttpApi, HttpApiProps
@@ -38,10 +39,8 @@ from drkit_runtime.access import own_services, peer_services
 
 CANARY_MEMORY_MB = 512
 CANARY_RESERVED_CONCURRENCY = 5
-#: The watcher probes a handful of peers once a minute, each within a few seconds.
-WATCHER_MEMORY_MB = 256
+#: The watcher probes a handful of peers at once, each within a few seconds.
 WATCHER_TIMEOUT_SECONDS = 20
-WATCHER_RESERVED_CONCURRENCY = 1
 
 
 @attrs.frozen(kw_only=True)
