@@ -21,7 +21,8 @@ from drkit.aws import (
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import HEALTH_CHECK_INTERVALS
-from drkit.services.kms import DnssecSigningKey, EncryptionKey, SigningKeyProps
+from drkit.services.kms import EncryptionKey
+from drkit.services.kms_signing import DnssecSigningKey, SigningKeyProps
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drkit.errors import SpecError
-from drkit.services.kms import SigningKeyProps
+from drkit.services.kms_signing import SigningKeyProps
 from drkit.services.route53 import HostedZone, HostedZoneProps, ZoneProtection, ZoneProtectionProps
 from tests.helpers import resources
 
