@@ -105,6 +105,7 @@ class DisasterRecoveryStack(TerraformStack):
                     zone=self.zone,
                     log_key=metrics_region.key,
                     log_retention_days=spec.log_retention_days,
+                    protect_data=spec.protect_data,
                 ),
             )
         self.topology = Topology(
@@ -115,6 +116,7 @@ class DisasterRecoveryStack(TerraformStack):
                 footprints=self.footprints,
                 zone=self.zone,
                 metrics_region=metrics_region,
+                signed=spec.existing_zone_id is None,
             ),
         )
         self._outputs()

@@ -70,6 +70,7 @@ MODEL_MODULES = (
     "drkit.regions.naming",
     "drkit.regions.budget",
     "drkit.regions.catalog",
+    "drkit.regions.metrics",
     "drkit.regions.quotas",
     "drkit.operations.budget",
 )
