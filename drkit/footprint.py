@@ -15,6 +15,7 @@ from constructs import Construct
 
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
+from drkit.regions.quotas import WATCHER_MEMORY_MB, WATCHER_RESERVED_CONCURRENCY
 from drkit.regions.spec import DeploymentSpec, RegionSpec
 from drkit.services.acm import Certificate, CertificateProps, DomainValidation
 from drkit.services.apigateway import HttpApi, HttpApiProps
@@ -38,6 +39,8 @@ from drkit_runtime.access import own_services, peer_services
 
 CANARY_MEMORY_MB = 512
 CANARY_RESERVED_CONCURRENCY = 5
+#: The watcher probes a handful of peers at once, each within a few seconds.
+WATCHER_TIMEOUT_SECONDS = 20
 
 
 @attrs.frozen(kw_only=True)
@@ -90,6 +93,9 @@ class RegionalFootprint(Construct):
         drain: The drain switch read by ``/health``.
         api_function: Serves ``/health`` and the records API.
         canary_function: Measures replication lag.
+        watcher_function: Probes every other region's /health from outside the VPC.
+        watch_targets: ``peer region -> URL`` the watcher probes (filled by the topology
+            from each peer's health check).
         certificate: Certificate for the shared API name, in this region.
         api: The region's HTTP API on the shared name.
     """
@@ -100,6 +106,7 @@ class RegionalFootprint(Construct):
         self.placement = props.placement
         self._deployment = props.shared.deployment
         self.peer_endpoints: dict[str, dict[str, str]] = {}
+        self.watch_targets: dict[str, str] = {}
         self._foundation()
         self._storage()
         self.alerts = AlertTopic(
@@ -116,6 +123,7 @@ class RegionalFootprint(Construct):
         self.api_function = self._api_function(props.shared.code, environment)
         self.canary_function = self._canary_function(props.shared.code, environment)
         self._canary_triggers()
+        self.watcher_function = self._watcher(props.shared.code)
         self._api(props.shared.validation)
 
     @property
@@ -125,7 +133,11 @@ class RegionalFootprint(Construct):
     @property
     def functions(self) -> dict[str, RegionalFunction]:
         """``purpose -> function``; the purposes are the access declaration's."""
-        return {"api": self.api_function, "canary": self.canary_function}
+        return {
+            "api": self.api_function,
+            "canary": self.canary_function,
+            "watcher": self.watcher_function,
+        }
 
     def _foundation(self) -> None:
         """The key everything here is encrypted with, and the network everything runs in."""
@@ -234,6 +246,49 @@ class RegionalFootprint(Construct):
                 event_pattern=replica_arrival_pattern(self.bucket),
             ),
         )
+
+    def _watcher(self, code: TerraformAsset) -> RegionalFunction:
+        """Every minute, this region's view of the others' /health, published here.
+
+        Outside the VPC: the private subnets have no route to a peer's public name, and the
+        watcher holds no data permission, so it needs no place inside.
+        """
+        p = self.placement
+        function = RegionalFunction(
+            self,
+            "watcher-function",
+            props=RegionalFunctionProps(
+                placement=p,
+                purpose="watcher",
+                code=code,
+                handler=contract.WATCHER_HANDLER,
+                network=None,
+                key=self.key,
+                memory_mb=WATCHER_MEMORY_MB,
+                timeout_seconds=WATCHER_TIMEOUT_SECONDS,
+                reserved_concurrency=WATCHER_RESERVED_CONCURRENCY,
+                log_retention_days=self._deployment.log_retention_days,
+                environment={
+                    contract.ENV_REGION: self.spec.region,
+                    contract.ENV_WATCH_TARGETS: lazy_string(
+                        lambda: json.dumps(
+                            self.watch_targets, separators=(",", ":"), sort_keys=True
+                        )
+                    ),
+                },
+            ),
+        )
+        FunctionTrigger(
+            self,
+            "watch-schedule",
+            props=FunctionTriggerProps(
+                placement=p,
+                purpose="watch-schedule",
+                function=function,
+                schedule_expression="rate(1 minute)",
+            ),
+        )
+        return function
 
     def _api(self, validation: DomainValidation) -> None:
         """The region's HTTP API on the shared name and on its own, with one certificate for

@@ -33,6 +33,8 @@ class NameRule:
         service: Human name of the service, for error messages.
         template: How the parts are joined; ``{prefix}``, ``{purpose}``,
             ``{region}`` (``-use1`` or empty) and ``{suffix}``.
+        alphanumeric: The service allows letters and digits only: the suffix's
+            hyphens are dropped (``pr-123`` -> ``pr123``).
     """
 
     prefix: str
@@ -40,6 +42,7 @@ class NameRule:
     pattern: str
     service: str
     template: str = "{prefix}-{purpose}{region}-{suffix}"
+    alphanumeric: bool = False
 
 
 class ResourceType(enum.Enum):
@@ -131,8 +134,23 @@ class ResourceType(enum.Enum):
     BACKUP_PLAN = NameRule(
         prefix="plan", max_length=50, pattern=r"[A-Za-z0-9_.-]+", service="AWS Backup plan"
     )
+    BACKUP_SELECTION = NameRule(
+        prefix="selection",
+        max_length=50,
+        pattern=r"[A-Za-z0-9_.-]+",
+        service="AWS Backup selection",
+    )
     HEALTH_CHECK = NameRule(
         prefix="hc", max_length=255, pattern=r".+", service="Route 53 health check"
+    )
+    # Route 53: "an alphanumeric string", 3 to 128 characters, unique in the zone.
+    KEY_SIGNING_KEY = NameRule(
+        prefix="ksk",
+        max_length=128,
+        pattern=r"[A-Za-z0-9]{3,}",
+        service="Route 53 key-signing key",
+        template="{prefix}{purpose}{suffix}",
+        alphanumeric=True,
     )
 
 
@@ -148,6 +166,7 @@ CATALOGUE: tuple[tuple[ResourceType, str, bool], ...] = (
     (ResourceType.DYNAMODB_TABLE, "audit_logs", False),
     (ResourceType.IAM_ROLE, "api", True),
     (ResourceType.IAM_ROLE, "canary", True),
+    (ResourceType.IAM_ROLE, "watcher", True),
     (ResourceType.IAM_ROLE, "s3replication", True),
     (ResourceType.IAM_ROLE, "trailreplication", True),
     (ResourceType.IAM_ROLE, "flowlogs", True),
@@ -156,6 +175,7 @@ CATALOGUE: tuple[tuple[ResourceType, str, bool], ...] = (
     (ResourceType.IAM_ROLE, "cloudtrail", True),
     (ResourceType.IAM_POLICY, "api", True),
     (ResourceType.IAM_POLICY, "canary", True),
+    (ResourceType.IAM_POLICY, "watcher", True),
     (ResourceType.IAM_POLICY, "s3replication", True),
     (ResourceType.IAM_POLICY, "trailreplication", True),
     (ResourceType.IAM_POLICY, "flowlogs", True),
@@ -165,15 +185,19 @@ CATALOGUE: tuple[tuple[ResourceType, str, bool], ...] = (
     (ResourceType.IAM_POLICY, "route53-querylogs", False),
     (ResourceType.LAMBDA_FUNCTION, "api", True),
     (ResourceType.LAMBDA_FUNCTION, "canary", True),
+    (ResourceType.LAMBDA_FUNCTION, "watcher", True),
     (ResourceType.LAMBDA_LOG_GROUP, "api", True),
     (ResourceType.LAMBDA_LOG_GROUP, "canary", True),
+    (ResourceType.LAMBDA_LOG_GROUP, "watcher", True),
     (ResourceType.LOG_GROUP, "vpcflow", True),
     (ResourceType.LOG_GROUP, "apiaccess", True),
     (ResourceType.LOG_GROUP, "cloudtrail", True),
     (ResourceType.QUERY_LOG_GROUP, "queries", False),
     (ResourceType.SQS_QUEUE, "api-dlq", True),
     (ResourceType.SQS_QUEUE, "canary-dlq", True),
+    (ResourceType.SQS_QUEUE, "watcher-dlq", True),
     (ResourceType.SNS_TOPIC, "alerts", True),
+    (ResourceType.SNS_TOPIC, "traildelivery", True),
     (ResourceType.KMS_ALIAS, "data", True),
     (ResourceType.KMS_ALIAS, "dnssec", True),
     (ResourceType.API, "records", True),
@@ -183,9 +207,12 @@ CATALOGUE: tuple[tuple[ResourceType, str, bool], ...] = (
     (ResourceType.SSM_PARAMETER, "drain", True),
     (ResourceType.EVENT_RULE, "canary-schedule", True),
     (ResourceType.EVENT_RULE, "canary-objects", True),
+    (ResourceType.EVENT_RULE, "watch-schedule", True),
     (ResourceType.CLOUDTRAIL, "audit", True),
     (ResourceType.BACKUP_VAULT, "tables", True),
     (ResourceType.BACKUP_PLAN, "tables", False),
+    (ResourceType.BACKUP_SELECTION, "tables", False),
+    (ResourceType.KEY_SIGNING_KEY, "dnssec", False),
 )
 
 _FIXED = {(kind, purpose) for kind, purpose, _ in CATALOGUE}
@@ -219,13 +246,14 @@ class Namer:
             raise AssertionError(f"{kind.name}/{purpose} is missing from naming.CATALOGUE")
         rule = kind.value
         region_part = f"-{short_code(region)}" if region else ""
+        suffix = self.suffix.replace("-", "") if rule.alphanumeric else self.suffix
         name = rule.template.format(
-            prefix=rule.prefix, purpose=purpose, region=region_part, suffix=self.suffix
+            prefix=rule.prefix, purpose=purpose, region=region_part, suffix=suffix
         )
         if kind is ResourceType.NAME_TAG:
             name = name.lstrip("-")
         if len(name) > rule.max_length or not re.fullmatch(rule.pattern, name):
-            room = rule.max_length - (len(name) - len(self.suffix))
+            room = rule.max_length - (len(name) - len(suffix))
             raise SpecError(
                 "environment_suffix",
                 self.suffix,

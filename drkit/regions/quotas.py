@@ -31,6 +31,9 @@ REDUCED_MEMORY_MB = 3008
 #: The canary's settings (drkit/footprint.py creates the canary with these).
 CANARY_MEMORY_MB = 512
 CANARY_RESERVED_CONCURRENCY = 5
+#: The watcher's (drkit/footprint.py): a handful of HTTPS probes once a minute.
+WATCHER_MEMORY_MB = 256
+WATCHER_RESERVED_CONCURRENCY = 1
 
 
 @attrs.frozen(kw_only=True)
@@ -38,7 +41,7 @@ class FunctionDemand:
     """One function drkit deploys in every region, as its quotas see it.
 
     Attributes:
-        purpose: The function's purpose in its name (``api``, ``canary``).
+        purpose: The function's purpose in its name (``api``, ``canary``, ``watcher``).
         reserved_concurrency: Its reserved concurrent executions.
         memory_mb: Its memory.
         from_spec: Its numbers are the spec's ``lambda_reserved_concurrency`` and
@@ -67,7 +70,7 @@ class LambdaDemand:
 
     @classmethod
     def of(cls, *, reserved_concurrency: int, memory_mb: int) -> LambdaDemand:
-        """The API function (the spec's numbers) and the canary (fixed numbers)."""
+        """The API function (the spec's numbers), the canary and the watcher (fixed numbers)."""
         return cls(
             functions=(
                 FunctionDemand(
@@ -81,6 +84,11 @@ class LambdaDemand:
                     reserved_concurrency=CANARY_RESERVED_CONCURRENCY,
                     memory_mb=CANARY_MEMORY_MB,
                 ),
+                FunctionDemand(
+                    purpose="watcher",
+                    reserved_concurrency=WATCHER_RESERVED_CONCURRENCY,
+                    memory_mb=WATCHER_MEMORY_MB,
+                ),
             )
         )
 
@@ -91,7 +99,7 @@ class LambdaDemand:
 
     @property
     def fixed_reserved_concurrency(self) -> int:
-        """What the functions no spec field sets reserve (the canary's)."""
+        """What the functions no spec field sets reserve (the canary's and the watcher's)."""
         return sum(f.reserved_concurrency for f in self.functions if not f.from_spec)
 
     @property

@@ -134,7 +134,7 @@ class TableBackup(Construct):
             self,
             "selection",
             provider=p.provider,
-            name="tables",
+            name=p.name(ResourceType.BACKUP_SELECTION, "tables", regional=False),
             plan_id=plan.id,
             iam_role_arn=self.role.role_arn,
             resources=list(table_arns),

@@ -3,7 +3,10 @@
 Management events from every region, plus data events (every read and write)
 on the patient and audit tables in every region and on the data buckets: the
 HIPAA 164.312(b) audit trail. Events also stream to an encrypted CloudWatch
-Logs group so they can be searched and alarmed on.
+Logs group so they can be searched and alarmed on, and every log file
+delivered to the bucket is announced on an encrypted topic of the trail's own,
+whose message count the observability topology alarms on (no messages: no
+delivery).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from drkit.aws import (
     S3BucketLifecycleConfigurationRuleFilter,
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
     S3BucketLifecycleConfigurationRuleTransition,
+    SnsTopic,
+    SnsTopicPolicy,
 )
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
@@ -153,7 +158,10 @@ class AuditTrail(Construct):
     Attributes:
         trail_name: Its name.
         trail_arn: Its ARN.
+        region: Its home region.
         bucket: Where log files go.
+        log_group_name: The CloudWatch Logs group events stream to.
+        delivery_topic_name: The topic CloudTrail notifies of each delivered log file.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: AuditTrailProps) -> None:
@@ -170,10 +178,13 @@ class AuditTrail(Construct):
             protect_data=props.protect_data,
             trail_arn=self.trail_arn,
         )
+        self.region = p.region
         self._archives(props)
         self._key_grants(props)
         logs, role = self._log_delivery(props)
-        self.resource = self._trail(props, logs, role)
+        self.log_group_name = logs.log_group_name
+        topic = self._delivery_topic(props)
+        self.resource = self._trail(props, logs, role, topic)
 
     def _archives(self, props: AuditTrailProps) -> None:
         """A replica of the trail bucket in every archive region."""
@@ -256,7 +267,61 @@ class AuditTrail(Construct):
         )
         return logs, role
 
-    def _trail(self, props: AuditTrailProps, logs: LogGroup, role: Role) -> Cloudtrail:
+    def _delivery_topic(self, props: AuditTrailProps) -> SnsTopicPolicy:
+        """A topic only this trail may publish to, encrypted with the trail's key.
+
+        Its own topic, not the alert topic: CloudTrail sends one message per log file.
+        Policies as in cloudtrail-permissions-for-sns-notifications.html, scoped by
+        ``aws:SourceArn`` to this trail.
+        """
+        p = props.placement
+        self.delivery_topic_name = p.name(ResourceType.SNS_TOPIC, "traildelivery")
+        topic = SnsTopic(
+            self,
+            "delivery-topic",
+            provider=p.provider,
+            name=self.delivery_topic_name,
+            kms_master_key_id=props.key.key_arn,
+            tags=p.tagged(self.delivery_topic_name),
+        )
+        only_this_trail = {"StringEquals": {"aws:SourceArn": self.trail_arn}}
+        props.key.grant_service(
+            "CloudTrailPublishToEncryptedTopic",
+            "cloudtrail.amazonaws.com",
+            ("kms:Decrypt", "kms:GenerateDataKey"),
+            only_this_trail,
+        )
+        return SnsTopicPolicy(
+            self,
+            "delivery-topic-policy",
+            provider=p.provider,
+            arn=topic.arn,
+            policy=iam.document(
+                (
+                    iam.Statement(
+                        sid="CloudTrailDeliveryNotifications",
+                        principals={"Service": ("cloudtrail.amazonaws.com",)},
+                        actions=("sns:Publish",),
+                        resources=(topic.arn,),
+                        conditions=only_this_trail,
+                        resource_policy=True,
+                    ),
+                    iam.Statement(
+                        sid="DenyInsecureTransport",
+                        effect="Deny",
+                        principals={"AWS": ("*",)},
+                        actions=("sns:Publish",),
+                        resources=(topic.arn,),
+                        conditions={"Bool": {"aws:SecureTransport": "false"}},
+                        resource_policy=True,
+                    ),
+                )
+            ),
+        )
+
+    def _trail(
+        self, props: AuditTrailProps, logs: LogGroup, role: Role, topic: SnsTopicPolicy
+    ) -> Cloudtrail:
         p = props.placement
         return Cloudtrail(
             self,
@@ -270,6 +335,7 @@ class AuditTrail(Construct):
             enable_log_file_validation=True,
             cloud_watch_logs_group_arn=logs.streams_arn,
             cloud_watch_logs_role_arn=role.role_arn,
+            sns_topic_name=self.delivery_topic_name,
             event_selector=[
                 CloudtrailEventSelector(
                     read_write_type="All",
@@ -287,7 +353,7 @@ class AuditTrail(Construct):
                 )
             ],
             tags=p.tagged(self.trail_name),
-            depends_on=[self.bucket.policy],
+            depends_on=[self.bucket.policy, topic],
         )
 
 

@@ -141,7 +141,7 @@ def via_services(services: Iterable[str], region: str) -> str | list[str]:
     return iam.one_or_list(f"{s}.{region}.amazonaws.com" for s in services)
 
 
-def _administration(placement: Placement) -> iam.Statement:
+def administration(placement: Placement) -> iam.Statement:
     """The account administers the key (explicit actions; none of them uses the key)."""
     return iam.Statement(
         sid="KeyAdministration",
@@ -289,7 +289,7 @@ class EncryptionKey(Construct):
 def _base_statements(p: Placement) -> tuple[iam.Statement, ...]:
     """Administration, the account's use through regional services, logs and alarms."""
     return (
-        _administration(p),
+        administration(p),
         iam.Statement(
             sid="AccountUseThroughRegionalServices",
             principals={"AWS": (p.account.root_arn,)},
@@ -330,74 +330,3 @@ def _base_statements(p: Placement) -> tuple[iam.Statement, ...]:
             resource_policy=True,
         ),
     )
-
-
-@attrs.frozen(kw_only=True)
-class SigningKeyProps:
-    """Props of :class:`DnssecSigningKey`.
-
-    Attributes:
-        placement: Must be us-east-1 (Route 53 only signs with keys there).
-        deletion_window_days: Waiting period before deletion (7-30).
-    """
-
-    placement: Placement
-    deletion_window_days: int = 7
-
-    def __attrs_post_init__(self) -> None:
-        if self.placement.region != "us-east-1":
-            raise SpecError(
-                "placement", self.placement.region, "us-east-1 (Route 53 DNSSEC's only key region)"
-            )
-
-
-class DnssecSigningKey(Construct):
-    """The asymmetric ECC key behind a zone's DNSSEC key-signing key.
-
-    Asymmetric keys cannot rotate automatically; KSK rotation is a Route 53
-    procedure (new KSK, DS update at the parent), described in the runbook.
-
-    Attributes:
-        key_arn: The key's ARN.
-    """
-
-    def __init__(self, scope: Construct, id: str, *, props: SigningKeyProps) -> None:
-        super().__init__(scope, id)
-        p = props.placement
-        zones = f"arn:{p.account.partition}:route53:::hostedzone/*"
-        statements = (
-            _administration(p),
-            iam.Statement(
-                sid="Route53DnssecSigning",
-                principals={"Service": ("dnssec-route53.amazonaws.com",)},
-                actions=("kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"),
-                resources=("*",),
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
-                    "ArnLike": {"aws:SourceArn": zones},
-                },
-                resource_policy=True,
-            ),
-            iam.Statement(
-                sid="Route53DnssecGrant",
-                principals={"Service": ("dnssec-route53.amazonaws.com",)},
-                actions=("kms:CreateGrant",),
-                resources=("*",),
-                conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
-                resource_policy=True,
-            ),
-        )
-        alias = p.name(ResourceType.KMS_ALIAS, "dnssec")
-        self.resource = KmsKey(
-            self,
-            "resource",
-            provider=p.provider,
-            description="drkit DNSSEC key-signing key",
-            customer_master_key_spec="ECC_NIST_P256",
-            key_usage="SIGN_VERIFY",
-            deletion_window_in_days=props.deletion_window_days,
-            policy=iam.document(statements),
-            tags=p.tagged(alias.removeprefix("alias/")),
-        )
-        KmsAlias(self, "alias", provider=p.provider, name=alias, target_key_id=self.resource.key_id)
-        self.key_arn: str = self.resource.arn

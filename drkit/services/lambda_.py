@@ -38,7 +38,8 @@ class RegionalFunctionProps:
         purpose: Names the function, role, queue and log group.
         code: The packaged ``assets/runtime`` directory.
         handler: Dotted handler name inside the package.
-        network: The region's VPC; the function runs in its private subnets.
+        network: The region's VPC; the function runs in its private subnets. None: outside
+            any VPC, with the Lambda service's own internet access (the watcher only).
         key: Encrypts the environment, the DLQ and the log group; same region.
         memory_mb: Memory (128-10240).
         timeout_seconds: Timeout (1-900).
@@ -51,7 +52,7 @@ class RegionalFunctionProps:
     purpose: str
     code: TerraformAsset
     handler: str
-    network: Network
+    network: Network | None
     key: EncryptionKey
     memory_mb: int = 3072
     timeout_seconds: int = 30
@@ -164,7 +165,9 @@ class RegionalFunction(Construct):
             vpc_config=LambdaFunctionVpcConfig(
                 subnet_ids=props.network.private_subnet_ids,
                 security_group_ids=[props.network.workload_security_group_id],
-            ),
+            )
+            if props.network is not None
+            else None,
             tracing_config=LambdaFunctionTracingConfig(mode="Active"),
             dead_letter_config=LambdaFunctionDeadLetterConfig(
                 target_arn=self.dead_letter_queue_arn

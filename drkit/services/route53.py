@@ -21,7 +21,8 @@ from drkit.aws import (
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import HEALTH_CHECK_INTERVALS
-from drkit.services.kms import DnssecSigningKey, EncryptionKey, SigningKeyProps
+from drkit.services.kms import EncryptionKey
+from drkit.services.kms_signing import DnssecSigningKey, SigningKeyProps
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
 
@@ -261,12 +262,16 @@ class ZoneProtectionProps:
         zone: A zone drkit created (an existing zone is its owner's to configure).
         log_key: Encrypts the query-log group; in us-east-1.
         log_retention_days: Query-log retention.
+        protect_data: Give the signing key KMS's longest deletion window (30 days) and
+            Terraform's ``prevent_destroy``; off, it goes with ``terraform destroy``
+            after 7 days.
     """
 
     placement: Placement
     zone: HostedZone
     log_key: EncryptionKey
     log_retention_days: int = 365
+    protect_data: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.placement.region != "us-east-1" or self.log_key.region != "us-east-1":
@@ -336,14 +341,22 @@ class ZoneProtection(Construct):
     def _dnssec(self, props: ZoneProtectionProps) -> None:
         """Sign the zone with a key-signing key backed by an asymmetric KMS key."""
         p = props.placement
-        signing_key = DnssecSigningKey(self, "signing-key", props=SigningKeyProps(placement=p))
+        signing_key = DnssecSigningKey(
+            self,
+            "signing-key",
+            props=SigningKeyProps(
+                placement=p,
+                deletion_window_days=30 if props.protect_data else 7,
+                prevent_destroy=props.protect_data,
+            ),
+        )
         ksk = Route53KeySigningKey(
             self,
             "ksk",
             provider=p.provider,
             hosted_zone_id=props.zone.zone_id,
             key_management_service_arn=signing_key.key_arn,
-            name="drkitksk",
+            name=p.name(ResourceType.KEY_SIGNING_KEY, "dnssec", regional=False),
             status="ACTIVE",
         )
         Route53HostedZoneDnssec(

@@ -29,12 +29,15 @@ class TopologyProps:
         footprints: Every region's footprint, in spec order.
         zone: The API's hosted zone.
         metrics_region: us-east-1's placement, key and topic (Route 53 metrics live there).
+        signed: The stack signs ``zone`` with DNSSEC (a zone it created); its DNSSEC
+            metrics are alarmed.
     """
 
     deployment: DeploymentSpec
     footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
     zone: HostedZone
     metrics_region: MetricsRegion
+    signed: bool = False
 
 
 class Topology(Construct):
@@ -63,6 +66,7 @@ class Topology(Construct):
                 deployment=deployment, zone=props.zone, footprints=footprints
             ),
         )
+        self._watch_targets(footprints)
         primary = next(f for f in footprints if f.spec.is_primary)
         self.audit = self._audit_trail(deployment, primary, footprints)
         self.backup = self._table_backup(deployment, primary, footprints)
@@ -76,8 +80,18 @@ class Topology(Construct):
                 replications=self.data.replications,
                 health_checks=self.routing.health_checks,
                 metrics_region=props.metrics_region,
+                signed_zone=props.zone if props.signed else None,
+                audit=self.audit,
             ),
         )
+
+    def _watch_targets(self, footprints: Sequence[RegionalFootprint]) -> None:
+        """Each watcher probes every peer on exactly what that peer's Route 53 check requests."""
+        for f in footprints:
+            for region, check in self.routing.health_checks.items():
+                if region != f.region:
+                    resource = check.resource
+                    f.watch_targets[region] = f"https://{resource.fqdn}{resource.resource_path}"
 
     def _audit_trail(
         self,

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from drkit.footprint import RegionalFootprint
+from drkit.regions.metrics import Published, placement
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.dynamodb import GlobalTable
 from drkit.services.route53 import HealthCheck
@@ -47,7 +48,12 @@ def replication_widgets(
     tables: Sequence[GlobalTable],
     replications: Mapping[str, BucketReplication],
 ) -> list[dict[str, Any]]:
-    """Two rows per region: what AWS reports leaving it, and what the canary measures arriving."""
+    """Two rows per region: DynamoDB's lag leaving it, S3's and the canary's arriving in it.
+
+    A widget shows only its own region's metrics, so each metric is drawn in the widget
+    of the region AWS publishes it in (``drkit.regions.metrics``): DynamoDB's
+    ReplicationLatency in the writing region, S3's in the destination bucket's.
+    """
     rpo = {"horizontal": [{"label": "RPO target", "value": deployment.rpo_target_seconds}]}
     widgets: list[dict[str, Any]] = []
     for row, f in enumerate(footprints):
@@ -60,9 +66,9 @@ def replication_widgets(
                 y=y,
             ),
             widget(
-                f"S3 replication latency (s) from {f.region}",
+                f"S3 replication latency (s) into {f.region}",
                 f.region,
-                _s3_lag(f, footprints, replications[f.region]),
+                _s3_lag(f, footprints, replications),
                 y=y,
                 x=12,
                 annotations=rpo,
@@ -79,6 +85,8 @@ def replication_widgets(
 
 
 def _dynamodb_lag(f: RegionalFootprint, tables: Sequence[GlobalTable]) -> list[list[Any]]:
+    """Published in the region that took the write, per receiving region."""
+    assert placement("AWS/DynamoDB", "ReplicationLatency").published is Published.SOURCE
     return [
         ["AWS/DynamoDB", "ReplicationLatency", "TableName", t.table_name, "ReceivingRegion", o]
         for t in tables
@@ -88,21 +96,25 @@ def _dynamodb_lag(f: RegionalFootprint, tables: Sequence[GlobalTable]) -> list[l
 
 
 def _s3_lag(
-    f: RegionalFootprint, footprints: Sequence[RegionalFootprint], replication: BucketReplication
+    f: RegionalFootprint,
+    footprints: Sequence[RegionalFootprint],
+    replications: Mapping[str, BucketReplication],
 ) -> list[list[Any]]:
-    buckets = {o.region: o.bucket.bucket_name for o in footprints}
+    """Published in the destination bucket's region: every rule replicating into ``f``."""
+    assert placement("AWS/S3", "ReplicationLatency").published is Published.DESTINATION
     return [
         [
             "AWS/S3",
             "ReplicationLatency",
             "SourceBucket",
-            f.bucket.bucket_name,
+            o.bucket.bucket_name,
             "DestinationBucket",
-            buckets[d],
+            f.bucket.bucket_name,
             "RuleId",
-            rule,
+            replications[o.region].rule_ids[f.region],
         ]
-        for d, rule in replication.rule_ids.items()
+        for o in footprints
+        if o is not f
     ]
 
 

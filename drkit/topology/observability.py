@@ -1,8 +1,9 @@
 """Alarms and dashboards across regions: failover, replication lag (AWS-native and canary), errors.
 
-Every alarm lives in the region its metric is published in and notifies that
-region's topic. Route 53's HealthCheckStatus exists only in us-east-1, whatever
-the deployment's regions; its alarms go to the metrics region's topic.
+Every alarm lives in the region its metric is published in (``drkit.regions.metrics``,
+one row per metric with the AWS page that says where) and notifies that region's
+topic. Route 53's metrics exist only in us-east-1, whatever the deployment's
+regions; their alarms go to the metrics region's topic.
 """
 
 from __future__ import annotations
@@ -17,13 +18,20 @@ from constructs import Construct
 from drkit.footprint import RegionalFootprint
 from drkit.regions import budget
 from drkit.regions.spec import DeploymentSpec
-from drkit.services.cloudwatch import Alarm, AlarmProps, Dashboard, DashboardProps
+from drkit.services.cloudtrail import AuditTrail
+from drkit.services.cloudwatch import Alarm, Dashboard, DashboardProps
 from drkit.services.dynamodb import GlobalTable
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
-from drkit.services.route53 import HealthCheck
+from drkit.services.route53 import HealthCheck, HostedZone
 from drkit.services.s3_replication import BucketReplication
 from drkit.services.sns import AlertTopic
+from drkit.topology.alarms import (
+    AlarmSites,
+    dnssec_alarms,
+    trail_delivery_alarms,
+    watch_alarms,
+)
 from drkit.topology.dashboards import failover_widgets, replication_widgets
 from drkit_runtime.contract import (
     CANARY_STORES,
@@ -62,6 +70,8 @@ class ObservabilityProps:
         replications: ``source region -> BucketReplication``.
         health_checks: ``region -> HealthCheck``.
         metrics_region: Where Route 53's metrics are, with a topic there.
+        signed_zone: The zone drkit signs with DNSSEC, if it signs one.
+        audit: The audit trail, whose delivery is alarmed.
     """
 
     deployment: DeploymentSpec
@@ -70,6 +80,8 @@ class ObservabilityProps:
     replications: Mapping[str, BucketReplication]
     health_checks: Mapping[str, HealthCheck]
     metrics_region: MetricsRegion
+    signed_zone: HostedZone | None = None
+    audit: AuditTrail | None = None
 
 
 class Observability(Construct):
@@ -82,10 +94,22 @@ class Observability(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: ObservabilityProps) -> None:
         super().__init__(scope, id)
-        self.alarms: list[Alarm] = []
         self._props = props
         self._by_region = {f.region: f for f in props.footprints}
+        # Where an alarm of each region goes: its placement and the topic there.
+        sites = {f.region: (f.placement, f.alerts) for f in props.footprints}
+        metrics_region = props.metrics_region
+        sites.setdefault(
+            metrics_region.placement.region, (metrics_region.placement, metrics_region.topic)
+        )
+        self._sites = AlarmSites(self, sites)
+        self.alarms = self._sites.alarms
         self._failover_alarms()
+        watch_alarms(self._sites, props.footprints)
+        if props.signed_zone is not None:
+            dnssec_alarms(self._sites, props.signed_zone)
+        if props.audit is not None:
+            trail_delivery_alarms(self._sites, props.audit)
         self._dynamodb_lag_alarms()
         self._s3_replication_alarms()
         self._canary_alarms()
@@ -94,11 +118,8 @@ class Observability(Construct):
 
     def _failover_alarms(self) -> None:
         """A region out of DNS: Route 53's HealthCheckStatus, published in us-east-1 only."""
-        metrics_region = self._props.metrics_region
         for region, check in self._props.health_checks.items():
             self._alarm(
-                metrics_region.placement,
-                metrics_region.topic,
                 purpose=f"health-{self._by_region[region].spec.short}",
                 description=(
                     f"Route 53 health check of {region} is failing: the region is out of DNS "
@@ -120,8 +141,8 @@ class Observability(Construct):
             for source, receiving in itertools.permutations(table.regions, 2):
                 src, dst = self._by_region[source], self._by_region[receiving]
                 self._alarm(
-                    src.placement,
-                    src.alerts,
+                    source=source,
+                    destination=receiving,
                     purpose=f"ddb-lag-{table.purpose}-{src.spec.short}-to-{dst.spec.short}",
                     description=(
                         f"DynamoDB replication of {table.table_name} from {source} to "
@@ -150,8 +171,8 @@ class Observability(Construct):
                 }
                 pair = f"{src.spec.short}-to-{dst.spec.short}"
                 self._alarm(
-                    src.placement,
-                    src.alerts,
+                    source=source,
+                    destination=dest_region,
                     purpose=f"s3-lag-{pair}",
                     description=(
                         f"S3 replication from {source} to {dest_region} lags more than the RPO "
@@ -165,8 +186,8 @@ class Observability(Construct):
                     evaluation_periods=d.replication_alarm_evaluation_periods,
                 )
                 self._alarm(
-                    src.placement,
-                    src.alerts,
+                    source=source,
+                    destination=dest_region,
                     purpose=f"s3-failed-{pair}",
                     description=f"S3 objects failed to replicate from {source} to {dest_region}.",
                     namespace="AWS/S3",
@@ -193,8 +214,8 @@ class Observability(Construct):
         dims = dict(zip(METRIC_DIMENSIONS, values, strict=True))
         pair = f"{source.spec.short}-to-{receiving.spec.short}"
         self._alarm(
-            receiving.placement,
-            receiving.alerts,
+            source=source.region,
+            destination=receiving.region,
             purpose=f"canary-lag-{store}-{pair}",
             description=(
                 f"Measured replication lag of {store} from {source.region} to "
@@ -207,8 +228,8 @@ class Observability(Construct):
             threshold=rpo,
         )
         self._alarm(
-            receiving.placement,
-            receiving.alerts,
+            source=source.region,
+            destination=receiving.region,
             purpose=f"canary-stale-{store}-{pair}",
             description=(
                 f"No fresh {store} heartbeat from {source.region} has reached "
@@ -240,8 +261,8 @@ class Observability(Construct):
         """
         rpo = self._props.deployment.rpo_target_seconds
         self._alarm(
-            receiving.placement,
-            receiving.alerts,
+            source=source.region,
+            destination=receiving.region,
             purpose=f"canary-source-{pair}",
             description=(
                 f"The canary of {source.region} has not written its object there for more than "
@@ -257,15 +278,15 @@ class Observability(Construct):
         )
 
     def _function_alarms(self) -> None:
-        """Errors and dead letters of both functions in every region."""
+        """Errors and dead letters of every function in every region."""
         for f in self._props.footprints:
             for function, threshold, periods in (
                 (f.api_function, 5, 1),
                 (f.canary_function, 1, 3),
+                (f.watcher_function, 1, 3),
             ):
                 self._alarm(
-                    f.placement,
-                    f.alerts,
+                    own=f.region,
                     purpose=f"lambda-errors-{function.purpose}",
                     description=f"{function.function_name} is failing in {f.region}.",
                     namespace="AWS/Lambda",
@@ -277,8 +298,7 @@ class Observability(Construct):
                     evaluation_periods=periods,
                 )
                 self._alarm(
-                    f.placement,
-                    f.alerts,
+                    own=f.region,
                     purpose=f"dlq-{function.purpose}",
                     description=(
                         f"Failed asynchronous invocations of {function.function_name} "
@@ -315,13 +335,5 @@ class Observability(Construct):
             ),
         }
 
-    def _alarm(
-        self, placement: Placement, topic: AlertTopic, *, purpose: str, **props: Any
-    ) -> Alarm:
-        alarm = Alarm(
-            self,
-            f"alarm-{purpose}-{placement.region}",
-            props=AlarmProps(placement=placement, purpose=purpose, topic=topic, **props),
-        )
-        self.alarms.append(alarm)
-        return alarm
+    def _alarm(self, **props: Any) -> Alarm:
+        return self._sites.alarm(**props)

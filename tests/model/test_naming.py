@@ -47,7 +47,14 @@ def test_every_catalogue_name_fits_its_rule(entry, region, suffix):
     name = Namer(suffix)(kind, purpose, region if regional else None)
     assert len(name) <= kind.value.max_length
     assert re.fullmatch(kind.value.pattern, name)
-    assert name.endswith(suffix) or kind is ResourceType.SSM_PARAMETER
+    kept = suffix.replace("-", "") if kind.value.alphanumeric else suffix
+    assert name.endswith(kept) or kind is ResourceType.SSM_PARAMETER
+
+
+def test_alphanumeric_names_drop_the_suffixs_hyphens():
+    """A key-signing key's name carries the suffix without its hyphens (Route 53's rule)."""
+    assert Namer("pr-12")(ResourceType.KEY_SIGNING_KEY, "dnssec") == "kskdnssecpr12"
+    assert Namer("pr-12")(ResourceType.BACKUP_SELECTION, "tables") == "selection-tables-pr-12"
 
 
 @given(st.integers(64, 120))

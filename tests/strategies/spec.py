@@ -44,12 +44,33 @@ def cidrs(draw: st.DrawFn, count: int) -> list[str]:
 
 @st.composite
 def region_specs(
-    draw: st.DrawFn, min_regions: int = 2, max_regions: int = 5
+    draw: st.DrawFn,
+    min_regions: int = 2,
+    max_regions: int = 5,
+    *,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    primary_not: str | None = None,
 ) -> tuple[RegionSpec, ...]:
-    """A valid set of regions: distinct names, one primary, weights summing to 100."""
-    count = draw(st.integers(min_regions, max_regions))
-    names = draw(st.lists(st.sampled_from(REGIONS), min_size=count, max_size=count, unique=True))
-    primary = draw(st.integers(0, count - 1))
+    """A valid set of regions: distinct names, one primary, weights summing to 100.
+
+    Args:
+        include: Regions every layout has (the rest are drawn).
+        exclude: Regions no layout has (e.g. ``("us-east-1",)``).
+        primary_not: A region that is never the primary.
+    """
+    count = draw(st.integers(max(min_regions, len(include)), max_regions))
+    pool = [r for r in REGIONS if r not in exclude and r not in include]
+    others = draw(
+        st.lists(
+            st.sampled_from(pool),
+            min_size=count - len(include),
+            max_size=count - len(include),
+            unique=True,
+        )
+    )
+    names = draw(st.permutations([*include, *others]))
+    primary = draw(st.sampled_from([i for i, n in enumerate(names) if n != primary_not]))
     split = draw(weights(count))
     ranges = draw(cidrs(count))
     return tuple(
@@ -67,9 +88,17 @@ suffixes = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
 
 
 @st.composite
-def deployment_specs(draw: st.DrawFn, min_regions: int = 2, max_regions: int = 5) -> DeploymentSpec:
-    """A valid deployment spec with a random layout, suffix and timings that meet the targets."""
-    regions = draw(region_specs(min_regions=min_regions, max_regions=max_regions))
+def deployment_specs(
+    draw: st.DrawFn,
+    min_regions: int = 2,
+    max_regions: int = 5,
+    **layout: Any,
+) -> DeploymentSpec:
+    """A valid deployment spec with a random layout, suffix and timings that meet the targets.
+
+    ``layout`` goes to :func:`region_specs` (``include``, ``exclude``, ``primary_not``).
+    """
+    regions = draw(region_specs(min_regions=min_regions, max_regions=max_regions, **layout))
     interval = draw(st.sampled_from((10, 30)))
     threshold = draw(st.integers(1, 3 if interval == 10 else 4))
     rpo = draw(st.integers(2, 60))

@@ -206,6 +206,11 @@ def path_findings(s: Stack) -> list[str]:
         for call in FUNCTIONS[purpose]:
             if call.deny or call.scope in (Scope.PLATFORM, Scope.EVERY):
                 continue
+            if call.scope is Scope.PUBLIC:
+                # A public endpoint is reachable only from outside a VPC (no NAT anywhere).
+                if "vpc_config" in body:
+                    findings.append(f"{name} {call.sid}: a public endpoint from inside a VPC")
+                continue
             for where in call_regions(s, call, region):
                 problem = _path(s, call, body, region, where, purpose)
                 if problem:

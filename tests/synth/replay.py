@@ -29,6 +29,7 @@ import attrs
 import pytest
 from botocore.exceptions import ClientError
 
+from drkit_runtime.contract import WATCHER_HANDLER
 from tests.helpers import as_list, ref, region_of, resources, role_statements
 from tests.runtime.events import http_event, object_created_event, scheduled_event
 
@@ -444,13 +445,22 @@ class Replay:
     # -- how the stack wires things --
 
     def scheduled_functions(self) -> list[Function]:
-        """Functions that a schedule rule targets."""
+        """Functions that a schedule rule targets, but the watchers.
+
+        A watcher probes the peers' public names over the internet, which a replay has
+        not; its handler is tested in tests/runtime/test_watcher.py and its wiring in
+        tests/synth/test_watch.py.
+        """
         rules = {
             name
             for name, rule in resources(self.stack, "aws_cloudwatch_event_rule").items()
             if rule.get("schedule_expression")
         }
-        return [self.functions[name] for name in self._targets(rules)]
+        return [
+            self.functions[name]
+            for name in self._targets(rules)
+            if self.functions[name].handler != WATCHER_HANDLER
+        ]
 
     def api_functions(self) -> list[tuple[Function, list[str]]]:
         """Functions behind an HTTP API, each with the route keys of its API."""

@@ -164,3 +164,38 @@ def test_trail_bucket_is_replicated_to_every_other_region(case):
         assert region_of(stack, keys[replica_key]) == region
         reached.append(region)
     assert sorted(reached) == sorted(r.region for r in spec.secondaries)
+
+
+def test_trail_delivery_is_announced_on_its_own_encrypted_topic_and_alarmed(case):
+    """Each delivered file is announced on an encrypted topic only this trail may publish to,
+    and an hour with no announcement (or no event in the log group) fires an alarm."""
+    spec, stack = case
+    trail = only(stack, "aws_cloudtrail")
+    topics = {t["name"]: (n, t) for n, t in resources(stack, "aws_sns_topic").items()}
+    name, topic = topics[trail["sns_topic_name"]]
+    assert name != "alerts" and "traildelivery" in trail["sns_topic_name"]
+    assert region_of(stack, topic) == region_of(stack, trail)
+    assert ref(topic["kms_master_key_id"])[:2] == ("aws_kms_key", _primary_key(spec, stack))
+    (policy,) = [
+        p for p in resources(stack, "aws_sns_topic_policy").values() if ref(p["arn"])[1] == name
+    ]
+    (publish,) = [s for s in statements(policy) if s["Effect"] == "Allow"]
+    assert publish["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
+    assert _is_this_trail(publish["Condition"]["StringEquals"]["aws:SourceArn"], stack, trail)
+    key = resources(stack, "aws_kms_key")[_primary_key(spec, stack)]
+    (use,) = [s for s in statements(key) if s.get("Sid") == "CloudTrailPublishToEncryptedTopic"]
+    assert _is_this_trail(use["Condition"]["StringEquals"]["aws:SourceArn"], stack, trail)
+
+    alarms = {
+        a["metric_name"]: a
+        for a in resources(stack, "aws_cloudwatch_metric_alarm").values()
+        if a["namespace"] in ("AWS/SNS", "AWS/Logs")
+    }
+    assert set(alarms) == {"NumberOfMessagesPublished", "IncomingLogEvents"}
+    assert alarms["NumberOfMessagesPublished"]["dimensions"] == {
+        "TopicName": trail["sns_topic_name"]
+    }
+    for alarm in alarms.values():
+        assert region_of(stack, alarm) == region_of(stack, trail)
+        assert alarm["treat_missing_data"] == "breaching"
+        assert (alarm["comparison_operator"], alarm["threshold"]) == ("LessThanThreshold", 1)

@@ -65,8 +65,13 @@ def replayed(request) -> tuple[Any, dict[str, Any], Replay]:
         return spec, stack, Replay(stack, monkeypatch).run()
 
 
+def _data_functions(stack: dict[str, Any]):
+    """The functions that read Config: all but the watchers (tests/synth/test_watch.py)."""
+    return {n: f for n, f in functions(stack).items() if f.handler != contract.WATCHER_HANDLER}
+
+
 def _configs(stack: dict[str, Any]):
-    for fn in functions(stack).values():
+    for fn in _data_functions(stack).values():
         yield fn, Config.from_environ(fn.environment)
 
 
@@ -74,19 +79,25 @@ def _configs(stack: dict[str, Any]):
 
 
 def test_every_function_gets_exactly_the_contract_environment(case):
-    """Each synthesized function's variables are exactly contract.ENVIRONMENT."""
+    """Each synthesized function's variables are exactly contract.ENVIRONMENT (the watcher's
+    exactly contract.WATCHER_ENVIRONMENT)."""
     _, stack = case
     fns = resources(stack, "aws_lambda_function")
     assert fns
     for name, body in fns.items():
-        assert sorted(body["environment"]["variables"]) == sorted(contract.ENVIRONMENT), name
+        expected = (
+            contract.WATCHER_ENVIRONMENT
+            if body["handler"] == contract.WATCHER_HANDLER
+            else contract.ENVIRONMENT
+        )
+        assert sorted(body["environment"]["variables"]) == sorted(expected), name
 
 
 def test_runtime_reads_exactly_the_synthesized_variables(case):
     """Config.from_environ succeeds on each function's environment and reads every variable
     in it, and no other."""
     _, stack = case
-    for fn in functions(stack).values():
+    for fn in _data_functions(stack).values():
         environ = ReadRecorder(fn.environment)
         Config.from_environ(environ)
         assert environ.read == set(fn.environment), fn.name
@@ -100,7 +111,7 @@ def test_config_yields_the_synthesized_names(case):
     namespaces = {
         a["namespace"]
         for a in resources(stack, "aws_cloudwatch_metric_alarm").values()
-        if not a["namespace"].startswith("AWS/")
+        if not a["namespace"].startswith("AWS/") and a["namespace"] != contract.WATCH_NAMESPACE
     }
     for fn, config in _configs(stack):
         assert config.region == fn.region
@@ -123,7 +134,7 @@ def test_config_yields_the_synthesized_names(case):
 def test_removing_a_required_variable_fails_naming_it(case, variable):
     """Without any one required variable, from_environ raises ConfigError naming it."""
     _, stack = case
-    for fn in functions(stack).values():
+    for fn in _data_functions(stack).values():
         assert variable in fn.environment, fn.name
         environ = {k: v for k, v in fn.environment.items() if k != variable}
         with pytest.raises(ConfigError, match=re.escape(variable)):
@@ -170,11 +181,12 @@ def test_every_item_the_runtime_writes_fits_the_synthesized_key_schema(replayed)
 
 
 def test_handlers_are_the_contracts_entry_points(case):
-    """API functions use contract.API_HANDLER and canaries contract.CANARY_HANDLER."""
+    """API functions use contract.API_HANDLER, canaries CANARY_HANDLER, watchers WATCHER_HANDLER."""
     _, stack = case
     handlers = sorted(f.handler for f in functions(stack).values())
     regions = len({f.region for f in functions(stack).values()})
-    assert handlers == sorted([contract.API_HANDLER, contract.CANARY_HANDLER] * regions)
+    every = [contract.API_HANDLER, contract.CANARY_HANDLER, contract.WATCHER_HANDLER]
+    assert handlers == sorted(every * regions)
 
 
 def test_every_handler_the_stack_names_runs_without_error(replayed):
@@ -270,7 +282,7 @@ def test_canary_alarms_watch_exactly_what_the_runtime_publishes(replayed):
             frozenset(a["dimensions"].items()),
         )
         for a in resources(stack, "aws_cloudwatch_metric_alarm").values()
-        if not a["namespace"].startswith("AWS/")
+        if not a["namespace"].startswith("AWS/") and a["namespace"] != contract.WATCH_NAMESPACE
     }
     published = set(replay.world.metrics)
     assert alarms

@@ -7,12 +7,15 @@ import json
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from drkit.regions import DeploymentSpec
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import REQUIRED_TAGS
 from tests.helpers import SYNTH_SETTINGS, all_resources, ref, region_of, resources, synth_json
 from tests.strategies import spec as s
+from tests.synth.metric_placement import PLACEMENT_PROPERTIES
 
 pytestmark = pytest.mark.synth
 
@@ -148,6 +151,10 @@ NAME_ATTRIBUTES = {
     "aws_cloudwatch_metric_alarm": ("alarm_name", ResourceType.ALARM),
     "aws_cloudwatch_dashboard": ("dashboard_name", ResourceType.DASHBOARD),
     "aws_cloudwatch_log_group": ("name", None),
+    "aws_backup_vault": ("name", ResourceType.BACKUP_VAULT),
+    "aws_backup_plan": ("name", ResourceType.BACKUP_PLAN),
+    "aws_backup_selection": ("name", ResourceType.BACKUP_SELECTION),
+    "aws_route53_key_signing_key": ("name", ResourceType.KEY_SIGNING_KEY),
 }
 
 
@@ -157,11 +164,17 @@ def every_name_carries_the_suffix_and_fits(spec, stack):
         for body in resources(stack, rtype).values():
             name = body[attribute]
             assert (
-                suffix in name.split("/")[-1].split("-")
+                (
+                    kind is not None
+                    and kind.value.alphanumeric
+                    and name.endswith(suffix.replace("-", ""))
+                )
+                or suffix in name.split("/")[-1].split("-")
                 or name.endswith(f"-{suffix}")
                 or f"/{suffix}/" in name
             ), name
             if kind is not None:
+                assert kind is not ResourceType.KEY_SIGNING_KEY or name.isalnum(), name
                 assert len(name) <= kind.value.max_length and re.fullmatch(
                     kind.value.pattern, name
                 ), name
@@ -208,12 +221,14 @@ def replication_lag_is_alarmed_for_every_pair(spec, stack):
             for a in alarms
             if a["dimensions"].get("TableName") == name
         )
-    s3 = {
-        (region_of(stack, a), a["dimensions"]["DestinationBucket"])
-        for a in alarms
-        if a["namespace"] == "AWS/S3"
-    }
-    assert len(s3) == len(regions) * (len(regions) - 1)
+    buckets = {spec.namer(ResourceType.S3_BUCKET, "data", r) for r in regions}
+    for metric in ("ReplicationLatency", "OperationsFailedReplication"):
+        pairs = [
+            (a["dimensions"]["SourceBucket"], a["dimensions"]["DestinationBucket"])
+            for a in alarms
+            if a["namespace"] == "AWS/S3" and a["metric_name"] == metric
+        ]
+        assert sorted(pairs) == sorted(itertools.permutations(buckets, 2)), metric
 
 
 def every_bucket_is_private_encrypted_versioned(spec, stack):
@@ -281,6 +296,7 @@ PROPERTIES = [
     replication_lag_is_alarmed_for_every_pair,
     every_bucket_is_private_encrypted_versioned,
     lambdas_match_the_spec,
+    *PLACEMENT_PROPERTIES,
 ]
 
 
@@ -290,10 +306,39 @@ def test_examples(prop, case):
     prop(*case)
 
 
+#: Layouts where a metric's region and the deployment's differ most: no region in
+#: us-east-1 (Route 53's metrics get a region of their own), and us-east-1 present
+#: but not the primary.
+WITHOUT_US_EAST_1 = s.deployment_specs(exclude=("us-east-1",))
+PRIMARY_ELSEWHERE = s.deployment_specs(include=("us-east-1",), primary_not="us-east-1")
+
+
+def _layout(regions, primary):
+    return DeploymentSpec.from_mapping(
+        {
+            "environment_suffix": "ex",
+            "regions": [
+                {
+                    "region": r,
+                    "role": "primary" if r == primary else "secondary",
+                    "weight": w,
+                    "cidr": f"10.{i}.0.0/16",
+                }
+                for i, (r, w) in enumerate(regions)
+            ],
+        }
+    )
+
+
 @SYNTH_SETTINGS
-@given(s.deployment_specs(max_regions=5))
+@given(st.one_of(s.deployment_specs(max_regions=5), WITHOUT_US_EAST_1, PRIMARY_ELSEWHERE))
+@example(_layout((("eu-west-1", 60), ("ap-southeast-2", 40)), "eu-west-1"))
+@example(_layout((("us-east-1", 20), ("eu-central-1", 50), ("us-west-2", 30)), "eu-central-1"))
 def test_random_layouts(spec):
-    """Every invariant holds for a randomly generated valid layout of 2 to 5 regions."""
+    """Every invariant holds for a randomly generated valid layout of 2 to 5 regions.
+
+    Always including one without us-east-1 and one whose primary is elsewhere.
+    """
     stack = synth_json(spec)
     for prop in PROPERTIES:
         prop(spec, stack)

@@ -19,6 +19,7 @@ from drkit_runtime.contract import (
     CANARY_OBJECT_PREFIX,
     METRIC_NAMESPACE,
     PATIENT_RECORDS,
+    WATCH_NAMESPACE,
 )
 
 
@@ -33,6 +34,9 @@ class Scope(enum.Enum):
     EVERY = "every"
     #: Called by the Lambda service with the function's role, never from the function's network.
     PLATFORM = "platform"
+    #: The function's own region, through the service's public endpoint: only for a function
+    #: outside any VPC (the watcher), whose calls take no VPC endpoint.
+    PUBLIC = "public"
 
 
 class Kind(enum.Enum):
@@ -252,8 +256,21 @@ CANARY = (
     ),
 )
 
+#: drkit_runtime.watcher: outside any VPC (it probes the peers' public names), so the Lambda
+#: service attaches no network interface for it; it publishes what it saw, and touches no data.
+WATCHER = (
+    *(c for c in PLATFORM if c.sid != "AttachToVpc"),
+    Call(
+        sid="PublishPeerHealth",
+        service="monitoring",
+        actions=("cloudwatch:PutMetricData",),
+        target=Target(kind=Kind.METRICS, name=WATCH_NAMESPACE),
+        scope=Scope.PUBLIC,
+    ),
+)
+
 #: Function purpose (as the stack names functions) -> its calls.
-FUNCTIONS: dict[str, tuple[Call, ...]] = {"api": API, "canary": CANARY}
+FUNCTIONS: dict[str, tuple[Call, ...]] = {"api": API, "canary": CANARY, "watcher": WATCHER}
 
 
 def own_services() -> tuple[str, ...]:

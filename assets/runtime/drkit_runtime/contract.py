@@ -17,6 +17,7 @@ STACK_NAME = "drkit"
 # ----- handlers ------------------------------------------------------------------
 API_HANDLER = "drkit_runtime.api.handler"
 CANARY_HANDLER = "drkit_runtime.canary.handler"
+WATCHER_HANDLER = "drkit_runtime.watcher.handler"
 
 # ----- tables and stores -----------------------------------------------------------
 PATIENT_RECORDS = "patient_records"
@@ -49,6 +50,14 @@ SOURCE_HEARTBEAT_AGE = "SourceHeartbeatAge"
 #: Dimensions of every canary data point, in this order.
 METRIC_DIMENSIONS = ("Store", "SourceRegion", "ReceivingRegion")
 
+# ----- what the watcher publishes: every region's view of every other region ----------
+WATCH_NAMESPACE = "DrKit/Watch"
+#: 1 when the peer's /health (on the name its Route 53 health check probes) answered 2xx
+#: or 3xx within the probe's timeout, as Route 53 judges; 0 otherwise.
+PEER_HEALTHY = "PeerHealthy"
+#: Dimensions of every watch data point, in this order.
+WATCH_DIMENSIONS = ("WatchedRegion", "WatcherRegion")
+
 # ----- the drain switch (an SSM SecureString per region) ----------------------------
 DRAIN_ACTIVE = "active"
 DRAIN_DRAINED = "drained"
@@ -75,7 +84,12 @@ ENV_HEALTH_DEADLINE_MS = "DRKIT_HEALTH_DEADLINE_MS"
 #: JSON ``{peer region: {service: endpoint URL}}``: where this function reaches each
 #: service of another region (that region's interface endpoint, over VPC peering).
 ENV_PEER_ENDPOINTS = "DRKIT_PEER_ENDPOINTS"
-#: Every variable, in the order the stack writes them.
+#: JSON ``{peer region: URL}``: what the watcher probes, the URL each peer's Route 53
+#: health check requests (its fqdn and resource path).
+ENV_WATCH_TARGETS = "DRKIT_WATCH_TARGETS"
+#: The watcher's variables (it has no data access, so none of the others).
+WATCHER_ENVIRONMENT = (ENV_REGION, ENV_WATCH_TARGETS)
+#: Every variable of the API and canary functions, in the order the stack writes them.
 ENVIRONMENT = (
     ENV_REGION,
     ENV_ROLE,

@@ -1,0 +1,37 @@
+"""The metric placement table: one row per metric, each citing AWS's documentation."""
+
+from __future__ import annotations
+
+import pytest
+
+from drkit.regions.metrics import PLACEMENTS, Published, placement
+
+
+def test_every_row_cites_an_aws_page():
+    """Every placement rule names the AWS documentation page it comes from."""
+    for row in PLACEMENTS:
+        assert row.source.startswith("https://docs.aws.amazon.com/"), row
+
+
+def test_s3_replication_metrics_follow_the_s3_user_guide():
+    """Pending and latency metrics are at the destination; failures at the source (repl-metrics)."""
+    for metric in ("ReplicationLatency", "BytesPendingReplication", "OperationsPendingReplication"):
+        assert placement("AWS/S3", metric).published is Published.DESTINATION
+    assert placement("AWS/S3", "OperationsFailedReplication").published is Published.SOURCE
+
+
+def test_a_rule_resolves_to_the_region_it_names():
+    """Each rule picks its own region out of the ones the dimensions stand for."""
+    regions = {"source": "eu-west-1", "destination": "us-west-2", "own": "ap-south-1"}
+    assert placement("AWS/S3", "ReplicationLatency").region(**regions) == "us-west-2"
+    assert placement("AWS/DynamoDB", "ReplicationLatency").region(**regions) == "eu-west-1"
+    assert placement("AWS/Lambda", "Errors").region(**regions) == "ap-south-1"
+    assert placement("AWS/Route53", "HealthCheckStatus").region(**regions) == "us-east-1"
+
+
+def test_an_unknown_metric_or_a_missing_region_is_refused():
+    """A metric without a row, or a rule without the region it needs, raises naming it."""
+    with pytest.raises(KeyError, match="AWS/EC2/CPUUtilization"):
+        placement("AWS/EC2", "CPUUtilization")
+    with pytest.raises(ValueError, match="destination"):
+        placement("AWS/S3", "ReplicationLatency").region(source="eu-west-1")

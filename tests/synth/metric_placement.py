@@ -1,0 +1,150 @@
+"""Checks of a synthesized stack against drkit.regions.metrics, from the JSON alone.
+
+Each alarm's and each dashboard metric's dimensions are resolved to the regions they
+stand for (a bucket name to its bucket's region, a function name to its function's,
+``ReceivingRegion`` to itself) and compared with the region the table says AWS
+publishes the metric in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from drkit.regions.metrics import Published, placement
+from drkit_runtime.contract import PEER_HEALTHY, WATCH_NAMESPACE
+from tests.helpers import ref, region_of, resources, table_replicas
+
+#: Dimension -> the role of the region it names.
+ROLES = {
+    "SourceBucket": "source",
+    "DestinationBucket": "destination",
+    "SourceRegion": "source",
+    "ReceivingRegion": "destination",
+    "FunctionName": "own",
+    "QueueName": "own",
+    "WatcherRegion": "own",
+    "TopicName": "own",
+    "LogGroupName": "own",
+}
+
+
+def _names(stack: dict[str, Any]) -> dict[str, str]:
+    """Physical name -> region, for the resources whose names are metric dimensions."""
+    found: dict[str, str] = {}
+    for rtype, attribute in (
+        ("aws_s3_bucket", "bucket"),
+        ("aws_lambda_function", "function_name"),
+        ("aws_sqs_queue", "name"),
+        ("aws_sns_topic", "name"),
+        ("aws_cloudwatch_log_group", "name"),
+    ):
+        for body in resources(stack, rtype).values():
+            found[body[attribute]] = region_of(stack, body)
+    return found
+
+
+def _region_named(stack: dict[str, Any], names: dict[str, str], value: str) -> str:
+    """The region a dimension value stands for: a resource's (by name or reference) or itself."""
+    if ref(value):
+        rtype, logical, _ = ref(value)
+        return region_of(stack, resources(stack, rtype)[logical])
+    return names.get(value, value)
+
+
+def allowed_regions(stack: dict[str, Any], namespace: str, metric: str, dims: dict) -> set[str]:
+    """The regions in which AWS publishes ``namespace/metric`` with these dimensions."""
+    row = placement(namespace, metric)  # KeyError: a metric with no rule in the table
+    assert set(dims) == set(row.dimensions), (namespace, metric, dims)
+    if row.published is Published.US_EAST_1:
+        return {"us-east-1"}
+    names = _names(stack)
+    roles: dict[str, str] = {}
+    for dimension, value in dims.items():
+        if dimension in ROLES:
+            roles[ROLES[dimension]] = _region_named(stack, names, value)
+    wanted = row.published.value
+    if wanted in roles:
+        return {roles[wanted]}
+    # DynamoDB names only the receiving region: the metric is in every other replica's.
+    assert row.published is Published.SOURCE and "TableName" in dims, (namespace, metric)
+    replicas = {region for region, name in table_replicas(stack) if name == dims["TableName"]}
+    return replicas - {roles["destination"]}
+
+
+def widget_metrics(stack: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, str]]]:
+    """``(widget region, namespace, metric, dimensions)`` of every metric on every dashboard."""
+    for body in resources(stack, "aws_cloudwatch_dashboard").values():
+        for widget in json.loads(body["dashboard_body"])["widgets"]:
+            if widget["type"] != "metric":
+                continue
+            properties = widget["properties"]
+            for line in properties["metrics"]:
+                if not isinstance(line[0], str):  # a math expression
+                    continue
+                parts = [p for p in line if not isinstance(p, dict)]
+                namespace, metric, *pairs = parts
+                yield (
+                    properties["region"],
+                    namespace,
+                    metric,
+                    dict(zip(pairs[::2], pairs[1::2], strict=True)),
+                )
+
+
+def every_alarm_is_where_its_metric_is_published(spec, stack):
+    """Every alarm sits in a region where AWS publishes its metric with its dimensions."""
+    alarms = resources(stack, "aws_cloudwatch_metric_alarm")
+    assert alarms
+    for name, alarm in alarms.items():
+        allowed = allowed_regions(
+            stack, alarm["namespace"], alarm["metric_name"], alarm["dimensions"]
+        )
+        assert region_of(stack, alarm) in allowed, (name, region_of(stack, alarm), allowed)
+
+
+def every_widget_metric_is_drawn_where_it_is_published(spec, stack):
+    """Every dashboard metric is drawn in a widget of a region where AWS publishes it."""
+    drawn = list(widget_metrics(stack))
+    assert drawn
+    for region, namespace, metric, dims in drawn:
+        allowed = allowed_regions(stack, namespace, metric, dims)
+        assert region in allowed, (namespace, metric, dims, region, allowed)
+
+
+def every_alarm_notifies_its_own_regions_topic(spec, stack):
+    """Every alarm's actions name a topic of its own region (CloudWatch cannot notify another)."""
+    topics = resources(stack, "aws_sns_topic")
+    for name, alarm in resources(stack, "aws_cloudwatch_metric_alarm").items():
+        actions = [*alarm["alarm_actions"], *alarm["ok_actions"]]
+        assert actions, name
+        for action in actions:
+            assert region_of(stack, topics[ref(action)[1]]) == region_of(stack, alarm), name
+
+
+def every_regions_failure_is_alarmed_from_another_region(spec, stack):
+    """Each region's /health is alarmed by every other region's watcher (missing data breaching)."""
+    alarms = resources(stack, "aws_cloudwatch_metric_alarm").values()
+    for r in spec.regions:
+        outside = [
+            a
+            for a in alarms
+            if a["namespace"] == WATCH_NAMESPACE
+            and a["metric_name"] == PEER_HEALTHY
+            and a["dimensions"]["WatchedRegion"] == r.region
+            and region_of(stack, a) != r.region
+            and a["treat_missing_data"] == "breaching"
+        ]
+        assert outside, f"no alarm outside {r.region} on its failure"
+        assert {region_of(stack, a) for a in outside} == {
+            o.region for o in spec.regions if o is not r
+        }
+
+
+PLACEMENT_PROPERTIES = [
+    every_alarm_is_where_its_metric_is_published,
+    every_widget_metric_is_drawn_where_it_is_published,
+    every_alarm_notifies_its_own_regions_topic,
+    every_regions_failure_is_alarmed_from_another_region,
+]
