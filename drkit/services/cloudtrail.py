@@ -76,6 +76,10 @@ class AuditTrailProps:
             record survives the loss of the trail's region.
         log_retention_days: Retention of the CloudWatch Logs copy.
         protect_data: Keep the trail buckets on ``terraform destroy``.
+        topic_by_arn: Name the delivery topic by its ARN. hashicorp/aws reads the topic
+            back as a name only when it is in the provider's own account; a provider that
+            skips requesting the account id (the local target) knows none, reads the ARN
+            back, and would plan a change forever if given the name. On AWS the name.
     """
 
     placement: Placement
@@ -86,6 +90,7 @@ class AuditTrailProps:
     archives: tuple[ArchiveSite, ...] = ()
     log_retention_days: int = 365
     protect_data: bool = False
+    topic_by_arn: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.key.region != self.placement.region:
@@ -291,6 +296,7 @@ class AuditTrail(Construct):
             ("kms:Decrypt", "kms:GenerateDataKey"),
             only_this_trail,
         )
+        self._topic_reference = topic.arn if props.topic_by_arn else self.delivery_topic_name
         return SnsTopicPolicy(
             self,
             "delivery-topic-policy",
@@ -335,7 +341,7 @@ class AuditTrail(Construct):
             enable_log_file_validation=True,
             cloud_watch_logs_group_arn=logs.streams_arn,
             cloud_watch_logs_role_arn=role.role_arn,
-            sns_topic_name=self.delivery_topic_name,
+            sns_topic_name=self._topic_reference,
             event_selector=[
                 CloudtrailEventSelector(
                     read_write_type="All",

@@ -8,7 +8,7 @@ import attrs
 from constructs import Construct
 
 from drkit.footprint import RegionalFootprint
-from drkit.regions.spec import DeploymentSpec
+from drkit.regions.spec import DeploymentSpec, Target
 from drkit.services.backup import TableBackup, TableBackupProps
 from drkit.services.cloudtrail import ArchiveSite, AuditTrail, AuditTrailProps
 from drkit.services.route53 import HostedZone
@@ -116,6 +116,7 @@ class Topology(Construct):
                 ),
                 log_retention_days=deployment.log_retention_days,
                 protect_data=deployment.protect_data,
+                topic_by_arn=deployment.target is Target.LOCAL,
             ),
         )
 

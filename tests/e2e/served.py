@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from drkit.deploy import events
 from drkit.deploy.invoke import InvokeFailed
 from drkit.deploy.serve import RECORD, Scenario
 from drkit.regions.naming import ResourceType
@@ -49,6 +50,22 @@ def _canary_arrivals(s: Scenario) -> Any:
     return outcomes
 
 
+def _watcher(s: Scenario) -> Any:
+    """The primary's watcher on its schedule: it publishes what it saw of the peers.
+
+    The peers' names do not resolve here, so every peer is unhealthy; what matters is
+    that the points reach CloudWatch under the watcher's deployed role.
+    """
+    region = s.spec.primary.region
+    rule = s.spec.namer(ResourceType.EVENT_RULE, "watch-schedule", region)
+    event = events.schedule(region, f"arn:aws:events:{region}:123456789012:rule/{rule}")
+    try:
+        result = s.runner.invoke(s.function("watcher", region), event).result
+    except InvokeFailed as err:
+        return f"failed: {str(err).splitlines()[-1]}"
+    return sorted(result["healthy"])
+
+
 #: (function purpose, statement id) -> the request that exercises it.
 PROBES: dict[tuple[str, str], Probe] = {
     ("api", "ReadDrainSwitch"): _api("GET", "/health"),
@@ -63,6 +80,7 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("canary", "ReadReplicatedCanaryObjects"): lambda s: (_canary_arrivals(s), _canary_schedule(s)),
     ("canary", "ReadPeerCanaryObjects"): _canary_schedule,
     ("canary", "PublishReplicationMetrics"): _canary_schedule,
+    ("watcher", "PublishPeerHealth"): _watcher,
 }
 
 
