@@ -5,11 +5,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CHECKOV_VENV := .tools/checkov
 CHECKOV_VERSION := 3.3.30
+# cdktf-cli from npm, in the project's own folder: the e2e tests and `drkit demo --keep`
+# run .tools/cdktf/node_modules/.bin/cdktf (Node.js and npm must be on the PATH).
+CDKTF_DIR := .tools/cdktf
+CDKTF_VERSION := 0.21.0
 PYTEST_WORKERS ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv tools lint synth synth-3 validate demo test test-fast test-e2e bench budget clean
+.PHONY: help venv tools lint synth synth-3 validate demo graph test test-fast test-e2e bench budget clean
 
 help:
 	@echo "make demo      synthesize, deploy to the embedded AWS emulator, summarize, destroy"
@@ -19,6 +23,7 @@ help:
 	@echo "make synth     write cdktf.out/stacks/drkit/cdk.tf.json (DRKIT_CONFIG, ENVIRONMENT_SUFFIX apply)"
 	@echo "make validate  synthesize 2 and 3 regions and run terraform validate offline"
 	@echo "make budget    print the RTO/RPO budget of the spec"
+	@echo "make graph     draw the synthesized topology as Mermaid (GRAPH_ARGS='--format svg -o t.svg')"
 	@echo "make bench     print measured synth/deploy timings"
 
 $(VENV)/.installed: setup.cfg setup.py pyproject.toml
@@ -36,7 +41,12 @@ $(CHECKOV_VENV)/.installed:
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
 	touch $@
 
-tools: $(CHECKOV_VENV)/.installed
+$(CDKTF_DIR)/.installed-$(CDKTF_VERSION):
+	mkdir -p $(CDKTF_DIR)
+	npm install --prefix $(CDKTF_DIR) --no-audit --no-fund --loglevel=error 'cdktf-cli@$(CDKTF_VERSION)'
+	touch $@
+
+tools: $(CHECKOV_VENV)/.installed $(CDKTF_DIR)/.installed-$(CDKTF_VERSION)
 
 synth: venv
 	$(PY) app.py
@@ -47,6 +57,9 @@ validate: venv
 
 demo: venv
 	$(PY) -m drkit demo $(DEMO_ARGS)
+
+graph: venv
+	$(PY) -m drkit graph $(GRAPH_ARGS)
 
 budget: venv
 	$(PY) -m drkit budget

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import AssetType, S3Backend, TerraformAsset, TerraformOutput, TerraformStack
+from cdktf import (
+    App,
+    AssetType,
+    LocalBackend,
+    S3Backend,
+    TerraformAsset,
+    TerraformOutput,
+    TerraformStack,
+)
 from constructs import Construct
 
 import drkit_runtime
@@ -65,6 +73,8 @@ class DisasterRecoveryStack(TerraformStack):
         self.spec = spec
         if spec.backend is not None:
             self._remote_state(spec)
+        elif spec.target is Target.LOCAL:
+            self._local_state(id)
         placements = self._placements(spec)
         self.zone = HostedZone(
             self,
@@ -116,6 +126,18 @@ class DisasterRecoveryStack(TerraformStack):
         S3Backend(self, bucket=backend.bucket, key=backend.key, region=backend.region, encrypt=True)
         # cdktf 0.21's S3Backend predates S3-native locking (Terraform 1.10+).
         self.add_override("terraform.backend.s3.use_lockfile", backend.use_lockfile)
+
+    def _local_state(self, stack_id: str) -> None:
+        """An emulator deployment keeps its state in its synth output directory.
+
+        cdktf's default is ``terraform.<stack>.tfstate`` in the directory the app
+        runs in, which for ``cdktf deploy`` is the project: the file a real
+        deployment's state is in. Beside the output instead, ``cdktf deploy
+        --output .drkit/demo/cdktf.out`` finds the state ``drkit demo`` made there,
+        and nothing deployed to an emulator can ever land in the real state.
+        """
+        outdir = Path(App.of(self).outdir).resolve()
+        LocalBackend(self, path=str(outdir / f"terraform.{stack_id}.tfstate"))
 
     def _placements(self, spec: DeploymentSpec) -> dict[str, Placement]:
         """One provider per region, plus us-east-1 for Route 53's metrics if no region is there."""

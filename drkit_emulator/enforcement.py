@@ -9,10 +9,7 @@ they run with their execution roles' sessions (drkit_emulator.admin).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from drkit_emulator.runner import Emulator
+from typing import Any
 
 DEPLOYER = "drkit-deployer"
 ADMINISTRATOR = {
@@ -21,9 +18,9 @@ ADMINISTRATOR = {
 }
 
 
-def bootstrap_deployer(emulator: Emulator) -> dict[str, str]:
-    """Create the deployer with the emulator's current (unenforced) access; its credentials."""
-    iam = emulator.client("iam")
+def bootstrap_deployer(iam: Any) -> dict[str, str]:
+    """Create the deployer through ``iam`` (a boto3 IAM client with the emulator's current,
+    unenforced access); its credentials."""
     iam.create_user(UserName=DEPLOYER)
     iam.put_user_policy(
         UserName=DEPLOYER, PolicyName="administrator", PolicyDocument=json.dumps(ADMINISTRATOR)

@@ -33,6 +33,7 @@ from typing import IO, Any, Self
 
 import attrs
 
+from drkit_emulator.enforcement import bootstrap_deployer
 from drkit_emulator.errors import INSTALL_HINT, EmulatorError
 from drkit_emulator.server import (
     EMULATOR_ENV,
@@ -194,9 +195,7 @@ class Emulator:
         First creates the identity deployments use (an IAM user allowed everything) and
         switches :meth:`client` and :meth:`client_env` to its keys; returns them.
         """
-        from drkit_emulator.enforcement import bootstrap_deployer
-
-        self.credentials = bootstrap_deployer(self)
+        self.credentials = bootstrap_deployer(self.client("iam"))
         status, body = self.post("/moto-api/reset-auth", b"0")
         if status != 200:
             raise EmulatorError(f"enforcing IAM failed: HTTP {status}: {body[:200]!r}")

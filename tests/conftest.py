@@ -76,6 +76,34 @@ def three_region_spec():
     )
 
 
+@pytest.fixture(scope="session")
+def four_region_spec():
+    """Four regions, none of them us-east-1 (the stack adds a provider there for Route 53)."""
+    from drkit.regions import DeploymentSpec
+
+    return DeploymentSpec.from_mapping(
+        {
+            "regions": [
+                {"region": "eu-west-1", "role": "primary", "weight": 40, "cidr": "10.0.0.0/16"},
+                {
+                    "region": "eu-central-1",
+                    "role": "secondary",
+                    "weight": 30,
+                    "cidr": "10.1.0.0/16",
+                },
+                {"region": "us-west-2", "role": "secondary", "weight": 20, "cidr": "10.2.0.0/16"},
+                {
+                    "region": "ap-southeast-2",
+                    "role": "secondary",
+                    "weight": 10,
+                    "cidr": "10.3.0.0/16",
+                },
+            ]
+        },
+        environment_suffix="test",
+    )
+
+
 def _synthesized_once(
     name: str, spec: Any, tmp_path_factory: pytest.TempPathFactory, worker_id: str
 ) -> dict[str, Any]:
@@ -106,6 +134,11 @@ def default_stack(default_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def three_region_stack(three_region_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
     return _synthesized_once("three-region-stack", three_region_spec, tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def four_region_stack(four_region_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    return _synthesized_once("four-region-stack", four_region_spec, tmp_path_factory, worker_id)
 
 
 #: The xdist groups that run longest, in the order they should start. xdist hands out its

@@ -54,6 +54,10 @@ COMMANDS: dict[str, Command] = {
         summary="print the RTO/RPO budget of the spec (DRKIT_CONFIG or the default); "
         "exit 1 if not met",
     ),
+    "graph": Command(
+        module="drkit.commands.graph",
+        summary="draw the synthesized stack's topology: Mermaid (default), DOT or SVG",
+    ),
     "preflight": Command(
         module="drkit.commands.preflight",
         summary="before deploying to a real account: check its Lambda quotas in every region "

@@ -140,3 +140,34 @@ def workdir(text: str) -> Path:
     if existing is not None and not existing.is_dir():
         raise _refuse(text, f"a directory path ({existing} is a file)")
     return path
+
+
+def existing_file(what: str) -> Callable[[str], Path]:
+    """The path of an existing file (``what`` says which kind, e.g. ``a cdk.tf.json``)."""
+
+    def parse(text: str) -> Path:
+        path = Path(text)
+        if not path.is_file():
+            raise _refuse(text, f"the path of an existing file ({what})")
+        return path
+
+    return _named("file", parse)
+
+
+def output_file(text: str) -> Path:
+    """A file to write: not a directory, in a directory that exists."""
+    path = Path(text)
+    if path.is_dir() or not path.parent.is_dir():
+        raise _refuse(text, "a file path in an existing directory")
+    return path
+
+
+def one_of(*allowed: str) -> Callable[[str], str]:
+    """One of ``allowed``, exactly (argparse's ``choices`` would word its refusal its own way)."""
+
+    def parse(text: str) -> str:
+        if text not in allowed:
+            raise _refuse(text, " or ".join(map(repr, allowed)))
+        return text
+
+    return _named("choice", parse)

@@ -7,13 +7,16 @@ account: the stack is synthesized for the local target into ``.drkit/demo``
 
 from __future__ import annotations
 
+import shlex
 import signal
 import sys
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from drkit.deploy.cdktf import PROJECT_CDKTF, CdktfCommands, find_cdktf
 from drkit.deploy.denials import denials
+from drkit.deploy.errors import CdktfNotFound
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.readback import DeploymentView
 from drkit.deploy.serve import problems
@@ -64,7 +67,8 @@ def run_demo(
         for line in drift:
             say(f"            {line}")
         if keep:
-            _explore(emulator.endpoint_url, spec.primary.region)
+            print(exploration(deployment, spec.primary.region), flush=True)
+            _wait_for_ctrl_c()
         say("destroy   ...")
         deployment.destroy()
         left = deployment.leftovers()
@@ -167,15 +171,50 @@ def timing_table(timings: Sequence[StepTiming]) -> str:
     return "Step timings:\n" + "\n".join(rows)
 
 
-def _explore(endpoint: str, region: str) -> None:
-    print(
-        "\nThe emulator keeps running for exploration. In another shell:\n"
-        f"  export AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=test "
-        f"AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION={region}\n"
-        "  aws dynamodb list-tables            # or boto3.client('dynamodb', endpoint_url=...)\n"
-        "Press Ctrl-C here to destroy the stack and stop the emulator.\n",
-        flush=True,
+def cdktf_commands(deployment: LocalDeployment) -> CdktfCommands:
+    """The ``cdktf`` lines for a local deployment: its emulator, its layout, its state.
+
+    The local target keeps its state in the synth output directory, so the
+    lines' ``--output`` finds what the deployment applied.
+    """
+    if deployment.terraform is None or deployment.stack_dir is None:
+        raise RuntimeError("synthesize() first")
+    try:
+        executable = find_cdktf()
+    except CdktfNotFound:
+        executable = PROJECT_CDKTF  # printed all the same; `make tools` installs it
+    return CdktfCommands.for_emulator(
+        endpoint_url=deployment.emulator.endpoint_url,
+        layout=deployment.environ,
+        outdir=deployment.stack_dir.parent.parent,
+        cli_config=deployment.terraform.cli_config,
+        credentials=deployment.emulator.credentials,
+        executable=executable,
     )
+
+
+def exploration(deployment: LocalDeployment, region: str) -> str:
+    """What ``--keep`` prints: the AWS CLI settings and the cdktf lines for this deployment.
+
+    The keys are the emulator's deployer's (it enforces IAM and refuses any other).
+    """
+    endpoint = deployment.emulator.endpoint_url
+    keys = " ".join(f"{k}={shlex.quote(v)}" for k, v in deployment.emulator.credentials.items())
+    commands = cdktf_commands(deployment)
+    lines = commands.lines("diff", "deploy", "destroy")
+    missing = "" if commands.executable.exists() else "  # cdktf-cli is not installed: make tools\n"
+    return (
+        "\nThe emulator keeps running for exploration. In another shell:\n"
+        f"  export AWS_ENDPOINT_URL={endpoint} {keys} AWS_DEFAULT_REGION={region}\n"
+        "  aws dynamodb list-tables            # or boto3.client('dynamodb', endpoint_url=...)\n"
+        "\nThe same stack with cdktf (same state; diff shows no changes until you edit the code):\n"
+        + missing
+        + "".join(f"  {line}\n" for line in lines)
+        + "\nPress Ctrl-C here to destroy the stack and stop the emulator.\n"
+    )
+
+
+def _wait_for_ctrl_c() -> None:
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:

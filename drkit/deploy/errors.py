@@ -85,3 +85,38 @@ class TerraformFailed(DeployError):
         tail = self.stderr_tail or "(no output)"
         full = f"\nFull output: {log_path}" if log_path else ""
         super().__init__(f"{head}; last lines of its output:\n{tail}{full}")
+
+
+class CdktfNotFound(DeployError):
+    """The ``cdktf`` CLI is neither in the project's tools folder nor on the PATH."""
+
+    def __init__(self, searched: Sequence[str]) -> None:
+        self.searched = tuple(searched)
+        super().__init__(
+            f"cdktf-cli not found (looked at {', '.join(self.searched)}); "
+            "`make tools` installs cdktf-cli 0.21.0 into .tools/cdktf"
+        )
+
+
+class CdktfFailed(DeployError):
+    """A ``cdktf`` command exited with an error (or ran out of time).
+
+    Attributes:
+        command: ``deploy``, ``diff``, ``destroy``.
+        exit_code: Its exit code; ``None`` when drkit stopped it after a timeout.
+        log_path: The file holding its complete output.
+    """
+
+    TAIL_LINES = 40
+
+    def __init__(self, command: str, exit_code: int | None, output: str, log_path: str) -> None:
+        self.command = command
+        self.exit_code = exit_code
+        self.log_path = log_path
+        tail = "\n".join(output.rstrip().splitlines()[-self.TAIL_LINES :]) or "(no output)"
+        head = (
+            f"cdktf {command} was stopped after its time ran out"
+            if exit_code is None
+            else f"cdktf {command} failed with exit code {exit_code}"
+        )
+        super().__init__(f"{head}; last lines of its output:\n{tail}\nFull output: {log_path}")

@@ -47,8 +47,8 @@ def describe_changes(plan: Mapping[str, Any]) -> list[str]:
 
 
 @attrs.define(kw_only=True, eq=False)
-class LocalDeployment:
-    """The stack of one spec, deployed to one running emulator.
+class EmulatorDeployment:
+    """The stack of one spec on one running emulator: what every way of deploying it shares.
 
     Mutable: it walks through the steps and records their timings.
 
@@ -57,7 +57,7 @@ class LocalDeployment:
         workdir: Where the local synth output, Terraform state and logs go
             (emptied first: a local deployment never reuses old state).
         environ: ``DRKIT_CONFIG`` / ``ENVIRONMENT_SUFFIX`` for the layout.
-        step_timeout_seconds: Stop a Terraform command running longer than this.
+        step_timeout_seconds: Stop a step running longer than this.
         enforce_iam: Have the emulator authorize every request against IAM from the start
             (Terraform then deploys as an administrator, the functions run as their roles).
         timings: ``(step, seconds)`` of every step so far.
@@ -69,8 +69,6 @@ class LocalDeployment:
     step_timeout_seconds: float | None = 900
     enforce_iam: bool = True
     timings: list[StepTiming] = attrs.field(factory=list)
-    stack_dir: Path | None = attrs.field(default=None, init=False)
-    terraform: Terraform | None = attrs.field(default=None, init=False)
 
     @property
     def spec(self) -> DeploymentSpec:
@@ -83,11 +81,54 @@ class LocalDeployment:
             "DRKIT_ENDPOINT_URL": self.emulator.endpoint_url,
         }
 
-    def synthesize(self) -> Path:
+    def _start(self) -> None:
+        """Enforce IAM (once per emulator) and empty the workdir: the first step of any way."""
         if self.enforce_iam and self.emulator.credentials == DUMMY_CREDENTIALS:
             self.emulator.enforce_iam()
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir.mkdir(parents=True)
+
+    def _synthesized(self) -> Path:
+        """The stack directory holding ``cdk.tf.json``, once synthesized."""
+        raise NotImplementedError
+
+    def describe(self) -> readback.DeploymentView:
+        return readback.describe(self.spec, self._client)
+
+    def leftovers(self) -> list[str]:
+        return readback.leftovers(self.spec, self._client)
+
+    def scenario(self) -> Scenario:
+        """The deployed functions, ready to serve requests from the code Terraform uploaded."""
+        return Scenario(self.spec, self.emulator, FunctionRunner(self.emulator, self.code_archive))
+
+    @property
+    def code_archive(self) -> Path:
+        """The Lambda archive of the synthesized stack (every function runs the same one)."""
+        stack_dir = self._synthesized()
+        stack = json.loads((stack_dir / "cdk.tf.json").read_text())
+        functions = stack["resource"]["aws_lambda_function"].values()
+        (archive,) = {body["filename"] for body in functions}
+        return stack_dir / archive
+
+    def _client(self, service: str, region: str) -> Any:
+        return self.emulator.client(service, region)
+
+
+@attrs.define(kw_only=True, eq=False)
+class LocalDeployment(EmulatorDeployment):
+    """Deployed step by step with drkit's own Terraform runner (what ``drkit demo`` does).
+
+    Attributes:
+        stack_dir: The synthesized stack directory, once :meth:`synthesize` ran.
+        terraform: The runner for it.
+    """
+
+    stack_dir: Path | None = attrs.field(default=None, init=False)
+    terraform: Terraform | None = attrs.field(default=None, init=False)
+
+    def synthesize(self) -> Path:
+        self._start()
         self.stack_dir, seconds = synthesize(
             self.workdir / "cdktf.out", {**self.environ, **self._target_env()}
         )
@@ -97,6 +138,11 @@ class LocalDeployment:
             step_timeout_seconds=self.step_timeout_seconds,
             extra_env=self.emulator.client_env(),
         )
+        return self.stack_dir
+
+    def _synthesized(self) -> Path:
+        if self.stack_dir is None:
+            raise RuntimeError("synthesize() first")
         return self.stack_dir
 
     def _tf(self) -> Terraform:
@@ -150,26 +196,3 @@ class LocalDeployment:
         n = len(self._tf().timings)
         self._tf().destroy(refresh=False)
         self._timed(n, "destroy")
-
-    def describe(self) -> readback.DeploymentView:
-        return readback.describe(self.spec, self._client)
-
-    def leftovers(self) -> list[str]:
-        return readback.leftovers(self.spec, self._client)
-
-    def scenario(self) -> Scenario:
-        """The deployed functions, ready to serve requests from the code Terraform uploaded."""
-        return Scenario(self.spec, self.emulator, FunctionRunner(self.emulator, self.code_archive))
-
-    @property
-    def code_archive(self) -> Path:
-        """The Lambda archive of the synthesized stack (every function runs the same one)."""
-        if self.stack_dir is None:
-            raise RuntimeError("synthesize() first")
-        stack = json.loads((self.stack_dir / "cdk.tf.json").read_text())
-        functions = stack["resource"]["aws_lambda_function"].values()
-        (archive,) = {body["filename"] for body in functions}
-        return self.stack_dir / archive
-
-    def _client(self, service: str, region: str) -> Any:
-        return self.emulator.client(service, region)

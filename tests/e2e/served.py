@@ -76,7 +76,8 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("canary", "WriteAndReadHeartbeats"): _canary_schedule,
     ("canary", "WriteAndReadAuditHeartbeats"): _canary_schedule,
     ("canary", "WriteOwnCanaryObject"): _canary_schedule,
-    ("canary", "ReadReplicatedCanaryObjects"): _canary_arrivals,
+    # Arrivals read by version (s3:GetObjectVersion), the schedule the latest (s3:GetObject).
+    ("canary", "ReadReplicatedCanaryObjects"): lambda s: (_canary_arrivals(s), _canary_schedule(s)),
     ("canary", "ReadPeerCanaryObjects"): _canary_schedule,
     ("canary", "PublishReplicationMetrics"): _canary_schedule,
     ("watcher", "PublishPeerHealth"): _watcher,

@@ -1,9 +1,13 @@
 """End to end: the whole stack applied to the embedded emulator with the real Terraform.
 
-For 2 regions and for the 3-region example: apply, then check the emulated
-account with boto3 (not the JSON), scan the plan with checkov, prove a second
-plan has no changes, destroy, and prove nothing of the stack is left. Each
-layout runs its whole lifecycle on one xdist worker (``xdist_group``).
+The 2-region layout goes through drkit's own Terraform runner (what ``drkit
+demo`` does); the 3-region example through the ``cdktf`` CLI, as a user runs it
+(``cdktf diff``, ``cdktf deploy``, ``cdktf destroy``, the lines ``drkit demo
+--keep`` prints). Both are then checked the same way: the emulated account read
+with boto3 (not the JSON), the creation plan scanned with checkov, a second plan
+the deployed functions serving requests under their roles with IAM enforced, a
+second plan without changes, destroy, nothing of the stack left. Each layout
+runs its whole lifecycle on one xdist worker (``xdist_group``).
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ import pytest
 
 from drkit import compliance
 from drkit.deploy import serve
-from drkit.deploy.demo import summary
+from drkit.deploy.cdktf import CdktfDeployment, run_cdktf
+from drkit.deploy.demo import cdktf_commands, summary
 from drkit.deploy.denials import denials
 from drkit.deploy.local import LocalDeployment
+from drkit.deploy.terraform import plan_has_changes
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.naming import ResourceType
 from drkit_emulator.runner import Emulator
@@ -39,20 +45,39 @@ LAYOUTS = {
         "DRKIT_CONFIG": str(ROOT / "examples" / "three-region.toml"),
     },
 }
+#: The layouts deployed through the cdktf CLI rather than drkit's Terraform runner.
+THROUGH_CDKTF = {"three"}
+JSII_BANNER = "end-of-life"
+
+
+def _apply_with_terraform(deployment: LocalDeployment) -> dict:
+    deployment.synthesize()
+    deployment.init()
+    deployment.validate()
+    plan = deployment.plan()
+    deployment.apply()
+    return plan
+
+
+def _apply_with_cdktf(deployment: CdktfDeployment) -> dict:
+    """``cdktf diff`` (its saved plan is the one scanned), then ``cdktf deploy``."""
+    deployment.prepare()
+    plan = deployment.diff()
+    deployment.deploy()
+    return plan
 
 
 @contextlib.contextmanager
 def _deployment(layout: str, root: Path):
     """The stack of ``layout`` applied to a fresh emulator; destroyed on exit unless a test did."""
     with Emulator(log_dir=root / "emulator") as emulator:
-        deployment = LocalDeployment(
-            emulator=emulator, workdir=root / "work", environ=LAYOUTS[layout]
-        )
-        deployment.synthesize()
-        deployment.init()
-        deployment.validate()
-        plan = deployment.plan()
-        deployment.apply()
+        settings = {"emulator": emulator, "workdir": root / "work", "environ": LAYOUTS[layout]}
+        if layout in THROUGH_CDKTF:
+            deployment = CdktfDeployment(**settings)
+            plan = _apply_with_cdktf(deployment)
+        else:
+            deployment = LocalDeployment(**settings)
+            plan = _apply_with_terraform(deployment)
         state = {
             "deployment": deployment,
             "plan": plan,
@@ -273,12 +298,21 @@ class _Lifecycle:
         assert not findings, "\n".join(map(str, findings))
         assert len(report.passed) > 40
 
+    def test_the_cdktf_lines_work(self, deployed, tmp_path):
+        """What each layout proves about the cdktf lines (see ``check_cdktf``); before the drift
+        check and the destroy, which change what the lines would see."""
+        self.check_cdktf(deployed, tmp_path)
+
+    def check_cdktf(self, deployed, tmp_path):
+        raise NotImplementedError
+
     def test_second_plan_reports_no_changes(self, deployed):
-        """Right after apply, terraform plan -detailed-exitcode reports no changes (no drift)."""
+        """Right after apply, a second plan reports no changes (no drift): terraform plan
+        -detailed-exitcode, or the plan cdktf diff saves."""
         assert deployed["deployment"].drift() == []
 
     def test_destroy_leaves_nothing(self, deployed):
-        """terraform destroy removes every resource of the stack from the emulator."""
+        """terraform destroy (or cdktf destroy) removes every resource of the stack."""
         deployment = deployed["deployment"]
         deployment.destroy()
         deployed["destroyed"] = True
@@ -287,13 +321,35 @@ class _Lifecycle:
 
 @pytest.mark.xdist_group("e2e-two")
 class TestTwoRegions(_Lifecycle):
+    """Deployed with drkit's Terraform runner, as ``drkit demo`` does."""
+
     @pytest.fixture
     def deployed(self, deployments):
         return deployments("two")
 
+    def check_cdktf(self, deployed, tmp_path):
+        """The ``cdktf diff`` line ``drkit demo --keep`` prints, run on the demo's kind of
+        deployment, synthesizes the same stack and finds its state: no changes."""
+        deployment = deployed["deployment"]
+        done = run_cdktf(cdktf_commands(deployment), "diff", log=tmp_path / "diff.log")
+        assert "No changes" in done.output, done.output[-3000:]
+        assert not plan_has_changes(deployment.terraform.show_json("plan"))
+        assert JSII_BANNER not in done.output
+
 
 @pytest.mark.xdist_group("e2e-three")
 class TestThreeRegions(_Lifecycle):
+    """Deployed with ``cdktf diff`` / ``deploy`` / ``destroy`` from the project directory."""
+
     @pytest.fixture
     def deployed(self, deployments):
         return deployments("three")
+
+    def check_cdktf(self, deployed, tmp_path):
+        """cdktf synthesized through cdktf.json's app.py, and nothing printed jsii's Node.js
+        end-of-life banner (the commands ran without drkit's own environment)."""
+        outputs = deployed["deployment"].outputs
+        assert set(outputs) == {"diff", "deploy"}
+        for command, output in outputs.items():
+            assert JSII_BANNER not in output, (command, output[:2000])
+        assert "Apply complete!" in outputs["deploy"], outputs["deploy"][-3000:]

@@ -21,6 +21,7 @@ MOTO_FREE = {
     "drkit_emulator.runner",
     "drkit_emulator.server",
     "drkit_emulator.admin",
+    "drkit_emulator.enforcement",
     "drkit_emulator.retry_replay",
     "drkit_emulator.core",
     "drkit_emulator.core.compat",

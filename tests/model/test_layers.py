@@ -26,6 +26,7 @@ LAYERS: dict[str, tuple[int, int]] = {
     "drkit_runtime": (0, 0),  # the Lambda package's root: a docstring
     "drkit_runtime.contract": (0, 0),
     "drkit_runtime.access": (0, 0),
+    "drkit_runtime.keys": (0, 0),
     "drkit": (0, 1),  # drkit's root: the version and the jsii banner switch
     "drkit.errors": (1, 0),
     "drkit.iam": (1, 1),

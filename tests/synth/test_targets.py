@@ -26,10 +26,17 @@ def test_aws_target_has_no_emulator_settings(default_stack):
         assert not set(provider) & set(LOCAL_ONLY), provider
 
 
-def test_local_target_points_every_service_at_the_emulator():
-    """The local synth points every provider at the emulator; credentials come from the env."""
+@pytest.fixture(scope="module")
+def local_output(tmp_path_factory):
+    """The default layout synthesized for the local target into an outdir: (outdir, stack)."""
+    outdir = tmp_path_factory.mktemp("local-target") / "cdktf.out"
     spec = DeploymentSpec.default(target=Target.LOCAL, local_endpoint="http://127.0.0.1:4999")
-    stack = synth_json(spec)
+    return outdir, synth_json(spec, outdir)
+
+
+def test_local_target_points_every_service_at_the_emulator(local_output):
+    """The local synth points every provider at the emulator; credentials come from the env."""
+    _, stack = local_output
     for provider in stack["provider"]["aws"]:
         endpoints = provider["endpoints"][0]
         assert set(endpoints.values()) == {"http://127.0.0.1:4999"}
@@ -46,3 +53,17 @@ def test_aws_target_keeps_every_trail_change_visible(default_stack):
     (trail,) = default_stack["resource"]["aws_cloudtrail"].values()
     assert trail["sns_topic_name"].startswith("sns-traildelivery-")
     assert "lifecycle" not in trail
+
+
+def test_local_target_keeps_its_state_in_the_synth_output(local_output):
+    """An emulator deployment's state is in its outdir (where ``cdktf --output`` points), never
+    in the project directory beside a real deployment's state."""
+    outdir, stack = local_output
+    assert stack["terraform"]["backend"] == {
+        "local": {"path": str(outdir.resolve() / "terraform.drkit.tfstate")}
+    }
+
+
+def test_aws_target_leaves_the_state_to_cdktf(default_stack):
+    """A real deployment sets no backend of its own (cdktf's default, or the spec's S3 one)."""
+    assert "backend" not in default_stack["terraform"]

@@ -55,6 +55,11 @@ def find_terraform(env: Mapping[str, str] | None = None) -> Path:
     return Path(found)
 
 
+def default_cli_config(working_dir: Path) -> Path:
+    """Where :meth:`Terraform.for_stack` writes the CLI configuration unless told otherwise."""
+    return Path(working_dir).resolve() / ".drkit" / "terraformrc"
+
+
 @attrs.define(kw_only=True)
 class Terraform:
     """Runs Terraform commands in one synthesized stack directory (the one holding ``cdk.tf.json``).
@@ -135,7 +140,7 @@ class Terraform:
             else find_provider_mirror(version=provider_version)
         )
         config = write_cli_config(
-            cli_config_path or working_dir / ".drkit" / "terraformrc",
+            cli_config_path or default_cli_config(working_dir),
             root,
             plugin_cache_dir=plugin_cache_dir,
         )
@@ -311,7 +316,7 @@ class Terraform:
         try:
             stdout, stderr = process.communicate(timeout=self.step_timeout_seconds)
         except subprocess.TimeoutExpired:
-            stdout, stderr = _stop(process)
+            stdout, stderr = stop_process(process)
             self.timings.append(StepTiming(step, time.monotonic() - started))
             self._write_log(step, args, None, stdout, stderr)
             raise TerraformFailed(
@@ -324,7 +329,7 @@ class Terraform:
         except BaseException:
             # Ctrl-C (it reaches only us: Terraform has its own session) and
             # friends: stop Terraform gracefully, never leave it running.
-            _stop(process)
+            stop_process(process)
             raise
         self.timings.append(StepTiming(step, time.monotonic() - started))
         self._write_log(step, args, process.returncode, stdout, stderr)
@@ -363,7 +368,7 @@ def plan_has_changes(plan_json: Mapping[str, Any]) -> bool:
     return False
 
 
-def _stop(process: subprocess.Popen[str], grace_seconds: float = 30.0) -> tuple[str, str]:
+def stop_process(process: subprocess.Popen[str], grace_seconds: float = 30.0) -> tuple[str, str]:
     """Stop Terraform and the providers it started.
 
     One SIGTERM is Terraform's graceful stop, the same as Ctrl-C's SIGINT (it
