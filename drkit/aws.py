@@ -24,6 +24,7 @@ from cdktf_cdktf_provider_aws.apigatewayv2_stage import (
     Apigatewayv2Stage,
     Apigatewayv2StageAccessLogSettings,
     Apigatewayv2StageDefaultRouteSettings,
+    Apigatewayv2StageRouteSettings,
 )
 from cdktf_cdktf_provider_aws.backup_plan import (
     BackupPlan,

@@ -17,7 +17,7 @@ from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.regions.quotas import WATCHER_MEMORY_MB, WATCHER_RESERVED_CONCURRENCY
 from drkit.regions.spec import DeploymentSpec, RegionSpec
-from drkit.services.acm import Certificate, CertificateProps
+from drkit.services.acm import Certificate, CertificateProps, DomainValidation
 from drkit.services.apigateway import HttpApi, HttpApiProps
 from drkit.services.events import FunctionTrigger, FunctionTriggerProps, replica_arrival_pattern
 from drkit.services.kms import EncryptionKey, EncryptionKeyProps
@@ -51,11 +51,13 @@ class SharedResources:
         deployment: The whole deployment's spec (for names of the other regions' resources).
         zone: The hosted zone of the API name.
         code: The packaged Lambda code (``assets/runtime``).
+        validation: The API names' certificate-validation records, made once for all regions.
     """
 
     deployment: DeploymentSpec
     zone: HostedZone
     code: TerraformAsset
+    validation: DomainValidation
 
 
 @attrs.frozen(kw_only=True)
@@ -122,7 +124,7 @@ class RegionalFootprint(Construct):
         self.canary_function = self._canary_function(props.shared.code, environment)
         self._canary_triggers()
         self.watcher_function = self._watcher(props.shared.code)
-        self._api(props.shared.zone)
+        self._api(props.shared.validation)
 
     @property
     def region(self) -> str:
@@ -288,13 +290,20 @@ class RegionalFootprint(Construct):
         )
         return function
 
-    def _api(self, zone: HostedZone) -> None:
-        """The region's HTTP API on the shared name, with its own certificate for it."""
+    def _api(self, validation: DomainValidation) -> None:
+        """The region's HTTP API on the shared name and on its own, with one certificate for
+        both (validated by records outside this footprint)."""
         d, p = self._deployment, self.placement
+        regional_name = d.regional_api_domain_name(self.region)
         self.certificate = Certificate(
             self,
             "certificate",
-            props=CertificateProps(placement=p, domain_name=d.api_domain_name, zone=zone),
+            props=CertificateProps(
+                placement=p,
+                domain_name=d.api_domain_name,
+                subject_alternative_names=(regional_name,),
+                validation=validation,
+            ),
         )
         self.api = HttpApi(
             self,
@@ -303,6 +312,7 @@ class RegionalFootprint(Construct):
                 placement=p,
                 function=self.api_function,
                 domain_name=d.api_domain_name,
+                regional_domain_name=regional_name,
                 certificate=self.certificate,
                 key=self.key,
                 log_retention_days=d.log_retention_days,

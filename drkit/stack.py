@@ -27,6 +27,7 @@ from drkit.aws import (
 from drkit.footprint import RegionalFootprint, RegionFactory, SharedResources
 from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
 from drkit.regions.spec import DeploymentSpec, Target
+from drkit.services.acm import DomainValidation, DomainValidationProps
 from drkit.services.kms import EncryptionKey, EncryptionKeyProps
 from drkit.services.placement import Account, Placement
 from drkit.services.route53 import HostedZone, HostedZoneProps, ZoneProtection, ZoneProtectionProps
@@ -86,13 +87,21 @@ class DisasterRecoveryStack(TerraformStack):
                 protect_data=spec.protect_data,
             ),
         )
+        # The names' validation records, outside every footprint: one per name for all regions.
+        self.validation = DomainValidation(
+            self,
+            "certificate-validation",
+            props=DomainValidationProps(placement=placements[spec.primary.region], zone=self.zone),
+        )
         code = TerraformAsset(
             self, "runtime-code", path=str(stage_sources(RUNTIME_DIR)), type=AssetType.ARCHIVE
         )
         factory = RegionFactory(
             self,
             placements=placements,
-            shared=SharedResources(deployment=spec, zone=self.zone, code=code),
+            shared=SharedResources(
+                deployment=spec, zone=self.zone, code=code, validation=self.validation
+            ),
         )
         self.footprints: list[RegionalFootprint] = [factory.build(r) for r in spec.regions]
         metrics_region = self._metrics_region(placements[ROUTE53_METRICS_REGION])
@@ -200,6 +209,9 @@ class DisasterRecoveryStack(TerraformStack):
         for f in self.footprints:
             short = f.spec.short
             TerraformOutput(self, f"api_endpoint_{short}", value=f"https://{f.api.endpoint_host}")
+            TerraformOutput(
+                self, f"api_regional_domain_name_{short}", value=f.api.regional_domain_name
+            )
             TerraformOutput(self, f"bucket_{short}", value=f.bucket.bucket_name)
         for purpose, table in self.topology.data.tables.items():
             TerraformOutput(self, f"table_{purpose}", value=table.table_name)

@@ -280,3 +280,32 @@ def check_suffix(suffix: object) -> str:
             "e.g. 'prod' or 'pr-123'",
         )
     return suffix
+
+
+#: RFC 1035: a DNS label is at most 63 octets, a name at most 253 characters in text form.
+DNS_LABEL_MAX = 63
+DNS_NAME_MAX = 253
+
+
+def regional_domain_name(record_name: str, zone_name: str, region: str) -> str:
+    """The name only ``region``'s API answers to: ``api`` in us-east-1 -> ``api-use1.<zone>``.
+
+    Route 53 recommends health-checking each endpoint by its own name, never by the name of
+    the weighted records it guards (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/
+    health-checks-creating-values.html, "Domain name").
+
+    Raises:
+        SpecError: The regional label or the whole name would be too long for DNS; the
+            error names ``dns_record_name``, the part a user picks.
+    """
+    label = f"{record_name}-{short_code(region)}"
+    name = f"{label}.{zone_name.rstrip('.')}"
+    if len(label) > DNS_LABEL_MAX or len(name) > DNS_NAME_MAX:
+        room = min(DNS_LABEL_MAX - len(label), DNS_NAME_MAX - len(name)) + len(record_name)
+        raise SpecError(
+            "dns_record_name",
+            record_name,
+            f"at most {max(room, 0)} characters: the regional name {name!r} must be one DNS"
+            f" label of at most {DNS_LABEL_MAX} under the zone, at most {DNS_NAME_MAX} in all",
+        )
+    return name

@@ -22,7 +22,7 @@ from drkit.errors import SpecError, index_path
 from drkit.regions import budget
 from drkit.regions import validators as v
 from drkit.regions.catalog import SHORT_CODES
-from drkit.regions.naming import Namer, check_suffix
+from drkit.regions.naming import Namer, check_suffix, regional_domain_name
 from drkit.regions.validators import (
     REQUIRED_TAGS,
     SUBNET_PREFIX_DELTA,
@@ -224,6 +224,8 @@ class DeploymentSpec:
     def __attrs_post_init__(self) -> None:
         v.check_region_set(self.regions)
         Namer(self.environment_suffix).check_all(r.region for r in self.regions)
+        for r in self.regions:
+            self.regional_api_domain_name(r.region)
         self._check_budget()
         if self.target is Target.LOCAL and self.local_endpoint is None:
             fail(
@@ -286,6 +288,10 @@ class DeploymentSpec:
     @property
     def api_domain_name(self) -> str:
         return f"{self.dns_record_name}.{self.dns_zone_name.rstrip('.')}"
+
+    def regional_api_domain_name(self, region: str) -> str:
+        """The name only ``region``'s API answers to, which its health check probes."""
+        return regional_domain_name(self.dns_record_name, self.dns_zone_name, region)
 
     # ----- other sources ---------------------------------------------------
     @classmethod

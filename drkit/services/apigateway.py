@@ -22,6 +22,7 @@ from drkit.aws import (
     Apigatewayv2Stage,
     Apigatewayv2StageAccessLogSettings,
     Apigatewayv2StageDefaultRouteSettings,
+    Apigatewayv2StageRouteSettings,
     LambdaPermission,
 )
 from drkit.errors import SpecError
@@ -32,12 +33,28 @@ from drkit.services.lambda_ import RegionalFunction
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
 
+HEALTH_ROUTE = "GET /health"
 #: route key -> authorization type.
 ROUTES = {
-    "GET /health": "NONE",
+    HEALTH_ROUTE: "NONE",
     "GET /records/{id}": "AWS_IAM",
     "PUT /records/{id}": "AWS_IAM",
 }
+
+#: What Route 53's checkers send one endpoint at most, in requests per second. AWS: at a
+#: 10 s interval "the endpoint will receive a request more than once per second", and as
+#: checkers don't coordinate "you'll sometimes see several requests per second"
+#: (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html,
+#: "Request interval"). "Several" is read as up to 10 (an assumption, not a figure).
+ROUTE53_CHECKER_PEAK_RPS = 10
+#: The anonymous /health route's own throttle: it cannot take the function's concurrency
+#: from the records routes, and it leaves the checkers ten times their peak. API Gateway
+#: lets a stage set limits per route that override the stage's defaults
+#: (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html,
+#: "Route-level throttling"). Above it a flood gets 429s, and so do some checkers: the
+#: residual risk stated in docs/architecture.md.
+HEALTH_RATE_LIMIT = 100
+HEALTH_BURST_LIMIT = 200
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",
@@ -63,38 +80,67 @@ class HttpApiProps:
         placement: Region, provider and naming.
         function: Serves every route; same region.
         domain_name: The shared API name this region also answers to.
-        certificate: Covers ``domain_name``, in this region.
+        regional_domain_name: The name only this region answers to (its health check's).
+        certificate: Covers both names, in this region.
         key: Encrypts the access-log group.
         log_retention_days: Access-log retention.
         throttling_burst_limit: Stage burst limit.
         throttling_rate_limit: Stage steady-state requests per second.
+        health_burst_limit: Burst limit of ``GET /health`` alone.
+        health_rate_limit: Steady-state requests per second of ``GET /health`` alone; at
+            least ten times what Route 53's checkers send, at most the stage's rate.
     """
 
     placement: Placement
     function: RegionalFunction
     domain_name: str
+    regional_domain_name: str
     certificate: Certificate
     key: EncryptionKey
     log_retention_days: int = 365
     throttling_burst_limit: int = 500
     throttling_rate_limit: int = 1000
+    health_burst_limit: int = HEALTH_BURST_LIMIT
+    health_rate_limit: int = HEALTH_RATE_LIMIT
 
     def __attrs_post_init__(self) -> None:
         if self.function.region != self.placement.region:
             raise SpecError(
                 "function", self.function.region, f"a function in {self.placement.region}"
             )
+        for name in (self.domain_name, self.regional_domain_name):
+            if name not in self.certificate.domain_names:
+                raise SpecError(
+                    "certificate", self.certificate.domain_names, f"a certificate covering {name}"
+                )
+        floor = 10 * ROUTE53_CHECKER_PEAK_RPS
+        if not floor <= self.health_rate_limit <= self.throttling_rate_limit:
+            raise SpecError(
+                "health_rate_limit",
+                self.health_rate_limit,
+                f"{floor} (ten times Route 53's checkers) to the stage's"
+                f" {self.throttling_rate_limit} requests per second",
+            )
+        if self.health_burst_limit < self.health_rate_limit / 10:
+            raise SpecError(
+                "health_burst_limit",
+                self.health_burst_limit,
+                f"at least {self.health_rate_limit // 10} (a tenth of health_rate_limit)",
+            )
 
 
 class HttpApi(Construct):
-    """The region's HTTP API and its custom domain.
+    """The region's HTTP API and its custom domains: the shared name and its own.
 
     Attributes:
         api_id: The API's id.
-        endpoint_host: The API's own ``execute-api`` host name (what the
-            region's health check probes).
-        target_domain_name: The custom domain's regional target (for the alias).
+        endpoint_host: The API's own ``execute-api`` host name.
+        target_domain_name: The shared name's regional target (for the weighted alias).
         target_zone_id: The hosted zone id of that target.
+        regional_domain_name: The name only this region answers to, on the same
+            certificate and stage as the shared one (what its health check probes).
+        regional_target_domain_name: That name's regional target (for its alias).
+        regional_target_zone_id: The hosted zone id of that target.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: HttpApiProps) -> None:
@@ -113,12 +159,16 @@ class HttpApi(Construct):
         )
         self.api_id: str = self.resource.id
         self.endpoint_host = f"{self.api_id}.execute-api.{p.region}.amazonaws.com"
-        stage = self._stage(props)
-        self._routes(props.function)
+        routes = self._routes(props.function)
+        stage = self._stage(props, routes)
         self._custom_domain(props, stage)
 
-    def _stage(self, props: HttpApiProps) -> Apigatewayv2Stage:
-        """The auto-deployed default stage: access-logged (encrypted), throttled."""
+    def _stage(self, props: HttpApiProps, routes: list[Apigatewayv2Route]) -> Apigatewayv2Stage:
+        """The auto-deployed default stage: access-logged (encrypted), throttled.
+
+        ``GET /health`` has its own limits; API Gateway refuses route settings for a route
+        that does not exist yet, so the stage waits for the routes.
+        """
         p = self._placement
         access_logs = LogGroup(
             self,
@@ -145,10 +195,19 @@ class HttpApi(Construct):
                 throttling_rate_limit=props.throttling_rate_limit,
                 detailed_metrics_enabled=True,
             ),
+            route_settings=[
+                Apigatewayv2StageRouteSettings(
+                    route_key=HEALTH_ROUTE,
+                    throttling_burst_limit=props.health_burst_limit,
+                    throttling_rate_limit=props.health_rate_limit,
+                    detailed_metrics_enabled=True,
+                )
+            ],
+            depends_on=list(routes),
             tags=p.tagged(),
         )
 
-    def _routes(self, function: RegionalFunction) -> None:
+    def _routes(self, function: RegionalFunction) -> list[Apigatewayv2Route]:
         """Every route to the function, which API Gateway may invoke from this API only."""
         p = self._placement
         integration = Apigatewayv2Integration(
@@ -163,7 +222,7 @@ class HttpApi(Construct):
             # HTTP APIs cap integrations at 30 s, the function's own limit too.
             timeout_milliseconds=30000,
         )
-        for route_key, authorization in ROUTES.items():
+        routes = [
             Apigatewayv2Route(
                 self,
                 _route_id(route_key),
@@ -173,6 +232,8 @@ class HttpApi(Construct):
                 authorization_type=authorization,
                 target=f"integrations/{integration.id}",
             )
+            for route_key, authorization in ROUTES.items()
+        ]
         LambdaPermission(
             self,
             "invoke-permission",
@@ -184,32 +245,49 @@ class HttpApi(Construct):
             source_arn=f"{self.resource.execution_arn}/*/*",
             depends_on=[function.resource],
         )
+        return routes
 
     def _custom_domain(self, props: HttpApiProps, stage: Apigatewayv2Stage) -> None:
-        """The shared API name on this region's API (TLS 1.2, the region's certificate)."""
+        """Both names on this region's API (TLS 1.2, the region's certificate).
+
+        The shared name keeps its construct ids ("domain", "mapping"); the regional one is
+        new beside it.
+        """
+        shared = self._domain("", props.domain_name, props, stage)
+        self.target_domain_name: str = shared.domain_name_configuration.target_domain_name
+        self.target_zone_id: str = shared.domain_name_configuration.hosted_zone_id
+        regional = self._domain("regional-", props.regional_domain_name, props, stage)
+        self.regional_domain_name = props.regional_domain_name
+        self.regional_target_domain_name: str = (
+            regional.domain_name_configuration.target_domain_name
+        )
+        self.regional_target_zone_id: str = regional.domain_name_configuration.hosted_zone_id
+
+    def _domain(
+        self, prefix: str, name: str, props: HttpApiProps, stage: Apigatewayv2Stage
+    ) -> Apigatewayv2DomainName:
         p = self._placement
         domain = Apigatewayv2DomainName(
             self,
-            "domain",
+            f"{prefix}domain",
             provider=p.provider,
-            domain_name=props.domain_name,
+            domain_name=name,
             domain_name_configuration=Apigatewayv2DomainNameDomainNameConfiguration(
                 certificate_arn=props.certificate.certificate_arn,
                 endpoint_type="REGIONAL",
                 security_policy="TLS_1_2",
             ),
-            tags=p.tagged(props.domain_name),
+            tags=p.tagged(name),
         )
         Apigatewayv2ApiMapping(
             self,
-            "mapping",
+            f"{prefix}mapping",
             provider=p.provider,
             api_id=self.api_id,
             domain_name=domain.id,
             stage=stage.id,
         )
-        self.target_domain_name: str = domain.domain_name_configuration.target_domain_name
-        self.target_zone_id: str = domain.domain_name_configuration.hosted_zone_id
+        return domain
 
 
 def _route_id(route_key: str) -> str:

@@ -88,7 +88,9 @@ class HealthCheckProps:
 
     Attributes:
         placement: Provider and naming; ``placement.region`` is the checked region.
-        fqdn: Host name of the region's own endpoint (not the weighted name).
+        fqdn: Host name of the region's own endpoint (not the weighted name; Route 53's
+            results are "unpredictable" when a check probes the name of the records it
+            guards), also its TLS SNI name.
         resource_path: Path that answers 200 only when the region is healthy.
         interval_seconds: Request interval, 10 or 30.
         failure_threshold: Consecutive failures before the region fails out.
@@ -115,12 +117,20 @@ class HealthCheck(Construct):
     Attributes:
         health_check_id: Its id (also the ``HealthCheckId`` metric dimension).
         region: The region it judges.
+        fqdn: The host name it probes (with SNI).
     """
+
+    #: A checker fails a probe that cannot connect within 4 s, or whose 2xx/3xx status does
+    #: not arrive within 2 s of connecting (https://docs.aws.amazon.com/Route53/latest/
+    #: DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
+    CONNECT_TIMEOUT_SECONDS = 4
+    RESPONSE_TIMEOUT_SECONDS = 2
 
     def __init__(self, scope: Construct, id: str, *, props: HealthCheckProps) -> None:
         super().__init__(scope, id)
         p = props.placement
         self.region = p.region
+        self.fqdn = props.fqdn
         self.interval_seconds = props.interval_seconds
         self.failure_threshold = props.failure_threshold
         self.resource = Route53HealthCheck(
@@ -192,6 +202,53 @@ class WeightedAlias(Construct):
                 name=props.target_domain_name,
                 zone_id=props.target_zone_id,
                 evaluate_target_health=True,
+            ),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class RegionalAliasProps:
+    """Props of :class:`RegionalAlias`.
+
+    Attributes:
+        placement: Provider (Route 53 is global); ``placement.region`` is the region named.
+        zone: The zone the record lives in.
+        record_name: The region's own API name, e.g. ``api-use1.dr.example.com``.
+        target_domain_name: That name's custom-domain target in the region.
+        target_zone_id: That target's hosted zone id.
+    """
+
+    placement: Placement
+    zone: HostedZone
+    record_name: str
+    target_domain_name: str
+    target_zone_id: str
+
+    def __attrs_post_init__(self) -> None:
+        zone_name = self.zone.zone_name
+        if not self.record_name.endswith("." + zone_name):
+            raise SpecError("record_name", self.record_name, f"a name in the zone {zone_name}")
+
+
+class RegionalAlias(Construct):
+    """A region's own API name: a plain alias to its custom domain, what its check probes."""
+
+    def __init__(self, scope: Construct, id: str, *, props: RegionalAliasProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.region = p.region
+        self.record_name = props.record_name
+        self.resource = Route53Record(
+            self,
+            "resource",
+            provider=p.provider,
+            zone_id=props.zone.zone_id,
+            name=props.record_name,
+            type="A",
+            alias=Route53RecordAlias(
+                name=props.target_domain_name,
+                zone_id=props.target_zone_id,
+                evaluate_target_health=False,
             ),
         )
 

@@ -1,4 +1,9 @@
-"""Weighted DNS: one health-checked alias record per region for the shared API name."""
+"""Weighted DNS: one health-checked alias record per region for the shared API name.
+
+Each region's check probes the region's own name (``api-use1.<zone>``), an alias to the
+same API, stage and certificate as the shared name: a broken certificate or custom domain
+fails the check, where the API's default ``execute-api`` host would have stayed healthy.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from drkit.services.route53 import (
     HealthCheck,
     HealthCheckProps,
     HostedZone,
+    RegionalAlias,
+    RegionalAliasProps,
     WeightedAlias,
     WeightedAliasProps,
 )
@@ -35,8 +42,9 @@ class WeightedRouting(Construct):
     """Spreads the API name over the regions by weight; a failing region drops out.
 
     Attributes:
-        health_checks: ``region -> HealthCheck`` on that region's own endpoint.
+        health_checks: ``region -> HealthCheck`` on that region's own name.
         records: ``region -> WeightedAlias``.
+        regional_records: ``region -> RegionalAlias``, the name its check probes.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: WeightedRoutingProps) -> None:
@@ -44,13 +52,25 @@ class WeightedRouting(Construct):
         deployment, zone, footprints = props.deployment, props.zone, props.footprints
         self.health_checks: dict[str, HealthCheck] = {}
         self.records: dict[str, WeightedAlias] = {}
+        self.regional_records: dict[str, RegionalAlias] = {}
         for f in footprints:
+            self.regional_records[f.region] = RegionalAlias(
+                self,
+                f"regional-{f.spec.short}",
+                props=RegionalAliasProps(
+                    placement=f.placement,
+                    zone=zone,
+                    record_name=f.api.regional_domain_name,
+                    target_domain_name=f.api.regional_target_domain_name,
+                    target_zone_id=f.api.regional_target_zone_id,
+                ),
+            )
             check = HealthCheck(
                 self,
                 f"health-{f.spec.short}",
                 props=HealthCheckProps(
                     placement=f.placement,
-                    fqdn=f.api.endpoint_host,
+                    fqdn=f.api.regional_domain_name,
                     resource_path="/health",
                     interval_seconds=deployment.health_check_interval_seconds,
                     failure_threshold=deployment.health_check_failure_threshold,

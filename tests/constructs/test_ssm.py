@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from drkit.services.ssm import DrainSwitch, DrainSwitchProps
+from drkit.regions import DeploymentSpec
+from drkit.services.apigateway import HEALTH_RATE_LIMIT
+from drkit.services.ssm import (
+    GET_PARAMETER_DEFAULT_TPS,
+    DrainSwitch,
+    DrainSwitchProps,
+    drain_reads_per_second,
+)
 from tests.helpers import only
 
 pytestmark = pytest.mark.synth
@@ -16,3 +23,18 @@ def test_drain_switch_is_encrypted_and_left_to_operators(h):
     out = only(h.synth(), "aws_ssm_parameter")
     assert out["type"] == "SecureString" and out["value"] == "active"
     assert out["lifecycle"]["ignore_changes"] == ["value"]
+
+
+def test_health_cannot_exhaust_parameter_store():
+    """With the default spec, /health reads the drain switch at under half of SSM's default TPS.
+
+    Every API container reads it at most once per cache interval, and no more often than
+    the /health route admits requests; the rest of the quota is left to operators and drills.
+    """
+    spec = DeploymentSpec.default(environment_suffix="unit")
+    worst = drain_reads_per_second(
+        containers=spec.lambda_reserved_concurrency, health_rate_limit=HEALTH_RATE_LIMIT
+    )
+    assert worst <= GET_PARAMETER_DEFAULT_TPS / 2
+    # Without the cache every admitted request would read it: 100 per second.
+    assert HEALTH_RATE_LIMIT > GET_PARAMETER_DEFAULT_TPS

@@ -162,7 +162,7 @@ class _Lifecycle:
             assert (check.type, check.path) == ("HTTPS", "/health")
             assert check.interval_seconds == spec.health_check_interval_seconds
             assert check.failure_threshold == spec.health_check_failure_threshold
-            assert record.region in check.fqdn
+            assert check.fqdn == spec.regional_api_domain_name(record.region)
             assert record.target, "alias target missing"
 
     def test_alarms_topics_and_dashboards_are_in_the_right_regions(self, deployed):

@@ -9,8 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drkit.errors import SpecError
+from drkit.regions import DeploymentSpec
 from drkit.regions.catalog import SHORT_CODES
-from drkit.regions.naming import CATALOGUE, Namer, ResourceType
+from drkit.regions.naming import (
+    CATALOGUE,
+    DNS_LABEL_MAX,
+    Namer,
+    ResourceType,
+    regional_domain_name,
+)
 from tests.strategies import spec as s
 
 
@@ -56,3 +63,22 @@ def test_long_suffixes_are_rejected_before_aws_sees_them(length):
     with pytest.raises(SpecError) as caught:
         Namer("a" * length).check_all(["ap-southeast-2"])
     assert caught.value.field == "environment_suffix"
+
+
+@given(st.sampled_from(tuple(SHORT_CODES)), st.integers(1, 20))
+def test_regional_name_is_one_label_under_the_zone(region, length):
+    """A region's own API name is ``<record>-<short>.<zone>``: one label more, same zone."""
+    name = regional_domain_name("a" * length, "dr.example.com.", region)
+    label, _, zone = name.partition(".")
+    assert (label, zone) == (f"{'a' * length}-{SHORT_CODES[region]}", "dr.example.com")
+
+
+def test_regional_name_too_long_names_the_record_name():
+    """A record name that leaves no room for a region's short code is refused when the
+    spec is built, naming dns_record_name and how long it may be."""
+    longest = DNS_LABEL_MAX - len("-use1")
+    assert DeploymentSpec.default(environment_suffix="unit", dns_record_name="a" * longest)
+    with pytest.raises(SpecError) as caught:
+        DeploymentSpec.default(environment_suffix="unit", dns_record_name="a" * (longest + 1))
+    assert caught.value.field == "dns_record_name"
+    assert f"at most {longest} characters" in str(caught.value)

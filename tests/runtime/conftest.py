@@ -13,7 +13,6 @@ from moto import mock_aws
 
 from drkit_runtime import api, canary
 from drkit_runtime.aws import Clients
-from drkit_runtime.config import Config
 from drkit_runtime.deps import Deps
 from tests.runtime.support import (
     BUCKETS,
@@ -23,6 +22,7 @@ from tests.runtime.support import (
     FixedClock,
     create_audit_table,
     create_patient_table,
+    roomy_config,
 )
 
 
@@ -92,5 +92,5 @@ def boto3_session() -> boto3.session.Session:
 @pytest.fixture
 def deps(infra: SimpleNamespace, clock: FixedClock, boto3_session: boto3.session.Session) -> Deps:
     """Handler wiring against moto, with the fixed clock."""
-    config = Config.from_environ()
+    config = roomy_config()
     return Deps(config=config, clients=Clients(config, session=boto3_session), clock=clock)

@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from drkit_runtime import contract
 from drkit_runtime.config import Config, ConfigError
 from tests.runtime.support import BUCKETS, ENV, LOCAL, OTHER
 
@@ -19,7 +20,7 @@ def test_reads_every_variable_and_defaults() -> None:
     assert config.other_regions == (OTHER,)
     assert config.bucket_names == BUCKETS
     assert config.metric_namespace == "DrKit/Replication"
-    assert config.health_deadline_ms == 1500
+    assert config.health_deadline_ms == contract.HEALTH_DEADLINE_MS
 
 
 def test_overrides_namespace_and_deadline(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,7 +40,8 @@ class Config:
         metric_namespace: CloudWatch namespace of the canary's metrics
             (DRKIT_METRIC_NAMESPACE); "DrKit/Replication" when left out.
         health_deadline_ms: Time budget of the whole health check (DRKIT_HEALTH_DEADLINE_MS);
-            1500 when left out, comfortably inside Route 53's ~2 s response window.
+            ``contract.HEALTH_DEADLINE_MS`` when left out, half of the 2 s Route 53 gives an
+            HTTPS endpoint to answer.
     """
 
     region: str

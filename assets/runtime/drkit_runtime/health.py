@@ -1,8 +1,14 @@
 """GET /health: is this region able to serve patient records right now?
 
-Route 53 gives an HTTPS health check about two seconds to answer, so every check runs in its
-own thread against one shared deadline; a check that has not answered by then counts as failed
-("timeout") and is abandoned, its single-attempt client call ending on its own botocore timeout.
+Route 53 gives an HTTPS health check two seconds to answer once connected, so every check runs
+in its own thread against one shared deadline (half of that); a check that has not answered by
+then counts as failed ("timeout") and is abandoned, its single-attempt client call ending on its
+own botocore timeout.
+
+The route is anonymous, so nothing it calls may scale with the requests it gets: each check's
+outcome is reused by the container for ``HEALTH_CACHE_SECONDS`` (``drkit_runtime.memo``). A
+flood of probes costs at most one SSM read and one replicated table write per container per
+interval, whatever its rate; a drain, or a broken dependency, shows within that interval.
 """
 
 from __future__ import annotations
@@ -15,9 +21,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from drkit_runtime.contract import DRAIN_DRAINED
+from drkit_runtime.contract import DRAIN_DRAINED, HEALTH_CACHE_SECONDS
 from drkit_runtime.deps import Deps
 from drkit_runtime.keys import health_record_id
+from drkit_runtime.memo import Memo, Memos
 
 
 class CheckFailed(Exception):
@@ -34,28 +41,40 @@ class CheckResult:
         latency_ms: Time the check took, or the deadline for one that timed out.
         reason: Why it failed: "timeout", "drained", or an AWS error code or exception type;
             None when it passed.
+        cached: Whether the outcome was reused from an earlier request of this container.
     """
 
     name: str
     ok: bool
     latency_ms: float
     reason: str | None = None
+    cached: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"name": self.name, "ok": self.ok, "latency_ms": self.latency_ms}
+        body: dict[str, Any] = {
+            "name": self.name,
+            "ok": self.ok,
+            "latency_ms": self.latency_ms,
+            "cached": self.cached,
+        }
         if self.reason is not None:
             body["reason"] = self.reason
         return body
 
 
+#: A check passes by returning and fails by raising (CheckFailed carries its own reason).
 Check = Callable[[], None]
+#: A check's outcome: None when it passed, else why it failed.
+Reason = str | None
+#: A check that returns its outcome and whether that was reused rather than fetched.
+MemoCheck = Callable[[], tuple[Reason, bool]]
 
 
-def run_checks(checks: Mapping[str, Check], *, deadline_ms: int) -> list[CheckResult]:
+def run_checks(checks: Mapping[str, MemoCheck], *, deadline_ms: int) -> list[CheckResult]:
     """Run every check concurrently; anything unfinished at the deadline fails as "timeout".
 
-    A check passes by returning, and fails by raising (CheckFailed carries its own reason).
-    Results come back in the order of `checks`.
+    Each check returns its outcome (``outcome_of``) and whether it was reused. Results come
+    back in the order of `checks`.
     """
     started = time.monotonic()
     # A fresh pool per call: a hung check from an earlier request must not hold a worker
@@ -74,28 +93,36 @@ def run_checks(checks: Mapping[str, Check], *, deadline_ms: int) -> list[CheckRe
     ]
 
 
-def _timed(check: Check) -> tuple[float, str | None]:
+Outcome = tuple[float, Reason, bool]
+
+
+def _timed(check: MemoCheck) -> Outcome:
     started = time.monotonic()
-    reason: str | None = None
+    reason, cached = check()
+    return round((time.monotonic() - started) * 1000, 1), reason, cached
+
+
+def outcome_of(check: Check) -> Reason:
+    """Run a check: it passes by returning and fails by raising (CheckFailed names why)."""
     try:
         check()
     except CheckFailed as exc:
-        reason = str(exc)
+        return str(exc)
     except ClientError as exc:
-        reason = str(exc.response.get("Error", {}).get("Code") or "ClientError")
+        return str(exc.response.get("Error", {}).get("Code") or "ClientError")
     # Whatever broke, the dependency did not answer: unhealthy.
     except Exception as exc:  # noqa: BLE001
-        reason = type(exc).__name__
-    return round((time.monotonic() - started) * 1000, 1), reason
+        return type(exc).__name__
+    return None
 
 
-def _result(
-    name: str, future: Future[tuple[float, str | None]] | None, waited_ms: float
-) -> CheckResult:
+def _result(name: str, future: Future[Outcome] | None, waited_ms: float) -> CheckResult:
     if future is None:
         return CheckResult(name=name, ok=False, latency_ms=waited_ms, reason="timeout")
-    latency_ms, reason = future.result()
-    return CheckResult(name=name, ok=reason is None, latency_ms=latency_ms, reason=reason)
+    latency_ms, reason, cached = future.result()
+    return CheckResult(
+        name=name, ok=reason is None, latency_ms=latency_ms, reason=reason, cached=cached
+    )
 
 
 HEALTH_SERVICES = ("dynamodb", "s3", "ssm")
@@ -162,9 +189,41 @@ def regional_checks(deps: Deps) -> dict[str, Check]:
     }
 
 
+def memoized(checks: Mapping[str, Check], deps: Deps) -> dict[str, MemoCheck]:
+    """Each check through the container's memo of the same name (``HEALTH_CACHE_SECONDS``)."""
+    return {name: _through(_memo(deps.memos, name), check, deps) for name, check in checks.items()}
+
+
+def _memo(memos: Memos, name: str) -> Memo[object]:
+    return memos.get(f"health:{name}", ttl_seconds=HEALTH_CACHE_SECONDS)
+
+
+def _through(memo: Memo[object], check: Check, deps: Deps) -> MemoCheck:
+    def run() -> tuple[Reason, bool]:
+        reason, cached = memo.run(lambda: outcome_of(check), now=deps.clock())
+        return (None if reason is None else str(reason)), cached
+
+    return run
+
+
+def _reused(name: str, memos: Memos, now: float) -> CheckResult | None:
+    """The check's fresh outcome as a result, without a thread; None if it must run."""
+    fresh, reason = _memo(memos, name).peek(now=now)
+    if not fresh:
+        return None
+    text = None if reason is None else str(reason)
+    return CheckResult(name=name, ok=text is None, latency_ms=0.0, reason=text, cached=True)
+
+
 def check_health(deps: Deps) -> tuple[int, dict[str, Any]]:
     """Status code and body of GET /health."""
-    results = run_checks(regional_checks(deps), deadline_ms=deps.config.health_deadline_ms)
+    checks = regional_checks(deps)
+    now = deps.clock()
+    reused = {name: _reused(name, deps.memos, now) for name in checks}
+    due = {name: check for name, check in checks.items() if reused[name] is None}
+    ran = run_checks(memoized(due, deps), deadline_ms=deps.config.health_deadline_ms) if due else []
+    fetched = {r.name: r for r in ran}
+    results = [reused[name] or fetched[name] for name in checks]
     failed = [r.name for r in results if not r.ok]
     body: dict[str, Any] = {
         "status": "unhealthy" if failed else "healthy",

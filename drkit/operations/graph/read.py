@@ -192,7 +192,11 @@ class _Reader:
                 )
             )
         regions.sort(key=lambda r: (r.weight is None, -(r.weight or 0), r.region))
-        names = {b.get("name") for b in self.of_type("aws_route53_record").values()}
+        names = {
+            b.get("name")
+            for b in self.of_type("aws_route53_record").values()
+            if b.get("weighted_routing_policy")
+        }
         return StackTopology(
             record_name=", ".join(sorted(n for n in names if n and "${" not in n)),
             regions=tuple(regions),
