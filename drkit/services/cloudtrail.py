@@ -12,6 +12,7 @@ delivery).
 from __future__ import annotations
 
 import attrs
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from drkit import iam
@@ -76,10 +77,12 @@ class AuditTrailProps:
             record survives the loss of the trail's region.
         log_retention_days: Retention of the CloudWatch Logs copy.
         protect_data: Keep the trail buckets on ``terraform destroy``.
-        topic_by_arn: Name the delivery topic by its ARN. hashicorp/aws reads the topic
-            back as a name only when it is in the provider's own account; a provider that
-            skips requesting the account id (the local target) knows none, reads the ARN
-            back, and would plan a change forever if given the name. On AWS the name.
+        topic_read_back_as_arn: The provider cannot read the delivery topic back as it was
+            given. hashicorp/aws 5.100.0 reads it back as a name only when it is in the
+            provider's own account; a provider that skips requesting the account id (the
+            local target) knows none and reads the ARN, so Terraform would plan a change
+            forever. Then the trail ignores changes of ``sns_topic_name`` (the emulator
+            accepts only a name when creating it). False on AWS.
     """
 
     placement: Placement
@@ -90,7 +93,7 @@ class AuditTrailProps:
     archives: tuple[ArchiveSite, ...] = ()
     log_retention_days: int = 365
     protect_data: bool = False
-    topic_by_arn: bool = False
+    topic_read_back_as_arn: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.key.region != self.placement.region:
@@ -296,7 +299,6 @@ class AuditTrail(Construct):
             ("kms:Decrypt", "kms:GenerateDataKey"),
             only_this_trail,
         )
-        self._topic_reference = topic.arn if props.topic_by_arn else self.delivery_topic_name
         return SnsTopicPolicy(
             self,
             "delivery-topic-policy",
@@ -341,7 +343,7 @@ class AuditTrail(Construct):
             enable_log_file_validation=True,
             cloud_watch_logs_group_arn=logs.streams_arn,
             cloud_watch_logs_role_arn=role.role_arn,
-            sns_topic_name=self._topic_reference,
+            sns_topic_name=self.delivery_topic_name,
             event_selector=[
                 CloudtrailEventSelector(
                     read_write_type="All",
@@ -360,6 +362,9 @@ class AuditTrail(Construct):
             ],
             tags=p.tagged(self.trail_name),
             depends_on=[self.bucket.policy, topic],
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["sns_topic_name"])
+            if props.topic_read_back_as_arn
+            else None,
         )
 
 

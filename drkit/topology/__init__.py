@@ -116,7 +116,7 @@ class Topology(Construct):
                 ),
                 log_retention_days=deployment.log_retention_days,
                 protect_data=deployment.protect_data,
-                topic_by_arn=deployment.target is Target.LOCAL,
+                topic_read_back_as_arn=deployment.target is Target.LOCAL,
             ),
         )
 

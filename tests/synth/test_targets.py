@@ -43,15 +43,16 @@ def test_local_target_points_every_service_at_the_emulator(local_output):
         assert {"dynamodb", "s3", "lambda", "route53", "kms", "iam", "sts"} <= set(endpoints)
         assert provider["skip_credentials_validation"] is True
         assert "access_key" not in provider and "secret_key" not in provider
-    # The provider, knowing no account, reads the trail's topic back as an ARN: give it one.
+    # The provider, knowing no account, reads the trail's topic back as an ARN.
     (trail,) = stack["resource"]["aws_cloudtrail"].values()
-    assert trail["sns_topic_name"].startswith("${aws_sns_topic.")
+    assert trail["lifecycle"] == {"ignore_changes": ["sns_topic_name"]}
 
 
-def test_aws_target_names_the_trails_topic_by_name(default_stack):
-    """On AWS the provider reads a same-account, same-region topic back as its name."""
+def test_aws_target_keeps_every_trail_change_visible(default_stack):
+    """On AWS the provider reads a same-account topic back as its name: nothing is ignored."""
     (trail,) = default_stack["resource"]["aws_cloudtrail"].values()
     assert trail["sns_topic_name"].startswith("sns-traildelivery-")
+    assert "lifecycle" not in trail
 
 
 def test_local_target_keeps_its_state_in_the_synth_output(local_output):
