@@ -65,7 +65,7 @@ def _api_props(h):
     return lambda **overrides: HttpApiProps(**{**base, **overrides})
 
 
-def test_api_uses_tls12_custom_domain_and_signed_records_routes(h):
+def test_api_uses_tls12_custom_domains_and_signed_records_routes(h):
     """/health is open, record routes need SigV4, both names need TLS 1.2, access is logged."""
     HttpApi(h.stack, "api", props=_api_props(h)())
     out = h.synth()
