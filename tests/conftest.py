@@ -148,10 +148,33 @@ def four_region_stack(four_region_spec, tmp_path_factory, worker_id) -> dict[str
 LONGEST_FIRST = ("fast-import-synth", "checkov", "terraform")
 
 
+#: Fixtures that start an outside program: a test using one is `slow` (see setup.cfg).
+SERVERS = frozenset({"shared_emulator", "real_terraform"})
+
+
+def _group(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("xdist_group")
+    return (marker.args[0] if marker.args else marker.kwargs.get("name")) if marker else None
+
+
+def _is_property(item: pytest.Item) -> bool:
+    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The longest groups and the tests on a server wait on outside programs: `make test-fast`
+    # leaves them out, `make test` runs them.
+    for item in items:
+        if _group(item) in LONGEST_FIRST or set(getattr(item, "fixturenames", ())) & SERVERS:
+            item.add_marker(pytest.mark.slow)
+
     def rank(item: pytest.Item) -> int:
-        marker = item.get_closest_marker("xdist_group")
-        group = (marker.args[0] if marker.args else marker.kwargs.get("name")) if marker else None
-        return LONGEST_FIRST.index(group) if group in LONGEST_FIRST else len(LONGEST_FIRST)
+        group = _group(item)
+        if group in LONGEST_FIRST:
+            return LONGEST_FIRST.index(group)
+        # Then the properties that synthesize a stack per example: started last, one of them
+        # would leave the other worker idle for its whole run.
+        explores = item.get_closest_marker("synth") and _is_property(item)
+        return len(LONGEST_FIRST) + (0 if explores else 1)
 
     items.sort(key=rank)

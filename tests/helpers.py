@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # ----- synthesis (loads the provider bindings once per process) -----------------------------
 
-#: Each example is a whole synth (1-3 s): 6 under the ci profile, 3 in the edit-and-run loop.
-SYNTH_EXAMPLES = 6 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 3
+#: Each example is a whole synth (1-3 s): 6 under the ci profile, 2 in the edit-and-run loop
+#: (where the fixed layouts' tests check the same properties too).
+SYNTH_EXAMPLES = 6 if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else 2
 SYNTH_SETTINGS = settings(
     max_examples=int(os.environ.get("DRKIT_SYNTH_EXAMPLES", SYNTH_EXAMPLES)),
     deadline=None,

@@ -90,6 +90,7 @@ def test_a_bad_layout_is_refused_before_synthesizing(tmp_path):
 
 
 @pytest.mark.synth
+@pytest.mark.slow
 def test_the_readme_picture_is_what_drkit_graph_draws(tmp_path):
     """README.md embeds `drkit graph`'s Mermaid for the default layout, exactly as it is now.
 

@@ -15,6 +15,9 @@ from botocore.exceptions import ClientError
 
 from drkit_emulator.runner import Emulator
 
+# The module's emulator is a server process of its own.
+pytestmark = pytest.mark.slow
+
 EAST = "us-east-1"
 ACCOUNT = "123456789012"
 LAMBDA_TRUST = {

@@ -17,6 +17,9 @@ from drkit_emulator.errors import EmulatorError
 from drkit_emulator.runner import Emulator
 from tests.helpers import process_gone, wait_gone
 
+# Each test starts and stops moto servers of its own (2-4 s each).
+pytestmark = pytest.mark.slow
+
 
 def test_starts_answers_and_stops_without_leftovers(tmp_path: Path) -> None:
     """A started emulator serves AWS APIs at endpoint_url; after stop its process is gone."""

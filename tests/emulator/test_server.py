@@ -5,10 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from drkit_emulator.runner import Emulator
 from drkit_emulator.server import EXIT_PORT_IN_USE
 
 
+@pytest.mark.slow
 def test_server_reports_a_taken_port_with_its_own_exit_code(busy_port: int) -> None:
     """Run by hand on a taken port, the server says so and exits with EXIT_PORT_IN_USE."""
     result = subprocess.run(

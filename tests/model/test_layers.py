@@ -111,6 +111,7 @@ def test_the_model_loads_no_cloud_library():
     assert loaded == {m: [] for m in MODEL_MODULES}
 
 
+@pytest.mark.slow
 def test_the_stack_loads_no_emulator():
     """Importing drkit.stack loads neither moto nor the emulator (the product runs without them)."""
     loaded = _loaded_by(("drkit.stack",), ("moto", EMULATOR))

@@ -252,6 +252,7 @@ def test_invalid_configuration_reports_diagnostics(
         tf.validate()
 
 
+@pytest.mark.slow
 def test_step_timeout_stops_terraform_and_its_children(
     fake_terraform: Any, stack: Path, tmp_path: Path
 ) -> None:
@@ -269,6 +270,7 @@ def test_step_timeout_stops_terraform_and_its_children(
     assert wait_gone(child, timeout=5), "a process Terraform started outlived the timeout"
 
 
+@pytest.mark.slow
 def test_step_timeout_stop_reaches_a_command_that_would_lose_sigint(
     fake_terraform: Any, stack: Path, tmp_path: Path
 ) -> None:
