@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -171,3 +171,55 @@ def one_of(*allowed: str) -> Callable[[str], str]:
         return text
 
     return _named("choice", parse)
+
+
+# ----- the layout a command synthesizes ------------------------------------------------------
+
+#: The variables ``--config`` and ``--suffix`` override.
+LAYOUT_VARIABLES = ("DRKIT_CONFIG", "ENVIRONMENT_SUFFIX")
+
+
+def add_layout(parser: argparse.ArgumentParser) -> None:
+    """``--config`` and ``--suffix``, for a command that synthesizes a layout."""
+    parser.add_argument(
+        "--config",
+        type=layout_file,
+        help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)",
+    )
+    parser.add_argument(
+        "--suffix",
+        type=suffix,
+        help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')",
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Layout:
+    """The layout variables a command runs with.
+
+    Attributes:
+        environ: ``DRKIT_CONFIG``/``ENVIRONMENT_SUFFIX`` as they apply.
+        given: Variable -> the argument that set it, so an error in its value names the
+            argument the user typed.
+    """
+
+    environ: dict[str, str]
+    given: dict[str, str]
+
+    def renamed(self, err: SpecError) -> SpecError:
+        """``err`` naming the argument when one set the field it is about."""
+        return err.renamed(self.given[err.field]) if err.field in self.given else err
+
+
+def layout_environ(args: argparse.Namespace, environ: Mapping[str, str]) -> Layout:
+    """DRKIT_CONFIG and ENVIRONMENT_SUFFIX from ``environ``, with ``--config``/``--suffix``
+    winning over them."""
+    chosen = {k: v for k in LAYOUT_VARIABLES if (v := environ.get(k))}
+    given: dict[str, str] = {}
+    if args.config:
+        chosen["DRKIT_CONFIG"] = str(Path(args.config).resolve())
+        given["DRKIT_CONFIG"] = "--config"
+    if args.suffix:
+        chosen["ENVIRONMENT_SUFFIX"] = args.suffix
+        given["ENVIRONMENT_SUFFIX"] = "--suffix"
+    return Layout(environ=chosen, given=given)

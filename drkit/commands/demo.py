@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 
 from drkit.commands import arguments
 from drkit.deploy.demo import DEFAULT_WORKDIR, run_demo
@@ -13,16 +12,7 @@ from drkit.errors import SpecError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit demo``."""
-    parser.add_argument(
-        "--config",
-        type=arguments.layout_file,
-        help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)",
-    )
-    parser.add_argument(
-        "--suffix",
-        type=arguments.suffix,
-        help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')",
-    )
+    arguments.add_layout(parser)
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -44,15 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """--config and --suffix win over DRKIT_CONFIG and ENVIRONMENT_SUFFIX (and errors in
     their values name them)."""
-    environ = {k: v for k in ("DRKIT_CONFIG", "ENVIRONMENT_SUFFIX") if (v := os.environ.get(k))}
-    given: dict[str, str] = {}  # variable -> the argument that set it
-    if args.config:
-        environ["DRKIT_CONFIG"] = str(Path(args.config).resolve())
-        given["DRKIT_CONFIG"] = "--config"
-    if args.suffix:
-        environ["ENVIRONMENT_SUFFIX"] = args.suffix
-        given["ENVIRONMENT_SUFFIX"] = "--suffix"
+    layout = arguments.layout_environ(args, os.environ)
     try:
-        return run_demo(environ, workdir=args.workdir, keep=args.keep, port=args.port)
+        return run_demo(layout.environ, workdir=args.workdir, keep=args.keep, port=args.port)
     except SpecError as err:
-        raise (err.renamed(given[err.field]) if err.field in given else err) from None
+        raise layout.renamed(err) from None

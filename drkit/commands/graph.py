@@ -22,16 +22,7 @@ SUFFIXES = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mer
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit graph``."""
-    parser.add_argument(
-        "--config",
-        type=arguments.layout_file,
-        help="a TOML layout (default: DRKIT_CONFIG, else the built-in two regions)",
-    )
-    parser.add_argument(
-        "--suffix",
-        type=arguments.suffix,
-        help="environment suffix (default: ENVIRONMENT_SUFFIX, else 'dev')",
-    )
+    arguments.add_layout(parser)
     parser.add_argument(
         "--stack",
         type=arguments.existing_file("a cdk.tf.json"),
@@ -85,11 +76,7 @@ def _read_stack(path: Path) -> dict:
 
 
 def _synthesize(args: argparse.Namespace) -> dict:
-    environ = {k: v for k in ("DRKIT_CONFIG", "ENVIRONMENT_SUFFIX") if (v := os.environ.get(k))}
-    if args.config:
-        environ["DRKIT_CONFIG"] = str(Path(args.config).resolve())
-    if args.suffix:
-        environ["ENVIRONMENT_SUFFIX"] = args.suffix
+    environ = arguments.layout_environ(args, os.environ).environ
     environ["DRKIT_TARGET"] = Target.AWS.value
     DeploymentSpec.from_environment(environ)  # a bad spec is refused before the synth
     outdir = Path(args.workdir).resolve() / "cdktf.out"

@@ -25,7 +25,6 @@ from drkit.aws import (
     S3BucketLifecycleConfigurationRuleFilter,
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
     S3BucketLifecycleConfigurationRuleTransition,
-    SnsTopic,
     SnsTopicPolicy,
 )
 from drkit.errors import SpecError
@@ -43,6 +42,7 @@ from drkit.services.s3 import (
 )
 from drkit.services.s3_policy import deny_insecure_transport
 from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
+from drkit.services.sns import Publisher, encrypted_topic
 
 #: HIPAA asks covered entities to keep documentation for six years.
 TRAIL_RETENTION_DAYS = 2190
@@ -284,48 +284,26 @@ class AuditTrail(Construct):
         """
         p = props.placement
         self.delivery_topic_name = p.name(ResourceType.SNS_TOPIC, "traildelivery")
-        topic = SnsTopic(
-            self,
-            "delivery-topic",
-            provider=p.provider,
-            name=self.delivery_topic_name,
-            kms_master_key_id=props.key.key_arn,
-            tags=p.tagged(self.delivery_topic_name),
-        )
         only_this_trail = {"StringEquals": {"aws:SourceArn": self.trail_arn}}
+        _, policy = encrypted_topic(
+            self,
+            ("delivery-topic", "delivery-topic-policy"),
+            placement=p,
+            key=props.key,
+            name=self.delivery_topic_name,
+            publisher=Publisher(
+                sid="CloudTrailDeliveryNotifications",
+                service="cloudtrail.amazonaws.com",
+                conditions=only_this_trail,
+            ),
+        )
         props.key.grant_service(
             "CloudTrailPublishToEncryptedTopic",
             "cloudtrail.amazonaws.com",
             ("kms:Decrypt", "kms:GenerateDataKey"),
             only_this_trail,
         )
-        return SnsTopicPolicy(
-            self,
-            "delivery-topic-policy",
-            provider=p.provider,
-            arn=topic.arn,
-            policy=iam.document(
-                (
-                    iam.Statement(
-                        sid="CloudTrailDeliveryNotifications",
-                        principals={"Service": ("cloudtrail.amazonaws.com",)},
-                        actions=("sns:Publish",),
-                        resources=(topic.arn,),
-                        conditions=only_this_trail,
-                        resource_policy=True,
-                    ),
-                    iam.Statement(
-                        sid="DenyInsecureTransport",
-                        effect="Deny",
-                        principals={"AWS": ("*",)},
-                        actions=("sns:Publish",),
-                        resources=(topic.arn,),
-                        conditions={"Bool": {"aws:SecureTransport": "false"}},
-                        resource_policy=True,
-                    ),
-                )
-            ),
-        )
+        return policy
 
     def _trail(
         self, props: AuditTrailProps, logs: LogGroup, role: Role, topic: SnsTopicPolicy

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 from constructs import Construct
 
@@ -188,21 +190,13 @@ class WeightedAlias(Construct):
         super().__init__(scope, id)
         p = props.placement
         self.set_identifier = p.region
-        self.resource = Route53Record(
+        self.resource = _alias_record(
             self,
-            "resource",
-            provider=p.provider,
-            zone_id=props.zone.zone_id,
-            name=props.record_name,
-            type="A",
+            props,
+            evaluate_target_health=True,
             set_identifier=p.region,
             weighted_routing_policy=Route53RecordWeightedRoutingPolicy(weight=props.weight),
             health_check_id=props.health_check.health_check_id,
-            alias=Route53RecordAlias(
-                name=props.target_domain_name,
-                zone_id=props.target_zone_id,
-                evaluate_target_health=True,
-            ),
         )
 
 
@@ -238,19 +232,31 @@ class RegionalAlias(Construct):
         p = props.placement
         self.region = p.region
         self.record_name = props.record_name
-        self.resource = Route53Record(
-            self,
-            "resource",
-            provider=p.provider,
-            zone_id=props.zone.zone_id,
-            name=props.record_name,
-            type="A",
-            alias=Route53RecordAlias(
-                name=props.target_domain_name,
-                zone_id=props.target_zone_id,
-                evaluate_target_health=False,
-            ),
-        )
+        self.resource = _alias_record(self, props, evaluate_target_health=False)
+
+
+def _alias_record(
+    scope: Construct,
+    props: WeightedAliasProps | RegionalAliasProps,
+    *,
+    evaluate_target_health: bool,
+    **routing: Any,
+) -> Route53Record:
+    """The A alias ``props.record_name`` -> the region's custom domain, as ``scope``'s resource."""
+    return Route53Record(
+        scope,
+        "resource",
+        provider=props.placement.provider,
+        zone_id=props.zone.zone_id,
+        name=props.record_name,
+        type="A",
+        alias=Route53RecordAlias(
+            name=props.target_domain_name,
+            zone_id=props.target_zone_id,
+            evaluate_target_health=evaluate_target_health,
+        ),
+        **routing,
+    )
 
 
 @attrs.frozen(kw_only=True)

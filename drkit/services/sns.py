@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 from constructs import Construct
 
@@ -46,48 +49,23 @@ class AlertTopic(Construct):
         p = props.placement
         self.region = p.region
         self.topic_name = p.name(ResourceType.SNS_TOPIC, "alerts")
-        self.resource = SnsTopic(
+        self.resource, _ = encrypted_topic(
             self,
-            "resource",
-            provider=p.provider,
+            ("resource", "policy"),
+            placement=p,
+            key=props.key,
             name=self.topic_name,
             display_name="drkit DR alerts",
-            kms_master_key_id=props.key.key_arn,
-            tags=p.tagged(self.topic_name),
-        )
-        self.topic_arn: str = self.resource.arn
-        SnsTopicPolicy(
-            self,
-            "policy",
-            provider=p.provider,
-            arn=self.topic_arn,
-            policy=iam.document(
-                (
-                    iam.Statement(
-                        sid="CloudWatchAlarmsOfThisAccount",
-                        principals={"Service": ("cloudwatch.amazonaws.com",)},
-                        actions=("sns:Publish",),
-                        resources=(self.topic_arn,),
-                        conditions={
-                            "StringEquals": {"aws:SourceAccount": p.account.account_id},
-                            "ArnLike": {
-                                "aws:SourceArn": p.account.arn("cloudwatch", p.region, "alarm:*")
-                            },
-                        },
-                        resource_policy=True,
-                    ),
-                    iam.Statement(
-                        sid="DenyInsecureTransport",
-                        effect="Deny",
-                        principals={"AWS": ("*",)},
-                        actions=("sns:Publish",),
-                        resources=(self.topic_arn,),
-                        conditions={"Bool": {"aws:SecureTransport": "false"}},
-                        resource_policy=True,
-                    ),
-                )
+            publisher=Publisher(
+                sid="CloudWatchAlarmsOfThisAccount",
+                service="cloudwatch.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                    "ArnLike": {"aws:SourceArn": p.account.arn("cloudwatch", p.region, "alarm:*")},
+                },
             ),
         )
+        self.topic_arn: str = self.resource.arn
         for index, email in enumerate(props.emails):
             SnsTopicSubscription(
                 self,
@@ -97,3 +75,63 @@ class AlertTopic(Construct):
                 protocol="email",
                 endpoint=email,
             )
+
+
+@attrs.frozen(kw_only=True)
+class Publisher:
+    """The one AWS service a topic's policy lets publish, and under which conditions."""
+
+    sid: str
+    service: str
+    conditions: Mapping[str, Mapping[str, Any]]
+
+
+def encrypted_topic(
+    scope: Construct,
+    ids: tuple[str, str],
+    *,
+    placement: Placement,
+    key: EncryptionKey,
+    name: str,
+    publisher: Publisher,
+    display_name: str | None = None,
+) -> tuple[SnsTopic, SnsTopicPolicy]:
+    """A topic encrypted with ``key`` whose policy admits ``publisher`` over TLS only.
+
+    ``ids`` are the topic's and its policy's construct ids in ``scope``.
+    """
+    p = placement
+    topic = SnsTopic(
+        scope,
+        ids[0],
+        provider=p.provider,
+        name=name,
+        display_name=display_name,
+        kms_master_key_id=key.key_arn,
+        tags=p.tagged(name),
+    )
+    publish = iam.Statement(
+        sid=publisher.sid,
+        principals={"Service": (publisher.service,)},
+        actions=("sns:Publish",),
+        resources=(topic.arn,),
+        conditions=publisher.conditions,
+        resource_policy=True,
+    )
+    insecure = iam.Statement(
+        sid="DenyInsecureTransport",
+        effect="Deny",
+        principals={"AWS": ("*",)},
+        actions=("sns:Publish",),
+        resources=(topic.arn,),
+        conditions={"Bool": {"aws:SecureTransport": "false"}},
+        resource_policy=True,
+    )
+    policy = SnsTopicPolicy(
+        scope,
+        ids[1],
+        provider=p.provider,
+        arn=topic.arn,
+        policy=iam.document((publish, insecure)),
+    )
+    return topic, policy
