@@ -142,10 +142,20 @@ def four_region_stack(four_region_spec, tmp_path_factory, worker_id) -> dict[str
 
 
 #: The xdist groups that run longest, in the order they should start. xdist hands out its
-#: first work round-robin in collection order, so a worker that starts with one of these
-#: waits on its subprocesses (the stock synth, checkov, terraform) while the other worker
-#: gets through the short tests, instead of both waiting at the end.
-LONGEST_FIRST = ("fast-import-synth", "checkov", "terraform")
+#: first work round-robin in collection order, so each of the first workers starts with one
+#: of these and waits on its programs (Terraform's provider mostly sleeps in its waiters)
+#: while the others get through the short tests, instead of all waiting at the end.
+LONGEST_FIRST = (
+    "e2e-three",
+    "e2e-two",
+    "e2e-faults",
+    "fast-import-synth",
+    "checkov",
+    "terraform",
+    "cdktf-synth",
+)
+#: The groups of those that are not end-to-end: `slow`.
+SLOW_GROUPS = frozenset({"fast-import-synth", "checkov", "terraform"})
 
 
 #: Fixtures that start an outside program: a test using one is `slow` (see setup.cfg).
@@ -165,7 +175,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The longest groups and the tests on a server wait on outside programs: `make test-fast`
     # leaves them out, `make test` runs them.
     for item in items:
-        if _group(item) in LONGEST_FIRST or set(getattr(item, "fixturenames", ())) & SERVERS:
+        if _group(item) in SLOW_GROUPS or set(getattr(item, "fixturenames", ())) & SERVERS:
             item.add_marker(pytest.mark.slow)
 
     def rank(item: pytest.Item) -> int:
