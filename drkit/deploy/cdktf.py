@@ -24,7 +24,7 @@ import attrs
 
 from drkit import JSII_QUIET
 from drkit.deploy.errors import CdktfFailed, CdktfNotFound
-from drkit.deploy.local import EmulatorDeployment, describe_changes
+from drkit.deploy.local import EMULATOR_PARALLELISM, EmulatorDeployment, describe_changes
 from drkit.deploy.synth import ROOT, SYNTH_ENV
 from drkit.deploy.terraform import (
     StepTiming,
@@ -42,10 +42,11 @@ from drkit_runtime.contract import STACK_NAME
 PROJECT_CDKTF = ROOT / ".tools" / "cdktf" / "node_modules" / ".bin" / "cdktf"
 #: The plan file ``cdktf diff`` leaves in the stack directory (``terraform plan -out plan``).
 DIFF_PLAN_FILE = "plan"
+_PARALLELISM = ("--terraform-parallelism", str(EMULATOR_PARALLELISM))
 _FLAGS = {
     "diff": ("--skip-provider-lock",),
-    "deploy": ("--auto-approve", "--skip-provider-lock"),
-    "destroy": ("--auto-approve", "--skip-provider-lock"),
+    "deploy": ("--auto-approve", "--skip-provider-lock", *_PARALLELISM),
+    "destroy": ("--auto-approve", "--skip-provider-lock", *_PARALLELISM),
 }
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 _SPINNER = re.compile(r"^\s*[\u2800-\u28ff]\s")

@@ -20,7 +20,7 @@ from drkit.deploy.errors import CdktfNotFound
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.readback import DeploymentView
 from drkit.deploy.serve import problems
-from drkit.deploy.terraform import StepTiming
+from drkit.deploy.terraform import StepTiming, find_provider_mirror, find_terraform
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.spec import DeploymentSpec, Target
 from drkit_emulator.runner import Emulator
@@ -38,6 +38,9 @@ def run_demo(
     spec = DeploymentSpec.from_environment(
         {**environ, "DRKIT_TARGET": Target.LOCAL.value, "DRKIT_ENDPOINT_URL": "http://127.0.0.1:1"}
     )
+    # So are missing tools: no emulator start and synth (half a minute) before saying so.
+    find_terraform()
+    find_provider_mirror()
     with Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=port) as emulator:
         say(
             f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} "

@@ -72,6 +72,8 @@ def test_lines_cd_to_the_project_export_the_target_and_run_cdktf(tmp_path):
             "drkit",
             "--auto-approve",
             "--skip-provider-lock",
+            "--terraform-parallelism",
+            "32",
             "--output",
             out,
         ]

@@ -64,22 +64,24 @@ def _error(err: str) -> str:
 
 
 def test_missing_terraform(tmp_path):
-    """Without terraform on the PATH: exit 1 and a message saying so."""
+    """Without terraform on the PATH: exit 1 and a message saying so, before the emulator."""
     path = os.pathsep.join(
         d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "terraform").exists()
     )
-    code, _, err = _finish(_demo(tmp_path, env={"PATH": path}))
+    code, out, err = _finish(_demo(tmp_path, env={"PATH": path}), timeout=60)
     assert code == 1
-    assert "terraform" in _error(err).lower()
+    assert "terraform" in _error(err).lower() and "emulator" not in out
 
 
 def test_missing_provider_mirror(tmp_path):
-    """A mirror setting that holds no provider: exit 1, naming the variable to fix."""
-    code, _, err = _finish(
-        _demo(tmp_path, env={"DRKIT_TF_PROVIDER_MIRROR": str(tmp_path / "no-mirror")})
+    """A mirror setting that holds no provider: exit 1, naming the variable to fix, before the
+    emulator starts."""
+    code, out, err = _finish(
+        _demo(tmp_path, env={"DRKIT_TF_PROVIDER_MIRROR": str(tmp_path / "no-mirror")}),
+        timeout=60,
     )
     assert code == 1
-    assert "DRKIT_TF_PROVIDER_MIRROR" in _error(err)
+    assert "DRKIT_TF_PROVIDER_MIRROR" in _error(err) and "emulator" not in out
 
 
 def test_port_in_use(tmp_path):
