@@ -12,6 +12,11 @@ CDKTF_VERSION := 0.21.0
 PYTEST_WORKERS ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Python keeps bytecode beside the sources (git ignores __pycache__; the Lambda archive is
+# staged without it). A machine that sets PYTHONDONTWRITEBYTECODE makes every test worker,
+# emulator server and drkit process compile drkit and rewrite the tests again: 7-8 s of
+# `make test-fast` here.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help venv tools lint synth synth-3 validate demo graph test test-fast test-e2e bench budget clean
 
