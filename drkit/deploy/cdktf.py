@@ -34,6 +34,7 @@ from drkit.deploy.terraform import (
     plan_has_changes,
     write_cli_config,
 )
+from drkit.deploy.terraform.cli_config import GO_RUNTIME_ENV
 from drkit.deploy.terraform.runner import stop_process
 from drkit.regions.spec import DeploymentSpec, Target
 from drkit_runtime.contract import STACK_NAME
@@ -115,6 +116,8 @@ class CdktfCommands:
             "TF_CLI_CONFIG_FILE": str(cli_config),
             # Neither cdktf nor Terraform calls HashiCorp's version check.
             "CHECKPOINT_DISABLE": "1",
+            # Less garbage collection in Terraform and its provider, as drkit's runner does.
+            **GO_RUNTIME_ENV,
         }
         return cls(
             executable=executable or find_cdktf(), outdir=Path(outdir).resolve(), environ=environ
