@@ -172,12 +172,14 @@ class CdktfDeployment(EmulatorDeployment):
         commands: The lines, once :meth:`prepare` ran.
         outputs: The cleaned output of each command run, by step.
         reader: drkit's Terraform runner on the stack, used only for ``terraform show``.
+        drift_plan: The plan :meth:`drift` saw (``terraform show -json``), once it ran.
     """
 
     cdktf: Path | None = None
     commands: CdktfCommands | None = attrs.field(default=None, init=False)
     outputs: dict[str, str] = attrs.field(factory=dict, init=False)
     reader: Terraform | None = attrs.field(default=None, init=False, repr=False)
+    drift_plan: dict[str, Any] | None = attrs.field(default=None, init=False, repr=False)
 
     @property
     def stack_dir(self) -> Path:
@@ -208,8 +210,9 @@ class CdktfDeployment(EmulatorDeployment):
         self._run("deploy")
 
     def drift(self) -> list[str]:
-        """``cdktf diff`` again; one line per pending change (none: no drift)."""
-        plan = self.diff()
+        """``cdktf diff`` after deploy; one line per pending change (none: no drift). Keeps
+        the plan in :attr:`drift_plan`: every value in it is known, as deployed."""
+        self.drift_plan = plan = self.diff()
         self.timings[-1] = StepTiming("diff (drift)", self.timings[-1].seconds)
         return describe_changes(plan) if plan_has_changes(plan) else []
 

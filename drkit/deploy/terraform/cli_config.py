@@ -21,7 +21,7 @@ _TERRAFORM_ENV = {
 #: Every command starts the AWS provider once per configuration and the provider builds
 #: its whole schema at start: with GOGC=400 a validate or plan of the demo's stack took
 #: about 30% less CPU here, and its largest process grew from 310 to 460 MB
-#: (docs/performance.md).
+#: (docs/emulator.md, "Known limits").
 GO_RUNTIME_ENV = {"GOGC": "400"}
 
 
