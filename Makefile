@@ -12,7 +12,8 @@ CDKTF_VERSION := 0.21.0
 PYTEST_WORKERS ?= 2
 # `make test`: one worker more than the cores. Each end-to-end lifecycle holds a worker
 # while Terraform's provider sleeps in its fixed waits; the third runs the other tests in
-# that time (fresh clone here: pytest 552.6 s with 2 workers, 522.9 s with 3).
+# that time, so the longest path is the three-region lifecycle alone. Fresh clones here:
+# pytest 552.6 s with 2 workers, 553.2 s with 3 (522.9 s on a second run of the same clone).
 TEST_WORKERS ?= 3
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
