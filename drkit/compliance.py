@@ -35,11 +35,15 @@ class Skip:
         check: The check id, e.g. ``CKV_AWS_309``.
         resources: Glob patterns over checkov's resource names.
         reason: Why the check does not apply to these resources.
+        deployed_only: checkov can fail it only where the values are known: in a plan made
+            after deploy. The synthesized JSON and a creation plan leave them unknown (a role
+            policy naming a table's ARN, say), so the skip explains nothing there.
     """
 
     check: str
     resources: tuple[str, ...]
     reason: str
+    deployed_only: bool = False
 
     def matches(self, check_id: str, resource: str) -> bool:
         return check_id == self.check and any(
@@ -80,8 +84,29 @@ def load_skips(path: Path = SKIPS_FILE) -> list[Skip]:
             )
         if len(" ".join(reason.split())) < MIN_REASON_LENGTH:
             raise ComplianceError("skips file", f"skip[{i}] ({check}) needs a specific reason")
-        skips.append(Skip(check=check, resources=tuple(resources), reason=" ".join(reason.split())))
+        deployed_only = entry.get("deployed_only", False)
+        if not isinstance(deployed_only, bool):
+            raise ComplianceError(
+                "skips file", f"skip[{i}] ({check}) deployed_only must be true or false"
+            )
+        skips.append(
+            Skip(
+                check=check,
+                resources=tuple(resources),
+                reason=" ".join(reason.split()),
+                deployed_only=deployed_only,
+            )
+        )
     return skips
+
+
+def stale_skips(skips: Iterable[Skip], used: set[Skip], *, deployed: bool) -> set[Skip]:
+    """The skips that should have explained a failure of this scan and explained none.
+
+    ``deployed``: the scan read a plan made after deploy, where every skip applies; the
+    synthesized JSON and creation plans are not expected to match ``deployed_only`` skips.
+    """
+    return {s for s in skips if (deployed or not s.deployed_only) and s not in used}
 
 
 @attrs.frozen(kw_only=True)

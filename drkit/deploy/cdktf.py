@@ -34,6 +34,7 @@ from drkit.deploy.terraform import (
     plan_has_changes,
     write_cli_config,
 )
+from drkit.deploy.terraform.cli_config import GO_RUNTIME_ENV
 from drkit.deploy.terraform.runner import stop_process
 from drkit.regions.spec import DeploymentSpec, Target
 from drkit_runtime.contract import STACK_NAME
@@ -115,6 +116,8 @@ class CdktfCommands:
             "TF_CLI_CONFIG_FILE": str(cli_config),
             # Neither cdktf nor Terraform calls HashiCorp's version check.
             "CHECKPOINT_DISABLE": "1",
+            # Less garbage collection in Terraform and its provider, as drkit's runner does.
+            **GO_RUNTIME_ENV,
         }
         return cls(
             executable=executable or find_cdktf(), outdir=Path(outdir).resolve(), environ=environ
@@ -169,12 +172,14 @@ class CdktfDeployment(EmulatorDeployment):
         commands: The lines, once :meth:`prepare` ran.
         outputs: The cleaned output of each command run, by step.
         reader: drkit's Terraform runner on the stack, used only for ``terraform show``.
+        drift_plan: The plan :meth:`drift` saw (``terraform show -json``), once it ran.
     """
 
     cdktf: Path | None = None
     commands: CdktfCommands | None = attrs.field(default=None, init=False)
     outputs: dict[str, str] = attrs.field(factory=dict, init=False)
     reader: Terraform | None = attrs.field(default=None, init=False, repr=False)
+    drift_plan: dict[str, Any] | None = attrs.field(default=None, init=False, repr=False)
 
     @property
     def stack_dir(self) -> Path:
@@ -205,8 +210,9 @@ class CdktfDeployment(EmulatorDeployment):
         self._run("deploy")
 
     def drift(self) -> list[str]:
-        """``cdktf diff`` again; one line per pending change (none: no drift)."""
-        plan = self.diff()
+        """``cdktf diff`` after deploy; one line per pending change (none: no drift). Keeps
+        the plan in :attr:`drift_plan`: every value in it is known, as deployed."""
+        self.drift_plan = plan = self.diff()
         self.timings[-1] = StepTiming("diff (drift)", self.timings[-1].seconds)
         return describe_changes(plan) if plan_has_changes(plan) else []
 

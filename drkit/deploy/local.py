@@ -175,7 +175,8 @@ class LocalDeployment(EmulatorDeployment):
         """Plan the creation into a file and return the plan as JSON (for the plan scan)."""
         tf = self._tf()
         n = len(tf.timings)
-        tf.plan(out=PLAN_FILE, detailed_exitcode=False)
+        # The exit code says whether there are changes; one `show` then reads the plan.
+        tf.plan(out=PLAN_FILE, detailed_exitcode=True)
         shown = tf.show_json(PLAN_FILE)
         self._timed(n, "plan")
         return shown

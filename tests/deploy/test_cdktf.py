@@ -61,6 +61,7 @@ def test_lines_cd_to_the_project_export_the_target_and_run_cdktf(tmp_path):
         **KEYS,
         "TF_CLI_CONFIG_FILE": str(tmp_path / "terraformrc"),
         "CHECKPOINT_DISABLE": "1",
+        "GOGC": "400",
     }
     out = str(tmp_path / "cdktf.out")
     cli = ".tools/cdktf/node_modules/.bin/cdktf"

@@ -43,3 +43,23 @@ def test_aws_managed_policies_can_be_attached(aws: Emulator, unique_name: str) -
     iam.attach_role_policy(RoleName=unique_name[:64], PolicyArn=arn)
     attached = iam.list_attached_role_policies(RoleName=unique_name[:64])["AttachedPolicies"]
     assert [p["PolicyArn"] for p in attached] == [arn]
+
+
+def test_moto_modules_are_listed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the server's set-up, finding a backend reads moto's folder no more."""
+    import os
+
+    from moto import backends
+
+    from drkit_emulator import server
+
+    monkeypatch.setattr(backends, "list_of_moto_modules", backends.list_of_moto_modules)
+    listed = list(backends.list_of_moto_modules())
+    server._list_moto_modules_once()
+
+    def no_listing(path: str) -> list[str]:
+        raise AssertionError(f"listed {path}")
+
+    monkeypatch.setattr(os, "listdir", no_listing)
+    assert list(backends.list_of_moto_modules()) == listed
+    assert "dynamodb" in listed

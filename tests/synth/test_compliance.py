@@ -59,7 +59,7 @@ def test_checkov_passes_on_the_synthesized_stack(which, reports, skips):
     """checkov (terraform_json) finds no failure that the skips file does not explain."""
     findings, used = compliance.evaluate(reports[which].failed, skips)
     assert not findings, "\n".join(map(str, findings))
-    stale = set(skips) - used
+    stale = compliance.stale_skips(skips, used, deployed=False)
     assert not stale, f"skips that no longer match a failure: {[s.check for s in stale]}"
 
 
@@ -100,6 +100,26 @@ def test_blanket_skips_are_refused(tmp_path):
         compliance.load_skips(path)
     path.write_text('[[skip]]\ncheck = "CKV_AWS_7"\nresources = ["*key*"]\nreason = "not needed"\n')
     with pytest.raises(ComplianceError, match="specific reason"):
+        compliance.load_skips(path)
+
+
+def test_deployed_only_skips_are_stale_only_in_a_deployed_plan(tmp_path):
+    """A skip that explains only what a deployed plan shows is not stale in the synthesized
+    scan; in a deployed plan it must explain something, like every other skip."""
+    path = tmp_path / "skips.toml"
+    reason = "x" * 100
+    path.write_text(
+        f'[[skip]]\ncheck = "CKV_AWS_7"\nresources = ["*key*"]\nreason = "{reason}"\n'
+        f'[[skip]]\ncheck = "CKV_AWS_290"\nresources = ["*policy*"]\nreason = "{reason}"\n'
+        "deployed_only = true\n"
+    )
+    always, deployed = compliance.load_skips(path)
+    assert (always.deployed_only, deployed.deployed_only) == (False, True)
+    assert compliance.stale_skips([always, deployed], {always}, deployed=False) == set()
+    assert compliance.stale_skips([always, deployed], {always}, deployed=True) == {deployed}
+    assert compliance.stale_skips([always, deployed], set(), deployed=False) == {always}
+    path.write_text(path.read_text().replace("deployed_only = true", 'deployed_only = "yes"'))
+    with pytest.raises(ComplianceError, match="deployed_only must be true or false"):
         compliance.load_skips(path)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drkit.deploy.terraform import render_cli_config, write_cli_config
+from drkit.deploy.terraform import render_cli_config, terraform_env, write_cli_config
+from drkit.deploy.terraform.cli_config import GO_RUNTIME_ENV
 
 
 def test_cli_config_installs_only_from_the_mirror(tmp_path: Path) -> None:
@@ -32,3 +33,12 @@ def test_cli_config_escapes_hcl_in_paths() -> None:
     """Quotes, backslashes and template sequences in a path cannot break out of the HCL string."""
     text = render_cli_config(Path('/m/"q"/${x}/%{y}/b\\s'))
     assert r'path    = "/m/\"q\"/$${x}/%%{y}/b\\s"' in text
+
+
+def test_terraform_env_tunes_go_gc_unless_the_caller_did(tmp_path: Path) -> None:
+    """GOGC is drkit's default for Terraform's Go runtime; a GOGC the user set wins."""
+    config = tmp_path / "terraformrc"
+    assert terraform_env(config, {"PATH": "/bin"})["GOGC"] == GO_RUNTIME_ENV["GOGC"]
+    assert terraform_env(config, {"GOGC": "100"})["GOGC"] == "100"
+    env = terraform_env(config, {"TF_INPUT": "1"})
+    assert (env["TF_INPUT"], env["TF_CLI_CONFIG_FILE"]) == ("0", str(config))
