@@ -10,11 +10,10 @@ CHECKOV_VERSION := 3.3.30
 CDKTF_DIR := .tools/cdktf
 CDKTF_VERSION := 0.21.0
 PYTEST_WORKERS ?= 2
-# `make test`: one worker more than the cores. Each end-to-end lifecycle holds a worker
-# while Terraform's provider sleeps in its fixed waits; the third runs the other tests in
-# that time, so the longest path is the three-region lifecycle alone. Fresh clones here:
-# pytest 552.6 s with 2 workers, 553.2 s with 3 (522.9 s on a second run of the same clone).
-TEST_WORKERS ?= 3
+# `make test`: as many workers as cores. A third made no difference on fresh clones here
+# (pytest 552.6 s with 2, 553.2 s with 3): the suite is CPU-bound, and each worker first
+# spends about 10 s of CPU loading the provider bindings.
+TEST_WORKERS ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Python keeps bytecode beside the sources (git ignores __pycache__; the Lambda archive is
