@@ -121,10 +121,9 @@ def _drift(deployed: dict) -> list[str]:
 
 
 def _scanned_plan(deployed: dict) -> dict:
-    """The plan the checkov gate scans. drkit's runner: the creation plan it applied (what
-    ``drkit demo`` scans). cdktf: the plan ``cdktf diff`` saved after deploy, with every value
-    known as deployed (a creation plan leaves the role policies unknown, so checkov cannot
-    read them)."""
+    """The plan the checkov gate scans. drkit's runner: the creation plan it then applied.
+    cdktf: the plan ``cdktf diff`` saved after deploy, with every value known as deployed (a
+    creation plan leaves the role policies unknown, so checkov cannot read them)."""
     if deployed["plan"] is None:
         _drift(deployed)
         deployed["plan"] = deployed["deployment"].drift_plan
@@ -365,7 +364,7 @@ class TestTwoRegions(_Lifecycle):
 
 @pytest.mark.xdist_group("e2e-three")
 class TestThreeRegions(_Lifecycle):
-    """Deployed with ``cdktf diff`` / ``deploy`` / ``destroy`` from the project directory."""
+    """Deployed with ``cdktf deploy`` / ``diff`` / ``destroy`` from the project directory."""
 
     SCANS_DEPLOYED_PLAN = True
 
