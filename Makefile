@@ -9,11 +9,10 @@ CHECKOV_VERSION := 3.3.30
 # run .tools/cdktf/node_modules/.bin/cdktf (Node.js and npm must be on the PATH).
 CDKTF_DIR := .tools/cdktf
 CDKTF_VERSION := 0.21.0
-PYTEST_WORKERS ?= 2
-# `make test`: as many workers as cores. A third made no difference on fresh clones here
+# As many pytest workers as cores. A third made `make test` no faster on fresh clones here
 # (pytest 552.6 s with 2, 553.2 s with 3): the suite is CPU-bound, and each worker first
 # spends about 10 s of CPU loading the provider bindings.
-TEST_WORKERS ?= 2
+PYTEST_WORKERS ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Python keeps bytecode beside the sources (git ignores __pycache__; the Lambda archive is
@@ -80,7 +79,7 @@ lint: venv
 	$(VENV)/bin/mypy
 
 test: venv tools lint
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -q
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 # The edit loop: in-process tests only (`slow` ones wait on checkov, terraform or a moto
 # server; setup.cfg). No xdist group is left in it, so idle workers may steal queued tests.
