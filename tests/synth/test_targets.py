@@ -67,3 +67,20 @@ def test_local_target_keeps_its_state_in_the_synth_output(local_output):
 def test_aws_target_leaves_the_state_to_cdktf(default_stack):
     """A real deployment sets no backend of its own (cdktf's default, or the spec's S3 one)."""
     assert "backend" not in default_stack["terraform"]
+
+
+def test_blocks_carry_no_construct_metadata_but_the_stack_keeps_its_own(local_output):
+    """The file cdktf reads has no ``//`` in any resource or data block (the CLI would match
+    each printed line against each block's path); the stack's own ``//`` (backend, outputs)
+    stays, because ``cdktf deploy`` reads its outputs from it."""
+    _, stack = local_output
+    blocks = [
+        block
+        for kind in ("resource", "data")
+        for typed in stack[kind].values()
+        for block in typed.values()
+    ]
+    assert len(blocks) > 100
+    assert [block for block in blocks if "//" in block] == []
+    assert stack["//"]["metadata"]["stackName"] == "drkit"
+    assert "api_domain_name" in stack["//"]["outputs"]["drkit"]
