@@ -1,4 +1,4 @@
-"""Deploy timings for ``make bench``: init, validate, plan, apply, drift, destroy on the emulator.
+"""Deploy timings for ``make bench``: init, plan, apply, drift, destroy on the emulator.
 
 Loaded by bench/run.py. One run per layout (each is minutes long); the
 figures are wall times of the real Terraform and provider against the
@@ -22,7 +22,7 @@ LAYOUTS = {
     "2 regions": {},
     "3 regions": {"DRKIT_CONFIG": str(ROOT / "examples" / "three-region.toml")},
 }
-STEPS = ("synth", "init", "validate", "plan", "apply", "plan (drift)", "destroy")
+STEPS = ("synth", "init", "plan", "apply", "plan (drift)", "destroy")
 
 
 def run(bench: Any) -> None:
@@ -41,7 +41,6 @@ def run(bench: Any) -> None:
             )
             deployment.synthesize()
             deployment.init()
-            deployment.validate()
             plan = deployment.plan()
             counts[label] = sum(
                 1 for c in plan.get("resource_changes", []) if "create" in c["change"]["actions"]

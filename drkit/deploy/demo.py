@@ -52,7 +52,6 @@ def run_demo(
         for label, step in (
             ("synth", deployment.synthesize),
             ("init", deployment.init),
-            ("validate", deployment.validate),
             ("plan", deployment.plan),
             ("apply", deployment.apply),
         ):

@@ -166,13 +166,13 @@ class LocalDeployment(EmulatorDeployment):
         self._tf().init()
         self._timed(n, "init")
 
-    def validate(self) -> None:
-        n = len(self._tf().timings)
-        self._tf().validate()
-        self._timed(n, "validate")
-
     def plan(self) -> dict[str, Any]:
-        """Plan the creation into a file and return the plan as JSON (for the plan scan)."""
+        """Plan the creation into a file and return the plan as JSON (for the plan scan).
+
+        No ``terraform validate`` first: Terraform validates the configuration before every
+        plan (the local backend's ``OpValidation``), so a separate one is a whole extra graph
+        walk, a provider start per region, with the same diagnostics.
+        """
         tf = self._tf()
         n = len(tf.timings)
         # The exit code says whether there are changes; one `show` then reads the plan.

@@ -52,7 +52,6 @@ JSII_BANNER = "end-of-life"
 def _apply_with_terraform(deployment: LocalDeployment) -> dict:
     deployment.synthesize()
     deployment.init()
-    deployment.validate()
     plan = deployment.plan()
     deployment.apply()
     return plan
