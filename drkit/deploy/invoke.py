@@ -5,8 +5,9 @@ spec: its configuration (handler, environment, role) from ``GetFunctionConfigura
 its code from the archive Terraform uploaded (checked against the deployed
 ``CodeSha256``), and its credentials from assuming its execution role the way the Lambda
 service does (the emulator's ``/_drkit/lambda/execution-credentials``). The handler runs
-in a subprocess of its own, with only that environment, in a folder holding only the
-archive's files; the emulator enforces IAM on every call it makes.
+in a process of its own (forked from a host that has imported only boto3, as Lambda's
+runtime provides it: drkit.deploy.runtime_host), with only that environment, in a folder
+holding only the archive's files; the emulator enforces IAM on every call it makes.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import base64
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -26,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from drkit.deploy.runtime_host import HostEnded, RuntimeHost
 from drkit.errors import DrkitError
 from drkit_emulator.runner import Emulator
 
@@ -115,6 +115,7 @@ class FunctionRunner:
         self._code = Path(tempfile.mkdtemp(prefix="drkit-lambda-"))
         with zipfile.ZipFile(self._archive) as archive_zip:
             archive_zip.extractall(self._code)
+        self._host = RuntimeHost(self._code, self._interpreter_env())
 
     def invoke(self, function: DeployedFunction, event: dict[str, Any]) -> Invocation:
         """Run ``function``'s handler on ``event`` with its deployed environment and role."""
@@ -124,30 +125,36 @@ class FunctionRunner:
                 f"{self._archive} ({self._sha256})"
             )
         started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", _BOOTSTRAP],
-            input=json.dumps(event),
-            cwd=self._code,
-            env=self._environment(function),
-            capture_output=True,
-            text=True,
-            timeout=INVOKE_TIMEOUT_SECONDS,
-            check=False,
-        )
+        try:
+            done = self._host.run(
+                _BOOTSTRAP,
+                env=self._environment(function),
+                stdin=json.dumps(event),
+                timeout=INVOKE_TIMEOUT_SECONDS,
+            )
+        except HostEnded as err:
+            raise InvokeFailed(f"{function.name} could not start: {err}") from None
         seconds = time.perf_counter() - started
         output, _, result = done.stdout.partition(RESULT_MARKER)
         if done.returncode != 0 or not result:
             tail = "\n".join((done.stderr or output).strip().splitlines()[-12:])
-            raise InvokeFailed(f"{function.name} failed (exit {done.returncode}):\n{tail}")
+            ended = "timed out" if done.returncode is None else f"exit {done.returncode}"
+            raise InvokeFailed(f"{function.name} failed ({ended}):\n{tail}")
         return Invocation(result=json.loads(result), logs=_json_lines(output), seconds=seconds)
+
+    def _interpreter_env(self) -> dict[str, str]:
+        """What the interpreter reads when it starts: the same for every function."""
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": str(self._code),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
 
     def _environment(self, function: DeployedFunction) -> dict[str, str]:
         """Only what Lambda gives a function: its variables, its session, its region."""
         credentials = execution_credentials(self._emulator, function)
         return {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(self._code),
-            "PYTHONDONTWRITEBYTECODE": "1",
+            **self._interpreter_env(),
             **function.environment,
             "_HANDLER": function.handler,
             "AWS_LAMBDA_FUNCTION_NAME": function.name,
