@@ -20,11 +20,6 @@ from drkit.aws import (
     Cloudtrail,
     CloudtrailEventSelector,
     CloudtrailEventSelectorDataResource,
-    S3BucketLifecycleConfigurationRule,
-    S3BucketLifecycleConfigurationRuleExpiration,
-    S3BucketLifecycleConfigurationRuleFilter,
-    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
-    S3BucketLifecycleConfigurationRuleTransition,
     SnsTopicPolicy,
 )
 from drkit.errors import SpecError
@@ -39,6 +34,7 @@ from drkit.services.s3 import (
     DataBucket,
     EncryptedBucket,
     abort_multipart_rule,
+    archive_then_expire_rule,
 )
 from drkit.services.s3_policy import deny_insecure_transport
 from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
@@ -135,24 +131,7 @@ class TrailBucket(EncryptedBucket):
         )
         self._lifecycle(
             [
-                S3BucketLifecycleConfigurationRule(
-                    id="archive-then-expire-trail",
-                    status="Enabled",
-                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    transition=[
-                        S3BucketLifecycleConfigurationRuleTransition(
-                            days=90, storage_class="GLACIER_IR"
-                        )
-                    ],
-                    expiration=[
-                        S3BucketLifecycleConfigurationRuleExpiration(days=TRAIL_RETENTION_DAYS)
-                    ],
-                    noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                            noncurrent_days=30
-                        )
-                    ],
-                ),
+                archive_then_expire_rule("archive-then-expire-trail", TRAIL_RETENTION_DAYS),
                 abort_multipart_rule(),
             ]
         )

@@ -130,6 +130,22 @@ def abort_multipart_rule() -> S3BucketLifecycleConfigurationRule:
     )
 
 
+def archive_then_expire_rule(rule_id: str, days: int) -> S3BucketLifecycleConfigurationRule:
+    """Logs kept for audit: Glacier Instant Retrieval after 90 days, deleted after ``days``."""
+    return S3BucketLifecycleConfigurationRule(
+        id=rule_id,
+        status="Enabled",
+        filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+        transition=[
+            S3BucketLifecycleConfigurationRuleTransition(days=90, storage_class="GLACIER_IR")
+        ],
+        expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=days)],
+        noncurrent_version_expiration=[
+            S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=30)
+        ],
+    )
+
+
 @attrs.frozen(kw_only=True)
 class AccessLogBucketProps:
     """Props of :class:`AccessLogBucket`.
@@ -181,24 +197,7 @@ class AccessLogBucket(_PrivateBucket):
         )
         self._lifecycle(
             [
-                S3BucketLifecycleConfigurationRule(
-                    id="archive-then-expire-access-logs",
-                    status="Enabled",
-                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    transition=[
-                        S3BucketLifecycleConfigurationRuleTransition(
-                            days=90, storage_class="GLACIER_IR"
-                        )
-                    ],
-                    expiration=[
-                        S3BucketLifecycleConfigurationRuleExpiration(days=props.retention_days)
-                    ],
-                    noncurrent_version_expiration=[
-                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                            noncurrent_days=30
-                        )
-                    ],
-                ),
+                archive_then_expire_rule("archive-then-expire-access-logs", props.retention_days),
                 abort_multipart_rule(),
             ]
         )

@@ -19,7 +19,8 @@ from drkit.regions.naming import ResourceType
 from drkit_runtime import contract
 from drkit_runtime.config import Config, ConfigError
 from tests.helpers import bucket_named, region_of, resources
-from tests.synth.replay import Replay, functions, referenced
+from tests.synth.replay import Replay
+from tests.synth.stack_json import functions, referenced
 
 pytestmark = pytest.mark.synth
 
