@@ -9,9 +9,9 @@ CHECKOV_VERSION := 3.3.30
 # run .tools/cdktf/node_modules/.bin/cdktf (Node.js and npm must be on the PATH).
 CDKTF_DIR := .tools/cdktf
 CDKTF_VERSION := 0.21.0
-# As many pytest workers as cores. A third made `make test` no faster on fresh clones here
-# (pytest 552.6 s with 2, 553.2 s with 3): the suite is CPU-bound, and each worker first
-# spends about 10 s of CPU loading the provider bindings.
+# As many pytest workers as cores. A third made `make test` no faster here (pytest 552.6 s
+# with 2 and 553.2 s with 3 in fresh clones; 493.1 s and 500.6 s in place): the suite is
+# CPU-bound, and each worker first spends about 10 s of CPU loading the provider bindings.
 PYTEST_WORKERS ?= 2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
