@@ -18,6 +18,8 @@ from fractions import Fraction
 
 import attrs
 
+from drkit_runtime.contract import HEALTH_CACHE_SECONDS
+
 #: Route 53 health checkers in several regions probe independently and are not
 #: synchronised; the status flips when enough of them (more than 82 %) have seen
 #: ``threshold`` consecutive failures, about one extra interval after the first.
@@ -76,8 +78,8 @@ class RtoBudget:
     """Worst-case time from a region failing to clients reaching a healthy one.
 
     Attributes:
-        detection_seconds: Health checks failing ``threshold`` times, checker spread
-            and status propagation.
+        detection_seconds: /health's reused outcome going stale, health checks failing
+            ``threshold`` times, checker spread and status propagation.
         dns_seconds: Alias TTL plus client caching.
         cold_start_seconds: First invocation in the surviving region.
         target_seconds: The RTO target.
@@ -141,8 +143,12 @@ def checker_spread_seconds(inputs: BudgetInputs) -> int:
 
 
 def judged_unhealthy_seconds(inputs: BudgetInputs) -> int:
-    """Worst case from a region failing to Route 53 judging it unhealthy (before propagation)."""
-    return failing_checks_seconds(inputs) + checker_spread_seconds(inputs)
+    """Worst case from a region failing to Route 53 judging it unhealthy (before propagation).
+
+    A container may answer /health from an outcome it checked just before the failure, for
+    up to ``HEALTH_CACHE_SECONDS`` (the runtime's own constant): only then do checks fail.
+    """
+    return HEALTH_CACHE_SECONDS + failing_checks_seconds(inputs) + checker_spread_seconds(inputs)
 
 
 def rto_budget(inputs: BudgetInputs) -> RtoBudget:

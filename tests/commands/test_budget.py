@@ -84,7 +84,7 @@ def test_failing_overrides_print_the_failing_table_and_exit_1():
     flat = " ".join(out.split())
     assert code == 1
     assert "what-if overrides: health_check_interval_seconds=30" in out
-    assert "worst-case RTO 440 s" in flat and "margin -140 s NOT MET" in flat
+    assert "worst-case RTO 445 s" in flat and "margin -145 s NOT MET" in flat
 
 
 def test_lag_override_at_the_rpo_exits_1():

@@ -11,13 +11,15 @@ from drkit.errors import SpecError
 from drkit.regions import budget
 from drkit.regions.budget import BudgetInputs, rpo_budget, rto_budget
 from drkit.regions.spec import DeploymentSpec
+from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 from tests.strategies import budget as s
 
 
 def _worst_case_rto(i: BudgetInputs) -> int:
     """The budget's formula, restated from its documented parts (docs/budget.md)."""
     detection = (
-        i.health_check_interval_seconds
+        HEALTH_CACHE_SECONDS
+        + i.health_check_interval_seconds
         * (i.health_check_failure_threshold + budget.CHECKER_SPREAD_INTERVALS)
         + budget.STATUS_PROPAGATION_SECONDS
     )
@@ -34,13 +36,13 @@ def _spec(i: BudgetInputs) -> DeploymentSpec:
 
 
 def test_the_default_spec_budget():
-    """The default spec: 150 s worst case against 300 s, judged unhealthy within 40 s."""
+    """The default spec: 155 s worst case against 300 s, judged unhealthy within 45 s."""
     inputs = DeploymentSpec.default().budget_inputs
     rto = rto_budget(inputs)
-    assert (rto.detection_seconds, rto.dns_seconds, rto.cold_start_seconds) == (50, 90, 10)
-    assert (rto.total_seconds, rto.margin_seconds) == (150, 150)
-    assert budget.judged_unhealthy_seconds(inputs) == 40
-    assert budget.requests_stop_seconds(inputs) == 110
+    assert (rto.detection_seconds, rto.dns_seconds, rto.cold_start_seconds) == (55, 90, 10)
+    assert (rto.total_seconds, rto.margin_seconds) == (155, 145)
+    assert budget.judged_unhealthy_seconds(inputs) == 45
+    assert budget.requests_stop_seconds(inputs) == 115
     assert rpo_budget(inputs).heartbeat_alarm_threshold_seconds == 120
 
 
@@ -82,10 +84,15 @@ def test_the_worst_case_is_its_documented_parts(inputs):
 
 @given(s.budget_inputs(lag_below_rpo=None))
 def test_detection_is_judged_unhealthy_plus_propagation(inputs):
-    """Detection = failing checks + checker spread + propagation; the drill's budgets derive
-    from it (judged unhealthy without propagation, requests stop with the alias TTL)."""
+    """Detection = /health's reused outcome + failing checks + checker spread + propagation;
+    the drill's budgets derive from it (judged unhealthy without propagation, requests stop
+    with the alias TTL)."""
     judged = budget.judged_unhealthy_seconds(inputs)
-    assert judged == budget.failing_checks_seconds(inputs) + budget.checker_spread_seconds(inputs)
+    assert judged == (
+        HEALTH_CACHE_SECONDS
+        + budget.failing_checks_seconds(inputs)
+        + budget.checker_spread_seconds(inputs)
+    )
     detection = rto_budget(inputs).detection_seconds
     assert detection == judged + budget.STATUS_PROPAGATION_SECONDS
     assert budget.requests_stop_seconds(inputs) == detection + budget.ALIAS_TTL_SECONDS

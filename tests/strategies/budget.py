@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from drkit.regions import budget
 from drkit.regions.budget import BudgetInputs, CapacityInputs
 from drkit.regions.spec import HEALTH_CHECK_INTERVALS
+from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 from tests.strategies.spec import REGIONS, weights
 
 
@@ -26,7 +27,10 @@ def budget_inputs(
     if meets_rto:
         cache = draw(st.integers(0, 60))
         fixed = (
-            budget.STATUS_PROPAGATION_SECONDS + budget.ALIAS_TTL_SECONDS + budget.COLD_START_SECONDS
+            HEALTH_CACHE_SECONDS
+            + budget.STATUS_PROPAGATION_SECONDS
+            + budget.ALIAS_TTL_SECONDS
+            + budget.COLD_START_SECONDS
         )
         top = min(10, (300 - fixed - cache) // interval - budget.CHECKER_SPREAD_INTERVALS)
         threshold, target = draw(st.integers(1, top)), 300

@@ -9,6 +9,7 @@ from drkit.regions.budget import (
     CANARY_PERIOD_SECONDS,
     CHECKER_SPREAD_INTERVALS,
     COLD_START_SECONDS,
+    HEALTH_CACHE_SECONDS,
     HEARTBEAT_EVALUATION_PERIODS,
     LAG_ALARM_PERIOD_SECONDS,
     STATUS_PROPAGATION_SECONDS,
@@ -42,6 +43,13 @@ def rto_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
     """Detection, DNS and compute rows; they add up to ``rto.total_seconds``."""
     interval = inputs.health_check_interval_seconds
     return (
+        Row(
+            key="health_cache",
+            group="Detection",
+            label="/health outcome reused",
+            seconds=HEALTH_CACHE_SECONDS,
+            basis="a container reuses each check's outcome (drkit_runtime.contract)",
+        ),
         Row(
             key="health_check_failures",
             group="Detection",

@@ -89,7 +89,8 @@ def report(plan: DrillPlan, result: DrillResult) -> list[str]:
             "Route 53 judges it unhealthy",
             result.unhealthy_seconds,
             budget.judged_unhealthy_seconds(i),
-            f"{i.health_check_interval_seconds} s x ({i.health_check_failure_threshold} failures "
+            f"{budget.HEALTH_CACHE_SECONDS} s reused + {i.health_check_interval_seconds} s x "
+            f"({i.health_check_failure_threshold} failures "
             f"+ {budget.CHECKER_SPREAD_INTERVALS} spread)",
         ),
         _row(

@@ -63,8 +63,8 @@ def test_drill_within_budget_exits_zero_and_prints_the_budget(deployment):
 
     assert d.run() == 0
     text = "\n".join(lines)
-    assert re.search(r"Route 53 judges it unhealthy +10\.0 s +40 s +within budget", text)
-    assert re.search(r"requests stop reaching it +40\.0 s +110 s +within budget", text)
+    assert re.search(r"Route 53 judges it unhealthy +10\.0 s +45 s +within budget", text)
+    assert re.search(r"requests stop reaching it +40\.0 s +115 s +within budget", text)
     assert "OVER BUDGET" not in text
     assert f"worst-case RTO is {budget.rto_budget(d.plan.inputs).total_seconds} s" in text
 
