@@ -10,18 +10,17 @@ import enum
 import ipaddress
 import itertools
 import os
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from drkit import iam
 from drkit.errors import SpecError, index_path
-from drkit.regions import budget
+from drkit.regions import budget, parameter_store
 from drkit.regions import validators as v
 from drkit.regions.catalog import SHORT_CODES
+from drkit.regions.layout_file import read_layout
 from drkit.regions.naming import Namer, check_suffix, regional_domain_name
 from drkit.regions.validators import (
     REQUIRED_TAGS,
@@ -29,6 +28,7 @@ from drkit.regions.validators import (
     SUBNETS_PER_VPC,
     fail,
 )
+from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 
 HEALTH_CHECK_INTERVALS = (10, 30)  # the only values Route 53 accepts
 # CloudWatch Logs accepts these retention periods; HIPAA audit practice wants a year or more.
@@ -158,7 +158,10 @@ class DeploymentSpec:
         rpo_target_seconds: Recovery-point target, at most 60; the canary's lag alarms use it.
         lambda_memory_mb: Memory of the regional API function.
         lambda_timeout_seconds: Timeout of the API function (API Gateway caps it at 30).
-        lambda_reserved_concurrency: Reserved concurrency of the API function.
+        lambda_reserved_concurrency: Reserved concurrency of the API function. Above 199,
+            /health alone could use Parameter Store's standard throughput (parameter_store.py).
+        parameter_store_high_throughput: Parameter Store's higher throughput is on in every
+            region of the account (a paid service setting; ``drkit preflight`` reads it).
         log_retention_days: Retention of every log group (a year or more).
         protect_data: Production switch: deletion protection on tables, no
             force-destroy on buckets, longer key deletion window. Off by default
@@ -201,6 +204,9 @@ class DeploymentSpec:
     lambda_memory_mb: int = attrs.field(default=3072, validator=v.int_range(128, 10240))
     lambda_timeout_seconds: int = attrs.field(default=30, validator=v.int_range(1, 30))
     lambda_reserved_concurrency: int = attrs.field(default=100, validator=v.int_range(1, 900))
+    parameter_store_high_throughput: bool = attrs.field(
+        default=False, validator=v.instance_of(bool, "true or false")
+    )
     log_retention_days: int = attrs.field(
         default=365, validator=v.one_of(LOG_RETENTION_DAYS, " days")
     )
@@ -227,6 +233,7 @@ class DeploymentSpec:
         for r in self.regions:
             self.regional_api_domain_name(r.region)
         self._check_budget()
+        self._check_parameter_store()
         if self.target is Target.LOCAL and self.local_endpoint is None:
             fail(
                 "local_endpoint", None, "the emulator URL when target is local (DRKIT_ENDPOINT_URL)"
@@ -253,6 +260,19 @@ class DeploymentSpec:
                 self.replication_lag_threshold_seconds,
                 f"less than rpo_target_seconds={self.rpo_target_seconds}: the alarm must fire "
                 "before replication lag reaches the RPO",
+            )
+
+    def _check_parameter_store(self) -> None:
+        top = parameter_store.largest_reservation_on_standard_throughput()
+        if self.lambda_reserved_concurrency > top and not self.parameter_store_high_throughput:
+            fail(
+                "lambda_reserved_concurrency",
+                self.lambda_reserved_concurrency,
+                f"at most {top} on Parameter Store's standard throughput "
+                f"({parameter_store.GET_PARAMETER_DEFAULT_TPS} reads a second per account and "
+                f"region; /health reads the drain switch once per container every "
+                f"{HEALTH_CACHE_SECONDS} s); above it, turn on higher throughput in every region "
+                "and set parameter_store_high_throughput = true",
             )
 
     @property
@@ -369,27 +389,3 @@ def _variable(env: Mapping[str, Any], name: str) -> str | None:
     if value is not None and not isinstance(value, str):
         fail(name, value, "a string (an environment variable's value)")
     return value or None
-
-
-def read_layout(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """A layout file's data, or a ``SpecError`` naming ``DRKIT_CONFIG``."""
-    if not isinstance(path, (str, os.PathLike)):
-        fail("DRKIT_CONFIG", path, "the path of a TOML file")
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        raise SpecError("DRKIT_CONFIG", str(path), "the path of an existing TOML file") from None
-    except OSError as err:  # a directory, no permission
-        raise SpecError(
-            "DRKIT_CONFIG", str(path), f"a readable TOML file ({err.strerror})"
-        ) from None
-    except UnicodeDecodeError as err:
-        raise SpecError("DRKIT_CONFIG", str(path), f"a UTF-8 TOML file ({err.reason})") from None
-    except ValueError:  # a NUL character in the path
-        raise SpecError("DRKIT_CONFIG", str(path), "a path without NUL characters") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise SpecError("DRKIT_CONFIG", str(path), f"valid TOML ({err})") from None
-    except RecursionError:
-        raise SpecError("DRKIT_CONFIG", str(path), "TOML nested less deeply") from None

@@ -9,22 +9,7 @@ from drkit.aws import SsmParameter
 from drkit.regions.naming import ResourceType
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
-from drkit_runtime.contract import DRAIN_ACTIVE, DRAIN_DRAINED, HEALTH_CACHE_SECONDS
-
-#: Parameter Store's default throughput in transactions per second, per account and Region,
-#: shared by GetParameter, GetParameters and GetParametersByPath; raising it ("higher
-#: throughput") is a paid setting (https://docs.aws.amazon.com/general/latest/gr/ssm.html,
-#: https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html).
-GET_PARAMETER_DEFAULT_TPS = 40
-
-
-def drain_reads_per_second(*, containers: int, health_rate_limit: int) -> float:
-    """The most GetParameter calls per second ``/health`` can make on the drain switch.
-
-    Each API container reads the switch at most once per ``HEALTH_CACHE_SECONDS``, and no
-    more often than requests reach the route.
-    """
-    return min(containers / HEALTH_CACHE_SECONDS, float(health_rate_limit))
+from drkit_runtime.contract import DRAIN_ACTIVE, DRAIN_DRAINED
 
 
 @attrs.frozen(kw_only=True)

@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from drkit.regions import DeploymentSpec
+from drkit.regions.parameter_store import GET_PARAMETER_DEFAULT_TPS, drain_reads_per_second
 from drkit.services.apigateway import HEALTH_RATE_LIMIT
-from drkit.services.ssm import (
-    GET_PARAMETER_DEFAULT_TPS,
-    DrainSwitch,
-    DrainSwitchProps,
-    drain_reads_per_second,
-)
+from drkit.services.ssm import DrainSwitch, DrainSwitchProps
 from tests.helpers import only
 
 pytestmark = pytest.mark.synth

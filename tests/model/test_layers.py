@@ -73,6 +73,8 @@ MODEL_MODULES = (
     "drkit.regions.catalog",
     "drkit.regions.metrics",
     "drkit.regions.quotas",
+    "drkit.regions.parameter_store",
+    "drkit.regions.layout_file",
     "drkit.operations.budget",
 )
 

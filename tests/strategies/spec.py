@@ -288,6 +288,7 @@ EVERY_FIELD: dict[str, Any] = {
     "lambda_memory_mb": 3072,
     "lambda_timeout_seconds": 30,
     "lambda_reserved_concurrency": 100,
+    "parameter_store_high_throughput": False,
     "log_retention_days": 365,
     "protect_data": False,
     "target": "local",

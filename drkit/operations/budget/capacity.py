@@ -20,6 +20,7 @@ from drkit.regions.budget import (
     failover_capacity,
     survivable_peak,
 )
+from drkit.regions.parameter_store import largest_reservation_on_standard_throughput
 
 _HEADER = f"  {'Region':<16}{'fails':<16}{'share':<18}{'needs':>6}{'reserved':>10}   DynamoDB reads"
 
@@ -75,10 +76,18 @@ class CapacityReport:
     def _fix(self) -> str:
         needed = max(row.needed_concurrency for row in self.rows())
         if not self.inputs.peak_is_modelled:
-            return (
+            fix = (
                 f"Fix: at a peak of {self.inputs.peak}, set lambda_reserved_concurrency to at "
                 f"least {needed}."
             )
+            top = largest_reservation_on_standard_throughput()
+            if needed > top:  # the spec refuses it on standard throughput
+                fix += (
+                    f" Above {top}, /health's drain-switch reads need Parameter Store's higher "
+                    "throughput: turn it on in every region and set "
+                    "parameter_store_high_throughput = true."
+                )
+            return fix
         return (
             "Fix: with the same reservation everywhere, every region absorbs its largest peer "
             f"only while the peak stays at or below {survivable_peak(self.inputs)}. The peak "

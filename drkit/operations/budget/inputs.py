@@ -11,7 +11,8 @@ from drkit.errors import SpecError
 from drkit.operations.budget.capacity import CapacityReport
 from drkit.operations.budget.report import BudgetReport
 from drkit.regions.budget import BudgetInputs, CapacityInputs
-from drkit.regions.spec import DeploymentSpec, read_layout
+from drkit.regions.layout_file import read_layout
+from drkit.regions.spec import DeploymentSpec
 
 #: What-if fields of the capacity rows (the rest of the overrides are BudgetInputs').
 CAPACITY_OVERRIDES = ("lambda_reserved_concurrency", "peak_concurrency")

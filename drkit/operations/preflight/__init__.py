@@ -3,7 +3,8 @@
 Read only. For every region of the layout it reads Lambda's account settings
 and drkit's own functions' reservations (lambda_quotas.py): is there
 concurrency for drkit's reservations with 100 left unreserved, and is the
-memory within what a new account allows? For the API zone it reads Route 53
+memory within what a new account allows? A layout that counts on Parameter Store's
+higher throughput has it read too (parameter_store.py). For the API zone it reads Route 53
 and the public DNS (zone.py, delegation.py): does an existing zone exist, hold
 the name, and receive the delegation; would a created zone shadow one that
 does? Each finding is ok, a warning, or a refusal naming what to change

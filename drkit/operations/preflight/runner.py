@@ -9,6 +9,7 @@ from drkit.operations.drill.clients import ClientFactory
 from drkit.operations.preflight.delegation import NameServerLookup
 from drkit.operations.preflight.findings import Finding, PreflightReport, refused
 from drkit.operations.preflight.lambda_quotas import check_lambda
+from drkit.operations.preflight.parameter_store import check_parameter_store
 from drkit.operations.preflight.zone import check_zone
 from drkit.regions.quotas import LambdaDemand
 from drkit.regions.spec import DeploymentSpec
@@ -49,6 +50,14 @@ def run_preflight(
                 spec.namer,
                 memory_quota_mb=memory_quota_mb,
             )
+            if spec.parameter_store_high_throughput:
+                findings.append(
+                    check_parameter_store(
+                        clients("ssm", region.region),
+                        region.region,
+                        reserved_concurrency=spec.lambda_reserved_concurrency,
+                    )
+                )
         findings += check_zone(clients("route53", GLOBAL_REGION), spec, lookup)
     return PreflightReport(
         account=account,

@@ -51,6 +51,14 @@ def test_a_given_peak_names_the_reservation_that_fits():
     )
 
 
+def test_a_reservation_above_standard_throughput_names_the_setting_it_needs():
+    """At a peak of 300 the fix also says the spec then needs Parameter Store's higher
+    throughput (it refuses more than 199 without it)."""
+    fix = CapacityReport(inputs=attrs.evolve(DEFAULT.inputs, peak_concurrency=300)).warnings()[-1]
+    assert fix.startswith("Fix: at a peak of 300, set lambda_reserved_concurrency to at least 300.")
+    assert "Above 199" in fix and "parameter_store_high_throughput = true" in fix
+
+
 @given(s.capacity_inputs())
 def test_a_region_is_warned_about_exactly_when_it_cannot_absorb(inputs):
     """One 'cannot absorb' warning per region that needs more than it reserves, none otherwise."""

@@ -48,6 +48,27 @@ class FakeLambda:
         return {"ReservedConcurrentExecutions": self.held[FunctionName]}
 
 
+@attrs.define
+class FakeSsm:
+    """One region's Systems Manager: the higher-throughput setting, or a failing read.
+
+    Attributes:
+        high_throughput: The setting's value ("true" or "false").
+        error: A ``ClientError`` code the read raises.
+        reads: The setting ids read.
+    """
+
+    high_throughput: str = "false"
+    error: str | None = None
+    reads: list[str] = attrs.field(factory=list)
+
+    def get_service_setting(self, SettingId: str) -> dict[str, Any]:
+        self.reads.append(SettingId)
+        if self.error:
+            raise client_error(self.error, "GetServiceSetting")
+        return {"ServiceSetting": {"SettingId": SettingId, "SettingValue": self.high_throughput}}
+
+
 class FailingSts:
     """STS without working credentials."""
 

@@ -1,0 +1,38 @@
+"""What /health asks of Parameter Store's throughput, per account and region, and its rules.
+
+Each API container reads the drain switch (an SSM parameter) at most once per
+``HEALTH_CACHE_SECONDS``, so its reads grow with the containers that serve /health, not with
+the requests. Parameter Store throttles per account and region, with one quota shared by every
+caller there; once /health is throttled it answers 503 and the region fails out. The spec
+refuses a reservation whose /health reads alone could use the standard quota, unless the
+account has higher throughput; ``drkit preflight`` reads that setting.
+"""
+
+from __future__ import annotations
+
+from drkit_runtime.contract import HEALTH_CACHE_SECONDS
+
+#: Parameter Store's standard throughput in transactions per second, per account and Region,
+#: shared by GetParameter and GetParameters (and GetParametersByPath); "higher throughput" is
+#: a paid service setting that raises it.
+#: https://docs.aws.amazon.com/general/latest/gr/ssm.html
+#: https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html
+GET_PARAMETER_DEFAULT_TPS = 40
+#: The service setting that turns higher throughput on ("true") in one region
+#: (``ssm:GetServiceSetting`` reads it), from the same throughput page.
+HIGH_THROUGHPUT_SETTING_ID = "/ssm/parameter-store/high-throughput-enabled"
+
+
+def drain_reads_per_second(*, containers: int, health_rate_limit: int | None = None) -> float:
+    """The most GetParameter calls per second /health can make on the drain switch.
+
+    One per container per ``HEALTH_CACHE_SECONDS``, and never more than the requests the
+    /health route admits (``health_rate_limit``; None: not limited).
+    """
+    reads = containers / HEALTH_CACHE_SECONDS
+    return reads if health_rate_limit is None else min(reads, float(health_rate_limit))
+
+
+def largest_reservation_on_standard_throughput() -> int:
+    """The most API containers whose /health reads stay below the standard throughput."""
+    return GET_PARAMETER_DEFAULT_TPS * HEALTH_CACHE_SECONDS - 1
