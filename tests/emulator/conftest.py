@@ -1,4 +1,5 @@
-"""Fixtures for the emulator tests: the shared emulator (tests/conftest.py), never reset."""
+"""Fixtures for the emulator tests: the shared emulator (tests/conftest.py), never reset, and
+the DynamoDB tests' tables (dynamodb_support.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from drkit_emulator.runner import Emulator
+from tests.emulator.dynamodb_support import _table, global_table
+
+__all__ = ["_table", "global_table"]
 
 
 @pytest.fixture

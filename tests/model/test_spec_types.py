@@ -26,6 +26,7 @@ from drkit.errors import DrkitError, SpecError
 from drkit.regions import DeploymentSpec, RegionSpec, Role, S3Backend
 from drkit.regions import validators as v
 from tests.helpers import ROOT, toml_text
+from tests.strategies import documents as d
 from tests.strategies import spec as s
 
 EXAMPLE = ROOT / "examples" / "three-region.toml"
@@ -84,7 +85,7 @@ def _one_line_error(build: typing.Callable[[], Any]) -> DrkitError | None:
 # ----- the strategies themselves ---------------------------------------------------------------
 
 
-@given(s.toml_documents())
+@given(d.toml_documents())
 def test_toml_writer_round_trips(doc):
     """Every generated document, written as TOML, reads back as itself (the files app.py gets
     in these tests hold exactly what the in-process tests build from)."""
@@ -94,8 +95,8 @@ def test_toml_writer_round_trips(doc):
 def test_every_field_layout_is_valid_and_sets_every_field():
     """EVERY_FIELD sets every DeploymentSpec field (a new field must be added there, so the
     wrong-type tests reach it) and, with regions, builds a spec."""
-    assert set(s.EVERY_FIELD) | {"regions"} == set(attrs.fields_dict(DeploymentSpec))
-    spec = DeploymentSpec.from_mapping(s.full_layout(DeploymentSpec.default().regions))
+    assert set(d.EVERY_FIELD) | {"regions"} == set(attrs.fields_dict(DeploymentSpec))
+    spec = DeploymentSpec.from_mapping(d.full_layout(DeploymentSpec.default().regions))
     assert spec.backend == S3Backend(
         bucket="drkit-state", key="drkit/dev.tfstate", region="us-east-1"
     )
@@ -105,7 +106,7 @@ def test_every_field_layout_is_valid_and_sets_every_field():
 
 
 @FUZZ
-@given(s.layouts_of_any_shape())
+@given(d.layouts_of_any_shape())
 @example({"regions": [], "protect_data": "yes"})
 @example({"regions": [{"region": "us-east-1", "role": "primary", "weight": "70"}]})
 @example({"regions": [[]], "backend": {}})
@@ -116,7 +117,7 @@ def test_any_document_builds_a_spec_or_raises_drkit_error(doc):
     _one_line_error(lambda: DeploymentSpec.from_mapping(doc))
 
 
-@given(s.mutated_layouts())
+@given(d.mutated_layouts())
 def test_a_spec_that_builds_holds_its_declared_types(doc):
     """Whatever a document held, a spec built from it holds only values of its annotated types
     (no float for an int, no string for an enum, no bool for a number)."""
@@ -127,7 +128,7 @@ def test_a_spec_that_builds_holds_its_declared_types(doc):
     assert _conforms(spec, DeploymentSpec)
 
 
-@given(s.wrong_typed_layouts())
+@given(d.wrong_typed_layouts())
 def test_a_wrong_type_at_any_depth_names_its_path(case):
     """A value of a type its field does not take, anywhere in a layout, raises SpecError
     naming that exact path (``regions[1].weight``, ``backend.bucket``, ``tags.Team``)."""
@@ -140,16 +141,16 @@ def test_a_wrong_type_at_any_depth_names_its_path(case):
 
 @pytest.mark.parametrize(
     "path",
-    s.tree_paths(s.full_layout(DeploymentSpec.default().regions)),
-    ids=s.field_name,
+    d.tree_paths(d.full_layout(DeploymentSpec.default().regions)),
+    ids=d.field_name,
 )
 def test_every_field_refuses_a_wrong_type_by_name(path):
     """Each field of a layout that sets them all, given a value of a type it does not take,
     raises SpecError naming it and saying what is allowed."""
-    doc = s.full_layout(DeploymentSpec.default().regions)
+    doc = d.full_layout(DeploymentSpec.default().regions)
     with pytest.raises(SpecError) as caught:
-        DeploymentSpec.from_mapping(s.replaced(doc, path, s.wrong_type(s.value_at(doc, path))))
-    assert caught.value.field == s.field_name(path)
+        DeploymentSpec.from_mapping(d.replaced(doc, path, d.wrong_type(d.value_at(doc, path))))
+    assert caught.value.field == d.field_name(path)
     assert "allowed: " in str(caught.value)
 
 
@@ -160,25 +161,25 @@ def _example() -> dict[str, Any]:
     return tomllib.loads(EXAMPLE.read_text())
 
 
-@pytest.mark.parametrize("path", s.tree_paths(_example()), ids=s.field_name)
+@pytest.mark.parametrize("path", d.tree_paths(_example()), ids=d.field_name)
 def test_every_field_of_the_example_gives_one_line_naming_it(path, tmp_path, monkeypatch, capsys):
     """examples/three-region.toml with a wrong-typed value in any one field: app.py prints one
     line naming that field and exits 2, before anything is synthesized."""
     doc = _example()
     layout = tmp_path / "layout.toml"
-    layout.write_text(toml_text(s.replaced(doc, path, s.wrong_type(s.value_at(doc, path)))))
+    layout.write_text(toml_text(d.replaced(doc, path, d.wrong_type(d.value_at(doc, path)))))
     for name in ("ENVIRONMENT_SUFFIX", "DRKIT_TARGET", "DRKIT_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DRKIT_CONFIG", str(layout))
     assert app.main() == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1
-    assert err.startswith(f"drkit: invalid deployment spec: {s.field_name(path)}: ")
+    assert err.startswith(f"drkit: invalid deployment spec: {d.field_name(path)}: ")
 
 
 @settings(max_examples=3, deadline=None)
-@given(s.wrong_typed_layouts())
-@example((s.replaced(_example(), ("protect_data",), "yes"), "protect_data"))
+@given(d.wrong_typed_layouts())
+@example((d.replaced(_example(), ("protect_data",), "yes"), "protect_data"))
 def test_app_py_on_a_generated_file_prints_one_line_and_exits_2(case):
     """`python app.py` on a generated layout file with a wrong-typed value prints exactly the
     model's one line and exits 2 (a real process: nothing but the error reaches the user)."""
@@ -207,10 +208,10 @@ def test_app_py_on_a_generated_file_prints_one_line_and_exits_2(case):
 
 
 @given(
-    region=st.sampled_from(s.REGIONS) | s.python_values(),
-    role=st.sampled_from(Role) | s.python_values(),
-    weight=st.integers(0, 100) | s.python_values(),
-    cidr=st.sampled_from(("10.0.0.0/16", "10.1.0.0/22")) | s.python_values(),
+    region=st.sampled_from(s.REGIONS) | d.python_values(),
+    role=st.sampled_from(Role) | d.python_values(),
+    weight=st.integers(0, 100) | d.python_values(),
+    cidr=st.sampled_from(("10.0.0.0/16", "10.1.0.0/22")) | d.python_values(),
 )
 def test_region_spec_of_any_values_is_built_or_raises_spec_error(region, role, weight, cidr):
     """RegionSpec(...) with values of any type builds a well-typed spec or raises SpecError."""
@@ -223,9 +224,9 @@ def test_region_spec_of_any_values_is_built_or_raises_spec_error(region, role, w
 
 
 @given(
-    regions=s.region_specs(max_regions=3) | s.python_values(),
+    regions=s.region_specs(max_regions=3) | d.python_values(),
     overrides=st.dictionaries(
-        st.sampled_from(sorted(s.EVERY_FIELD)), s.python_values() | st.builds(dict), max_size=3
+        st.sampled_from(sorted(d.EVERY_FIELD)), d.python_values() | st.builds(dict), max_size=3
     ),
 )
 def test_deployment_spec_of_any_values_is_built_or_raises_drkit_error(regions, overrides):
@@ -243,9 +244,9 @@ def test_deployment_spec_of_any_values_is_built_or_raises_drkit_error(regions, o
 
 
 @given(
-    bucket=st.just("drkit-state") | s.python_values(),
-    key=st.just("drkit/dev.tfstate") | s.python_values(),
-    use_lockfile=st.booleans() | s.python_values(),
+    bucket=st.just("drkit-state") | d.python_values(),
+    key=st.just("drkit/dev.tfstate") | d.python_values(),
+    use_lockfile=st.booleans() | d.python_values(),
 )
 def test_s3_backend_of_any_values_is_built_or_raises_spec_error(bucket, key, use_lockfile):
     """S3Backend(...) with values of any type builds a well-typed backend or raises SpecError."""

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from types import SimpleNamespace
 from typing import Any
 
+from drkit_runtime import api
 from drkit_runtime.config import Config
+from drkit_runtime.deps import Deps
+from tests.runtime.events import http_event
 
 LOCAL = "us-east-1"
 OTHER = "us-west-2"
@@ -81,3 +85,36 @@ ROOMY_DEADLINE_MS = 10_000
 def roomy_config() -> Config:
     """The stack's settings from the environment, with the roomy test deadline."""
     return dataclasses.replace(Config.from_environ(), health_deadline_ms=ROOMY_DEADLINE_MS)
+
+
+# --- the records API ------------------------------------------------------------------
+
+GOOD_BODY = {"patient_id": "p-1", "record_type": "encounter", "payload": {"bp": "120/80"}}
+
+
+def call(deps: Deps, event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    response = api.handle(event, deps)
+    assert response["headers"]["content-type"] == "application/json"
+    return response["statusCode"], json.loads(response["body"])
+
+
+def put(deps: Deps, record_id: str, body: Any = GOOD_BODY, **kw: Any) -> tuple[int, dict[str, Any]]:
+    return call(deps, http_event("PUT /records/{id}", record_id=record_id, body=body, **kw))
+
+
+def get(deps: Deps, record_id: str, **kw: Any) -> tuple[int, dict[str, Any]]:
+    return call(deps, http_event("GET /records/{id}", record_id=record_id, **kw))
+
+
+def audit_entries(infra: SimpleNamespace, record_id: str) -> list[dict[str, Any]]:
+    return infra.dynamodb.query(
+        TableName=AUDIT_TABLE,
+        KeyConditionExpression="record_id = :r",
+        ExpressionAttributeValues={":r": {"S": record_id}},
+    )["Items"]
+
+
+def stored(infra: SimpleNamespace, record_id: str) -> dict[str, Any] | None:
+    return infra.dynamodb.get_item(
+        TableName=PATIENT_TABLE, Key={"record_id": {"S": record_id}}
+    ).get("Item")
