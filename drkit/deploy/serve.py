@@ -146,7 +146,7 @@ class Scenario:
             region=region,
             request=f"canary {what}",
             status="ok",
-            summary=json.dumps(result, separators=(",", ":"))[:90],
+            summary=_canary_summary(result),
             body=result,
         )
 
@@ -273,6 +273,20 @@ def _maxima(cloudwatch: Any, metric: str) -> dict[str, float]:
                 p["Maximum"] for p in points
             )
     return found
+
+
+def _canary_summary(result: dict[str, Any]) -> str:
+    """A canary run's outcome in words: what it published, skipped, or has not seen yet."""
+    if "batchItemFailures" in result:  # a stream batch: the records Lambda would retry
+        failed = [f["itemIdentifier"] for f in result["batchItemFailures"]]
+        return f"records to retry: {', '.join(failed)}" if failed else "batch done, none to retry"
+    count = result.get("published", 0)
+    parts = [f"published {count} figure{'' if count == 1 else 's'}"]
+    if result.get("skipped"):
+        parts.append(f"skipped {result['skipped']}")
+    if result.get("missing"):
+        parts.append(f"no heartbeat yet from {', '.join(result['missing'])}")
+    return "; ".join(parts)
 
 
 def _summary(path: str, status: int, content: dict[str, Any]) -> str:
