@@ -21,12 +21,12 @@ from pathlib import Path
 import attrs
 
 from drkit import JSII_QUIET
-from drkit.deploy.synth import SYNTH_ENV
+from drkit.deploy.synth import MEASURED_SYNTH_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 #: Settings of the caller's shell that would change what is synthesized.
-SCRUBBED_ENV = (*SYNTH_ENV, "DRKIT_FAST_IMPORT")
+SCRUBBED_ENV = MEASURED_SYNTH_ENV
 
 # Runs a script or ``-c`` code unchanged, then writes its own and its reaped
 # children's peak RSS. Registered before anything else, the atexit hook runs

@@ -27,6 +27,8 @@ import warnings
 from pathlib import Path
 from types import ModuleType
 
+from drkit import FAST_IMPORT_ENV
+
 PACKAGE = "cdktf_cdktf_provider_aws"
 # The submodules the fast path needs to exist; their absence means the
 # package no longer has the shape this loader was written for.
@@ -37,7 +39,7 @@ _mode: str | None = None
 
 def fast_import_enabled() -> bool:
     """Whether the environment allows the fast path (``DRKIT_FAST_IMPORT``)."""
-    return os.environ.get("DRKIT_FAST_IMPORT", "1").strip().lower() not in (
+    return os.environ.get(FAST_IMPORT_ENV, "1").strip().lower() not in (
         "0",
         "false",
         "no",

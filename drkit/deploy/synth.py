@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+from drkit import FAST_IMPORT_ENV
 from drkit.errors import DrkitError
 from drkit_runtime.contract import STACK_NAME
 
@@ -33,6 +34,9 @@ SYNTH_ENV = (
     "CDKTF_TARGET_STACK_ID",
     "SYNTH_HCL_OUTPUT",
 )
+#: What a measurement or comparison of synths scrubs from the caller's shell: the settings
+#: above, and the provider import mode (each case sets its own).
+MEASURED_SYNTH_ENV = (*SYNTH_ENV, FAST_IMPORT_ENV)
 
 
 class SynthFailed(DrkitError):

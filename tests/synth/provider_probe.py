@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from drkit import JSII_QUIET, bindings
-from drkit.deploy.synth import SYNTH_ENV
+from drkit.deploy.synth import MEASURED_SYNTH_ENV
 
 PACKAGE = bindings.PACKAGE
 #: Settings that would make the two synths differ for reasons other than the loader.
-SCRUBBED_ENV = (*SYNTH_ENV, "DRKIT_FAST_IMPORT")
+SCRUBBED_ENV = MEASURED_SYNTH_ENV
 PROBE = "DRKIT-PROBE "
 
 
