@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from drkit import iam
@@ -268,9 +269,9 @@ class ZoneProtectionProps:
         zone: A zone drkit created (an existing zone is its owner's to configure).
         log_key: Encrypts the query-log group; in us-east-1.
         log_retention_days: Query-log retention.
-        protect_data: Give the signing key KMS's longest deletion window (30 days) and
-            Terraform's ``prevent_destroy``; off, it goes with ``terraform destroy``
-            after 7 days.
+        protect_data: Give the signing key KMS's longest deletion window (30 days), and the
+            key and the KSK Terraform's ``prevent_destroy``; off, both go with
+            ``terraform destroy`` (the key after 7 days).
     """
 
     placement: Placement
@@ -356,6 +357,9 @@ class ZoneProtection(Construct):
                 prevent_destroy=props.protect_data,
             ),
         )
+        # A new name or key replaces the KSK. Route 53 refuses to deactivate the last active
+        # one while signing, and the parent's DS names the old key: a rotation is done by hand
+        # (docs/runbook.md), so a protected zone's plan must not try it.
         ksk = Route53KeySigningKey(
             self,
             "ksk",
@@ -364,6 +368,9 @@ class ZoneProtection(Construct):
             key_management_service_arn=signing_key.key_arn,
             name=p.name(ResourceType.KEY_SIGNING_KEY, "dnssec", regional=False),
             status="ACTIVE",
+            lifecycle=(
+                TerraformResourceLifecycle(prevent_destroy=True) if props.protect_data else None
+            ),
         )
         Route53HostedZoneDnssec(
             self,

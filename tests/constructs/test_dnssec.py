@@ -1,4 +1,4 @@
-"""DNSSEC signing of the API zone: the signing key is kept when data is protected."""
+"""DNSSEC signing of the API zone: the signing key and the KSK are kept when data is protected."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.helpers import resources
 pytestmark = pytest.mark.synth
 
 
-def _signing_key(h, *, protect_data: bool) -> dict:
+def _protected_zone(h, *, protect_data: bool) -> dict:
     zone = HostedZone(
         h.stack,
         "zone",
@@ -25,8 +25,20 @@ def _signing_key(h, *, protect_data: bool) -> dict:
             placement=h["us-east-1"], zone=zone, log_key=h.key(), protect_data=protect_data
         ),
     )
-    (key,) = [k for k in resources(h.synth(), "aws_kms_key").values() if k.get("key_usage")]
+    return h.synth()
+
+
+def _signing_key(h, *, protect_data: bool) -> dict:
+    synthesized = _protected_zone(h, protect_data=protect_data)
+    (key,) = [k for k in resources(synthesized, "aws_kms_key").values() if k.get("key_usage")]
     return key
+
+
+def _ksk(h, *, protect_data: bool) -> dict:
+    (ksk,) = resources(
+        _protected_zone(h, protect_data=protect_data), "aws_route53_key_signing_key"
+    ).values()
+    return ksk
 
 
 def test_protected_signing_key_has_the_longest_window_and_prevent_destroy(h):
@@ -42,6 +54,17 @@ def test_unprotected_signing_key_goes_with_destroy(h):
     key = _signing_key(h, protect_data=False)
     assert key["deletion_window_in_days"] == 7
     assert "lifecycle" not in key
+
+
+def test_protected_ksk_is_never_replaced_by_a_plan(h):
+    """A protected zone's KSK refuses destruction: a new name or key would replace it, and a
+    rotation needs the parent's DS record changed first (docs/runbook.md)."""
+    ksk = _ksk(h, protect_data=True)
+    assert ksk["status"] == "ACTIVE" and ksk["lifecycle"] == {"prevent_destroy": True}
+
+
+def test_unprotected_ksk_goes_with_destroy(h):
+    assert "lifecycle" not in _ksk(h, protect_data=False)
 
 
 def test_signing_key_window_is_kms_range(h):
