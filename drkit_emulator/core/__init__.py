@@ -24,6 +24,7 @@ SERVICES = (
     "s3",
     "ec2",
     "iam",
+    "ssm",
 )
 """The service folders whose extensions :func:`install` applies, in this order."""
 

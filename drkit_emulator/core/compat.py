@@ -160,6 +160,7 @@ _ROUTES = (
     ("moto.kms.urls", "moto.kms.responses", "KmsResponse"),
     ("moto.awslambda.urls", "moto.awslambda.responses", "LambdaResponse"),
     ("moto.s3.urls", "moto.s3.responses", "S3Response"),
+    ("moto.ssm.urls", "moto.ssm.responses", "SimpleSystemManagerResponse"),
 )
 
 # The backend registries whose class the extensions swap.
@@ -173,6 +174,7 @@ _BACKEND_DICTS = (
     ("moto.kms.models", "kms_backends"),
     ("moto.awslambda.models", "lambda_backends"),
     ("moto.s3.models", "s3_backends"),
+    ("moto.ssm.models", "ssm_backends"),
 )
 
 

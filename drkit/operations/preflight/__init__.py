@@ -12,8 +12,9 @@ does? Each finding is ok, a warning, or a refusal naming what to change
 model's (drkit/regions/quotas.py).
 
 An emulator answers the same calls (drkit's Lambda extension serves
-``GetAccountSettings``) but serves no DNS and has none of a new account's
-reduced quotas: what the refusals look like is tested with injected clients.
+``GetAccountSettings``, its SSM extension the service settings) but serves no
+DNS and has none of a new account's reduced quotas: what the refusals look like
+is tested with injected clients.
 """
 
 from drkit.operations.preflight.delegation import (

@@ -11,6 +11,8 @@ import zipfile
 import attrs
 
 from drkit.operations.preflight import Level, run_preflight
+from drkit.operations.preflight.parameter_store import THROUGHPUT
+from drkit.regions.parameter_store import HIGH_THROUGHPUT_SETTING_ID
 from drkit.regions.quotas import LambdaDemand
 from drkit_emulator.runner import Emulator
 from tests.operations.preflight.conftest import PRIMARY, SECONDARY
@@ -80,6 +82,23 @@ def test_what_drkits_functions_already_hold_counts_as_available(aws, spec):
     assert f"{before - 106} unreserved (plus 106 that drkit's functions already hold)" in (
         primary.message
     )
+
+
+def test_higher_throughput_is_read_from_the_emulated_account(aws, spec):
+    """A layout counting on Parameter Store's higher throughput: refused where the account
+    has the default (off), passed once the setting is on there."""
+    big = attrs.evolve(spec, lambda_reserved_concurrency=400, parameter_store_high_throughput=True)
+    assert _levels(run_preflight(big, aws.client, lookup=None), THROUGHPUT) == {
+        PRIMARY: Level.REFUSED,
+        SECONDARY: Level.REFUSED,
+    }
+    ssm = aws.client("ssm", PRIMARY)
+    ssm.update_service_setting(SettingId=HIGH_THROUGHPUT_SETTING_ID, SettingValue="true")
+    try:
+        levels = _levels(run_preflight(big, aws.client, lookup=None), THROUGHPUT)
+    finally:
+        ssm.reset_service_setting(SettingId=HIGH_THROUGHPUT_SETTING_ID)
+    assert levels == {PRIMARY: Level.OK, SECONDARY: Level.REFUSED}
 
 
 def test_an_existing_zone_delegated_to_it_passes(aws, spec):
