@@ -357,9 +357,9 @@ class ZoneProtection(Construct):
                 prevent_destroy=props.protect_data,
             ),
         )
-        # A new name or key replaces the KSK. Route 53 refuses to deactivate the last active
-        # one while signing, and the parent's DS names the old key: a rotation is done by hand
-        # (docs/runbook.md), so a protected zone's plan must not try it.
+        # A new name or key replaces the KSK: the new one first, so the old is never the zone's
+        # last active key when it is deactivated; Route 53 still refuses while the parent's DS
+        # names it. A protected zone's plan must not try it at all (docs/runbook.md).
         ksk = Route53KeySigningKey(
             self,
             "ksk",
@@ -368,8 +368,8 @@ class ZoneProtection(Construct):
             key_management_service_arn=signing_key.key_arn,
             name=p.name(ResourceType.KEY_SIGNING_KEY, "dnssec", regional=False),
             status="ACTIVE",
-            lifecycle=(
-                TerraformResourceLifecycle(prevent_destroy=True) if props.protect_data else None
+            lifecycle=TerraformResourceLifecycle(
+                create_before_destroy=True, prevent_destroy=props.protect_data or None
             ),
         )
         Route53HostedZoneDnssec(

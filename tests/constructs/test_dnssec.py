@@ -60,11 +60,14 @@ def test_protected_ksk_is_never_replaced_by_a_plan(h):
     """A protected zone's KSK refuses destruction: a new name or key would replace it, and a
     rotation needs the parent's DS record changed first (docs/runbook.md)."""
     ksk = _ksk(h, protect_data=True)
-    assert ksk["status"] == "ACTIVE" and ksk["lifecycle"] == {"prevent_destroy": True}
+    assert ksk["status"] == "ACTIVE"
+    assert ksk["lifecycle"] == {"create_before_destroy": True, "prevent_destroy": True}
 
 
-def test_unprotected_ksk_goes_with_destroy(h):
-    assert "lifecycle" not in _ksk(h, protect_data=False)
+def test_unprotected_ksk_is_replaced_new_key_first(h):
+    """Elsewhere a replacement creates the new KSK first: Route 53 refuses to deactivate a
+    signing zone's only active KSK (KeySigningKeyInUse), which a destroy-first order hits."""
+    assert _ksk(h, protect_data=False)["lifecycle"] == {"create_before_destroy": True}
 
 
 def test_signing_key_window_is_kms_range(h):
