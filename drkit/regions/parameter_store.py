@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 
-#: Parameter Store's standard throughput in transactions per second, per account and Region,
-#: shared by GetParameter and GetParameters (and GetParametersByPath); "higher throughput" is
-#: a paid service setting that raises it.
+#: Parameter Store's standard throughput in transactions per second, per account and Region:
+#: one quota for the GetParameter, GetParameters and PutParameter calls of every caller there
+#: (the throughput page; the figure is on the quotas page). "Higher throughput" is a paid
+#: service setting that raises it.
 #: https://docs.aws.amazon.com/general/latest/gr/ssm.html
 #: https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html
 GET_PARAMETER_DEFAULT_TPS = 40
