@@ -19,6 +19,9 @@ from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 #: https://docs.aws.amazon.com/general/latest/gr/ssm.html
 #: https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-throughput.html
 GET_PARAMETER_DEFAULT_TPS = 40
+#: The most API containers whose /health reads stay below the standard throughput (199):
+#: one more reads the drain switch GET_PARAMETER_DEFAULT_TPS times a second.
+LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT = GET_PARAMETER_DEFAULT_TPS * HEALTH_CACHE_SECONDS - 1
 #: The service setting that turns higher throughput on ("true") in one region
 #: (``ssm:GetServiceSetting`` reads it), from the same throughput page.
 HIGH_THROUGHPUT_SETTING_ID = "/ssm/parameter-store/high-throughput-enabled"
@@ -32,8 +35,3 @@ def drain_reads_per_second(*, containers: int, health_rate_limit: int | None = N
     """
     reads = containers / HEALTH_CACHE_SECONDS
     return reads if health_rate_limit is None else min(reads, float(health_rate_limit))
-
-
-def largest_reservation_on_standard_throughput() -> int:
-    """The most API containers whose /health reads stay below the standard throughput."""
-    return GET_PARAMETER_DEFAULT_TPS * HEALTH_CACHE_SECONDS - 1

@@ -263,7 +263,7 @@ class DeploymentSpec:
             )
 
     def _check_parameter_store(self) -> None:
-        top = parameter_store.largest_reservation_on_standard_throughput()
+        top = parameter_store.LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
         if self.lambda_reserved_concurrency > top and not self.parameter_store_high_throughput:
             fail(
                 "lambda_reserved_concurrency",

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from drkit.errors import SpecError
 from drkit.regions.parameter_store import (
     GET_PARAMETER_DEFAULT_TPS,
+    LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT,
     drain_reads_per_second,
-    largest_reservation_on_standard_throughput,
 )
 from drkit.regions.spec import DeploymentSpec
 from drkit_runtime.contract import HEALTH_CACHE_SECONDS
@@ -18,7 +18,7 @@ from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 
 def test_the_largest_reservation_is_the_last_below_the_standard_throughput():
     """199 containers read at most 39.8 times a second; 200 would take all 40."""
-    top = largest_reservation_on_standard_throughput()
+    top = LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
     assert drain_reads_per_second(containers=top) < GET_PARAMETER_DEFAULT_TPS
     assert drain_reads_per_second(containers=top + 1) >= GET_PARAMETER_DEFAULT_TPS
 
@@ -34,7 +34,7 @@ def test_spec_refuses_exactly_the_reservations_standard_throughput_cannot_take(n
     """Above 199 reserved, a spec builds only with parameter_store_high_throughput; the error
     names the field and the largest value allowed."""
     fields = {"lambda_reserved_concurrency": n, "parameter_store_high_throughput": high}
-    if n <= largest_reservation_on_standard_throughput() or high:
+    if n <= LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT or high:
         assert DeploymentSpec.default(**fields).lambda_reserved_concurrency == n
         return
     with pytest.raises(SpecError) as caught:

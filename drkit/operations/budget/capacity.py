@@ -20,7 +20,7 @@ from drkit.regions.budget import (
     failover_capacity,
     survivable_peak,
 )
-from drkit.regions.parameter_store import largest_reservation_on_standard_throughput
+from drkit.regions.parameter_store import LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
 
 _HEADER = f"  {'Region':<16}{'fails':<16}{'share':<18}{'needs':>6}{'reserved':>10}   DynamoDB reads"
 
@@ -80,7 +80,7 @@ class CapacityReport:
                 f"Fix: at a peak of {self.inputs.peak}, set lambda_reserved_concurrency to at "
                 f"least {needed}."
             )
-            top = largest_reservation_on_standard_throughput()
+            top = LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
             if needed > top:  # the spec refuses it on standard throughput
                 fix += (
                     f" Above {top}, /health's drain-switch reads need Parameter Store's higher "

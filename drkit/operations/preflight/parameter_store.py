@@ -15,8 +15,8 @@ from drkit.operations.preflight.findings import Finding, ok, refused
 from drkit.regions.parameter_store import (
     GET_PARAMETER_DEFAULT_TPS,
     HIGH_THROUGHPUT_SETTING_ID,
+    LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT,
     drain_reads_per_second,
-    largest_reservation_on_standard_throughput,
 )
 
 THROUGHPUT = "Parameter Store throughput"
@@ -52,5 +52,5 @@ def check_parameter_store(client: Any, region: str, *, reserved_concurrency: int
         f"{GET_PARAMETER_DEFAULT_TPS} a second (shared by every caller in the account and region) "
         "would throttle /health and fail the region out. Change: turn on higher throughput in "
         "this region (Parameter Store settings, a paid setting), or set "
-        f"lambda_reserved_concurrency to at most {largest_reservation_on_standard_throughput()}.",
+        f"lambda_reserved_concurrency to at most {LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT}.",
     )
