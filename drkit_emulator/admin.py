@@ -9,7 +9,15 @@ checks the caller against the trust policy's ``AWS`` principals only.
 
 ``POST /_drkit/dynamodb/replication`` ``{"hold": [regions]}`` or ``{"release": true}``:
 replicated writes into the held regions wait until released (replication lag on
-demand; see :class:`drkit_emulator.dynamodb.models.global_tables.ReplicationHold`).
+demand; see :class:`drkit_emulator.dynamodb.models.hold.ReplicationHold`).
+
+``GET /_drkit/replays``: ``{"replayed": n, "operations": [{"operation",
+"invocation_id", "attempts", "status"}]}``, the retried attempts
+:class:`drkit_emulator.retry_replay.RetryReplay` answered with the first attempt's
+answer since the start or the last reset (``attempts`` counts the first one too).
+
+``POST /moto-api/reset`` goes on to moto after this layer makes the retry-replay layer
+forget its answers and its count: they refer to what the reset deletes.
 
 Importing this module does not import moto; the handlers do, in the server process.
 """
@@ -18,39 +26,69 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drkit_emulator.retry_replay import RetryReplay
 
 PREFIX = "/_drkit/"
+RESET_PATH = "/moto-api/reset"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 SESSION_SECONDS = 3600
 
 StartResponse = Callable[..., Any]
+Route = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
 class AdminApi:
-    """WSGI layer: answers ``/_drkit/`` itself, passes everything else to ``app``."""
+    """WSGI layer: answers ``/_drkit/`` itself, passes everything else to ``app``.
 
-    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]) -> None:
+    Args:
+        app: The emulator's application (retry replay around moto).
+        replay: The retry-replay layer whose replays ``/_drkit/replays`` reports.
+    """
+
+    def __init__(
+        self,
+        app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]],
+        replay: RetryReplay | None = None,
+    ) -> None:
         self.app = app
-        self.routes: dict[str, Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]] = {
-            "/_drkit/lambda/execution-credentials": execution_credentials,
-            "/_drkit/dynamodb/replication": replication,
+        self.replay = replay
+        self.routes: dict[tuple[str, str], Route] = {
+            ("POST", "/_drkit/lambda/execution-credentials"): execution_credentials,
+            ("POST", "/_drkit/dynamodb/replication"): replication,
+            ("GET", "/_drkit/replays"): lambda _: (200, self.replays()),
         }
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+        if path == RESET_PATH and method == "POST":
+            self.forget()
         if not path.startswith(PREFIX):
             return self.app(environ, start_response)
-        route = self.routes.get(path)
-        if route is None or environ.get("REQUEST_METHOD") != "POST":
-            return _answer(start_response, 404, {"error": f"no POST {path}"})
+        route = self.routes.get((method, path))
+        if route is None:
+            return _answer(start_response, 404, {"error": f"no {method} {path}"})
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
             body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError(f"expected a JSON object, got {body!r}")
             status, answer = route(body)
         except (ValueError, KeyError) as err:
             status, answer = 400, {"error": f"{type(err).__name__}: {err}"}
         return _answer(start_response, status, answer)
+
+    def replays(self) -> dict[str, Any]:
+        if self.replay is None:
+            return {"replayed": 0, "operations": []}
+        return self.replay.replays()
+
+    def forget(self) -> None:
+        """End what a reset of the emulator ends besides moto's state (see the module docstring)."""
+        if self.replay is not None:
+            self.replay.forget()
 
 
 def execution_credentials(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:

@@ -33,6 +33,7 @@ from typing import IO, Any, Self
 
 import attrs
 
+from drkit_emulator.controls import AdminControls
 from drkit_emulator.enforcement import bootstrap_deployer
 from drkit_emulator.errors import INSTALL_HINT, EmulatorError
 from drkit_emulator.server import (
@@ -57,8 +58,11 @@ _live_lock = threading.Lock()
 
 
 @attrs.define(kw_only=True, eq=False)
-class Emulator:
+class Emulator(AdminControls):
     """A moto server on 127.0.0.1, started and stopped by this process.
+
+    Its admin API's readings (:meth:`replays`) come from
+    :class:`~drkit_emulator.controls.AdminControls`.
 
     Mutable (it owns a process), compared by identity. Use it as a context
     manager, or call :meth:`start` and :meth:`stop`::

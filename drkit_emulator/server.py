@@ -176,7 +176,8 @@ def _make_server(host: str, port: int, listener: socket.socket) -> Any:
     )
     from werkzeug.serving import make_server
 
-    app = AdminApi(RetryReplay(DomainDispatcherApplication(create_backend_app)))
+    replay = RetryReplay(DomainDispatcherApplication(create_backend_app))
+    app = AdminApi(replay, replay=replay)
     # werkzeug prints and sys.exit(1)s on bind errors; handing it our own
     # listening socket keeps the error handling (and exit codes) ours.
     server = make_server(

@@ -39,7 +39,11 @@ class CountingApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         self.calls += 1
-        self.bodies.append(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
+        stream = environ["wsgi.input"]
+        if environ.get("wsgi.input_terminated"):
+            self.bodies.append(stream.read())
+        else:
+            self.bodies.append(stream.read(int(environ.get("CONTENT_LENGTH") or 0)))
         if self.gate is not None:
             self.gate.wait(5)
         start_response(self.status, [("Content-Type", "text/plain")])
@@ -189,6 +193,73 @@ def test_the_log_names_a_json_protocol_target() -> None:
     assert "Logs_20140328.CreateLogGroup" in log[0]
 
 
+def test_a_different_request_reusing_an_invocation_id_is_executed() -> None:
+    """Only the same operation with the same body is a retry; anything else runs, and is logged."""
+    inner = CountingApp()
+    app, log = replay(inner)
+    call(app, body=b'{"TableName": "a"}', HTTP_X_AMZ_TARGET="DynamoDB_20120810.PutItem")
+    other_body = call(
+        app, body=b'{"TableName": "b"}', HTTP_X_AMZ_TARGET="DynamoDB_20120810.PutItem"
+    )
+    other_operation = call(
+        app, body=b'{"TableName": "b"}', HTTP_X_AMZ_TARGET="DynamoDB_20120810.DeleteItem"
+    )
+    other_path = call(app, body=b'{"TableName": "b"}', PATH_INFO="/elsewhere")
+    other_query = call(app, body=b'{"TableName": "b"}', PATH_INFO="/elsewhere", QUERY_STRING="x")
+    assert [other_body, other_operation, other_path, other_query] == [
+        ("200 OK", f"execution {n}".encode()) for n in (2, 3, 4, 5)
+    ]
+    assert app.replayed == 0
+    assert len(log) == 4 and all("no retry" in line for line in log)
+    assert "DynamoDB_20120810.DeleteItem" in log[1] and "DynamoDB_20120810.PutItem" in log[1]
+    # The retry of the first request is still recognised as one.
+    retry = call(app, body=b'{"TableName": "a"}', HTTP_X_AMZ_TARGET="DynamoDB_20120810.PutItem")
+    assert retry == ("200 OK", b"execution 1") and app.replayed == 1
+
+
+def test_replays_are_counted_per_operation_until_forgotten() -> None:
+    app, _ = replay(CountingApp())
+    target = {"HTTP_X_AMZ_TARGET": "Logs_20140328.CreateLogGroup"}
+    for attempt in (1, 2, 3):
+        call(app, invocation="a", attempt=attempt, **target)
+    call(app, invocation="b")
+    call(app, invocation="b", attempt=2)
+    call(app, invocation="c")
+    assert app.replays() == {
+        "replayed": 3,
+        "operations": [
+            {
+                "operation": "Logs_20140328.CreateLogGroup",
+                "invocation_id": "a",
+                "attempts": 3,
+                "status": "200 OK",
+            },
+            {"operation": "POST /", "invocation_id": "b", "attempts": 2, "status": "200 OK"},
+        ],
+    }
+    app.forget()
+    assert app.replays() == {"replayed": 0, "operations": []}
+    assert call(app, invocation="a", attempt=4, **target) == ("200 OK", b"execution 4")
+
+
+def test_a_chunked_body_is_read_to_its_end_and_put_back() -> None:
+    inner = CountingApp()
+    app, _ = replay(inner)
+    body = b"chunk one, chunk two"
+
+    def chunked(attempt: int) -> tuple[str, bytes]:
+        return call(
+            app,
+            attempt=attempt,
+            CONTENT_LENGTH="",
+            **{"wsgi.input_terminated": True},
+            body=body,
+        )
+
+    assert chunked(1) == chunked(2) == ("200 OK", b"execution 1")
+    assert app.replayed == 1 and inner.bodies == [body]
+
+
 def _fixed_invocation(client: Any, invocation: str) -> None:
     """Make every call of ``client`` look like an attempt of one operation."""
 
@@ -211,3 +282,35 @@ def test_the_emulator_answers_a_retried_create_like_the_first(
     with pytest.raises(ClientError) as error:
         aws.client("iam").create_role(RoleName=unique_name, AssumeRolePolicyDocument=TRUST)
     assert error.value.response["Error"]["Code"] == "EntityAlreadyExists"
+
+
+def test_the_emulator_counts_its_replays_and_a_reset_forgets_them(
+    aws: Emulator, unique_name: str
+) -> None:
+    """GET /_drkit/replays lists the replayed CreateRole; POST /moto-api/reset zeroes it."""
+    invocation = f"invocation-{unique_name}"
+    retrying = aws.client("iam")
+    _fixed_invocation(retrying, invocation)
+    before = aws.replays()["replayed"]
+    retrying.create_role(RoleName=unique_name, AssumeRolePolicyDocument=TRUST)
+    retrying.create_role(RoleName=unique_name, AssumeRolePolicyDocument=TRUST)
+    # Same id, another operation: executed, not replayed.
+    retrying.tag_role(RoleName=unique_name, Tags=[{"Key": "k", "Value": "v"}])
+    replays = aws.replays()
+    assert replays["replayed"] == before + 1
+    assert {
+        "operation": "CreateRole",
+        "invocation_id": invocation,
+        "attempts": 2,
+        "status": "200 OK",
+    } in replays["operations"]
+    assert aws.client("iam").list_role_tags(RoleName=unique_name)["Tags"] == [
+        {"Key": "k", "Value": "v"}
+    ]
+    assert "no retry" in aws.log_tail()
+    aws.reset()
+    assert aws.replays() == {"replayed": 0, "operations": []}
+    # The reset forgot the answer too: the same request now creates the role again.
+    created = retrying.create_role(RoleName=unique_name, AssumeRolePolicyDocument=TRUST)
+    assert created["Role"]["RoleName"] == unique_name
+    assert aws.replays()["replayed"] == 0
