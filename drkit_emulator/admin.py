@@ -9,15 +9,25 @@ checks the caller against the trust policy's ``AWS`` principals only.
 
 ``POST /_drkit/dynamodb/replication`` ``{"hold": [regions]}`` or ``{"release": true}``:
 replicated writes into the held regions wait until released (replication lag on
-demand; see :class:`drkit_emulator.dynamodb.models.hold.ReplicationHold`).
+demand; see :class:`drkit_emulator.dynamodb.models.hold.ReplicationHold`). A release
+leaves the writes an outage holds waiting.
+
+``GET /_drkit/outage``, and ``POST /_drkit/outage`` with ``{"take_out": [regions]}``,
+``{"bring_back": [regions]}`` or ``{"bring_back": "all"}`` (both keys at once: bring
+back first, then take out): the regions taken out of the emulator, whose requests get
+no answer (:mod:`drkit_emulator.outage`). Both answer ``{"regions_out": [regions],
+"control_planes_out": [signing names], "dynamodb_replication_pending": n}``. A value
+that is not a list of AWS region names is a 400 naming it, and changes nothing.
+DynamoDB replication into and out of an out region is held until it is back.
 
 ``GET /_drkit/replays``: ``{"replayed": n, "operations": [{"operation",
 "invocation_id", "attempts", "status"}]}``, the retried attempts
 :class:`drkit_emulator.retry_replay.RetryReplay` answered with the first attempt's
 answer since the start or the last reset (``attempts`` counts the first one too).
 
-``POST /moto-api/reset`` goes on to moto after this layer makes the retry-replay layer
-forget its answers and its count: they refer to what the reset deletes.
+``POST /moto-api/reset`` goes on to moto after this layer brings every region back,
+drops every held replicated write and makes the retry-replay layer forget its answers
+and its count: all of them refer to what the reset deletes.
 
 Importing this module does not import moto; the handlers do, in the server process.
 """
@@ -25,8 +35,11 @@ Importing this module does not import moto; the handlers do, in the server proce
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+
+from drkit_emulator.outage import RegionOutage, check_regions
 
 if TYPE_CHECKING:
     from drkit_emulator.retry_replay import RetryReplay
@@ -40,24 +53,36 @@ StartResponse = Callable[..., Any]
 Route = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 
 
+def _say(line: str) -> None:
+    print(f"drkit emulator: {line}", file=sys.stderr, flush=True)
+
+
 class AdminApi:
     """WSGI layer: answers ``/_drkit/`` itself, passes everything else to ``app``.
 
     Args:
         app: The emulator's application (retry replay around moto).
         replay: The retry-replay layer whose replays ``/_drkit/replays`` reports.
+        outage: The regions out, shared with the request handler that drops their requests.
+        log: Where changes of the outage are reported (the emulator's log).
     """
 
     def __init__(
         self,
         app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]],
         replay: RetryReplay | None = None,
+        outage: RegionOutage | None = None,
+        log: Callable[[str], None] = _say,
     ) -> None:
         self.app = app
         self.replay = replay
+        self.outage = outage if outage is not None else RegionOutage()
+        self.log = log
         self.routes: dict[tuple[str, str], Route] = {
             ("POST", "/_drkit/lambda/execution-credentials"): execution_credentials,
             ("POST", "/_drkit/dynamodb/replication"): replication,
+            ("GET", "/_drkit/outage"): lambda _: (200, self.outage_state()),
+            ("POST", "/_drkit/outage"): self.change_outage,
             ("GET", "/_drkit/replays"): lambda _: (200, self.replays()),
         }
 
@@ -80,6 +105,34 @@ class AdminApi:
             status, answer = 400, {"error": f"{type(err).__name__}: {err}"}
         return _answer(start_response, status, answer)
 
+    def change_outage(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Bring regions back and/or take regions out; every name is checked before either."""
+        if not body or set(body) - {"take_out", "bring_back"}:
+            raise ValueError(
+                'expected {"take_out": [regions]} and/or {"bring_back": [regions] or "all"}, '
+                f"got {body!r}"
+            )
+        take_out = check_regions(body.get("take_out", []))
+        bring_back = body.get("bring_back", [])
+        back = None if bring_back == "all" else check_regions(bring_back)
+        self.outage.bring_back(back)
+        out = self.outage.take_out(take_out)
+        released = _hold_replication(out)
+        self.log(
+            f"regions out: {', '.join(sorted(out)) or 'none'}"
+            + (f" ({released} held replicated writes applied)" if released else "")
+        )
+        return 200, self.outage_state()
+
+    def outage_state(self) -> dict[str, Any]:
+        from drkit_emulator.dynamodb.models.hold import HOLD
+
+        return {
+            "regions_out": sorted(self.outage.regions_out),
+            "control_planes_out": self.outage.control_planes_out(),
+            "dynamodb_replication_pending": len(HOLD.pending),
+        }
+
     def replays(self) -> dict[str, Any]:
         if self.replay is None:
             return {"replayed": 0, "operations": []}
@@ -87,8 +140,21 @@ class AdminApi:
 
     def forget(self) -> None:
         """End what a reset of the emulator ends besides moto's state (see the module docstring)."""
+        from drkit_emulator.dynamodb.models.hold import HOLD
+
+        if self.outage.regions_out:
+            self.log("reset: every region is back")
+        self.outage.bring_back()
+        HOLD.forget()
         if self.replay is not None:
             self.replay.forget()
+
+
+def _hold_replication(regions_out: frozenset[str]) -> int:
+    """Hold DynamoDB replication into and out of ``regions_out``; how many writes now flowed."""
+    from drkit_emulator.dynamodb.models.hold import HOLD
+
+    return HOLD.set_out(regions_out)
 
 
 def execution_credentials(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -136,7 +202,7 @@ def trusts_lambda(document: dict[str, Any]) -> bool:
 
 
 def replication(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """Hold replication into some regions, or release every held write."""
+    """Hold replication into some regions, or release the writes held on demand."""
     from drkit_emulator.dynamodb.models.hold import HOLD
 
     if body.get("release"):

@@ -1,7 +1,8 @@
-"""The runner's readings of a running emulator, through its admin API.
+"""The runner's switches and readings of a running emulator, through its admin API.
 
-:class:`AdminControls` is a base of :class:`drkit_emulator.runner.Emulator`: reading
-the retry-replay layer's count (:mod:`drkit_emulator.retry_replay`). The routes and
+:class:`AdminControls` is a base of :class:`drkit_emulator.runner.Emulator`: taking
+regions out and bringing them back (:mod:`drkit_emulator.outage`), and reading the
+retry-replay layer's count (:mod:`drkit_emulator.retry_replay`). The routes and
 their answers are described in :mod:`drkit_emulator.admin`.
 """
 
@@ -14,12 +15,37 @@ from drkit_emulator.errors import EmulatorError
 
 
 class AdminControls:
-    """Calls of ``/_drkit/replays``; the host class sends the requests."""
+    """Calls of ``/_drkit/outage`` and ``/_drkit/replays``; the host class sends the requests."""
 
     def _request(
         self, method: str, path: str, timeout: float = 10.0, data: bytes = b""
     ) -> tuple[int, bytes]:
         raise NotImplementedError  # the runner's own HTTP request
+
+    def take_out(self, *regions: str) -> frozenset[str]:
+        """Take ``regions`` out: from now on no request signed for them gets an answer.
+
+        With us-east-1, the global control planes hosted there (IAM, Route 53, ...:
+        :data:`drkit_emulator.outage.GLOBAL_CONTROL_PLANES`) go too, whatever region
+        their requests are signed for. Returns the regions now out.
+
+        Raises:
+            EmulatorError: No region named, or a name that is not an AWS region.
+        """
+        if not regions:
+            raise EmulatorError("take_out() needs at least one region")
+        return self._change_outage({"take_out": list(regions)})
+
+    def bring_back(self, *regions: str) -> frozenset[str]:
+        """Bring ``regions`` back, every region when none is named; the regions still out.
+
+        DynamoDB writes replicated while a region was out reach it (or leave it) now.
+        """
+        return self._change_outage({"bring_back": list(regions) if regions else "all"})
+
+    def regions_out(self) -> frozenset[str]:
+        """The regions taken out and not brought back yet."""
+        return frozenset(self._admin("GET", "/_drkit/outage")["regions_out"])
 
     def replays(self) -> dict[str, Any]:
         """Retried attempts the emulator answered with the first attempt's answer.
@@ -29,6 +55,9 @@ class AdminControls:
         or was last reset; ``attempts`` counts each operation's first attempt too.
         """
         return self._admin("GET", "/_drkit/replays")
+
+    def _change_outage(self, body: dict[str, Any]) -> frozenset[str]:
+        return frozenset(self._admin("POST", "/_drkit/outage", body)["regions_out"])
 
     def _admin(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else b""

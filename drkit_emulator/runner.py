@@ -61,7 +61,8 @@ _live_lock = threading.Lock()
 class Emulator(AdminControls):
     """A moto server on 127.0.0.1, started and stopped by this process.
 
-    Its admin API's readings (:meth:`replays`) come from
+    Its admin API's switches (:meth:`take_out`, :meth:`bring_back`,
+    :meth:`regions_out`, :meth:`replays`) come from
     :class:`~drkit_emulator.controls.AdminControls`.
 
     Mutable (it owns a process), compared by identity. Use it as a context

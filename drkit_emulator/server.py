@@ -8,6 +8,7 @@ killed test run or deploy never leaves an orphaned emulator behind.
 :class:`drkit_emulator.runner.Emulator` runs this module as a subprocess.
 Requests go through :class:`drkit_emulator.retry_replay.RetryReplay`, so an SDK
 retry never executes an operation twice; dropped connections are logged.
+Requests signed for a region taken out (:mod:`drkit_emulator.outage`) get no answer.
 Importing this module does not import moto.
 """
 
@@ -30,6 +31,7 @@ from typing import Any
 from drkit_emulator import core
 from drkit_emulator.admin import AdminApi
 from drkit_emulator.errors import INSTALL_HINT, MotoExtensionError
+from drkit_emulator.outage import RegionOutage, dropping_requests
 from drkit_emulator.retry_replay import RetryReplay
 
 EMULATOR_ENV: Mapping[str, str] = {
@@ -166,7 +168,11 @@ def _list_moto_modules_once() -> None:
 
 
 def _make_server(host: str, port: int, listener: socket.socket) -> Any:
-    """werkzeug's threaded server on ``listener``, serving moto through :class:`RetryReplay`."""
+    """werkzeug's threaded server on ``listener``, serving moto through :class:`RetryReplay`.
+
+    The request handler drops the requests of regions out (it decides before any
+    WSGI layer runs); the admin layer switches which regions those are.
+    """
     _list_moto_modules_once()
     # Imported once _install() has run (see there).
     from moto.moto_server.werkzeug_app import (
@@ -177,7 +183,8 @@ def _make_server(host: str, port: int, listener: socket.socket) -> Any:
     from werkzeug.serving import make_server
 
     replay = RetryReplay(DomainDispatcherApplication(create_backend_app))
-    app = AdminApi(replay, replay=replay)
+    outage = RegionOutage()
+    app = AdminApi(replay, replay=replay, outage=outage)
     # werkzeug prints and sys.exit(1)s on bind errors; handing it our own
     # listening socket keeps the error handling (and exit codes) ours.
     server = make_server(
@@ -185,7 +192,7 @@ def _make_server(host: str, port: int, listener: socket.socket) -> Any:
         port,
         app,
         threaded=True,
-        request_handler=_logging_drops(MotoRequestHandler),
+        request_handler=dropping_requests(_logging_drops(MotoRequestHandler), outage, _say),
         fd=listener.fileno(),
     )
     listener.close()  # werkzeug holds a duplicate of the descriptor

@@ -33,7 +33,9 @@ What this extension does (:mod:`.models.global_tables`, :mod:`.responses`):
   DynamoDB writes in the emulator take one lock, so concurrent writers to
   different regions are serialised and the last writer wins everywhere; the
   members never diverge. Replication copies the whole resulting item, as AWS
-  does.
+  does. It waits, and then applies the source's current item, for a region held
+  on demand and for a region taken out of the emulator, in either direction
+  (:mod:`.models.hold`, :mod:`drkit_emulator.outage`).
 
 Not emulated: replication lag, the ``CREATING``/``DELETING`` transitions,
 propagating GSI changes or stream-spec changes made after a replica exists,

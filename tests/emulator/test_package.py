@@ -23,6 +23,7 @@ MOTO_FREE = {
     "drkit_emulator.admin",
     "drkit_emulator.enforcement",
     "drkit_emulator.retry_replay",
+    "drkit_emulator.outage",
     "drkit_emulator.operations",
     "drkit_emulator.controls",
     "drkit_emulator.core",

@@ -303,7 +303,7 @@ class GlobalTablesBackendMixin(_BackendBase):
             return
         group = self.replication_groups[table.name]
         for region in group.others(self.region_name):
-            if region in HOLD.regions:
+            if HOLD.holds(self.region_name, region):
                 HOLD.pending.append((self, table.name, hash_key, range_key, region))
             else:
                 self.copy_item_to(table.name, hash_key, range_key, region)

@@ -1,4 +1,4 @@
-"""Replication on hold: lag between a global table's replicas, on demand.
+"""Replication on hold: lag between a global table's replicas, on demand, and across an outage.
 
 The admin API (drkit_emulator.admin) switches the hold; global_tables applies it to writes.
 """
@@ -16,33 +16,59 @@ WRITE_LOCK = threading.RLock()
 
 
 class ReplicationHold:
-    """Regions whose replicas receive no replicated write until released: lag, on demand.
+    """Replicated writes that wait: into held regions, and into or out of regions that are out.
 
     AWS replicates asynchronously; the emulator does it at once, so a read in
     another region always finds a fresh write. Holding a region lets a test (or
-    the demo) see what a lagging replica looks like, then catch it up.
+    the demo) see what a lagging replica looks like, then catch it up. A region
+    taken out of the emulator (drkit_emulator.outage) neither receives nor sends
+    replicated writes until it is brought back, as a real global table catches
+    an isolated replica up once its region recovers.
 
     Attributes:
-        regions: Regions being held.
-        pending: ``(source backend, table name, hash key, range key, held region)`` of
+        regions: Regions held on demand (``{"hold": [...]}``).
+        out: Regions taken out of the emulator.
+        pending: ``(source backend, table name, hash key, range key, target region)`` of
             every write not yet applied there, in order.
     """
 
     def __init__(self) -> None:
         self.regions: set[str] = set()
+        self.out: frozenset[str] = frozenset()
         self.pending: list[tuple[Any, str, Any, Any, str]] = []
+
+    def holds(self, source: str, target: str) -> bool:
+        """Whether a write replicated from ``source`` to ``target`` must wait."""
+        return target in self.regions or target in self.out or source in self.out
 
     def hold(self, regions: Iterable[str]) -> None:
         with WRITE_LOCK:
             self.regions.update(regions)
 
     def release(self) -> int:
-        """Apply every held write (the source's current item), hold nothing; how many."""
+        """Hold no region on demand; apply the writes that may now flow; how many."""
         with WRITE_LOCK:
-            pending, self.pending, self.regions = self.pending, [], set()
-            for source, table_name, hash_key, range_key, region in pending:
-                source.copy_item_to(table_name, hash_key, range_key, region)
-            return len(pending)
+            self.regions = set()
+            return self._flush()
+
+    def set_out(self, regions: Iterable[str]) -> int:
+        """The regions out are now ``regions``; apply the writes that may now flow; how many."""
+        with WRITE_LOCK:
+            self.out = frozenset(regions)
+            return self._flush()
+
+    def forget(self) -> None:
+        """Drop every hold and pending write (a reset of the emulator forgot their tables)."""
+        with WRITE_LOCK:
+            self.regions, self.out, self.pending = set(), frozenset(), []
+
+    def _flush(self) -> int:
+        # Each write applies the source's current item, in the order they were made.
+        ready = [p for p in self.pending if not self.holds(p[0].region_name, p[4])]
+        self.pending = [p for p in self.pending if self.holds(p[0].region_name, p[4])]
+        for source, table_name, hash_key, range_key, region in ready:
+            source.copy_item_to(table_name, hash_key, range_key, region)
+        return len(ready)
 
 
 HOLD = ReplicationHold()
