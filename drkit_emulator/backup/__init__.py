@@ -1,4 +1,25 @@
-"""AWS Backup: backup selections, a vault's (empty) recovery points, ``ListTags`` by path.
+"""AWS Backup: plan updates, backup selections, a vault's (empty) recovery points, ``ListTags``.
+
+Plan updates
+------------
+The gap (moto 5.2.5): ``UpdateBackupPlan`` is routed but not implemented
+(``NotImplementedError``, a 500 with an HTML body), so changing a deployed
+``aws_backup_plan`` (adding a region adds a copy action to a rule) fails with
+``UpdateBackupPlan ... StatusCode: 500 ... invalid character '<'``.
+
+What this extension does, after AWS's API reference
+(https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateBackupPlan.html):
+``UpdateBackupPlan`` replaces a live plan's ``BackupPlan`` document (name,
+rules, ``AdvancedBackupSettings``) and answers ``BackupPlanId``,
+``BackupPlanArn``, ``CreationDate`` (unchanged), a new ``VersionId`` and
+``AdvancedBackupSettings`` when set. The rules get moto's defaults and new
+``RuleId`` s as on create. ``GetBackupPlan`` then returns the new document and
+version; with an earlier ``VersionId`` it returns that version.
+``ResourceNotFoundException`` for an unknown or deleted plan,
+``AlreadyExistsException`` for the name of another live plan.
+
+Not emulated: ``ListBackupPlanVersions``; ``ScanSettings``; validation of the
+rules beyond moto's (a rule naming an unknown vault is accepted).
 
 Selections
 ----------

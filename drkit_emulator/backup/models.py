@@ -1,10 +1,11 @@
-"""drkit's AWS Backup backend: backup selections, and a vault's recovery points (none).
+"""drkit's AWS Backup backend: plan updates, backup selections, a vault's recovery points (none).
 
 The gaps and what is emulated: :mod:`drkit_emulator.backup`.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from types import ModuleType
 from typing import Any
@@ -80,6 +81,8 @@ class DrkitBackupBackend(BackupBackend):
         super().__init__(region_name, account_id)
         # plan id -> selection id -> selection
         self.selections: dict[str, dict[str, BackupSelection]] = {}
+        # plan id -> version id -> the plan as it was at that version (superseded ones only)
+        self.plan_versions: dict[str, dict[str, Plan]] = {}
 
     @property
     def _url_module(self) -> ModuleType:
@@ -105,6 +108,33 @@ class DrkitBackupBackend(BackupBackend):
                 return super().create_backup_plan(backup_plan, backup_plan_tags, creator_request_id)
             finally:
                 self.plans.update(deleted)
+
+    def update_backup_plan(self, backup_plan_id: str, backup_plan: dict[str, Any]) -> Plan:
+        """Replace a live plan's document; same id, ARN and creation date, a new version id.
+
+        https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateBackupPlan.html
+        """
+        plan = self._live_plan_or_not_found(backup_plan_id)
+        if not backup_plan.get("BackupPlanName") or not backup_plan.get("Rules"):
+            raise InvalidParameterValueException(
+                msg="BackupPlan.BackupPlanName and at least one rule are required"
+            )
+        name = backup_plan["BackupPlanName"]
+        if any(
+            p.backup_plan["BackupPlanName"] == name and p is not plan for p in self._live_plans()
+        ):
+            raise AlreadyExistsException(msg=f"Backup plan named {name} already exists")
+        # moto's Plan fills in the rules' defaults and ids and draws a version id.
+        drafted = Plan(backup_plan=backup_plan, creator_request_id="", backend=self)
+        self.plan_versions.setdefault(backup_plan_id, {})[plan.version_id] = copy.copy(plan)
+        plan.backup_plan = drafted.backup_plan
+        plan.advanced_backup_settings = drafted.advanced_backup_settings
+        plan.version_id = drafted.version_id
+        return plan
+
+    def get_backup_plan(self, backup_plan_id: str, version_id: Any | None) -> Plan:
+        earlier = self.plan_versions.get(backup_plan_id, {}).get(version_id or "")
+        return earlier or super().get_backup_plan(backup_plan_id, version_id)
 
     def delete_backup_plan(self, backup_plan_id: str) -> tuple[str, str, float, str]:
         if self.selections.get(backup_plan_id):
@@ -156,6 +186,12 @@ class DrkitBackupBackend(BackupBackend):
                 msg=f"Cannot find backup selection {selection_id} in plan {backup_plan_id}"
             )
         del plan_selections[selection_id]
+
+    def _live_plan_or_not_found(self, backup_plan_id: str) -> Plan:
+        plan = self.plans.get(backup_plan_id)
+        if plan is None or plan.deletion_date is not None:
+            raise ResourceNotFoundException(msg=f"Failed reading Backup plan {backup_plan_id}")
+        return plan
 
     def _live_plans(self) -> list[Plan]:
         return [p for p in self.plans.values() if p.deletion_date is None]

@@ -1,4 +1,4 @@
-"""drkit's AWS Backup request handler: selections, recovery points, ``ListTags`` by path."""
+"""drkit's AWS Backup request handler: plan updates, selections, recovery points, ``ListTags``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ class DrkitBackupResponse(BackupResponse):
     def _backend(self) -> Any:
         """drkit's backend (see .models), which has the operations moto's lacks."""
         return self.backup_backend
+
+    # -- plans ------------------------------------------------------------------------
+
+    def update_backup_plan(self) -> str:
+        params = json.loads(self.body or "{}")
+        plan = self._backend.update_backup_plan(
+            uri_param(self, "backupPlanId"), params.get("BackupPlan") or {}
+        )
+        # UpdateBackupPlan's answer has CreateBackupPlan's fields (moto leaves empty ones out).
+        return json.dumps(plan.to_dict())
 
     # -- selections -----------------------------------------------------------------
 

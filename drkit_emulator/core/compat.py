@@ -81,8 +81,10 @@ _SIGNATURES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
         ),
         "to_json": (),
     },
+    ("moto.backup.models", "Plan"): {"__init__": ("backup_plan", "creator_request_id", "backend")},
     ("moto.backup.models", "BackupBackend"): {
         "create_backup_plan": ("backup_plan", "backup_plan_tags", "creator_request_id"),
+        "get_backup_plan": ("backup_plan_id", "version_id"),
         "delete_backup_plan": ("backup_plan_id",),
         "describe_backup_vault": ("backup_vault_name",),
         "list_tags": ("resource_arn",),

@@ -222,3 +222,70 @@ def test_list_tags_finds_the_resource_with_or_without_trailing_slash(
 
     backup.meta.events.register("before-sign.backup.ListTags", strip_trailing_slash)
     assert backup.list_tags(ResourceArn=arn)["Tags"] == {"Name": unique_name}
+
+
+# -- plan updates (day-2 changes: a region added or removed) ----------------------------
+
+
+def test_update_backup_plan_makes_a_new_version_that_get_returns(
+    aws: Emulator, unique_name: str
+) -> None:
+    """What the provider sends when a rule changes, and what it reads back afterwards."""
+    backup = aws.client("backup", EAST)
+    plan_id = create_plan(aws, unique_name)
+    before = backup.get_backup_plan(BackupPlanId=plan_id)
+    copy_to = f"arn:aws:backup:us-west-2:123456789012:backup-vault:{unique_name}"
+    new_plan = {
+        "BackupPlanName": unique_name,
+        "Rules": [
+            {
+                "RuleName": "daily",
+                "TargetBackupVaultName": unique_name,
+                "ScheduleExpression": "cron(0 6 * * ? *)",
+                "Lifecycle": {"DeleteAfterDays": 35},
+                "CopyActions": [
+                    {"DestinationBackupVaultArn": copy_to, "Lifecycle": {"DeleteAfterDays": 35}}
+                ],
+            }
+        ],
+        "AdvancedBackupSettings": [
+            {"ResourceType": "EC2", "BackupOptions": {"WindowsVSS": "enabled"}}
+        ],
+    }
+    updated = backup.update_backup_plan(BackupPlanId=plan_id, BackupPlan=new_plan)
+    assert updated["BackupPlanId"] == plan_id
+    assert updated["BackupPlanArn"] == before["BackupPlanArn"]
+    assert updated["CreationDate"] == before["CreationDate"]
+    assert updated["VersionId"] != before["VersionId"]
+    assert updated["AdvancedBackupSettings"] == new_plan["AdvancedBackupSettings"]
+
+    after = backup.get_backup_plan(BackupPlanId=plan_id)
+    assert after["VersionId"] == updated["VersionId"]
+    (rule,) = after["BackupPlan"]["Rules"]
+    assert rule["ScheduleExpression"] == "cron(0 6 * * ? *)"
+    assert rule["CopyActions"][0]["DestinationBackupVaultArn"] == copy_to
+    assert rule["RuleId"] and rule["StartWindowMinutes"] == 480
+    assert after["AdvancedBackupSettings"] == new_plan["AdvancedBackupSettings"]
+    # The earlier version stays readable by its id; a second update makes a third version.
+    old = backup.get_backup_plan(BackupPlanId=plan_id, VersionId=before["VersionId"])
+    assert old["BackupPlan"]["Rules"][0]["ScheduleExpression"] == "cron(0 5 * * ? *)"
+    new_plan["Rules"][0].pop("CopyActions")
+    again = backup.update_backup_plan(BackupPlanId=plan_id, BackupPlan=new_plan)
+    assert again["VersionId"] not in {before["VersionId"], updated["VersionId"]}
+    assert (
+        "CopyActions" not in backup.get_backup_plan(BackupPlanId=plan_id)["BackupPlan"]["Rules"][0]
+    )
+
+
+def test_updating_an_unknown_or_deleted_plan_is_not_found(aws: Emulator, unique_name: str) -> None:
+    backup = aws.client("backup", EAST)
+    plan_id = create_plan(aws, unique_name)
+    document = {
+        "BackupPlanName": unique_name,
+        "Rules": [{"RuleName": "daily", "TargetBackupVaultName": unique_name}],
+    }
+    backup.delete_backup_plan(BackupPlanId=plan_id)
+    for missing in (plan_id, "00000000-0000-0000-0000-000000000000"):
+        with pytest.raises(ClientError) as error:
+            backup.update_backup_plan(BackupPlanId=missing, BackupPlan=document)
+        assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
