@@ -25,6 +25,7 @@ SERVICES = (
     "ec2",
     "iam",
     "ssm",
+    "cloudwatch",
 )
 """The service folders whose extensions :func:`install` applies, in this order."""
 

@@ -116,6 +116,7 @@ _SIGNATURES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
         "get_key_rotation_status": (),
         "_validate_cmk_id": ("key_id",),
     },
+    ("moto.cloudwatch.models", "CloudWatchBackend"): {"put_metric_alarm": ("name", "tags")},
     ("moto.awslambda.models", "LambdaFunction"): {
         "__init__": ("account_id", "spec"),
         "get_configuration": ("on_create",),
@@ -177,6 +178,7 @@ _BACKEND_DICTS = (
     ("moto.awslambda.models", "lambda_backends"),
     ("moto.s3.models", "s3_backends"),
     ("moto.ssm.models", "ssm_backends"),
+    ("moto.cloudwatch.models", "cloudwatch_backends"),
 )
 
 
