@@ -5,6 +5,8 @@ The layout is the mission's default (us-east-1 primary 70 %, us-west-2 30 %)
 unless ``DRKIT_CONFIG`` names a TOML file; ``ENVIRONMENT_SUFFIX`` sets the
 suffix and ``DRKIT_TARGET=local`` points the providers at the embedded emulator.
 A bad spec prints one line naming the field and exits 2, before anything is built.
+Every stack of the deployment is synthesized (``drkit.regions.stacks``): one per region,
+and the IAM, DNS, data, peering and routing stacks.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ def main() -> int:
     # Imported only now: loading the provider bindings is the slow part.
     from cdktf import App
 
-    from drkit.stack import DisasterRecoveryStack
+    from drkit.stacks import DeploymentStacks
 
     app = App()
-    DisasterRecoveryStack(app, spec=spec)
+    DeploymentStacks(app, spec=spec)
     app.synth()
     return 0
 

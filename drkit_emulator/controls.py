@@ -9,7 +9,11 @@ their answers are described in :mod:`drkit_emulator.admin`.
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from typing import Any
+
+import attrs
 
 from drkit_emulator.errors import EmulatorError
 
@@ -72,3 +76,42 @@ def _error(answer: bytes) -> str:
         return str(json.loads(answer)["error"])
     except (ValueError, KeyError, TypeError):
         return repr(answer[:300])
+
+
+def http_request(
+    base_url: str, method: str, path: str, *, timeout: float = 10.0, data: bytes = b""
+) -> tuple[int, bytes]:
+    """One request to the emulator at ``base_url``: ``(status, body)``."""
+    # Not form-encoded (urllib's default): the server would parse the body away.
+    request = urllib.request.Request(
+        base_url + path,
+        method=method,
+        data=data if method == "POST" else None,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    # Never send local traffic through a proxy from the environment.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@attrs.frozen
+class RunningEmulator(AdminControls):
+    """The switches of an emulator another process started (a kept ``drkit demo``).
+
+    Attributes:
+        endpoint_url: Its URL, e.g. ``http://127.0.0.1:42925``.
+    """
+
+    endpoint_url: str
+
+    def _request(
+        self, method: str, path: str, timeout: float = 10.0, data: bytes = b""
+    ) -> tuple[int, bytes]:
+        try:
+            return http_request(self.endpoint_url, method, path, timeout=timeout, data=data)
+        except OSError as error:
+            raise EmulatorError(f"no emulator answers at {self.endpoint_url}: {error}") from None

@@ -24,8 +24,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -33,7 +31,7 @@ from typing import IO, Any, Self
 
 import attrs
 
-from drkit_emulator.controls import AdminControls
+from drkit_emulator.controls import AdminControls, http_request
 from drkit_emulator.enforcement import bootstrap_deployer
 from drkit_emulator.errors import INSTALL_HINT, EmulatorError
 from drkit_emulator.server import (
@@ -326,20 +324,7 @@ class Emulator(AdminControls):
     def _request(
         self, method: str, path: str, timeout: float = 10.0, data: bytes = b""
     ) -> tuple[int, bytes]:
-        # Not form-encoded (urllib's default): the server would parse the body away.
-        request = urllib.request.Request(
-            self.endpoint_url + path,
-            method=method,
-            data=data if method == "POST" else None,
-            headers={"Content-Type": "application/octet-stream"},
-        )
-        # Never send local traffic through a proxy from the environment.
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        try:
-            with opener.open(request, timeout=timeout) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
+        return http_request(self.endpoint_url, method, path, timeout=timeout, data=data)
 
 
 def _moto_installed() -> bool:

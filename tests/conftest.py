@@ -17,7 +17,7 @@ import pytest
 from hypothesis import settings
 
 from drkit_emulator.runner import Emulator
-from tests.helpers import ROOT, synth_json
+from tests.helpers import ROOT, merged, synth_stacks
 
 # No deadlines: `make test` runs the end-to-end deploys beside these tests on
 # 2 cores, so an example's wall time measures the machine's load, not the code
@@ -107,38 +107,56 @@ def four_region_spec():
 def _synthesized_once(
     name: str, spec: Any, tmp_path_factory: pytest.TempPathFactory, worker_id: str
 ) -> dict[str, Any]:
-    """``spec``'s stack, synthesized by the first xdist worker that needs it, read by the rest.
+    """``spec``'s stacks (``name -> JSON``), synthesized by the first xdist worker that needs
+    them, read by the rest.
 
-    The workers share the session's temporary root; a lock per stack makes the others wait
+    The workers share the session's temporary root; a lock per layout makes the others wait
     for the first synth instead of repeating it (and a worker that only reads never loads
     the provider bindings).
     """
     if worker_id == "master":
-        return synth_json(spec)
+        return synth_stacks(spec)
     shared = tmp_path_factory.getbasetemp().parent
     path = shared / f"{name}.json"
     with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.is_file():
             partial = path.with_suffix(".partial")
-            partial.write_text(json.dumps(synth_json(spec)))
+            partial.write_text(json.dumps(synth_stacks(spec)))
             partial.replace(path)
         return json.loads(path.read_text())
 
 
 @pytest.fixture(scope="session")
-def default_stack(default_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
-    return _synthesized_once("default-stack", default_spec, tmp_path_factory, worker_id)
+def default_stacks(default_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    """The default layout's stacks, ``name -> cdk.tf.json``."""
+    return _synthesized_once("default-stacks", default_spec, tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")
-def three_region_stack(three_region_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
-    return _synthesized_once("three-region-stack", three_region_spec, tmp_path_factory, worker_id)
+def three_region_stacks(three_region_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    return _synthesized_once("three-region-stacks", three_region_spec, tmp_path_factory, worker_id)
 
 
 @pytest.fixture(scope="session")
-def four_region_stack(four_region_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
-    return _synthesized_once("four-region-stack", four_region_spec, tmp_path_factory, worker_id)
+def four_region_stacks(four_region_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    return _synthesized_once("four-region-stacks", four_region_spec, tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
+def default_stack(default_stacks) -> dict[str, Any]:
+    """The default layout as one document (``tests.helpers.merged``)."""
+    return merged(default_stacks)
+
+
+@pytest.fixture(scope="session")
+def three_region_stack(three_region_stacks) -> dict[str, Any]:
+    return merged(three_region_stacks)
+
+
+@pytest.fixture(scope="session")
+def four_region_stack(four_region_stacks) -> dict[str, Any]:
+    return merged(four_region_stacks)
 
 
 #: The xdist groups that run longest, in the order they should start. xdist hands out its

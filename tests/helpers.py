@@ -28,20 +28,33 @@ SYNTH_SETTINGS = settings(
 )
 
 
-def synth_json(spec: Any, outdir: Path | None = None) -> dict[str, Any]:
-    """Synthesize ``spec`` in-process and return the stack's Terraform JSON."""
-    from cdktf import App, Testing
+def synth_stacks(spec: Any, outdir: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Synthesize every stack of ``spec`` in-process; ``stack name -> its Terraform JSON``."""
+    import tempfile
 
-    from drkit.stack import DisasterRecoveryStack
+    from cdktf import App
 
-    if outdir is None:
-        app = Testing.app()
-        stack = DisasterRecoveryStack(app, spec=spec)
-        return json.loads(Testing.synth(stack))
-    app = App(outdir=str(outdir))
-    DisasterRecoveryStack(app, spec=spec)
-    app.synth()
-    return json.loads((outdir / "stacks" / "drkit" / "cdk.tf.json").read_text())
+    from drkit.operations.synthesized import read_synthesized
+    from drkit.stacks import DeploymentStacks
+
+    with tempfile.TemporaryDirectory(prefix="drkit-synth-") as scratch:
+        target = Path(scratch) if outdir is None else outdir
+        app = App(outdir=str(target))
+        DeploymentStacks(app, spec=spec)
+        app.synth()
+        return read_synthesized(target)
+
+
+def merged(stacks: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The whole deployment as one document (``drkit.operations.synthesized.merge_stacks``)."""
+    from drkit.operations.synthesized import merge_stacks
+
+    return merge_stacks(stacks)
+
+
+def synth_json(spec: Any) -> dict[str, Any]:
+    """Synthesize ``spec`` in-process; the whole deployment as one document (``merged``)."""
+    return merged(synth_stacks(spec))
 
 
 # ----- querying a synthesized cdk.tf.json ------------------------------------------------------

@@ -63,6 +63,11 @@ COMMANDS: dict[str, Command] = {
         summary="before deploying to a real account: check its Lambda quotas in every region "
         "and the zone's delegation; exit 1 if refused",
     ),
+    "outage": Command(
+        module="drkit.commands.outage",
+        summary="on a kept demo: take a region out of the emulator (no answers, as if "
+        "unreachable) and bring it back",
+    ),
     "drill": Command(
         module="drkit.commands.drill",
         summary="game day: drain one region of a real deployment, measure failover, restore",

@@ -1,11 +1,13 @@
-"""The stack deployed by the ``cdktf`` CLI, the way a user runs it, against the embedded emulator.
+"""The stacks deployed by the ``cdktf`` CLI, the way a user runs it, against the embedded emulator.
 
 :class:`CdktfCommands` writes the shell lines (``cd``, ``export``, ``cdktf
 deploy|diff|destroy``) that ``drkit demo --keep`` prints; :class:`CdktfDeployment`
 runs exactly those lines with bash. The project's own ``cdktf.json`` runs
 ``app.py``; the only extras offline are a mirror-only Terraform CLI
 configuration and ``--skip-provider-lock`` (otherwise the CLI runs ``terraform
-providers lock``, which asks the public registry).
+providers lock``, which asks the public registry). ``'*'`` names every stack (cdktf
+orders them by their dependencies); one stack alone needs
+``--ignore-missing-stack-dependencies``, which says its dependencies are applied already.
 """
 
 from __future__ import annotations
@@ -24,25 +26,32 @@ import attrs
 
 from drkit import JSII_QUIET
 from drkit.deploy.errors import CdktfFailed, CdktfNotFound
-from drkit.deploy.local import EMULATOR_PARALLELISM, EmulatorDeployment, describe_changes
+from drkit.deploy.local import (
+    DRIFT_FILE,
+    EMULATOR_PARALLELISM,
+    EmulatorDeployment,
+    describe_changes,
+)
+from drkit.deploy.stackset import StackSet, run_rounds
 from drkit.deploy.synth import ROOT, SYNTH_ENV
 from drkit.deploy.terraform import (
     StepTiming,
     Terraform,
     find_provider_mirror,
     find_terraform,
-    plan_has_changes,
     write_cli_config,
 )
 from drkit.deploy.terraform.cli_config import GO_RUNTIME_ENV
 from drkit.deploy.terraform.runner import stop_process
 from drkit.regions.spec import DeploymentSpec, Target
-from drkit_runtime.contract import STACK_NAME
+from drkit.regions.stacks import StackPlan
 
 #: Where ``make tools`` installs cdktf-cli (npm ``cdktf-cli@0.21.0``).
 PROJECT_CDKTF = ROOT / ".tools" / "cdktf" / "node_modules" / ".bin" / "cdktf"
-#: The plan file ``cdktf diff`` leaves in the stack directory (``terraform plan -out plan``).
-DIFF_PLAN_FILE = "plan"
+#: Every stack, as cdktf's stack patterns (minimatch) read it.
+EVERY_STACK = "*"
+#: One stack whose dependencies are already applied.
+ALONE = "--ignore-missing-stack-dependencies"
 _PARALLELISM = ("--terraform-parallelism", str(EMULATOR_PARALLELISM))
 _FLAGS = {
     "diff": ("--skip-provider-lock",),
@@ -75,7 +84,7 @@ class CdktfCommands:
     Attributes:
         executable: The cdktf CLI.
         outdir: The synth output directory; the local target keeps its state there
-            (drkit/stack.py), so these lines see the state of whoever deployed it.
+            (drkit/stacks/base.py), so these lines see the state of whoever deployed it.
         environ: The variables the commands need, in the order they are printed.
     """
 
@@ -123,23 +132,33 @@ class CdktfCommands:
             executable=executable or find_cdktf(), outdir=Path(outdir).resolve(), environ=environ
         )
 
-    def lines(self, *commands: str) -> list[str]:
-        """``cd <project>``, ``export ...``, then one ``cdktf <command>`` line per command."""
+    def lines(self, *commands: tuple[str, str | None]) -> list[str]:
+        """``cd <project>``, ``export ...``, then one ``cdktf <command> <stack>`` line per
+        ``(command, stack)``; a stack of None is every stack."""
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.environ.items())
         return [
             f"cd {shlex.quote(str(ROOT))}",
             f"export {exports}",
-            *(shlex.join(self.argv(command)) for command in commands),
+            *(shlex.join(self.argv(command, stack)) for command, stack in commands),
         ]
 
-    def argv(self, command: str) -> list[str]:
+    def argv(self, command: str, stack: str | None = None) -> list[str]:
+        """``cdktf <command>`` on ``stack`` alone, or on every stack (None).
+
+        Raises:
+            ValueError: An unknown command, or ``diff`` without a stack (cdktf diffs one).
+        """
         if command not in _FLAGS:
             raise ValueError(f"cdktf {command!r}: one of {', '.join(_FLAGS)}")
+        if command == "diff" and stack is None:
+            raise ValueError("cdktf diff takes one stack")
+        alone = (ALONE,) if stack is not None and command != "diff" else ()
         return [
             _relative(self.executable),
             command,
-            STACK_NAME,
+            stack or EVERY_STACK,
             *_FLAGS[command],
+            *alone,
             "--output",
             _relative(self.outdir),
         ]
@@ -161,29 +180,30 @@ def clean_output(text: str) -> str:
 
 @attrs.define(kw_only=True, eq=False)
 class CdktfDeployment(EmulatorDeployment):
-    """The stack deployed with ``cdktf deploy`` / ``diff`` / ``destroy``, as a user runs them.
+    """The stacks deployed with ``cdktf deploy`` / ``destroy``, as a user runs them.
 
     Each step runs the :class:`CdktfCommands` lines with bash, in an environment
     without drkit's own settings (no ``DRKIT_*``, no jsii quieting): what the
-    project does by itself is what is tested.
+    project does by itself is what is tested. The drift check plans each stack
+    cdktf synthesized with drkit's Terraform runner (``cdktf diff`` takes one stack and
+    synthesizes the whole app each time: the same plan, many times slower).
 
     Attributes:
         cdktf: The CLI; :func:`find_cdktf` when ``None``.
         commands: The lines, once :meth:`prepare` ran.
         outputs: The cleaned output of each command run, by step.
-        reader: drkit's Terraform runner on the stack, used only for ``terraform show``.
-        drift_plan: The plan :meth:`drift` saw (``terraform show -json``), once it ran.
+        drift_plans: The plans :meth:`drift` saw (``terraform show -json``), by stack.
     """
 
     cdktf: Path | None = None
     commands: CdktfCommands | None = attrs.field(default=None, init=False)
     outputs: dict[str, str] = attrs.field(factory=dict, init=False)
-    reader: Terraform | None = attrs.field(default=None, init=False, repr=False)
-    drift_plan: dict[str, Any] | None = attrs.field(default=None, init=False, repr=False)
+    drift_plans: dict[str, dict[str, Any]] = attrs.field(factory=dict, init=False, repr=False)
+    _readers: dict[str, Terraform] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
-    def stack_dir(self) -> Path:
-        return self._commands().outdir / "stacks" / STACK_NAME
+    def stacks(self) -> StackSet:
+        return StackSet(outdir=self._commands().outdir, plans=self.spec.stacks)
 
     def prepare(self) -> CdktfCommands:
         """Enforce IAM, empty the workdir, write the mirror-only CLI configuration, make the
@@ -200,54 +220,56 @@ class CdktfDeployment(EmulatorDeployment):
         )
         return self.commands
 
-    def diff(self) -> dict[str, Any]:
-        """``cdktf diff``: synth, init, plan; returns the plan it saved, as JSON (for checkov)."""
-        self._run("diff")
-        return self._terraform().show_json(DIFF_PLAN_FILE)
-
-    def deploy(self) -> None:
-        """``cdktf deploy --auto-approve``: synth, init, ``terraform apply``."""
-        self._run("deploy")
+    def deploy(self, stack: str | None = None) -> None:
+        """``cdktf deploy --auto-approve``: synth, then init and apply of each stack in order."""
+        self._run("deploy", stack)
 
     def drift(self) -> list[str]:
-        """``cdktf diff`` after deploy; one line per pending change (none: no drift). Keeps
-        the plan in :attr:`drift_plan`: every value in it is known, as deployed."""
-        self.drift_plan = plan = self.diff()
-        self.timings[-1] = StepTiming("diff (drift)", self.timings[-1].seconds)
-        return describe_changes(plan) if plan_has_changes(plan) else []
+        """Plan every stack after deploy; one ``<stack>: <change>`` line per pending change.
+        Keeps the plans in :attr:`drift_plans`: every value in them is known, as deployed."""
 
-    def destroy(self) -> None:
-        """``cdktf destroy --auto-approve``."""
-        self._run("destroy")
+        def plan(p: StackPlan) -> list[str]:
+            tf = self._reader(p.name)
+            changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))
+            self.drift_plans[p.name] = shown = tf.show_json(DRIFT_FILE)
+            return describe_changes(shown) if changed else []
 
-    def _synthesized(self) -> Path:
-        return self.stack_dir
+        found = self._timed("plan (drift)", lambda: run_rounds(self.stacks, "plan", plan))
+        return [f"{name}: {line}" for name in self.stacks.names for line in found[name]]
+
+    def destroy(self, stack: str | None = None) -> None:
+        """``cdktf destroy --auto-approve``: every stack, dependants first."""
+        self._run("destroy", stack)
 
     def _commands(self) -> CdktfCommands:
         if self.commands is None:
             raise RuntimeError("prepare() first")
         return self.commands
 
-    def _terraform(self) -> Terraform:
-        """drkit's runner on the same stack, only to read the plan cdktf saved."""
-        if self.reader is None:
-            self.reader = Terraform(
-                working_dir=self.stack_dir,
+    def _reader(self, name: str) -> Terraform:
+        """drkit's runner on a stack cdktf synthesized (and initialized)."""
+        if name not in self._readers:
+            self._readers[name] = Terraform(
+                working_dir=self.stacks.directory(name),
                 cli_config=Path(self._commands().environ["TF_CLI_CONFIG_FILE"]),
                 executable=find_terraform(),
-                log_dir=self.workdir / "logs" / "terraform",
+                parallelism=EMULATOR_PARALLELISM,
+                extra_env=self.emulator.client_env(),
+                log_dir=self.workdir / "logs" / "terraform" / name,
             )
-        return self.reader
+        return self._readers[name]
 
-    def _run(self, command: str) -> str:
+    def _run(self, command: str, stack: str | None = None) -> str:
+        step = command if stack is None else f"{command} {stack}"
         done = run_cdktf(
             self._commands(),
             command,
-            log=self.workdir / "logs" / f"{len(self.timings) + 1:02d}-cdktf-{command}.log",
+            stack,
+            log=self.workdir / "logs" / f"{len(self.timings) + 1:02d}-cdktf-{step}.log",
             timeout_seconds=self.step_timeout_seconds,
         )
-        self.timings.append(StepTiming(command, done.seconds))
-        self.outputs[command] = done.output
+        self.timings.append(StepTiming(step, done.seconds))
+        self.outputs[step] = done.output
         return done.output
 
 
@@ -260,15 +282,21 @@ class CdktfRun:
 
 
 def run_cdktf(
-    commands: CdktfCommands, command: str, *, log: Path, timeout_seconds: float | None = 900
+    commands: CdktfCommands,
+    command: str,
+    stack: str | None = None,
+    *,
+    log: Path,
+    timeout_seconds: float | None = 900,
 ) -> CdktfRun:
-    """Run the lines of ``command`` with bash, as a user's shell would; keep the output in ``log``.
+    """Run the lines of ``command`` (on ``stack``, or every stack) with bash, as a user's shell
+    would; keep the output in ``log``.
 
     Raises:
         CdktfFailed: It exited non-zero or ran past ``timeout_seconds`` (then it is
             stopped, cdktf and Terraform with it).
     """
-    script = "set -e\n" + "\n".join(commands.lines(command))
+    script = "set -e\n" + "\n".join(commands.lines((command, stack)))
     started = time.monotonic()
     process = subprocess.Popen(
         ["bash", "-c", script],

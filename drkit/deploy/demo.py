@@ -1,4 +1,4 @@
-"""``drkit demo``: deploy the whole stack to the embedded AWS emulator, show it, destroy it.
+"""``drkit demo``: deploy every stack to the embedded AWS emulator, show it, destroy it.
 
 The README's main command (``make demo``). Nothing here can reach a real AWS
 account: the stack is synthesized for the local target into ``.drkit/demo``
@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from drkit.deploy.cdktf import PROJECT_CDKTF, CdktfCommands, find_cdktf
 from drkit.deploy.denials import denials
@@ -46,26 +47,33 @@ def run_demo(
             f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} "
             f"(pid {emulator.pid})"
         )
-        deployment = LocalDeployment(emulator=emulator, workdir=workdir, environ=environ)
+        deployment = LocalDeployment(
+            emulator=emulator,
+            workdir=workdir,
+            environ=environ,
+            progress=lambda stack, step, seconds: (
+                say(f"{step:<9} {stack} done in {seconds:.1f} s")
+                if step in ("deploy", "destroy")
+                else None
+            ),
+        )
         regions = ", ".join(f"{r.region} ({r.role.value}, {r.weight} %)" for r in spec.regions)
         say(f"layout    {regions}; suffix {spec.environment_suffix!r}")
-        for label, step in (
-            ("synth", deployment.synthesize),
-            ("init", deployment.init),
-            ("plan", deployment.plan),
-            ("apply", deployment.apply),
-        ):
-            say(f"{label:<9} ...")
-            step()
-            say(f"{label:<9} done in {deployment.timings[-1].seconds:.1f} s")
+        say(f"stacks    {', '.join(p.name for p in spec.stacks)}")
+        say("synth     ...")
+        deployment.synthesize()
+        say(f"synth     done in {deployment.timings[-1].seconds:.1f} s")
+        deployment.init()
+        say("deploy    ... (each stack applied once its dependencies are, then planned again)")
+        drift = deployment.deploy(check=True).drift
+        say(f"deploy    done in {sum(t.seconds for t in deployment.timings[-2:]):.1f} s")
         view = deployment.describe()
         print(summary(view), flush=True)
         served_ok = _serve(deployment)
-        drift = deployment.drift()
         if drift:
             say("drift     CHANGES PENDING right after apply:")
         else:
-            say("drift     none: a second plan reports no changes")
+            say("drift     none: each stack's second plan reports no changes")
         for line in drift:
             say(f"            {line}")
         if keep:
@@ -78,7 +86,8 @@ def run_demo(
             say(f"destroy   done; left behind: {', '.join(left)}")
         else:
             say("destroy   done; nothing of the stack is left in the emulator")
-        print(timing_table(deployment.timings), flush=True)
+        say(replay_line(emulator.replays()))
+        print(timing_table(deployment.timings, deployment.stack_timings), flush=True)
     return 0 if served_ok and not drift and not left else 1
 
 
@@ -166,11 +175,26 @@ def summary(view: DeploymentView) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timing_table(timings: Sequence[StepTiming]) -> str:
-    width = max(len(t.step) for t in timings)
+def replay_line(replays: Mapping[str, Any]) -> str:
+    """How many SDK retries the emulator answered from a first attempt (docs/emulator.md):
+    a deployment that only succeeded by replays should say so."""
+    count = replays["replayed"]
+    if not count:
+        return "replays   none: no request needed a retry's replayed answer"
+    operations = sorted({o["operation"] for o in replays["operations"]})
+    return f"replays   {count} retried requests answered by replay ({', '.join(operations)})"
+
+
+def timing_table(timings: Sequence[StepTiming], stack_timings: Sequence[StepTiming] = ()) -> str:
+    """Each step's wall time, then each stack's part of it (stacks of a round run at once)."""
+    width = max(len(t.step) for t in (*timings, *stack_timings))
     rows = [f"  {t.step:<{width}}  {t.seconds:7.1f} s" for t in timings]
     rows.append(f"  {'total':<{width}}  {sum(t.seconds for t in timings):7.1f} s")
-    return "Step timings:\n" + "\n".join(rows)
+    text = "Step timings (wall clock):\n" + "\n".join(rows)
+    if stack_timings:
+        per_stack = [f"  {t.step:<{width}}  {t.seconds:7.1f} s" for t in stack_timings]
+        text += "\nPer stack:\n" + "\n".join(per_stack)
+    return text
 
 
 def cdktf_commands(deployment: LocalDeployment) -> CdktfCommands:
@@ -179,7 +203,7 @@ def cdktf_commands(deployment: LocalDeployment) -> CdktfCommands:
     The local target keeps its state in the synth output directory, so the
     lines' ``--output`` finds what the deployment applied.
     """
-    if deployment.terraform is None or deployment.stack_dir is None:
+    if not deployment.terraform:
         raise RuntimeError("synthesize() first")
     try:
         executable = find_cdktf()
@@ -188,11 +212,18 @@ def cdktf_commands(deployment: LocalDeployment) -> CdktfCommands:
     return CdktfCommands.for_emulator(
         endpoint_url=deployment.emulator.endpoint_url,
         layout=deployment.environ,
-        outdir=deployment.stack_dir.parent.parent,
-        cli_config=deployment.terraform.cli_config,
+        outdir=deployment.outdir,
+        cli_config=deployment.cli_config,
         credentials=deployment.emulator.credentials,
         executable=executable,
     )
+
+
+def keep_commands(spec: DeploymentSpec) -> tuple[tuple[str, str | None], ...]:
+    """What ``--keep`` prints: one secondary region's stack alone (``diff``, ``deploy``), then
+    every stack (``deploy``, ``destroy``)."""
+    one = next(p.name for p in spec.stacks if p.regional and p.region != spec.primary.region)
+    return (("diff", one), ("deploy", one), ("deploy", None), ("destroy", None))
 
 
 def exploration(deployment: LocalDeployment, region: str) -> str:
@@ -203,16 +234,23 @@ def exploration(deployment: LocalDeployment, region: str) -> str:
     endpoint = deployment.emulator.endpoint_url
     keys = " ".join(f"{k}={shlex.quote(v)}" for k, v in deployment.emulator.credentials.items())
     commands = cdktf_commands(deployment)
-    lines = commands.lines("diff", "deploy", "destroy")
+    shown = keep_commands(deployment.spec)
+    one = shown[0][1]
+    lines = commands.lines(*shown)
     missing = "" if commands.executable.exists() else "  # cdktf-cli is not installed: make tools\n"
     return (
         "\nThe emulator keeps running for exploration. In another shell:\n"
         f"  export AWS_ENDPOINT_URL={endpoint} {keys} AWS_DEFAULT_REGION={region}\n"
         "  aws dynamodb list-tables            # or boto3.client('dynamodb', endpoint_url=...)\n"
-        "\nThe same stack with cdktf (same state; diff shows no changes until you edit the code):\n"
+        "\nThe same stacks with cdktf (same state; diff shows no changes until you edit the code):"
+        f"\none region's stack alone ({one}), then every stack in order, then all destroyed:\n"
         + missing
         + "".join(f"  {line}\n" for line in lines)
-        + "\nPress Ctrl-C here to destroy the stack and stop the emulator.\n"
+        + "\nRehearse a region's outage (no answer to its requests; us-east-1 takes IAM's and "
+        "Route 53's control planes with it), then plan or apply one region alone:\n"
+        f"  drkit outage take-out {region} --endpoint {endpoint}\n"
+        f"  drkit outage bring-back --endpoint {endpoint}\n"
+        + "\nPress Ctrl-C here to destroy the stacks and stop the emulator.\n"
     )
 
 

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from drkit.deploy.invoke import execution_credentials
 from drkit.deploy.serve import Scenario
-from drkit.regions.naming import ResourceType
+from drkit.regions import names
 from drkit_runtime.contract import AUDIT_LOGS, PATIENT_RECORDS
 
 
@@ -60,21 +60,21 @@ def denials(scenario: Scenario) -> list[Attempt]:
     n = spec.namer
     attempts: dict[str, Callable[[], Any]] = {
         f"write a patient record into {peer}'s replica": lambda: client("dynamodb", peer).put_item(
-            TableName=n(ResourceType.DYNAMODB_TABLE, PATIENT_RECORDS),
+            TableName=names.TABLES[PATIENT_RECORDS](n),
             Item={"record_id": {"S": "forbidden"}},
         ),
         "write an object into its region's data bucket": lambda: client("s3").put_object(
-            Bucket=n(ResourceType.S3_BUCKET, "data", region), Key="forbidden", Body=b"x"
+            Bucket=names.DATA_BUCKET(n, region), Key="forbidden", Body=b"x"
         ),
         "rewrite an audit entry (UpdateItem)": lambda: client("dynamodb").update_item(
-            TableName=n(ResourceType.DYNAMODB_TABLE, AUDIT_LOGS),
+            TableName=names.TABLES[AUDIT_LOGS](n),
             Key={"record_id": {"S": "any"}, "event_id": {"S": "any"}},
             UpdateExpression="SET outcome = :o",
             ExpressionAttributeValues={":o": {"S": "rewritten"}},
         ),
     }
     if spec.operator_principals:
-        operator = f"arn:aws:iam::123456789012:role/{n(ResourceType.IAM_ROLE, 'operator')}"
+        operator = f"arn:aws:iam::123456789012:role/{names.OPERATOR.role(n)}"
         attempts["assume the operator role"] = lambda: client("sts").assume_role(
             RoleArn=operator, RoleSessionName="forbidden"
         )

@@ -1,27 +1,32 @@
-"""A deployment of the whole stack to the embedded emulator, one timed step at a time.
+"""A deployment of every stack to the embedded emulator, one timed step at a time.
 
 Used by ``drkit demo`` and by the end-to-end tests, so that what the README
 promises and what CI checks are the same steps: synthesize for the local
-target, init offline, validate, plan, apply, read back, check for drift,
-destroy, check that nothing is left.
+target, init offline, plan and apply stack by stack in dependency order, read
+back, check for drift, destroy in the reverse order, check that nothing is left.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from drkit.deploy import readback
+from drkit.deploy.errors import DeployError
 from drkit.deploy.invoke import FunctionRunner
 from drkit.deploy.serve import Scenario
+from drkit.deploy.stackset import StackSet, run_rounds
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
 from drkit.regions.spec import DeploymentSpec, Target
+from drkit.regions.stacks import StackKind, StackPlan
 from drkit_emulator.runner import DUMMY_CREDENTIALS, Emulator
 
 PLAN_FILE = "drkit.tfplan"
@@ -31,6 +36,9 @@ DRIFT_FILE = "drift.tfplan"
 #: queue, 15 s per Route 53 change; docs/emulator.md): more of them overlap than Terraform's
 #: default 10 lets.
 EMULATOR_PARALLELISM = 32
+
+#: Called with (stack, step, seconds) when a stack finishes a step.
+Progress = Callable[[str, str, float], None]
 
 
 def describe_changes(plan: Mapping[str, Any]) -> list[str]:
@@ -53,7 +61,7 @@ def describe_changes(plan: Mapping[str, Any]) -> list[str]:
 
 @attrs.define(kw_only=True, eq=False)
 class EmulatorDeployment:
-    """The stack of one spec on one running emulator: what every way of deploying it shares.
+    """The stacks of one spec on one running emulator: what every way of deploying shares.
 
     Mutable: it walks through the steps and records their timings.
 
@@ -65,7 +73,9 @@ class EmulatorDeployment:
         step_timeout_seconds: Stop a step running longer than this.
         enforce_iam: Have the emulator authorize every request against IAM from the start
             (Terraform then deploys as an administrator, the functions run as their roles).
-        timings: ``(step, seconds)`` of every step so far.
+        timings: ``(step, seconds)`` of every step so far (wall time; a step of several
+            stacks counts once).
+        stack_timings: ``(<stack> <step>, seconds)`` of every stack's part of a step.
     """
 
     emulator: Emulator
@@ -74,6 +84,7 @@ class EmulatorDeployment:
     step_timeout_seconds: float | None = 900
     enforce_iam: bool = True
     timings: list[StepTiming] = attrs.field(factory=list)
+    stack_timings: list[StepTiming] = attrs.field(factory=list)
 
     @property
     def spec(self) -> DeploymentSpec:
@@ -93,8 +104,9 @@ class EmulatorDeployment:
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir.mkdir(parents=True)
 
-    def _synthesized(self) -> Path:
-        """The stack directory holding ``cdk.tf.json``, once synthesized."""
+    @property
+    def stacks(self) -> StackSet:
+        """The synthesized stacks, once synthesized."""
         raise NotImplementedError
 
     def describe(self) -> readback.DeploymentView:
@@ -109,8 +121,10 @@ class EmulatorDeployment:
 
     @property
     def code_archive(self) -> Path:
-        """The Lambda archive of the synthesized stack (every function runs the same one)."""
-        stack_dir = self._synthesized()
+        """The Lambda archive of the synthesized stacks (every function runs the same one)."""
+        stacks = self.stacks
+        regional = next(p for p in stacks.plans if p.kind is StackKind.REGION)
+        stack_dir = stacks.directory(regional.name)
         stack = json.loads((stack_dir / "cdk.tf.json").read_text())
         functions = stack["resource"]["aws_lambda_function"].values()
         (archive,) = {body["filename"] for body in functions}
@@ -119,87 +133,231 @@ class EmulatorDeployment:
     def _client(self, service: str, region: str) -> Any:
         return self.emulator.client(service, region)
 
+    def _timed(self, step: str, run: Callable[[], Any]) -> Any:
+        started = time.perf_counter()
+        try:
+            return run()
+        finally:
+            self.timings.append(StepTiming(step, time.perf_counter() - started))
+
 
 @attrs.define(kw_only=True, eq=False)
 class LocalDeployment(EmulatorDeployment):
-    """Deployed step by step with drkit's own Terraform runner (what ``drkit demo`` does).
+    """Deployed stack by stack with drkit's own Terraform runner (what ``drkit demo`` does).
 
     Attributes:
-        stack_dir: The synthesized stack directory, once :meth:`synthesize` ran.
-        terraform: The runner for it.
+        stack_set: The synthesized stacks, once :meth:`synthesize` ran.
+        terraform: ``stack name -> runner``.
+        progress: Told of every stack's finished step (the demo prints it).
     """
 
-    stack_dir: Path | None = attrs.field(default=None, init=False)
-    terraform: Terraform | None = attrs.field(default=None, init=False)
+    stack_set: StackSet | None = attrs.field(default=None, init=False)
+    terraform: dict[str, Terraform] = attrs.field(factory=dict, init=False)
+    progress: Progress | None = None
 
-    def synthesize(self) -> Path:
+    @property
+    def stacks(self) -> StackSet:
+        if self.stack_set is None:
+            raise RuntimeError("synthesize() first")
+        return self.stack_set
+
+    @property
+    def outdir(self) -> Path:
+        return self.workdir / "cdktf.out"
+
+    @property
+    def cli_config(self) -> Path:
+        """The mirror-only Terraform CLI configuration every stack's runner uses."""
+        return next(iter(self.terraform.values())).cli_config
+
+    def synthesize(self) -> StackSet:
         self._start()
-        self.stack_dir, seconds = synthesize(
-            self.workdir / "cdktf.out", {**self.environ, **self._target_env()}
-        )
+        return self._synthesize()
+
+    def _synthesize(self) -> StackSet:
+        env = {**self.environ, **self._target_env()}
+        outdir, seconds = synthesize(self.outdir, env)
         self.timings.append(StepTiming("synth", seconds))
-        self.terraform = Terraform.for_stack(
-            self.stack_dir,
+        self.stack_set = StackSet(outdir=outdir, plans=self.spec.stacks)
+        self.terraform = {name: self._runner(name) for name in self.stack_set.names}
+        return self.stack_set
+
+    def _runner(self, name: str) -> Terraform:
+        return Terraform.for_stack(
+            self.stacks.directory(name),
+            cli_config_path=self.workdir / "terraformrc",
             parallelism=EMULATOR_PARALLELISM,
             step_timeout_seconds=self.step_timeout_seconds,
             extra_env=self.emulator.client_env(),
         )
-        return self.stack_dir
 
-    def _synthesized(self) -> Path:
-        if self.stack_dir is None:
-            raise RuntimeError("synthesize() first")
-        return self.stack_dir
+    def _each(
+        self,
+        step: str,
+        action: Callable[[StackPlan, Terraform], Any],
+        *,
+        names: Iterable[str] | None = None,
+        reverse: bool = False,
+        ordered: bool = True,
+    ) -> dict[str, Any]:
+        """``action`` on each stack in dependency rounds (or all at once, not ``ordered``),
+        timing each stack and the whole."""
 
-    def _tf(self) -> Terraform:
-        if self.terraform is None:
-            raise RuntimeError("synthesize() first")
-        return self.terraform
+        def timed(plan: StackPlan) -> Any:
+            started = time.perf_counter()
+            result = action(plan, self.terraform[plan.name])
+            seconds = time.perf_counter() - started
+            self.stack_timings.append(StepTiming(f"{plan.name} {step}", seconds))
+            if self.progress is not None:
+                self.progress(plan.name, step, seconds)
+            return result
 
-    def _timed(self, before: int, step: str) -> None:
-        """Record the Terraform commands run since ``before`` as one step."""
-        seconds = sum(t.seconds for t in self._tf().timings[before:])
-        self.timings.append(StepTiming(step, seconds))
+        stacks = self.stacks if ordered else self.stacks.unordered()
+        return self._timed(
+            step, lambda: run_rounds(stacks, step, timed, names=names, reverse=reverse)
+        )
 
-    def init(self) -> None:
-        n = len(self._tf().timings)
-        self._tf().init()
-        self._timed(n, "init")
+    def init(self, names: Iterable[str] | None = None) -> None:
+        """``terraform init`` of every stack (of ``names``), all at once."""
+        self._each("init", lambda _, tf: tf.init(), names=names, ordered=False)
 
-    def plan(self) -> dict[str, Any]:
-        """Plan the creation into a file and return the plan as JSON (for the plan scan).
+    def deploy(
+        self, names: Iterable[str] | None = None, *, scan: bool = False, check: bool = False
+    ) -> Applied:
+        """Apply every stack (or ``names``), each once the stacks it depends on are applied
+        (the outputs a stack reads exist only then). One ``terraform apply`` plans and applies
+        a stack; no ``terraform validate`` first: Terraform validates before it plans.
 
-        No ``terraform validate`` first: Terraform validates the configuration before every
-        plan (the local backend's ``OpValidation``), so a separate one is a whole extra graph
-        walk, a provider start per region, with the same diagnostics.
+        Args:
+            scan: Plan every stack into a file and read the plan back (``terraform show
+                -json``) before applying exactly that plan: what a scan saw is applied.
+            check: Plan every stack again right after its apply (no other stack changes its
+                resources), beside the applies of the stacks that follow it.
         """
-        tf = self._tf()
-        n = len(tf.timings)
-        # The exit code says whether there are changes; one `show` then reads the plan.
-        tf.plan(out=PLAN_FILE, detailed_exitcode=True)
-        shown = tf.show_json(PLAN_FILE)
-        self._timed(n, "plan")
-        return shown
+        chosen = self.stacks.names if names is None else tuple(names)
+        checks: dict[str, Future[list[str]]] = {}
 
-    def apply(self) -> None:
-        """Apply the plan that :meth:`plan` saved (what was scanned is what is applied)."""
-        tf = self._tf()
-        if not (self.stack_dir / PLAN_FILE).exists():
-            raise RuntimeError("plan() first: apply() applies the saved plan")
-        n = len(tf.timings)
-        tf.apply(PLAN_FILE)
-        self._timed(n, "apply")
+        def apply(plan: StackPlan, tf: Terraform) -> dict[str, Any] | None:
+            shown = None
+            if scan:
+                tf.plan(out=PLAN_FILE, detailed_exitcode=True)
+                shown = tf.show_json(PLAN_FILE)
+            tf.apply(PLAN_FILE if scan else None)
+            if check:  # beside the stacks that follow: it changes nothing they read
+                checks[plan.name] = pool.submit(self._checked, plan, tf)
+            return shown
 
-    def drift(self) -> list[str]:
-        """Plan again (``-detailed-exitcode``); one line per pending change (none: no drift)."""
-        tf = self._tf()
-        n = len(tf.timings)
-        changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))
-        changes = describe_changes(tf.show_json(DRIFT_FILE)) if changed else []
-        self._timed(n, "plan (drift)")
-        return changes
+        with ThreadPoolExecutor(max_workers=max(len(chosen), 1)) as pool:
+            applied = self._each("deploy", apply, names=chosen)
+            drift = self._timed(
+                "check (after the last apply)",
+                lambda: {name: future.result() for name, future in checks.items()},
+            )
+        return Applied(
+            plans={n: shown for n, shown in applied.items() if shown is not None},
+            drift=[f"{n}: {line}" for n in chosen for line in drift.get(n, [])],
+        )
 
-    def destroy(self) -> None:
-        n = len(self._tf().timings)
-        self._tf().destroy(refresh=False)
-        self._timed(n, "destroy")
+    def _checked(self, plan: StackPlan, tf: Terraform) -> list[str]:
+        started = time.perf_counter()
+        found = _drift(plan, tf)
+        self.stack_timings.append(StepTiming(f"{plan.name} check", time.perf_counter() - started))
+        return found
+
+    def drift(self, names: Iterable[str] | None = None) -> list[str]:
+        """Plan every stack again (all at once: nothing changes); one ``<stack>: <change>``
+        line per pending change."""
+        found = self._each("drift", _drift, names=names, ordered=False)
+        return [f"{name}: {line}" for name in self.stacks.names for line in found.get(name, [])]
+
+    def destroy(self, names: Iterable[str] | None = None) -> None:
+        """Destroy every stack (or ``names``), dependants first."""
+        self._each("destroy", lambda _, tf: tf.destroy(refresh=False), names=names, reverse=True)
+
+    def change_layout(self, environ: Mapping[str, str]) -> LayoutChange:
+        """Synthesize ``environ``'s layout over the running deployment and apply it.
+
+        Regions added: their stacks are made and every stack applied in dependency order
+        (the existing ones change only for what the new peers need). Regions removed: the
+        stacks that named them are applied first (links and routing, then the remaining
+        regions' stacks), then the removed regions' stacks destroyed with their last
+        configuration, then the stacks they depended on (IAM, DNS) applied without them.
+        Adding and removing in one change is refused: do one, then the other.
+        """
+        before = self.stacks
+        old_runners = dict(self.terraform)
+        self.environ = dict(environ)
+        after = self._synthesize()
+        change = LayoutChange.between(before, after)
+        if change.added and change.removed:
+            raise DeployError(
+                f"this layout adds {', '.join(change.added)} and removes "
+                f"{', '.join(change.removed)}: change one, apply, then the other"
+            )
+        if change.added:
+            self.init(change.added)
+            self.deploy()
+        elif change.removed:
+            self._remove(before, change, old_runners)
+        else:
+            self.deploy()
+        return change
+
+    def _remove(
+        self, before: StackSet, change: LayoutChange, old_runners: dict[str, Terraform]
+    ) -> None:
+        gone = set(change.removed)
+        named_them = [p.name for p in before.plans if gone & set(p.depends_on)]
+        they_needed = {d for name in gone for d in before.plan(name).depends_on}
+        rest = [n for n in self.stacks.names if n not in {*named_them, *they_needed}]
+        self.deploy([n for n in named_them if n in self.stacks.names])
+        self.deploy(rest)
+        self.terraform.update({name: old_runners[name] for name in gone})
+        removed = StackSet(outdir=before.outdir, plans=[before.plan(n) for n in gone])
+        self._timed(
+            "destroy (removed)",
+            lambda: run_rounds(
+                removed, "destroy", lambda p: old_runners[p.name].destroy(refresh=False)
+            ),
+        )
+        for name in gone:
+            del self.terraform[name]
+        self.deploy(sorted(they_needed))
+
+
+@attrs.frozen(kw_only=True)
+class Applied:
+    """What a deploy saw.
+
+    Attributes:
+        plans: ``stack -> the plan it applied`` (``terraform show -json``), with ``scan``.
+        drift: One ``<stack>: <change>`` line per change a second plan found, with ``check``.
+    """
+
+    plans: dict[str, dict[str, Any]]
+    drift: list[str]
+
+
+@attrs.frozen(kw_only=True)
+class LayoutChange:
+    """The stacks a new layout adds and removes.
+
+    Attributes:
+        added: Stacks of the new layout only.
+        removed: Stacks of the old layout only.
+    """
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    @classmethod
+    def between(cls, before: StackSet, after: StackSet) -> LayoutChange:
+        return cls(
+            added=tuple(n for n in after.names if n not in before.names),
+            removed=tuple(n for n in before.names if n not in after.names),
+        )
+
+
+def _drift(_: StackPlan, tf: Terraform) -> list[str]:
+    changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))
+    return describe_changes(tf.show_json(DRIFT_FILE)) if changed else []

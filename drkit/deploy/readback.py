@@ -11,8 +11,8 @@ from typing import Any
 
 import attrs
 
+from drkit.regions import names
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
-from drkit.regions.naming import ResourceType
 from drkit.regions.spec import DeploymentSpec
 from drkit_runtime.contract import AUDIT_LOGS, PATIENT_RECORDS
 
@@ -150,14 +150,14 @@ def _health_checks(records: list[WeightedRecord], route53: Any) -> dict[str, Hea
 
 
 def _api_endpoint(spec: DeploymentSpec, apigatewayv2: Any, region: str) -> str:
-    name = spec.namer(ResourceType.API, "records", region)
+    name = names.API(spec.namer, region)
     return next(
         (a["ApiEndpoint"] for a in apigatewayv2.get_apis()["Items"] if a["Name"] == name), ""
     )
 
 
 def _table(spec: DeploymentSpec, client: ClientFactory, purpose: str) -> TableView:
-    name = spec.namer(ResourceType.DYNAMODB_TABLE, purpose)
+    name = names.TABLES[purpose](spec.namer)
     described = client("dynamodb", spec.primary.region).describe_table(TableName=name)["Table"]
     replicas = tuple(r["RegionName"] for r in described.get("Replicas", []))
     pitr, keys = {}, {}
@@ -182,7 +182,7 @@ def _table(spec: DeploymentSpec, client: ClientFactory, purpose: str) -> TableVi
 
 
 def _bucket(spec: DeploymentSpec, s3: Any, region: str) -> BucketView:
-    name = spec.namer(ResourceType.S3_BUCKET, "data", region)
+    name = names.DATA_BUCKET(spec.namer, region)
     encryption = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]
     default = encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]
     try:

@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from drkit.deploy import events
 from drkit.deploy.invoke import DeployedFunction, FunctionRunner
-from drkit.regions.naming import ResourceType
+from drkit.regions import names
 from drkit.regions.spec import DeploymentSpec
 from drkit_emulator.runner import Emulator
 from drkit_runtime.contract import (
@@ -72,7 +72,7 @@ class Scenario:
         self.regions = [r.region for r in spec.regions]
 
     def function(self, purpose: str, region: str) -> DeployedFunction:
-        name = self.spec.namer(ResourceType.LAMBDA_FUNCTION, purpose, region)
+        name = names.FUNCTIONS[purpose].function(self.spec.namer, region)
         return DeployedFunction.read(self.emulator, name, region)
 
     def api(self, region: str, method: str, path: str, body: Any = None) -> Served:
@@ -130,7 +130,7 @@ class Scenario:
     def drain(self, region: str) -> list[Served]:
         """Flip the region's drain switch (as an operator would), ask /health, flip it back."""
         ssm = self.emulator.client("ssm", region)
-        name = self.spec.namer(ResourceType.SSM_PARAMETER, "drain", region)
+        name = names.DRAIN_SWITCH(self.spec.namer, region)
         ssm.put_parameter(Name=name, Value=DRAIN_DRAINED, Type="SecureString", Overwrite=True)
         try:
             drained = self.api(region, "GET", "/health")
@@ -151,7 +151,7 @@ class Scenario:
         )
 
     def _schedule(self, region: str) -> dict[str, Any]:
-        rule = self.spec.namer(ResourceType.EVENT_RULE, "canary-schedule", region)
+        rule = names.CANARY_SCHEDULE(self.spec.namer, region)
         arn = f"arn:aws:events:{region}:123456789012:rule/{rule}"
         return events.schedule(region, arn)
 
@@ -166,7 +166,7 @@ class Scenario:
         dynamodb = self.emulator.client("dynamodb", region)
         now_s = datetime.now(UTC).timestamp()
         for store in CANARY_STORES[:2]:
-            table = self.spec.namer(ResourceType.DYNAMODB_TABLE, store)
+            table = names.TABLES[store](self.spec.namer)
             stream_arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
             records = [
                 events.stream_record(item, arrived_s=now_s)
@@ -179,7 +179,7 @@ class Scenario:
     def _arrivals(self, region: str) -> Iterator[dict[str, Any]]:
         """The other regions' canary objects replicated into this region's bucket."""
         s3 = self.emulator.client("s3", region)
-        bucket = self.spec.namer(ResourceType.S3_BUCKET, "data", region)
+        bucket = names.DATA_BUCKET(self.spec.namer, region)
         for source in self.regions:
             if source == region:
                 continue

@@ -1,4 +1,4 @@
-"""Synthesize the stack the way ``cdktf synth`` does: run ``app.py`` in its own process.
+"""Synthesize the stacks the way ``cdktf synth`` does: run ``app.py`` in its own process.
 
 A separate process keeps the caller free of jsii (and of the provider's
 memory) and exercises the real entry point. ``CDKTF_OUTDIR`` sends the output
@@ -17,7 +17,6 @@ from pathlib import Path
 
 from drkit import FAST_IMPORT_ENV
 from drkit.errors import DrkitError
-from drkit_runtime.contract import STACK_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -47,7 +46,8 @@ def synthesize(outdir: Path, env: Mapping[str, str] | None = None) -> tuple[Path
     """Run ``app.py`` with ``env`` added to this process's environment (minus :data:`SYNTH_ENV`).
 
     Returns:
-        The stack directory (holding ``cdk.tf.json``) and the seconds it took.
+        The output directory (``stacks/<name>/cdk.tf.json`` for each stack, and cdktf's
+        ``manifest.json``) and the seconds it took.
 
     Raises:
         SynthFailed: With ``app.py``'s own one-line message for a bad spec.
@@ -78,7 +78,6 @@ def synthesize(outdir: Path, env: Mapping[str, str] | None = None) -> tuple[Path
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
         message = lines[-1] if done.returncode == 2 and lines else "\n".join(lines[-30:])
         raise SynthFailed(f"synthesis failed (exit {done.returncode}): {message}")
-    stack_dir = outdir / "stacks" / STACK_NAME
-    if not (stack_dir / "cdk.tf.json").is_file():
-        raise SynthFailed(f"synthesis wrote no {stack_dir / 'cdk.tf.json'}")
-    return stack_dir, seconds
+    if not (outdir / "manifest.json").is_file():
+        raise SynthFailed(f"synthesis wrote no {outdir / 'manifest.json'}")
+    return outdir, seconds

@@ -234,6 +234,8 @@ class CapacityInputs:
         weights: ``(region, weight)`` for every region, in the spec's order.
         reserved_concurrency: Reserved concurrency of each region's API function
             (``lambda_reserved_concurrency``): both its floor and its ceiling.
+        reservations: ``(region, reservation)`` of the regions that set their own
+            (``[[regions]] lambda_reserved_concurrency``); the others reserve the above.
         peak_concurrency: The deployment's peak of concurrent API executions.
             Left out (None), the budget models it as the most the layout serves
             with every region up: its busiest region at its reservation.
@@ -241,7 +243,12 @@ class CapacityInputs:
 
     weights: tuple[tuple[str, int], ...]
     reserved_concurrency: int
+    reservations: tuple[tuple[str, int], ...] = ()
     peak_concurrency: int | None = None
+
+    def reserved(self, region: str) -> int:
+        """What ``region``'s API function reserves."""
+        return dict(self.reservations).get(region, self.reserved_concurrency)
 
     @property
     def peak_is_modelled(self) -> bool:
@@ -252,8 +259,9 @@ class CapacityInputs:
         """The peak the capacity rows are computed at (given, or modelled)."""
         if self.peak_concurrency is not None:
             return self.peak_concurrency
-        busiest = max(traffic_shares(dict(self.weights), {r for r, _ in self.weights}).values())
-        return math.floor(self.reserved_concurrency / busiest)
+        shares = traffic_shares(dict(self.weights), {r for r, _ in self.weights})
+        busiest = self.busiest_region
+        return math.floor(self.reserved(busiest) / shares[busiest])
 
     @property
     def busiest_region(self) -> str:
@@ -319,7 +327,7 @@ def failover_capacity(inputs: CapacityInputs) -> tuple[FailoverCapacity, ...]:
                 share_before=before[region],
                 share_after=after,
                 needed_concurrency=math.ceil(inputs.peak * after),
-                reserved_concurrency=inputs.reserved_concurrency,
+                reserved_concurrency=inputs.reserved(region),
             )
         )
     return tuple(rows)

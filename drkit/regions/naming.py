@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
 
 import attrs
 
@@ -35,6 +34,8 @@ class NameRule:
             ``{region}`` (``-use1`` or empty) and ``{suffix}``.
         alphanumeric: The service allows letters and digits only: the suffix's
             hyphens are dropped (``pr-123`` -> ``pr123``).
+        arn: The ARN AWS gives a resource of this name (``{partition}``, ``{region}``,
+            ``{account}``, ``{name}``); empty where AWS adds a random id (no ARN from a name).
     """
 
     prefix: str
@@ -43,23 +44,45 @@ class NameRule:
     service: str
     template: str = "{prefix}-{purpose}{region}-{suffix}"
     alphanumeric: bool = False
+    arn: str = ""
+
+
+_LOGS_ARN = "arn:{partition}:logs:{region}:{account}:log-group:{name}"
 
 
 class ResourceType(enum.Enum):
-    """Every kind of physical name drkit makes, with its service's rule."""
+    """Every kind of physical name drkit makes, with its service's rule (and ARN form)."""
 
     S3_BUCKET = NameRule(
-        prefix="s3", max_length=63, pattern=r"[a-z0-9][a-z0-9-]*[a-z0-9]", service="S3 bucket"
+        prefix="s3",
+        max_length=63,
+        pattern=r"[a-z0-9][a-z0-9-]*[a-z0-9]",
+        service="S3 bucket",
+        arn="arn:{partition}:s3:::{name}",
     )
     DYNAMODB_TABLE = NameRule(
-        prefix="ddb", max_length=255, pattern=r"[A-Za-z0-9_.-]{3,}", service="DynamoDB table"
+        prefix="ddb",
+        max_length=255,
+        pattern=r"[A-Za-z0-9_.-]{3,}",
+        service="DynamoDB table",
+        arn="arn:{partition}:dynamodb:{region}:{account}:table/{name}",
     )
-    IAM_ROLE = NameRule(prefix="role", max_length=64, pattern=r"[\w+=,.@-]+", service="IAM role")
+    IAM_ROLE = NameRule(
+        prefix="role",
+        max_length=64,
+        pattern=r"[\w+=,.@-]+",
+        service="IAM role",
+        arn="arn:{partition}:iam::{account}:role/{name}",
+    )
     IAM_POLICY = NameRule(
         prefix="policy", max_length=128, pattern=r"[\w+=,.@-]+", service="IAM policy"
     )
     LAMBDA_FUNCTION = NameRule(
-        prefix="lambda", max_length=64, pattern=r"[A-Za-z0-9_-]+", service="Lambda function"
+        prefix="lambda",
+        max_length=64,
+        pattern=r"[A-Za-z0-9_-]+",
+        service="Lambda function",
+        arn="arn:{partition}:lambda:{region}:{account}:function:{name}",
     )
     # Lambda writes to /aws/lambda/<function name>; the group is named after it.
     LAMBDA_LOG_GROUP = NameRule(
@@ -67,12 +90,14 @@ class ResourceType(enum.Enum):
         max_length=512,
         pattern=r"[\w#./-]+",
         service="CloudWatch Logs log group",
+        arn=_LOGS_ARN,
     )
     LOG_GROUP = NameRule(
         prefix="/drkit/logs",
         max_length=512,
         pattern=r"[\w#./-]+",
         service="CloudWatch Logs log group",
+        arn=_LOGS_ARN,
     )
     # Route 53 only writes query logs to groups under /aws/route53/.
     QUERY_LOG_GROUP = NameRule(
@@ -80,15 +105,30 @@ class ResourceType(enum.Enum):
         max_length=512,
         pattern=r"/aws/route53/[\w#./-]+",
         service="Route 53 query log group",
+        arn=_LOGS_ARN,
     )
     SQS_QUEUE = NameRule(
-        prefix="sqs", max_length=80, pattern=r"[A-Za-z0-9_-]+", service="SQS queue"
+        prefix="sqs",
+        max_length=80,
+        pattern=r"[A-Za-z0-9_-]+",
+        service="SQS queue",
+        arn="arn:{partition}:sqs:{region}:{account}:{name}",
     )
     SNS_TOPIC = NameRule(
-        prefix="sns", max_length=256, pattern=r"[A-Za-z0-9_-]+", service="SNS topic"
+        prefix="sns",
+        max_length=256,
+        pattern=r"[A-Za-z0-9_-]+",
+        service="SNS topic",
+        arn="arn:{partition}:sns:{region}:{account}:{name}",
     )
+    # An alias ARN names a key where its id is random (alias ARNs in key-using services,
+    # kms:ResourceAliases in policies).
     KMS_ALIAS = NameRule(
-        prefix="alias/kms", max_length=256, pattern=r"alias/[A-Za-z0-9/_-]+", service="KMS alias"
+        prefix="alias/kms",
+        max_length=256,
+        pattern=r"alias/[A-Za-z0-9/_-]+",
+        service="KMS alias",
+        arn="arn:{partition}:kms:{region}:{account}:{name}",
     )
     API = NameRule(prefix="apigw", max_length=128, pattern=r"[\w .-]+", service="API Gateway API")
     # EC2 reserves the "sg-" prefix for group ids.
@@ -112,12 +152,21 @@ class ResourceType(enum.Enum):
         pattern=r"/[A-Za-z0-9_./-]+",
         service="SSM parameter",
         template="{prefix}/{suffix}/{purpose}{region}",
+        arn="arn:{partition}:ssm:{region}:{account}:parameter{name}",
     )
     EVENT_RULE = NameRule(
-        prefix="rule", max_length=64, pattern=r"[.\-_A-Za-z0-9]+", service="EventBridge rule"
+        prefix="rule",
+        max_length=64,
+        pattern=r"[.\-_A-Za-z0-9]+",
+        service="EventBridge rule",
+        arn="arn:{partition}:events:{region}:{account}:rule/{name}",
     )
     ALARM = NameRule(
-        prefix="alarm", max_length=255, pattern=r"[^\x00-\x1f]+", service="CloudWatch alarm"
+        prefix="alarm",
+        max_length=255,
+        pattern=r"[^\x00-\x1f]+",
+        service="CloudWatch alarm",
+        arn="arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}",
     )
     DASHBOARD = NameRule(
         prefix="dash", max_length=255, pattern=r"[A-Za-z0-9_-]+", service="CloudWatch dashboard"
@@ -127,9 +176,14 @@ class ResourceType(enum.Enum):
         max_length=128,
         pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*",
         service="CloudTrail trail",
+        arn="arn:{partition}:cloudtrail:{region}:{account}:trail/{name}",
     )
     BACKUP_VAULT = NameRule(
-        prefix="vault", max_length=50, pattern=r"[A-Za-z0-9_-]+", service="AWS Backup vault"
+        prefix="vault",
+        max_length=50,
+        pattern=r"[A-Za-z0-9_-]+",
+        service="AWS Backup vault",
+        arn="arn:{partition}:backup:{region}:{account}:backup-vault:{name}",
     )
     BACKUP_PLAN = NameRule(
         prefix="plan", max_length=50, pattern=r"[A-Za-z0-9_.-]+", service="AWS Backup plan"
@@ -154,77 +208,6 @@ class ResourceType(enum.Enum):
     )
 
 
-#: The fixed (kind, purpose, regional?) names a deployment uses. A spec is valid
-#: only if every one of them is legal for every region it names. Names with
-#: per-pair purposes (alarms, dashboards) have generous limits and are checked
-#: when they are made.
-CATALOGUE: tuple[tuple[ResourceType, str, bool], ...] = (
-    (ResourceType.S3_BUCKET, "data", True),
-    (ResourceType.S3_BUCKET, "accesslogs", True),
-    (ResourceType.S3_BUCKET, "cloudtrail", True),
-    (ResourceType.DYNAMODB_TABLE, "patient_records", False),
-    (ResourceType.DYNAMODB_TABLE, "audit_logs", False),
-    (ResourceType.IAM_ROLE, "api", True),
-    (ResourceType.IAM_ROLE, "canary", True),
-    (ResourceType.IAM_ROLE, "watcher", True),
-    (ResourceType.IAM_ROLE, "s3replication", True),
-    (ResourceType.IAM_ROLE, "trailreplication", True),
-    (ResourceType.IAM_ROLE, "flowlogs", True),
-    (ResourceType.IAM_ROLE, "operator", False),
-    (ResourceType.IAM_ROLE, "backup", False),
-    (ResourceType.IAM_ROLE, "cloudtrail", True),
-    (ResourceType.IAM_POLICY, "api", True),
-    (ResourceType.IAM_POLICY, "canary", True),
-    (ResourceType.IAM_POLICY, "watcher", True),
-    (ResourceType.IAM_POLICY, "s3replication", True),
-    (ResourceType.IAM_POLICY, "trailreplication", True),
-    (ResourceType.IAM_POLICY, "flowlogs", True),
-    (ResourceType.IAM_POLICY, "operator", False),
-    (ResourceType.IAM_POLICY, "backup", False),
-    (ResourceType.IAM_POLICY, "cloudtrail", True),
-    (ResourceType.IAM_POLICY, "route53-querylogs", False),
-    (ResourceType.LAMBDA_FUNCTION, "api", True),
-    (ResourceType.LAMBDA_FUNCTION, "canary", True),
-    (ResourceType.LAMBDA_FUNCTION, "watcher", True),
-    (ResourceType.LAMBDA_LOG_GROUP, "api", True),
-    (ResourceType.LAMBDA_LOG_GROUP, "canary", True),
-    (ResourceType.LAMBDA_LOG_GROUP, "watcher", True),
-    (ResourceType.LOG_GROUP, "vpcflow", True),
-    (ResourceType.LOG_GROUP, "apiaccess", True),
-    (ResourceType.LOG_GROUP, "cloudtrail", True),
-    (ResourceType.QUERY_LOG_GROUP, "queries", False),
-    (ResourceType.SQS_QUEUE, "api-dlq", True),
-    (ResourceType.SQS_QUEUE, "canary-dlq", True),
-    (ResourceType.SQS_QUEUE, "watcher-dlq", True),
-    (ResourceType.SNS_TOPIC, "alerts", True),
-    (ResourceType.SNS_TOPIC, "traildelivery", True),
-    (ResourceType.KMS_ALIAS, "data", True),
-    (ResourceType.KMS_ALIAS, "dnssec", True),
-    (ResourceType.API, "records", True),
-    (ResourceType.SECURITY_GROUP, "workload", True),
-    (ResourceType.SECURITY_GROUP, "endpoints", True),
-    (ResourceType.SECURITY_GROUP, "peerendpoints", True),
-    (ResourceType.SSM_PARAMETER, "drain", True),
-    (ResourceType.EVENT_RULE, "canary-schedule", True),
-    (ResourceType.EVENT_RULE, "canary-objects", True),
-    (ResourceType.EVENT_RULE, "watch-schedule", True),
-    (ResourceType.CLOUDTRAIL, "audit", True),
-    (ResourceType.BACKUP_VAULT, "tables", True),
-    (ResourceType.BACKUP_PLAN, "tables", False),
-    (ResourceType.BACKUP_SELECTION, "tables", False),
-    (ResourceType.KEY_SIGNING_KEY, "dnssec", False),
-)
-
-_FIXED = {(kind, purpose) for kind, purpose, _ in CATALOGUE}
-# Kinds whose purposes are made per pair of regions or per metric.
-_DYNAMIC = {
-    ResourceType.ALARM,
-    ResourceType.DASHBOARD,
-    ResourceType.NAME_TAG,
-    ResourceType.HEALTH_CHECK,
-}
-
-
 @attrs.frozen
 class Namer:
     """Makes physical names for one deployment.
@@ -242,8 +225,6 @@ class Namer:
             SpecError: The name would break the service's rule; the error names
                 ``environment_suffix``, since that is the only part a user picks.
         """
-        if kind not in _DYNAMIC and (kind, purpose) not in _FIXED:
-            raise AssertionError(f"{kind.name}/{purpose} is missing from naming.CATALOGUE")
         rule = kind.value
         region_part = f"-{short_code(region)}" if region else ""
         suffix = self.suffix.replace("-", "") if rule.alphanumeric else self.suffix
@@ -261,13 +242,6 @@ class Namer:
                 f"{rule.service} name {name!r} must fit in {rule.max_length}",
             )
         return name
-
-    def check_all(self, regions: Iterable[str]) -> None:
-        """Make every fixed name of the catalogue for ``regions`` (raises on the first bad one)."""
-        regions = tuple(regions)
-        for kind, purpose, regional in CATALOGUE:
-            for region in regions if regional else (None,):
-                self(kind, purpose, region)
 
 
 def check_suffix(suffix: object) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import attrs
 
-from drkit.regions.naming import Namer, ResourceType
+from drkit.regions.names import FUNCTIONS
+from drkit.regions.naming import Namer
 
 #: Reservations may take a region's unreserved concurrency down to 100, not lower:
 #: "You can reserve up to the Unreserved account concurrency value, minus 100".
@@ -55,7 +56,7 @@ class FunctionDemand:
 
     def name(self, namer: Namer, region: str) -> str:
         """Its physical name in ``region``."""
-        return namer(ResourceType.LAMBDA_FUNCTION, self.purpose, region)
+        return FUNCTIONS[self.purpose].function(namer, region)
 
 
 @attrs.frozen(kw_only=True)

@@ -7,8 +7,6 @@ A spec is plain data (attrs, frozen). It never touches jsii, so the whole model
 from __future__ import annotations
 
 import enum
-import ipaddress
-import itertools
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -17,29 +15,23 @@ import attrs
 
 from drkit import iam
 from drkit.errors import SpecError, index_path
-from drkit.regions import budget, parameter_store
+from drkit.regions import budget, names, parameter_store
 from drkit.regions import validators as v
-from drkit.regions.catalog import SHORT_CODES
+from drkit.regions.backend import S3Backend
+from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.layout_file import read_layout
 from drkit.regions.naming import Namer, check_suffix, regional_domain_name
+from drkit.regions.region import RegionSpec, Role
+from drkit.regions.stacks import StackPlan, plan_stacks
 from drkit.regions.validators import (
     REQUIRED_TAGS,
-    SUBNET_PREFIX_DELTA,
-    SUBNETS_PER_VPC,
     fail,
 )
-from drkit_runtime.contract import HEALTH_CACHE_SECONDS
+from drkit_runtime.contract import HEALTH_CACHE_SECONDS, HEALTH_PATH
 
 HEALTH_CHECK_INTERVALS = (10, 30)  # the only values Route 53 accepts
 # CloudWatch Logs accepts these retention periods; HIPAA audit practice wants a year or more.
 LOG_RETENTION_DAYS = (365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
-
-
-class Role(enum.Enum):
-    """A region's part in the deployment."""
-
-    PRIMARY = "primary"
-    SECONDARY = "secondary"
 
 
 class Target(enum.Enum):
@@ -47,85 +39,6 @@ class Target(enum.Enum):
 
     AWS = "aws"
     LOCAL = "local"
-
-
-@attrs.frozen(kw_only=True)
-class RegionSpec:
-    """One region of a deployment: everything that makes its footprint differ from another.
-
-    Attributes:
-        region: AWS region name, e.g. ``us-east-1``.
-        role: ``Role.PRIMARY`` (creates the global tables) or ``Role.SECONDARY``.
-        weight: Share of DNS traffic in percent (0-100); all weights sum to 100.
-        cidr: The region's VPC range; private, non-overlapping, /16 to /22.
-    """
-
-    region: str = attrs.field(validator=v.check_region)
-    role: Role = attrs.field(
-        validator=v.instance_of(Role, "Role.PRIMARY or Role.SECONDARY ('primary'/'secondary')")
-    )
-    weight: int = attrs.field(validator=v.check_weight)
-    cidr: str = attrs.field(validator=v.check_cidr)
-
-    @classmethod
-    def from_mapping(cls, raw: Any, *, field: str = "regions[]") -> RegionSpec:
-        """Build from a TOML table (``role`` as a string); errors name ``field.key``."""
-        table = v.expect_table(field, raw, "a [[regions]] table: region, role, weight, cidr")
-        v.check_keys(field, table, required=("region", "role", "weight", "cidr"))
-        role = v.parse_enum(Role, f"{field}.role", table["role"])
-        try:
-            return cls(
-                region=table["region"], role=role, weight=table["weight"], cidr=table["cidr"]
-            )
-        except SpecError as err:
-            raise err.within(field) from None
-
-    @property
-    def short(self) -> str:
-        """Short code used in physical names, e.g. ``use1``."""
-        return SHORT_CODES[self.region]
-
-    @property
-    def network(self) -> ipaddress.IPv4Network:
-        return ipaddress.IPv4Network(self.cidr)
-
-    @property
-    def is_primary(self) -> bool:
-        return self.role is Role.PRIMARY
-
-    def subnet_cidrs(self) -> tuple[str, ...]:
-        """The private subnets' ranges, one per AZ, carved from the VPC range."""
-        subnets = self.network.subnets(prefixlen_diff=SUBNET_PREFIX_DELTA)
-        return tuple(str(s) for s in itertools.islice(subnets, SUBNETS_PER_VPC))
-
-
-@attrs.frozen(kw_only=True)
-class S3Backend:
-    """Remote Terraform state for teams (the default is local state).
-
-    Attributes:
-        bucket: Existing, versioned state bucket.
-        key: Object key of the state file.
-        region: Region of the state bucket.
-        use_lockfile: Use S3-native state locking (Terraform 1.10+).
-    """
-
-    bucket: str = attrs.field(validator=v.check_bucket)
-    key: str = attrs.field(validator=v.check_state_key)
-    region: str = attrs.field(validator=v.check_region)
-    use_lockfile: bool = attrs.field(default=True, validator=v.instance_of(bool, "true or false"))
-
-    @classmethod
-    def from_mapping(cls, raw: Any, *, field: str = "backend") -> S3Backend:
-        """Build from the ``[backend]`` table; errors name ``backend.key``."""
-        table = v.expect_table(
-            field, raw, "a [backend] table: bucket, key, region, optional use_lockfile"
-        )
-        v.check_keys(field, table, required=("bucket", "key", "region"), optional=("use_lockfile",))
-        try:
-            return cls(**{str(k): value for k, value in table.items()})
-        except SpecError as err:
-            raise err.within(field) from None
 
 
 def _regions(value: Any) -> tuple[RegionSpec, ...]:
@@ -229,7 +142,8 @@ class DeploymentSpec:
 
     def __attrs_post_init__(self) -> None:
         v.check_region_set(self.regions)
-        Namer(self.environment_suffix).check_all(r.region for r in self.regions)
+        # The global stacks' names are in us-east-1 whatever the layout.
+        names.check_all(self.namer, {*(r.region for r in self.regions), ROUTE53_METRICS_REGION})
         for r in self.regions:
             self.regional_api_domain_name(r.region)
         self._check_budget()
@@ -264,16 +178,43 @@ class DeploymentSpec:
 
     def _check_parameter_store(self) -> None:
         top = parameter_store.LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
-        if self.lambda_reserved_concurrency > top and not self.parameter_store_high_throughput:
+        if self.parameter_store_high_throughput:
+            return
+        for field, reserved in self._reservations():
+            if reserved <= top:
+                continue
             fail(
-                "lambda_reserved_concurrency",
-                self.lambda_reserved_concurrency,
+                field,
+                reserved,
                 f"at most {top} on Parameter Store's standard throughput "
                 f"({parameter_store.GET_PARAMETER_DEFAULT_TPS} reads a second per account and "
                 f"region; /health reads the drain switch once per container every "
                 f"{HEALTH_CACHE_SECONDS} s); above it, turn on higher throughput in every region "
                 "and set parameter_store_high_throughput = true",
             )
+
+    def _reservations(self) -> list[tuple[str, int]]:
+        """Every reservation of the API function the spec sets, with the field that sets it."""
+        found = [("lambda_reserved_concurrency", self.lambda_reserved_concurrency)]
+        for i, r in enumerate(self.regions):
+            if r.lambda_reserved_concurrency is not None:
+                field = f"{index_path('regions', i)}.lambda_reserved_concurrency"
+                found.append((field, r.lambda_reserved_concurrency))
+        return found
+
+    def region(self, name: str) -> RegionSpec:
+        """The spec of the region called ``name`` (``KeyError`` if the layout has none)."""
+        for r in self.regions:
+            if r.region == name:
+                return r
+        raise KeyError(f"{name} is not a region of this layout")
+
+    def reserved_concurrency(self, region: str) -> int:
+        """The API function's reservation in ``region`` (its own, or the deployment's)."""
+        spec = self.region(region)
+        if spec.lambda_reserved_concurrency is not None:
+            return spec.lambda_reserved_concurrency
+        return self.lambda_reserved_concurrency
 
     @property
     def budget_inputs(self) -> budget.BudgetInputs:
@@ -297,6 +238,11 @@ class DeploymentSpec:
         return tuple(r for r in self.regions if not r.is_primary)
 
     @property
+    def stacks(self) -> tuple[StackPlan, ...]:
+        """Every Terraform stack of the deployment, in an order that applies."""
+        return plan_stacks([r.region for r in self.regions], self.primary.region)
+
+    @property
     def namer(self) -> Namer:
         return Namer(self.environment_suffix)
 
@@ -312,6 +258,10 @@ class DeploymentSpec:
     def regional_api_domain_name(self, region: str) -> str:
         """The name only ``region``'s API answers to, which its health check probes."""
         return regional_domain_name(self.dns_record_name, self.dns_zone_name, region)
+
+    def health_url(self, region: str) -> str:
+        """What ``region``'s Route 53 health check requests (and the watchers probe)."""
+        return f"https://{self.regional_api_domain_name(region)}{HEALTH_PATH}"
 
     # ----- other sources ---------------------------------------------------
     @classmethod

@@ -139,6 +139,17 @@ def int_range(low: int, high: int) -> Validator:
     return check
 
 
+def optional_int_range(low: int, high: int) -> Validator:
+    """``int_range``, or left out (None)."""
+    within = int_range(low, high)
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            within(instance, attribute, value)
+
+    return check
+
+
 def one_of(options: tuple[int, ...], unit: str = "") -> Validator:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not is_int(value) or value not in options:

@@ -3,9 +3,12 @@
 ACM's DNS validation record belongs to the account and the domain name, not to one
 certificate or Region: "the CNAME validation token works for any region", and the record
 must stay in place for ACM to renew
-(https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html). So each name's
-record is made once, by :class:`DomainValidation` outside the regional footprints, and
-every certificate that covers the name waits for that one record.
+(https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html; a second region's
+certificate for a name gets the same record, hashicorp/terraform-provider-aws#13653). So
+the DNS stack makes each name's record once, from a certificate of its own in us-east-1
+that covers every name (ACM hands out a name's record only through a certificate), before
+any region's stack; a region's certificate then only waits for ACM to see the record, and
+its stack never writes Route 53.
 """
 
 from __future__ import annotations
@@ -95,12 +98,13 @@ class CertificateProps:
             certificate in its own region).
         domain_name: The name it covers first (the shared API name).
         subject_alternative_names: Further names it covers (the region's own name).
-        validation: Where the names' validation records are made, once for every region.
+        validation: Where the names' validation records are made; None: they are made
+            elsewhere (the DNS stack) and the certificate waits until ACM has seen them.
     """
 
     placement: Placement
     domain_name: str
-    validation: DomainValidation
+    validation: DomainValidation | None = None
     subject_alternative_names: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
@@ -136,7 +140,11 @@ class Certificate(Construct):
             tags=p.tagged(props.domain_name),
             lifecycle={"create_before_destroy": True},
         )
-        fqdns = props.validation.record_fqdns(self.resource, self.domain_names)
+        fqdns = (
+            props.validation.record_fqdns(self.resource, self.domain_names)
+            if props.validation is not None
+            else None
+        )
         validation = AcmCertificateValidation(
             self,
             "validation",

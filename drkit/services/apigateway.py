@@ -26,7 +26,7 @@ from drkit.aws import (
     LambdaPermission,
 )
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
+from drkit.regions import names
 from drkit.services.acm import Certificate
 from drkit.services.kms import EncryptionKey
 from drkit.services.lambda_ import RegionalFunction
@@ -147,7 +147,7 @@ class HttpApi(Construct):
         super().__init__(scope, id)
         p = props.placement
         self._placement = p
-        name = p.name(ResourceType.API, "records")
+        name = p.named(names.API)
         self.resource = Apigatewayv2Api(
             self,
             "resource",
@@ -175,7 +175,7 @@ class HttpApi(Construct):
             "access-logs",
             props=LogGroupProps(
                 placement=p,
-                log_group_name=p.name(ResourceType.LOG_GROUP, "apiaccess"),
+                log_group_name=p.named(names.API_ACCESS_LOG_GROUP),
                 key=props.key,
                 retention_days=props.log_retention_days,
             ),

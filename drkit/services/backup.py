@@ -1,4 +1,4 @@
-"""AWS Backup: daily backups of the global tables, copied to every other region.
+"""AWS Backup: each region's daily backups of its table replicas, copied to every other region.
 
 PITR covers the last 35 days at second granularity; these backups are the
 contingency plan's (HIPAA 164.308(a)(7)) independent copies, kept in vaults
@@ -11,7 +11,6 @@ from __future__ import annotations
 import attrs
 from constructs import Construct
 
-from drkit import iam
 from drkit.aws import (
     BackupPlan,
     BackupPlanRule,
@@ -22,10 +21,8 @@ from drkit.aws import (
     BackupVault,
 )
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
-from drkit.services.dynamodb import GlobalTable
-from drkit.services.iam import Role, RoleProps
-from drkit.services.kms import ENCRYPT_DECRYPT, EncryptionKey
+from drkit.regions import names
+from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 
 DAILY = "cron(0 5 * * ? *)"
@@ -53,7 +50,7 @@ class Vault(Construct):
         if key.region != placement.region:
             raise SpecError("key", key.region, f"a key in the vault's region {placement.region}")
         self.region = placement.region
-        self.vault_name = placement.name(ResourceType.BACKUP_VAULT, "tables")
+        self.vault_name = placement.named(names.BACKUP_VAULT)
         self.resource = BackupVault(
             self,
             "resource",
@@ -71,80 +68,65 @@ class TableBackupProps:
     """Props of :class:`TableBackup`.
 
     Attributes:
-        placement: The tables' primary region (where backups are taken).
-        keys: One key per region of the tables (the vaults' keys).
-        placements: One placement per copy region.
-        tables: The global tables to back up.
+        placement: The region whose table replicas are backed up (its vault is there).
+        key: That region's key (the vault's).
+        role_arn: The role AWS Backup runs as (the IAM stack's, from ``drkit.access``).
+        copy_regions: Every other region: each recovery point is copied into its vault,
+            named by ARN (that vault is in its own region's stack).
         retention_days: How long backups and copies are kept.
-        protect_data: Keep vaults with recovery points on ``terraform destroy``.
+        protect_data: Keep the vault with its recovery points on ``terraform destroy``.
     """
 
     placement: Placement
-    keys: tuple[EncryptionKey, ...]
-    placements: tuple[Placement, ...]
-    tables: tuple[GlobalTable, ...]
+    key: EncryptionKey
+    role_arn: str
+    copy_regions: tuple[str, ...] = attrs.field(converter=tuple)
     retention_days: int = 35
     protect_data: bool = False
 
     def __attrs_post_init__(self) -> None:
         if not 7 <= self.retention_days <= 36500:
             raise SpecError("retention_days", self.retention_days, "7 to 36500")
-        regions = {k.region for k in self.keys}
-        for p in (self.placement, *self.placements):
-            if p.region not in regions:
-                raise SpecError(
-                    "keys", sorted(regions), f"a key for every vault region, including {p.region}"
-                )
+        if self.placement.region in self.copy_regions:
+            raise SpecError(
+                "copy_regions", self.copy_regions, f"regions other than {self.placement.region}"
+            )
 
 
 class TableBackup(Construct):
-    """A backup plan for the tables with a cross-region copy of every recovery point.
+    """A region's daily backup of its own replicas, copied into every other region's vault.
+
+    Each region backs up its own replicas, so backups go on while any region is down. The
+    plan names the other regions' vaults by ARN: CreateBackupPlan takes the destination as
+    a string, and AWS documents no check of it at that time (an assumption, written down in
+    docs/architecture.md: a missing vault would fail the copy job, not the plan).
 
     Attributes:
-        vaults: ``region -> vault``; the primary's first.
+        vault: This region's vault.
         plan_name: The plan's name.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: TableBackupProps) -> None:
         super().__init__(scope, id)
         p = props.placement
-        keys = {k.region: k for k in props.keys}
-        self.vaults = {
-            place.region: Vault(
-                self,
-                f"vault-{place.region}",
-                placement=place,
-                key=keys[place.region],
-                protect_data=props.protect_data,
-            )
-            for place in (p, *props.placements)
-        }
-        self.plan_name = p.name(ResourceType.BACKUP_PLAN, "tables", regional=False)
+        self.vault = Vault(
+            self, "vault", placement=p, key=props.key, protect_data=props.protect_data
+        )
+        self.plan_name = p.named(names.BACKUP_PLAN)
         plan = self._plan(props)
-        table_arns = tuple(t.arn_in(p.region) for t in props.tables)
-        self.role = self._role(p, table_arns)
-        for region in self.vaults:
-            keys[region].grant(
-                self.role.policy,
-                (*ENCRYPT_DECRYPT, "kms:CreateGrant"),
-                via=("backup", "dynamodb"),
-                label="UseVaultKeyIn",
-            )
         BackupSelection(
             self,
             "selection",
             provider=p.provider,
-            name=p.name(ResourceType.BACKUP_SELECTION, "tables", regional=False),
+            name=p.named(names.BACKUP_SELECTION),
             plan_id=plan.id,
-            iam_role_arn=self.role.role_arn,
-            resources=list(table_arns),
+            iam_role_arn=props.role_arn,
+            resources=[p.arn(t) for t in names.TABLES.values()],
         )
 
     def _plan(self, props: TableBackupProps) -> BackupPlan:
         """Daily, kept ``retention_days``, each recovery point copied to every other vault."""
         p = props.placement
-        home = self.vaults[p.region]
-        copies = [v for region, v in self.vaults.items() if region != p.region]
         lifecycle = BackupPlanRuleLifecycle(delete_after=props.retention_days)
         return BackupPlan(
             self,
@@ -154,57 +136,21 @@ class TableBackup(Construct):
             rule=[
                 BackupPlanRule(
                     rule_name="daily-with-cross-region-copy",
-                    target_vault_name=home.resource.name,
+                    target_vault_name=self.vault.resource.name,
                     schedule=DAILY,
                     start_window=60,
                     completion_window=180,
                     lifecycle=lifecycle,
                     copy_action=[
                         BackupPlanRuleCopyAction(
-                            destination_vault_arn=v.vault_arn,
+                            destination_vault_arn=names.BACKUP_VAULT.arn(p.namer, p.account, r),
                             lifecycle=BackupPlanRuleCopyActionLifecycle(
                                 delete_after=props.retention_days
                             ),
                         )
-                        for v in copies
+                        for r in props.copy_regions
                     ],
                 )
             ],
             tags=p.tagged(self.plan_name),
-        )
-
-    def _role(self, p: Placement, table_arns: tuple[str, ...]) -> Role:
-        """What AWS Backup needs to back up the tables and copy into the other vaults."""
-        return Role(
-            self,
-            "role",
-            props=RoleProps(
-                placement=p,
-                purpose="backup",
-                regional=False,
-                trusted_services=("backup.amazonaws.com",),
-                trust_conditions={"StringEquals": {"aws:SourceAccount": p.account.account_id}},
-                statements=(
-                    iam.Statement(
-                        sid="BackUpTables",
-                        actions=(
-                            "dynamodb:CreateBackup",
-                            "dynamodb:DescribeTable",
-                            "dynamodb:ListTagsOfResource",
-                            "dynamodb:StartAwsBackupJob",
-                        ),
-                        resources=table_arns,
-                    ),
-                    iam.Statement(
-                        sid="ManageTableBackups",
-                        actions=("dynamodb:DeleteBackup", "dynamodb:DescribeBackup"),
-                        resources=tuple(f"{arn}/backup/*" for arn in table_arns),
-                    ),
-                    iam.Statement(
-                        sid="CopyToOtherRegions",
-                        actions=("backup:CopyIntoBackupVault", "backup:DescribeBackupVault"),
-                        resources=tuple(v.vault_arn for v in self.vaults.values()),
-                    ),
-                ),
-            ),
         )

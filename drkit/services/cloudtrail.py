@@ -23,40 +23,21 @@ from drkit.aws import (
     SnsTopicPolicy,
 )
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
-from drkit.services.dynamodb import GlobalTable
-from drkit.services.iam import Role, RoleProps
+from drkit.regions import names
 from drkit.services.kms import EncryptionKey
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
 from drkit.services.s3 import (
     AccessLogBucket,
-    DataBucket,
     EncryptedBucket,
     abort_multipart_rule,
     archive_then_expire_rule,
 )
 from drkit.services.s3_policy import deny_insecure_transport
-from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
 from drkit.services.sns import Publisher, encrypted_topic
 
 #: HIPAA asks covered entities to keep documentation for six years.
 TRAIL_RETENTION_DAYS = 2190
-
-
-@attrs.frozen(kw_only=True)
-class ArchiveSite:
-    """Where a replica of the trail bucket lives.
-
-    Attributes:
-        placement: A region other than the trail's.
-        key: That region's key.
-        access_logs: That region's access-log bucket.
-    """
-
-    placement: Placement
-    key: EncryptionKey
-    access_logs: AccessLogBucket
 
 
 @attrs.frozen(kw_only=True)
@@ -67,12 +48,11 @@ class AuditTrailProps:
         placement: The home region of the trail (the primary region).
         key: Encrypts log files, the trail bucket and the trail's log group; same region.
         access_logs: Receives the trail bucket's server access logs; same region.
-        tables: Global tables whose data events are recorded in every region.
-        buckets: Data buckets whose object-level events are recorded.
-        archives: Regions that keep a replica of the trail bucket, so the audit
-            record survives the loss of the trail's region.
+        logs_role_arn: The role CloudTrail writes the log group with (the IAM stack's).
+        table_arns: Tables (every region's replicas) whose data events are recorded.
+        bucket_arns: Data buckets whose object-level events are recorded.
         log_retention_days: Retention of the CloudWatch Logs copy.
-        protect_data: Keep the trail buckets on ``terraform destroy``.
+        protect_data: Keep the trail bucket on ``terraform destroy``.
         topic_read_back_as_arn: The provider cannot read the delivery topic back as it was
             given. hashicorp/aws 5.100.0 reads it back as a name only when it is in the
             provider's own account; a provider that skips requesting the account id (the
@@ -84,9 +64,9 @@ class AuditTrailProps:
     placement: Placement
     key: EncryptionKey
     access_logs: AccessLogBucket
-    tables: tuple[GlobalTable, ...]
-    buckets: tuple[DataBucket, ...]
-    archives: tuple[ArchiveSite, ...] = ()
+    logs_role_arn: str
+    table_arns: tuple[str, ...] = attrs.field(converter=tuple)
+    bucket_arns: tuple[str, ...] = attrs.field(converter=tuple)
     log_retention_days: int = 365
     protect_data: bool = False
     topic_read_back_as_arn: bool = False
@@ -96,9 +76,6 @@ class AuditTrailProps:
             raise SpecError(
                 "key", self.key.region, f"a key in the trail's region {self.placement.region}"
             )
-        for site in self.archives:
-            if site.placement.region == self.placement.region:
-                raise SpecError("archives", site.placement.region, "regions other than the trail's")
 
 
 class TrailBucket(EncryptedBucket):
@@ -124,7 +101,7 @@ class TrailBucket(EncryptedBucket):
             scope,
             id,
             placement=p,
-            name=p.name(ResourceType.S3_BUCKET, "cloudtrail"),
+            name=p.named(names.TRAIL_BUCKET),
             key=key,
             access_logs=access_logs,
             force_destroy=not protect_data,
@@ -154,8 +131,8 @@ class AuditTrail(Construct):
     def __init__(self, scope: Construct, id: str, *, props: AuditTrailProps) -> None:
         super().__init__(scope, id)
         p = props.placement
-        self.trail_name = p.name(ResourceType.CLOUDTRAIL, "audit")
-        self.trail_arn = p.account.arn("cloudtrail", p.region, f"trail/{self.trail_name}")
+        self.trail_name = p.named(names.TRAIL)
+        self.trail_arn = p.arn(names.TRAIL)
         self.bucket = TrailBucket(
             self,
             "bucket",
@@ -166,38 +143,11 @@ class AuditTrail(Construct):
             trail_arn=self.trail_arn,
         )
         self.region = p.region
-        self._archives(props)
         self._key_grants(props)
-        logs, role = self._log_delivery(props)
+        logs = self._log_group(props)
         self.log_group_name = logs.log_group_name
         topic = self._delivery_topic(props)
-        self.resource = self._trail(props, logs, role, topic)
-
-    def _archives(self, props: AuditTrailProps) -> None:
-        """A replica of the trail bucket in every archive region."""
-        self.archives = [
-            TrailBucket(
-                self,
-                f"archive-{site.placement.region}",
-                placement=site.placement,
-                key=site.key,
-                access_logs=site.access_logs,
-                protect_data=props.protect_data,
-                trail_arn=None,
-            )
-            for site in props.archives
-        ]
-        if self.archives:
-            BucketReplication(
-                self,
-                "archive-replication",
-                props=BucketReplicationProps(
-                    placement=props.placement,
-                    source=self.bucket,
-                    destinations=tuple(self.archives),
-                    role_purpose="trailreplication",
-                ),
-            )
+        self.resource = self._trail(props, logs, topic)
 
     def _key_grants(self, props: AuditTrailProps) -> None:
         """CloudTrail encrypts log files with the key, for this trail only."""
@@ -222,37 +172,19 @@ class AuditTrail(Construct):
             {"StringEquals": {"aws:SourceArn": self.trail_arn}},
         )
 
-    def _log_delivery(self, props: AuditTrailProps) -> tuple[LogGroup, Role]:
-        """The encrypted log group events stream to, and the role CloudTrail writes it with."""
+    def _log_group(self, props: AuditTrailProps) -> LogGroup:
+        """The encrypted log group events stream to (CloudTrail writes it as its role)."""
         p = props.placement
-        logs = LogGroup(
+        return LogGroup(
             self,
             "log-group",
             props=LogGroupProps(
                 placement=p,
-                log_group_name=p.name(ResourceType.LOG_GROUP, "cloudtrail"),
+                log_group_name=p.named(names.TRAIL_LOG_GROUP),
                 key=props.key,
                 retention_days=props.log_retention_days,
             ),
         )
-        role = Role(
-            self,
-            "logs-role",
-            props=RoleProps(
-                placement=p,
-                purpose="cloudtrail",
-                trusted_services=("cloudtrail.amazonaws.com",),
-                trust_conditions={"StringEquals": {"aws:SourceArn": self.trail_arn}},
-                statements=(
-                    iam.Statement(
-                        sid="DeliverTrailEvents",
-                        actions=("logs:CreateLogStream", "logs:PutLogEvents"),
-                        resources=(logs.streams_arn,),
-                    ),
-                ),
-            ),
-        )
-        return logs, role
 
     def _delivery_topic(self, props: AuditTrailProps) -> SnsTopicPolicy:
         """A topic only this trail may publish to, encrypted with the trail's key.
@@ -262,7 +194,7 @@ class AuditTrail(Construct):
         ``aws:SourceArn`` to this trail.
         """
         p = props.placement
-        self.delivery_topic_name = p.name(ResourceType.SNS_TOPIC, "traildelivery")
+        self.delivery_topic_name = p.named(names.TRAIL_DELIVERY_TOPIC)
         only_this_trail = {"StringEquals": {"aws:SourceArn": self.trail_arn}}
         _, policy = encrypted_topic(
             self,
@@ -284,9 +216,7 @@ class AuditTrail(Construct):
         )
         return policy
 
-    def _trail(
-        self, props: AuditTrailProps, logs: LogGroup, role: Role, topic: SnsTopicPolicy
-    ) -> Cloudtrail:
+    def _trail(self, props: AuditTrailProps, logs: LogGroup, topic: SnsTopicPolicy) -> Cloudtrail:
         p = props.placement
         return Cloudtrail(
             self,
@@ -299,7 +229,7 @@ class AuditTrail(Construct):
             include_global_service_events=True,
             enable_log_file_validation=True,
             cloud_watch_logs_group_arn=logs.streams_arn,
-            cloud_watch_logs_role_arn=role.role_arn,
+            cloud_watch_logs_role_arn=props.logs_role_arn,
             sns_topic_name=self.delivery_topic_name,
             event_selector=[
                 CloudtrailEventSelector(
@@ -308,11 +238,11 @@ class AuditTrail(Construct):
                     data_resource=[
                         CloudtrailEventSelectorDataResource(
                             type="AWS::DynamoDB::Table",
-                            values=[t.arn_in(region) for t in props.tables for region in t.regions],
+                            values=list(props.table_arns),
                         ),
                         CloudtrailEventSelectorDataResource(
                             type="AWS::S3::Object",
-                            values=[f"{b.bucket_arn}/" for b in props.buckets],
+                            values=[f"{arn}/" for arn in props.bucket_arns],
                         ),
                     ],
                 )

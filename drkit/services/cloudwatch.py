@@ -13,7 +13,7 @@ from drkit.aws import CloudwatchDashboard, CloudwatchMetricAlarm
 from drkit.errors import SpecError
 from drkit.regions.naming import ResourceType
 from drkit.services.placement import Placement
-from drkit.services.sns import AlertTopic
+from drkit.services.sns import TopicRef
 
 COMPARISONS = (
     "GreaterThanThreshold",
@@ -48,7 +48,7 @@ class AlarmProps:
     placement: Placement
     purpose: str
     description: str
-    topic: AlertTopic
+    topic: TopicRef
     namespace: str
     metric_name: str
     dimensions: Mapping[str, str]
@@ -141,7 +141,8 @@ class Dashboard(Construct):
     def __init__(self, scope: Construct, id: str, *, props: DashboardProps) -> None:
         super().__init__(scope, id)
         p = props.placement
-        self.dashboard_name = p.name(ResourceType.DASHBOARD, props.purpose, regional=False)
+        # Deployment-wide: one of each dashboard, whichever region holds it.
+        self.dashboard_name = p.namer(ResourceType.DASHBOARD, props.purpose)
         self.widgets = list(props.widgets)
         self.resource = CloudwatchDashboard(
             self,

@@ -14,7 +14,7 @@ from drkit.aws import (
     DynamodbTableServerSideEncryption,
 )
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
+from drkit.regions.names import TABLES
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 
@@ -72,7 +72,7 @@ class GlobalTable(Construct):
         super().__init__(scope, id)
         p = props.placement
         self._account = p.account
-        self.table_name = p.name(ResourceType.DYNAMODB_TABLE, props.purpose, regional=False)
+        self.table_name = TABLES[props.purpose](p.namer)
         self.purpose = props.purpose
         self.regions = (p.region, *(k.region for k in props.replica_keys))
         attributes = [DynamodbTableAttribute(name=props.hash_key, type="S")]

@@ -8,7 +8,7 @@ import attrs
 from constructs import Construct
 
 from drkit.aws import CloudwatchEventRule, CloudwatchEventTarget, LambdaPermission
-from drkit.regions.naming import ResourceType
+from drkit.regions.names import Name
 from drkit.services.lambda_ import RegionalFunction
 from drkit.services.placement import Placement
 from drkit.services.s3 import DataBucket
@@ -21,14 +21,14 @@ class FunctionTriggerProps:
 
     Attributes:
         placement: Region, provider and naming.
-        purpose: Names the rule.
+        name: The rule's name (``drkit.regions.names``).
         function: The target function; same region.
         schedule_expression: e.g. ``rate(1 minute)`` (set this or ``event_pattern``).
         event_pattern: An EventBridge pattern.
     """
 
     placement: Placement
-    purpose: str
+    name: Name
     function: RegionalFunction
     schedule_expression: str | None = None
     event_pattern: str | None = None
@@ -44,13 +44,14 @@ class FunctionTrigger(Construct):
     def __init__(self, scope: Construct, id: str, *, props: FunctionTriggerProps) -> None:
         super().__init__(scope, id)
         p = props.placement
-        name = p.name(ResourceType.EVENT_RULE, props.purpose)
+        name = p.named(props.name)
+        purpose = props.name.purpose
         self.resource = CloudwatchEventRule(
             self,
             "resource",
             provider=p.provider,
             name=name,
-            description=f"drkit {props.purpose}, {p.region}",
+            description=f"drkit {purpose}, {p.region}",
             schedule_expression=props.schedule_expression,
             event_pattern=props.event_pattern,
             tags=p.tagged(name),
@@ -66,7 +67,7 @@ class FunctionTrigger(Construct):
             self,
             "permission",
             provider=p.provider,
-            statement_id=f"AllowEventBridge-{props.purpose}",
+            statement_id=f"AllowEventBridge-{purpose}",
             action="lambda:InvokeFunction",
             function_name=props.function.function_name,
             principal="events.amazonaws.com",

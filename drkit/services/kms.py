@@ -2,26 +2,27 @@
 
 The policy starts with key administration, use through this region's AWS
 services by the account, and the CloudWatch Logs and CloudWatch alarm service
-principals. Roles that use the key directly (Lambda, replication, operator) are
-granted by name with :meth:`EncryptionKey.grant`, which other constructs call
-after they exist; the policy is rendered at synth, so grants made later land in
-the same document (the aws-cdk-lib ``key.grant*`` idiom).
+principals. The roles that use the key (functions, replication, backup, the
+operator) are named by :meth:`EncryptionKey.allow`, with the key-policy halves
+of the grants computed by ``drkit.access`` (their roles live in the IAM stack);
+service principals by :meth:`EncryptionKey.grant_service`. The policy is
+rendered at synth, so statements added later land in the same document (the
+aws-cdk-lib ``Lazy`` idiom).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 from constructs import Construct
 
 from drkit import iam
+from drkit.access.keys import ENCRYPT_DECRYPT, via_services
 from drkit.aws import KmsAlias, KmsKey
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
-from drkit.services.iam import RolePolicy
+from drkit.regions.names import DATA_KEY, Name
 from drkit.services.placement import Placement
 from drkit.services.policy import PolicyDocument
 
@@ -51,94 +52,8 @@ ADMIN_ACTIONS = (
     "kms:UpdateAlias",
     "kms:UpdateKeyDescription",
 )
-ENCRYPT_DECRYPT = (
-    "kms:Decrypt",
-    "kms:DescribeKey",
-    "kms:Encrypt",
-    "kms:GenerateDataKey",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-)
-DECRYPT = ("kms:Decrypt", "kms:DescribeKey")
-ENCRYPT = ("kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
 # Services that encrypt this deployment's data with the key on a caller's behalf.
 KEY_USING_SERVICES = ("dynamodb", "s3", "sqs", "sns", "lambda", "backup", "ssm")
-
-
-@attrs.frozen
-class KeyUse:
-    """The KMS actions a caller needs on the key of what it calls through one service.
-
-    Attributes:
-        reads: For calls that only read (decrypt what the service stored).
-        writes: For calls that store new data.
-        source: The AWS page that says so.
-    """
-
-    reads: tuple[str, ...]
-    writes: tuple[str, ...]
-    source: str
-
-
-#: Service -> what its callers need on a customer-managed key. The emulator does not
-#: check any of this; AWS does, per these pages.
-KEY_USE: Mapping[str, KeyUse] = MappingProxyType(
-    {
-        # "When you access an encrypted DynamoDB table, DynamoDB needs to decrypt the table
-        # key ... The user is the principal in your AWS account who is accessing the table."
-        "dynamodb": KeyUse(
-            reads=("kms:Decrypt",),
-            writes=("kms:Decrypt",),
-            source="https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html",
-        ),
-        # Uploading an SSE-KMS object needs kms:GenerateDataKey, downloading kms:Decrypt.
-        "s3": KeyUse(
-            reads=("kms:Decrypt",),
-            writes=("kms:GenerateDataKey",),
-            source="https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
-        ),
-        # Reading a SecureString with decryption needs kms:Decrypt on its key.
-        "ssm": KeyUse(
-            reads=("kms:Decrypt",),
-            writes=("kms:Encrypt",),
-            source="https://docs.aws.amazon.com/systems-manager/latest/userguide/"
-            "secure-string-parameter-kms-encryption.html",
-        ),
-        # Producers of an SSE-KMS queue need kms:GenerateDataKey and kms:Decrypt.
-        "sqs": KeyUse(
-            reads=("kms:Decrypt",),
-            writes=("kms:Decrypt", "kms:GenerateDataKey"),
-            source="https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
-            "sqs-key-management.html",
-        ),
-    }
-)
-#: Data actions that store something (everything else a function calls only reads).
-WRITE_ACTIONS = frozenset(
-    {
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "s3:PutObject",
-        "ssm:PutParameter",
-        "sqs:SendMessage",
-    }
-)
-
-
-def key_actions(service: str, actions: Iterable[str]) -> tuple[str, ...]:
-    """What calling ``actions`` of ``service`` needs on the data's key (sorted; maybe none)."""
-    use = KEY_USE.get(service)
-    if use is None:
-        return ()
-    needed: set[str] = set()
-    for action in actions:
-        needed.update(use.writes if action in WRITE_ACTIONS else use.reads)
-    return tuple(sorted(needed))
-
-
-def via_services(services: Iterable[str], region: str) -> str | list[str]:
-    """``kms:ViaService`` values: the key is used only through these services of ``region``."""
-    return iam.one_or_list(f"{s}.{region}.amazonaws.com" for s in services)
 
 
 def administration(placement: Placement) -> iam.Statement:
@@ -158,14 +73,14 @@ class EncryptionKeyProps:
 
     Attributes:
         placement: Region, provider and naming.
-        purpose: Names the alias (``alias/kms-<purpose>-<region>-<suffix>``).
+        name: The alias's name (``alias/kms-<purpose>-<region>-<suffix>``).
         rotation_period_days: Automatic rotation period (KMS allows 90-2560).
         deletion_window_days: Waiting period before deletion (KMS allows 7-30);
             short by default so test deployments clean up.
     """
 
     placement: Placement
-    purpose: str = "data"
+    name: Name = DATA_KEY
     rotation_period_days: int = 365
     deletion_window_days: int = 7
 
@@ -195,12 +110,12 @@ class EncryptionKey(Construct):
         p = props.placement
         self.region = p.region
         self._policy = PolicyDocument(_base_statements(p))
-        self.alias_name = p.name(ResourceType.KMS_ALIAS, props.purpose)
+        self.alias_name = props.name(p.namer, p.region)
         self.resource = KmsKey(
             self,
             "resource",
             provider=p.provider,
-            description=f"drkit {props.purpose} key, {p.region}",
+            description=f"drkit {props.name.purpose} key, {p.region}",
             enable_key_rotation=True,
             rotation_period_in_days=props.rotation_period_days,
             deletion_window_in_days=props.deletion_window_days,
@@ -221,50 +136,10 @@ class EncryptionKey(Construct):
     def statements(self) -> tuple[iam.Statement, ...]:
         return self._policy.statements
 
-    def grant(
-        self,
-        policy: RolePolicy,
-        actions: Iterable[str],
-        *,
-        via: Iterable[str],
-        label: str,
-        context: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Let the role of ``policy`` use this key only through the ``via`` services of its region.
-
-        Writes both halves: a statement in the role's ``policy`` (id ``<label><KeyRegion>``)
-        and one naming the role in the key policy (id ``<label><RoleName>``).
-
-        Args:
-            context: Extra condition block for the role's statement (e.g. an encryption
-                context the service always sends).
-        """
-        actions = tuple(actions)
-        services = via_services(via, self.region)
-        policy.add(
-            iam.Statement(
-                sid=iam.sid(label, self.region),
-                actions=actions,
-                resources=(self.key_arn,),
-                conditions={"StringEquals": {"kms:ViaService": services}, **(context or {})},
-            )
-        )
-        self.grant_role(iam.sid(label, policy.role.role_name), policy.role.role_arn, actions, via)
-
-    def grant_role(
-        self, sid: str, role_arn: str, actions: Iterable[str], via: Iterable[str]
-    ) -> None:
-        """Name one role in the key policy only (its own policy is written elsewhere)."""
-        self._policy.add(
-            iam.Statement(
-                sid=sid,
-                principals={"AWS": (role_arn,)},
-                actions=tuple(actions),
-                resources=("*",),
-                conditions={"StringEquals": {"kms:ViaService": via_services(via, self.region)}},
-                resource_policy=True,
-            )
-        )
+    def allow(self, statements: Iterable[iam.Statement]) -> None:
+        """Add statements to the key policy (each names its principal)."""
+        for statement in statements:
+            self._policy.add(statement)
 
     def grant_service(
         self,

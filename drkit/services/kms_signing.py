@@ -14,7 +14,7 @@ from constructs import Construct
 from drkit import iam
 from drkit.aws import KmsAlias, KmsKey
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
+from drkit.regions import names
 from drkit.services.kms import administration
 from drkit.services.placement import Placement
 
@@ -82,7 +82,7 @@ class DnssecSigningKey(Construct):
                 resource_policy=True,
             ),
         )
-        alias = p.name(ResourceType.KMS_ALIAS, "dnssec")
+        alias = p.named(names.DNSSEC_KEY)
         self.resource = KmsKey(
             self,
             "resource",

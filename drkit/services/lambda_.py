@@ -18,8 +18,7 @@ from drkit.aws import (
     SqsQueue,
 )
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
-from drkit.services.iam import Role, RoleProps
+from drkit.regions.names import FUNCTIONS
 from drkit.services.kms import EncryptionKey
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
@@ -35,7 +34,8 @@ class RegionalFunctionProps:
 
     Attributes:
         placement: Region, provider and naming.
-        purpose: Names the function, role, queue and log group.
+        purpose: Names the function, queue and log group (``drkit.regions.names.FUNCTIONS``).
+        role_arn: Its execution role (made by the IAM stack, from ``drkit.access``).
         code: The packaged ``assets/runtime`` directory.
         handler: Dotted handler name inside the package.
         network: The region's VPC; the function runs in its private subnets. None: outside
@@ -50,6 +50,7 @@ class RegionalFunctionProps:
 
     placement: Placement
     purpose: str
+    role_arn: str
     code: TerraformAsset
     handler: str
     network: Network | None
@@ -83,7 +84,7 @@ class RegionalFunction(Construct):
         purpose: What it is for (``api``, ``canary``).
         function_name: Its name.
         function_arn: Its ARN.
-        role: Its execution role.
+        role_arn: Its execution role.
         dead_letter_queue: The encrypted DLQ for failed asynchronous invocations.
         log_group: Its encrypted log group.
     """
@@ -93,9 +94,10 @@ class RegionalFunction(Construct):
         p = props.placement
         self.region = p.region
         self.purpose = props.purpose
-        self.function_name = p.name(ResourceType.LAMBDA_FUNCTION, props.purpose)
+        self._names = FUNCTIONS[props.purpose]
+        self.function_name = p.named(self._names.function)
+        self.role_arn = props.role_arn
         self._logs_and_dead_letters(props)
-        self.role = self._role(props)
         self.resource = self._function(props)
         self.function_arn: str = self.resource.arn
         self.invoke_arn: str = self.resource.invoke_arn
@@ -108,12 +110,12 @@ class RegionalFunction(Construct):
             "log-group",
             props=LogGroupProps(
                 placement=p,
-                log_group_name=p.name(ResourceType.LAMBDA_LOG_GROUP, props.purpose),
+                log_group_name=p.named(self._names.log_group),
                 key=props.key,
                 retention_days=props.log_retention_days,
             ),
         )
-        queue_name = p.name(ResourceType.SQS_QUEUE, f"{props.purpose}-dlq")
+        queue_name = p.named(self._names.dead_letter_queue)
         self.dead_letter_queue = SqsQueue(
             self,
             "dlq",
@@ -126,23 +128,6 @@ class RegionalFunction(Construct):
         )
         self.dead_letter_queue_arn: str = self.dead_letter_queue.arn
 
-    def _role(self, props: RegionalFunctionProps) -> Role:
-        """Its execution role, trusted by Lambda alone; what it may do is granted by the caller.
-
-        No confused-deputy condition on the trust: Lambda documents none for assuming an
-        execution role, and a condition on a key the service does not send would make the
-        role unusable (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
-        """
-        return Role(
-            self,
-            "role",
-            props=RoleProps(
-                placement=props.placement,
-                purpose=props.purpose,
-                trusted_services=("lambda.amazonaws.com",),
-            ),
-        )
-
     def _function(self, props: RegionalFunctionProps) -> LambdaFunction:
         p = props.placement
         return LambdaFunction(
@@ -151,7 +136,7 @@ class RegionalFunction(Construct):
             provider=p.provider,
             function_name=self.function_name,
             description=f"drkit {props.purpose} function, {p.region}",
-            role=self.role.role_arn,
+            role=self.role_arn,
             runtime=RUNTIME,
             architectures=["arm64"],
             handler=props.handler,

@@ -7,28 +7,10 @@ from collections.abc import Mapping
 import attrs
 
 from drkit.aws import AwsProvider
+from drkit.regions.names import Account, Name
 from drkit.regions.naming import Namer, ResourceType
 
-
-@attrs.frozen(kw_only=True)
-class Account:
-    """The AWS account and partition, as Terraform references.
-
-    Attributes:
-        account_id: Token for the deploying account's id.
-        partition: Token for the partition (``aws`` for commercial regions).
-    """
-
-    account_id: str
-    partition: str
-
-    def arn(self, service: str, region: str, resource: str) -> str:
-        """An ARN in this account, e.g. ``arn(logs, us-east-1, log-group:x)``."""
-        return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
-
-    @property
-    def root_arn(self) -> str:
-        return f"arn:{self.partition}:iam::{self.account_id}:root"
+__all__ = ["Account", "Placement"]
 
 
 @attrs.frozen(kw_only=True)
@@ -50,9 +32,17 @@ class Placement:
     account: Account
     tags: Mapping[str, str] = attrs.field(factory=dict)
 
-    def name(self, kind: ResourceType, purpose: str, *, regional: bool = True) -> str:
-        """The physical name of ``purpose`` in this region (or deployment-wide)."""
-        return self.namer(kind, purpose, self.region if regional else None)
+    def name(self, kind: ResourceType, purpose: str) -> str:
+        """A name made per use (alarms, dashboards, Name tags): ``purpose`` in this region."""
+        return self.namer(kind, purpose, self.region)
+
+    def named(self, name: Name) -> str:
+        """The physical name of one named resource here (``drkit.regions.names``)."""
+        return name(self.namer, self.region)
+
+    def arn(self, name: Name) -> str:
+        """The ARN of one named resource here."""
+        return name.arn(self.namer, self.account, self.region)
 
     def tagged(self, name: str | None = None, **extra: str) -> dict[str, str]:
         """Tags for one resource: its Name, then extras, then the construct's tags."""

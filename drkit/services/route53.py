@@ -22,12 +22,14 @@ from drkit.aws import (
     Route53Zone,
 )
 from drkit.errors import SpecError
+from drkit.regions import names
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import HEALTH_CHECK_INTERVALS
 from drkit.services.kms import EncryptionKey
 from drkit.services.kms_signing import DnssecSigningKey, SigningKeyProps
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
+from drkit_runtime.contract import HEALTH_PATH
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +92,8 @@ class HealthCheckProps:
     """Props of :class:`HealthCheck`.
 
     Attributes:
-        placement: Provider and naming; ``placement.region`` is the checked region.
+        placement: Provider and naming (Route 53 is global: the routing stack's).
+        region: The region it judges.
         fqdn: Host name of the region's own endpoint (not the weighted name; Route 53's
             results are "unpredictable" when a check probes the name of the records it
             guards), also its TLS SNI name.
@@ -100,8 +103,9 @@ class HealthCheckProps:
     """
 
     placement: Placement
+    region: str
     fqdn: str
-    resource_path: str = "/health"
+    resource_path: str = HEALTH_PATH
     interval_seconds: int = 10
     failure_threshold: int = 3
 
@@ -132,7 +136,7 @@ class HealthCheck(Construct):
     def __init__(self, scope: Construct, id: str, *, props: HealthCheckProps) -> None:
         super().__init__(scope, id)
         p = props.placement
-        self.region = p.region
+        self.region = props.region
         self.fqdn = props.fqdn
         self.interval_seconds = props.interval_seconds
         self.failure_threshold = props.failure_threshold
@@ -148,7 +152,7 @@ class HealthCheck(Construct):
             failure_threshold=props.failure_threshold,
             enable_sni=True,
             measure_latency=True,
-            tags=p.tagged(p.name(ResourceType.HEALTH_CHECK, "api")),
+            tags=p.tagged(names.HEALTH_CHECK(p.namer, props.region)),
         )
         self.health_check_id: str = self.resource.id
 
@@ -158,7 +162,8 @@ class WeightedAliasProps:
     """Props of :class:`WeightedAlias`.
 
     Attributes:
-        placement: Provider (Route 53 is global); ``placement.region`` names the record.
+        placement: Provider (Route 53 is global: the routing stack's).
+        region: The region the record sends traffic to (its set identifier).
         zone: The zone the record lives in.
         record_name: The shared API name, e.g. ``api.dr.example.com``.
         weight: This region's share (0-100).
@@ -168,6 +173,7 @@ class WeightedAliasProps:
     """
 
     placement: Placement
+    region: str
     zone: HostedZone
     record_name: str
     weight: int
@@ -178,10 +184,8 @@ class WeightedAliasProps:
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.weight <= 100:
             raise SpecError("weight", self.weight, "0 to 100")
-        if self.health_check.region != self.placement.region:
-            raise SpecError(
-                "health_check", self.health_check.region, f"the check of {self.placement.region}"
-            )
+        if self.health_check.region != self.region:
+            raise SpecError("health_check", self.health_check.region, f"the check of {self.region}")
 
 
 class WeightedAlias(Construct):
@@ -189,13 +193,12 @@ class WeightedAlias(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: WeightedAliasProps) -> None:
         super().__init__(scope, id)
-        p = props.placement
-        self.set_identifier = p.region
+        self.set_identifier = props.region
         self.resource = _alias_record(
             self,
             props,
             evaluate_target_health=True,
-            set_identifier=p.region,
+            set_identifier=props.region,
             weighted_routing_policy=Route53RecordWeightedRoutingPolicy(weight=props.weight),
             health_check_id=props.health_check.health_check_id,
         )
@@ -206,7 +209,8 @@ class RegionalAliasProps:
     """Props of :class:`RegionalAlias`.
 
     Attributes:
-        placement: Provider (Route 53 is global); ``placement.region`` is the region named.
+        placement: Provider (Route 53 is global: the routing stack's).
+        region: The region named.
         zone: The zone the record lives in.
         record_name: The region's own API name, e.g. ``api-use1.dr.example.com``.
         target_domain_name: That name's custom-domain target in the region.
@@ -214,6 +218,7 @@ class RegionalAliasProps:
     """
 
     placement: Placement
+    region: str
     zone: HostedZone
     record_name: str
     target_domain_name: str
@@ -230,8 +235,7 @@ class RegionalAlias(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: RegionalAliasProps) -> None:
         super().__init__(scope, id)
-        p = props.placement
-        self.region = p.region
+        self.region = props.region
         self.record_name = props.record_name
         self.resource = _alias_record(self, props, evaluate_target_health=False)
 
@@ -308,7 +312,7 @@ class ZoneProtection(Construct):
             "query-logs",
             props=LogGroupProps(
                 placement=p,
-                log_group_name=p.name(ResourceType.QUERY_LOG_GROUP, "queries", regional=False),
+                log_group_name=names.QUERY_LOG_GROUP(p.namer),
                 key=props.log_key,
                 retention_days=props.log_retention_days,
             ),
@@ -317,7 +321,7 @@ class ZoneProtection(Construct):
             self,
             "query-log-policy",
             provider=p.provider,
-            policy_name=p.name(ResourceType.IAM_POLICY, "route53-querylogs", regional=False),
+            policy_name=names.QUERY_LOG_POLICY(p.namer),
             policy_document=iam.document(
                 (
                     iam.Statement(
@@ -366,7 +370,7 @@ class ZoneProtection(Construct):
             provider=p.provider,
             hosted_zone_id=props.zone.zone_id,
             key_management_service_arn=signing_key.key_arn,
-            name=p.name(ResourceType.KEY_SIGNING_KEY, "dnssec", regional=False),
+            name=names.KEY_SIGNING_KEY(p.namer),
             status="ACTIVE",
             lifecycle=TerraformResourceLifecycle(
                 create_before_destroy=True, prevent_destroy=props.protect_data or None

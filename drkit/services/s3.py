@@ -34,7 +34,8 @@ from drkit.aws import (
     S3BucketVersioningVersioningConfiguration,
 )
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
+from drkit.regions import names
+from drkit.regions.names import Name
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 from drkit.services.policy import lazy_string
@@ -178,7 +179,7 @@ class AccessLogBucket(_PrivateBucket):
             scope,
             id,
             placement=p,
-            name=p.name(ResourceType.S3_BUCKET, "accesslogs"),
+            name=p.named(names.ACCESS_LOG_BUCKET),
             force_destroy=not props.protect_data,
         )
         self._sources: list[str] = []
@@ -293,14 +294,14 @@ class DataBucketProps:
         placement: Region, provider and naming.
         key: The region's key (SSE-KMS with bucket keys); same region as the bucket.
         access_logs: Where S3 server access logs go; same region.
-        purpose: Names the bucket (``s3-<purpose>-<region>-<suffix>``).
+        name: The bucket's name (``s3-<purpose>-<region>-<suffix>``).
         protect_data: Keep the bucket and its objects on ``terraform destroy``.
     """
 
     placement: Placement
     key: EncryptionKey
     access_logs: AccessLogBucket
-    purpose: str = "data"
+    name: Name = names.DATA_BUCKET
     protect_data: bool = False
 
 
@@ -319,7 +320,7 @@ class DataBucket(EncryptedBucket):
             scope,
             id,
             placement=p,
-            name=p.name(ResourceType.S3_BUCKET, props.purpose),
+            name=p.named(props.name),
             key=props.key,
             access_logs=props.access_logs,
             force_destroy=not props.protect_data,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import attrs
 from constructs import Construct
 
-from drkit import iam
 from drkit.aws import (
     S3BucketReplicationConfiguration,
     S3BucketReplicationConfigurationRule,
@@ -22,12 +21,25 @@ from drkit.aws import (
     S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
 )
 from drkit.errors import SpecError
-from drkit.services.iam import Role, RoleProps
 from drkit.services.placement import Placement
-from drkit.services.s3 import EncryptedBucket
 
 #: Replication Time Control's only supported threshold, in minutes.
 RTC_MINUTES = 15
+
+
+@attrs.frozen(kw_only=True)
+class ReplicaSite:
+    """Where one region's copy of a bucket is.
+
+    Attributes:
+        region: Its region.
+        bucket_arn: The destination bucket.
+        key_arn: The destination region's key (or its alias ARN, which S3 accepts).
+    """
+
+    region: str
+    bucket_arn: str
+    key_arn: str
 
 
 @attrs.frozen(kw_only=True)
@@ -36,112 +48,54 @@ class BucketReplicationProps:
 
     Attributes:
         placement: The source bucket's region.
-        source: The bucket whose objects are replicated (SSE-KMS, versioned).
+        bucket_name: The bucket whose objects are replicated (SSE-KMS, versioned), in that
+            region's stack.
+        role_arn: The replication role (the IAM stack's, from ``drkit.access``).
         destinations: Buckets in other regions that receive every object.
-        role_purpose: Names the replication role (one role per source bucket).
     """
 
     placement: Placement
-    source: EncryptedBucket
-    destinations: tuple[EncryptedBucket, ...]
-    role_purpose: str = "s3replication"
+    bucket_name: str
+    role_arn: str
+    destinations: tuple[ReplicaSite, ...] = attrs.field(converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         if not self.destinations:
             raise SpecError("destinations", (), "at least one bucket in another region")
         for d in self.destinations:
-            if d.region == self.source.region:
+            if d.region == self.placement.region:
                 raise SpecError(
                     "destinations",
                     d.region,
-                    f"regions other than the source's {self.source.region}",
+                    f"regions other than the source's {self.placement.region}",
                 )
 
 
 class BucketReplication(Construct):
-    """Cross-region replication from one bucket to every destination, with its own role.
+    """Cross-region replication from one bucket to every destination, as its role.
 
     Every rule replicates KMS-encrypted objects re-encrypted with the
     destination region's key, replicates delete markers, and turns on
     Replication Time Control and replication metrics so lag can be watched.
 
     Attributes:
-        role: The replication role (least privilege on exactly these buckets and keys).
         rule_ids: Rule id per destination region.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: BucketReplicationProps) -> None:
         super().__init__(scope, id)
-        self.role = self._role(props)
-        self.rule_ids = {d.region: f"to-{d.region}" for d in props.destinations}
+        self.rule_ids = {d.region: rule_id(d.region) for d in props.destinations}
         self.resource = self._configuration(props)
-
-    def _role(self, props: BucketReplicationProps) -> Role:
-        """Read source versions, write replicas, decrypt and re-encrypt with each region's key."""
-        p, src, dests = props.placement, props.source, props.destinations
-        role = Role(
-            self,
-            "role",
-            props=RoleProps(
-                placement=p,
-                purpose=props.role_purpose,
-                trusted_services=("s3.amazonaws.com",),
-                # Both confused-deputy keys, as S3's replication set-up shows:
-                # https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
-                trust_conditions={
-                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
-                    "ArnLike": {"aws:SourceArn": src.bucket_arn},
-                },
-                statements=(
-                    iam.Statement(
-                        sid="ReadSourceConfiguration",
-                        actions=("s3:GetReplicationConfiguration", "s3:ListBucket"),
-                        resources=(src.bucket_arn,),
-                    ),
-                    iam.Statement(
-                        sid="ReadSourceObjectVersions",
-                        actions=(
-                            "s3:GetObjectVersionAcl",
-                            "s3:GetObjectVersionForReplication",
-                            "s3:GetObjectVersionTagging",
-                        ),
-                        resources=(f"{src.bucket_arn}/*",),
-                    ),
-                    iam.Statement(
-                        sid="WriteReplicas",
-                        actions=("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"),
-                        resources=tuple(f"{d.bucket_arn}/*" for d in dests),
-                    ),
-                ),
-            ),
-        )
-        policy = role.policy
-        src.key.grant(
-            policy,
-            ("kms:Decrypt",),
-            via=("s3",),
-            label="DecryptSourceObjectsIn",
-            context={"StringLike": {"kms:EncryptionContext:aws:s3:arn": src.kms_context_arns()}},
-        )
-        for d in dests:
-            d.key.grant(
-                policy,
-                ("kms:Encrypt", "kms:GenerateDataKey"),
-                via=("s3",),
-                label="EncryptReplicasIn",
-                context={"StringLike": {"kms:EncryptionContext:aws:s3:arn": d.kms_context_arns()}},
-            )
-        return role
 
     def _configuration(self, props: BucketReplicationProps) -> S3BucketReplicationConfiguration:
         """One rule per destination: RTC, metrics, delete markers, replica modifications."""
-        p, src, dests = props.placement, props.source, props.destinations
+        p, dests = props.placement, props.destinations
         return S3BucketReplicationConfiguration(
             self,
             "resource",
             provider=p.provider,
-            bucket=src.bucket_id,
-            role=self.role.role_arn,
+            bucket=props.bucket_name,
+            role=props.role_arn,
             rule=[
                 S3BucketReplicationConfigurationRule(
                     id=self.rule_ids[d.region],
@@ -164,7 +118,7 @@ class BucketReplication(Construct):
                         bucket=d.bucket_arn,
                         storage_class="STANDARD",
                         encryption_configuration=S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration(
-                            replica_kms_key_id=d.key.key_arn
+                            replica_kms_key_id=d.key_arn
                         ),
                         replication_time=S3BucketReplicationConfigurationRuleDestinationReplicationTime(
                             status="Enabled",
@@ -182,5 +136,10 @@ class BucketReplication(Construct):
                 )
                 for index, d in enumerate(dests)
             ],
-            depends_on=[src.versioning, *(d.versioning for d in dests)],
+            # Every bucket's versioning is in its region's stack, which this one follows.
         )
+
+
+def rule_id(destination: str) -> str:
+    """The id of the rule that replicates to ``destination`` (a dimension of its metrics)."""
+    return f"to-{destination}"

@@ -11,9 +11,24 @@ from constructs import Construct
 from drkit import iam
 from drkit.aws import SnsTopic, SnsTopicPolicy, SnsTopicSubscription
 from drkit.errors import SpecError
-from drkit.regions.naming import ResourceType
+from drkit.regions import names
+from drkit.regions.names import Name
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
+
+
+@attrs.frozen(kw_only=True)
+class TopicRef:
+    """An alert topic as alarms see it: where it is and its ARN (maybe of another stack,
+    computed from its name).
+
+    Attributes:
+        region: Its region (an alarm may only notify a topic in its own region).
+        topic_arn: Its ARN.
+    """
+
+    region: str
+    topic_arn: str
 
 
 @attrs.frozen(kw_only=True)
@@ -29,6 +44,7 @@ class AlertTopicProps:
     placement: Placement
     key: EncryptionKey
     emails: tuple[str, ...] = ()
+    name: Name = names.ALERT_TOPIC
 
     def __attrs_post_init__(self) -> None:
         if self.key.region != self.placement.region:
@@ -48,7 +64,7 @@ class AlertTopic(Construct):
         super().__init__(scope, id)
         p = props.placement
         self.region = p.region
-        self.topic_name = p.name(ResourceType.SNS_TOPIC, "alerts")
+        self.topic_name = p.named(props.name)
         self.resource, _ = encrypted_topic(
             self,
             ("resource", "policy"),
@@ -66,6 +82,7 @@ class AlertTopic(Construct):
             ),
         )
         self.topic_arn: str = self.resource.arn
+        self.ref = TopicRef(region=p.region, topic_arn=self.topic_arn)
         for index, email in enumerate(props.emails):
             SnsTopicSubscription(
                 self,

@@ -12,7 +12,6 @@ import attrs
 from cdktf import Fn
 from constructs import Construct
 
-from drkit import iam
 from drkit.aws import (
     DataAwsAvailabilityZones,
     DataAwsAvailabilityZonesFilter,
@@ -27,9 +26,10 @@ from drkit.aws import (
     VpcSecurityGroupEgressRule,
     VpcSecurityGroupIngressRule,
 )
+from drkit.regions import names
+from drkit.regions.names import Name
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import RegionSpec
-from drkit.services.iam import Role, RoleProps
 from drkit.services.kms import EncryptionKey
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
@@ -49,6 +49,7 @@ class NetworkProps:
         placement: Region, provider and naming.
         region_spec: Gives the VPC range and its subnets.
         key: Encrypts the flow-log group.
+        flow_logs_role_arn: The role VPC Flow Logs writes the group with (the IAM stack's).
         own_services: Services the functions call in this region (a gateway endpoint for
             DynamoDB and S3, an interface endpoint with private DNS for the others).
         peer_services: Services other regions' functions call here: an interface endpoint
@@ -59,6 +60,7 @@ class NetworkProps:
     placement: Placement
     region_spec: RegionSpec
     key: EncryptionKey
+    flow_logs_role_arn: str
     own_services: tuple[str, ...] = ()
     peer_services: tuple[str, ...] = ()
     log_retention_days: int = 365
@@ -188,7 +190,7 @@ class Network(Construct):
     def _interface_endpoints(self, services: tuple[str, ...]) -> None:
         """The other services, reached on HTTPS from inside the VPC by their private names."""
         endpoints_sg = self._security_group(
-            "endpoints", "Interface endpoints: HTTPS from inside the VPC"
+            names.ENDPOINTS_SECURITY_GROUP, "Interface endpoints: HTTPS from inside the VPC"
         )
         self._https_rule(
             "endpoints-https-in",
@@ -212,7 +214,8 @@ class Network(Construct):
         if not services:
             return {}
         self.peer_endpoints_sg = self._security_group(
-            "peerendpoints", "Interface endpoints for peer regions: HTTPS from peer VPCs only"
+            names.PEER_ENDPOINTS_SECURITY_GROUP,
+            "Interface endpoints for peer regions: HTTPS from peer VPCs only",
         )
         dns = {}
         for service in services:
@@ -251,7 +254,8 @@ class Network(Construct):
     def _workload_group(self) -> None:
         """The functions' group: HTTPS out to the endpoints (peers are added by the topology)."""
         self.workload_security_group = self._security_group(
-            "workload", "Regional functions: HTTPS to AWS endpoints and to peer regions only"
+            names.WORKLOAD_SECURITY_GROUP,
+            "Regional functions: HTTPS to AWS endpoints and to peer regions only",
         )
         self.workload_security_group_id: str = self.workload_security_group.id
         self.allow_https_out(
@@ -312,14 +316,14 @@ class Network(Construct):
             tags=self._placement.tagged(),
         )
 
-    def _security_group(self, purpose: str, description: str) -> SecurityGroup:
+    def _security_group(self, group: Name, description: str) -> SecurityGroup:
         p = self._placement
-        name = p.name(ResourceType.SECURITY_GROUP, purpose)
+        name = p.named(group)
         # Rules are separate resources (so the topology can add peers); the
         # inline rule lists stay empty and Terraform leaves them alone.
         return SecurityGroup(
             self,
-            f"sg-{purpose}",
+            f"sg-{group.purpose}",
             provider=p.provider,
             name=name,
             description=description,
@@ -335,33 +339,9 @@ class Network(Construct):
             "flow-log-group",
             props=LogGroupProps(
                 placement=p,
-                log_group_name=p.name(ResourceType.LOG_GROUP, "vpcflow"),
+                log_group_name=p.named(names.VPC_FLOW_LOG_GROUP),
                 key=props.key,
                 retention_days=props.log_retention_days,
-            ),
-        )
-        role = Role(
-            self,
-            "flow-log-role",
-            props=RoleProps(
-                placement=p,
-                purpose="flowlogs",
-                trusted_services=("vpc-flow-logs.amazonaws.com",),
-                trust_conditions={
-                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
-                    "ArnLike": {"aws:SourceArn": p.account.arn("ec2", p.region, "vpc-flow-log/*")},
-                },
-                statements=(
-                    iam.Statement(
-                        sid="WriteFlowLogs",
-                        actions=(
-                            "logs:CreateLogStream",
-                            "logs:DescribeLogStreams",
-                            "logs:PutLogEvents",
-                        ),
-                        resources=(group.log_group_arn, group.streams_arn),
-                    ),
-                ),
             ),
         )
         FlowLog(
@@ -372,7 +352,7 @@ class Network(Construct):
             traffic_type="ALL",
             log_destination_type="cloud-watch-logs",
             log_destination=group.log_group_arn,
-            iam_role_arn=role.role_arn,
+            iam_role_arn=props.flow_logs_role_arn,
             max_aggregation_interval=60,
             tags=p.tagged(p.name(ResourceType.NAME_TAG, "flowlog")),
         )

@@ -1,25 +1,26 @@
 """Placing alarms where their metrics are, and the alarms on deployment-wide services.
 
-``AlarmSites`` puts every alarm in the region AWS publishes its metric in
-(``drkit.regions.metrics``) and has it notify that region's alert topic. The
-functions below alarm on what is not per region: the DNSSEC signing of the zone
-and the delivery of the audit trail.
+Every stack runs the alarm families it is about through its ``AlarmSites``, which keeps
+an alarm only when AWS publishes its metric in the stack's own region
+(``drkit.regions.metrics``) and has it notify that region's alert topic: the alarm on a
+metric of another region is made by that region's stack, from the same family. The
+functions below alarm on what is not per region: the DNSSEC signing of the zone, the
+delivery of the audit trail, and each region's health seen by the others' watchers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from constructs import Construct
 
-from drkit.footprint import RegionalFootprint
+from drkit.regions import names
 from drkit.regions.metrics import placement
-from drkit.services.cloudtrail import AuditTrail
+from drkit.regions.spec import DeploymentSpec
 from drkit.services.cloudwatch import Alarm, AlarmProps
 from drkit.services.placement import Placement
-from drkit.services.route53 import HostedZone
-from drkit.services.sns import AlertTopic
+from drkit.services.sns import TopicRef
 from drkit_runtime.contract import PEER_HEALTHY, WATCH_DIMENSIONS, WATCH_NAMESPACE
 
 #: Route 53 publishes its DNSSEC metrics once per 4 hours per zone
@@ -36,17 +37,26 @@ WATCH_EVALUATION_PERIODS = 3
 
 
 class AlarmSites:
-    """Where alarms go: ``region -> (placement, topic)``; every alarm is recorded in ``alarms``.
+    """Where a stack's alarms go: its region's placement and topic; every alarm it keeps is
+    recorded in ``alarms``.
 
     Args:
         scope: The construct alarms are added to.
-        sites: One placement and alert topic per region an alarm may live in.
+        placement: The stack's region (its provider).
+        topic: The alert topic there.
     """
 
-    def __init__(self, scope: Construct, sites: Mapping[str, tuple[Placement, AlertTopic]]) -> None:
+    def __init__(self, scope: Construct, *, placement: Placement, topic: TopicRef) -> None:
+        if topic.region != placement.region:
+            raise ValueError(f"the topic of {placement.region}'s alarms is in {topic.region}")
         self._scope = scope
-        self._sites = dict(sites)
+        self._placement = placement
+        self._topic = topic
         self.alarms: list[Alarm] = []
+
+    @property
+    def region(self) -> str:
+        return self._placement.region
 
     def alarm(
         self,
@@ -59,8 +69,9 @@ class AlarmSites:
         destination: str = "",
         own: str = "",
         **props: Any,
-    ) -> Alarm:
-        """An alarm in the region AWS publishes its metric in, notifying that region's topic.
+    ) -> Alarm | None:
+        """An alarm in the region AWS publishes its metric in, notifying that region's topic;
+        None when that region is not this stack's (its own stack makes the alarm).
 
         ``source``, ``destination`` and ``own`` are the regions the metric's dimensions
         stand for; the placement table picks the one that holds the metric.
@@ -69,14 +80,15 @@ class AlarmSites:
         if tuple(dimensions) != row.dimensions:
             raise AssertionError(f"{namespace}/{metric_name}: dimensions {tuple(dimensions)}")
         region = row.region(source=source, destination=destination, own=own)
-        site, topic = self._sites[region]
+        if region != self.region:
+            return None
         alarm = Alarm(
             self._scope,
             f"alarm-{purpose}-{region}",
             props=AlarmProps(
-                placement=site,
+                placement=self._placement,
                 purpose=purpose,
-                topic=topic,
+                topic=self._topic,
                 namespace=namespace,
                 metric_name=metric_name,
                 dimensions=dimensions,
@@ -87,7 +99,7 @@ class AlarmSites:
         return alarm
 
 
-def dnssec_alarms(sites: AlarmSites, zone: HostedZone) -> None:
+def dnssec_alarms(sites: AlarmSites, zone_id: str, zone_name: str) -> None:
     """Signing failures and keys needing action: either can fail the name in every region."""
     for purpose, metric, what in (
         ("dnssec-failure", "DNSSECInternalFailure", "is in INTERNAL_FAILURE"),
@@ -96,45 +108,49 @@ def dnssec_alarms(sites: AlarmSites, zone: HostedZone) -> None:
         sites.alarm(
             purpose=purpose,
             description=(
-                f"DNSSEC signing of {zone.zone_name} {what}: fix it before the signatures "
+                f"DNSSEC signing of {zone_name} {what}: fix it before the signatures "
                 "expire, or validating resolvers fail the API name in every region "
                 "(docs/runbook.md, DNSSEC)."
             ),
             namespace="AWS/Route53",
             metric_name=metric,
-            dimensions={"HostedZoneId": zone.zone_id},
+            dimensions={"HostedZoneId": zone_id},
             statistic="Sum",
             period_seconds=DNSSEC_PERIOD_SECONDS,
             threshold=0,
         )
 
 
-def trail_delivery_alarms(sites: AlarmSites, trail: AuditTrail) -> None:
+def trail_delivery_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
     """The trail stopped delivering: no log file announced, or no event reached its log group.
 
     Missing data is breaching: a stopped delivery publishes no data point at all.
     """
+    namer, home = deployment.namer, deployment.primary.region
+    topic = names.TRAIL_DELIVERY_TOPIC(namer, home)
+    log_group = names.TRAIL_LOG_GROUP(namer, home)
+    trail = names.TRAIL(namer, home)
     for purpose, namespace, metric, dimensions, where in (
         (
             "trail-files",
             "AWS/SNS",
             "NumberOfMessagesPublished",
-            {"TopicName": trail.delivery_topic_name},
-            f"log files to its bucket (no notification on {trail.delivery_topic_name})",
+            {"TopicName": topic},
+            f"log files to its bucket (no notification on {topic})",
         ),
         (
             "trail-logs",
             "AWS/Logs",
             "IncomingLogEvents",
-            {"LogGroupName": trail.log_group_name},
-            f"events to the log group {trail.log_group_name}",
+            {"LogGroupName": log_group},
+            f"events to the log group {log_group}",
         ),
     ):
         sites.alarm(
-            own=trail.region,
+            own=home,
             purpose=purpose,
             description=(
-                f"CloudTrail {trail.trail_name} has delivered no {where} for an hour: the "
+                f"CloudTrail {trail} has delivered no {where} for an hour: the "
                 "audit record is not being written. Check the trail's status "
                 "(aws cloudtrail get-trail-status), its bucket policy and its key."
             ),
@@ -149,20 +165,20 @@ def trail_delivery_alarms(sites: AlarmSites, trail: AuditTrail) -> None:
         )
 
 
-def watch_alarms(sites: AlarmSites, footprints: Sequence[RegionalFootprint]) -> None:
+def watch_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
     """Every region's failure alarmed in every other region, by that region's watcher.
 
     Missing data is breaching: a watcher that stopped publishing is reported too, by its
     own region (the peers' watchers keep watching that region).
     """
-    for watcher in footprints:
-        for watched in footprints:
+    for watcher in deployment.regions:
+        for watched in deployment.regions:
             if watched is watcher:
                 continue
             values = (watched.region, watcher.region)
             sites.alarm(
                 own=watcher.region,
-                purpose=f"watch-{watched.spec.short}",
+                purpose=f"watch-{watched.short}",
                 description=(
                     f"{watched.region}'s /health, probed from {watcher.region} on the name its "
                     f"Route 53 health check uses, failed {WATCH_EVALUATION_PERIODS} minutes in "

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from drkit.footprint import RegionalFootprint
+from drkit.regions import names
 from drkit.regions.metrics import Published, placement
 from drkit.regions.spec import DeploymentSpec
-from drkit.services.dynamodb import GlobalTable
-from drkit.services.route53 import HealthCheck
-from drkit.services.s3_replication import BucketReplication
+from drkit.services.s3_replication import rule_id
 from drkit_runtime.contract import (
     CANARY_STORES,
     METRIC_DIMENSIONS,
@@ -42,12 +40,7 @@ def widget(
     return {"type": "metric", "x": x, "y": y, "width": 12, "height": 6, "properties": properties}
 
 
-def replication_widgets(
-    deployment: DeploymentSpec,
-    footprints: Sequence[RegionalFootprint],
-    tables: Sequence[GlobalTable],
-    replications: Mapping[str, BucketReplication],
-) -> list[dict[str, Any]]:
+def replication_widgets(deployment: DeploymentSpec) -> list[dict[str, Any]]:
     """Two rows per region: DynamoDB's lag leaving it, S3's and the canary's arriving in it.
 
     A widget shows only its own region's metrics, so each metric is drawn in the widget
@@ -55,28 +48,29 @@ def replication_widgets(
     ReplicationLatency in the writing region, S3's in the destination bucket's.
     """
     rpo = {"horizontal": [{"label": "RPO target", "value": deployment.rpo_target_seconds}]}
+    regions = [r.region for r in deployment.regions]
     widgets: list[dict[str, Any]] = []
-    for row, f in enumerate(footprints):
+    for row, region in enumerate(regions):
         y = 12 * row
         widgets += [
             widget(
-                f"DynamoDB replication latency (ms) from {f.region}",
-                f.region,
-                _dynamodb_lag(f, tables),
+                f"DynamoDB replication latency (ms) from {region}",
+                region,
+                _dynamodb_lag(deployment, region),
                 y=y,
             ),
             widget(
-                f"S3 replication latency (s) into {f.region}",
-                f.region,
-                _s3_lag(f, footprints, replications),
+                f"S3 replication latency (s) into {region}",
+                region,
+                _s3_lag(deployment, region),
                 y=y,
                 x=12,
                 annotations=rpo,
             ),
             widget(
-                f"Measured replication lag (s) into {f.region} (canary)",
-                f.region,
-                _measured_lag(f, footprints),
+                f"Measured replication lag (s) into {region} (canary)",
+                region,
+                _measured_lag(regions, region),
                 y=y + 6,
                 annotations=rpo,
             ),
@@ -84,45 +78,49 @@ def replication_widgets(
     return widgets
 
 
-def _dynamodb_lag(f: RegionalFootprint, tables: Sequence[GlobalTable]) -> list[list[Any]]:
+def _dynamodb_lag(deployment: DeploymentSpec, region: str) -> list[list[Any]]:
     """Published in the region that took the write, per receiving region."""
     assert placement("AWS/DynamoDB", "ReplicationLatency").published is Published.SOURCE
     return [
-        ["AWS/DynamoDB", "ReplicationLatency", "TableName", t.table_name, "ReceivingRegion", o]
-        for t in tables
-        for o in t.regions
-        if o != f.region
+        [
+            "AWS/DynamoDB",
+            "ReplicationLatency",
+            "TableName",
+            t(deployment.namer),
+            "ReceivingRegion",
+            o,
+        ]
+        for t in names.TABLES.values()
+        for o in (r.region for r in deployment.regions)
+        if o != region
     ]
 
 
-def _s3_lag(
-    f: RegionalFootprint,
-    footprints: Sequence[RegionalFootprint],
-    replications: Mapping[str, BucketReplication],
-) -> list[list[Any]]:
-    """Published in the destination bucket's region: every rule replicating into ``f``."""
+def _s3_lag(deployment: DeploymentSpec, region: str) -> list[list[Any]]:
+    """Published in the destination bucket's region: every rule replicating into ``region``."""
     assert placement("AWS/S3", "ReplicationLatency").published is Published.DESTINATION
+    namer = deployment.namer
     return [
         [
             "AWS/S3",
             "ReplicationLatency",
             "SourceBucket",
-            o.bucket.bucket_name,
+            names.DATA_BUCKET(namer, o.region),
             "DestinationBucket",
-            f.bucket.bucket_name,
+            names.DATA_BUCKET(namer, region),
             "RuleId",
-            replications[o.region].rule_ids[f.region],
+            rule_id(region),
         ]
-        for o in footprints
-        if o is not f
+        for o in deployment.regions
+        if o.region != region
     ]
 
 
-def _measured_lag(f: RegionalFootprint, footprints: Sequence[RegionalFootprint]) -> list[list[Any]]:
+def _measured_lag(regions: list[str], region: str) -> list[list[Any]]:
     return [
-        [METRIC_NAMESPACE, REPLICATION_LAG, *_dimensions(store, o.region, f.region)]
-        for o in footprints
-        if o is not f
+        [METRIC_NAMESPACE, REPLICATION_LAG, *_dimensions(store, o, region)]
+        for o in regions
+        if o != region
         for store in CANARY_STORES
     ]
 
@@ -134,19 +132,17 @@ def _dimensions(store: str, source: str, receiving: str) -> list[str]:
 
 
 def failover_widgets(
-    footprints: Sequence[RegionalFootprint],
-    health_checks: Mapping[str, HealthCheck],
-    metrics_region: str,
+    deployment: DeploymentSpec, health_check_ids: Mapping[str, str], metrics_region: str
 ) -> list[dict[str, Any]]:
     status = [
         [
             "AWS/Route53",
             "HealthCheckStatus",
             "HealthCheckId",
-            check.health_check_id,
+            check_id,
             {"id": f"h{i}", "label": region},
         ]
-        for i, (region, check) in enumerate(health_checks.items())
+        for i, (region, check_id) in enumerate(health_check_ids.items())
     ]
     healthy = [
         *status,
@@ -168,15 +164,16 @@ def failover_widgets(
         ),
         widget("Healthy regions", metrics_region, healthy, y=0, x=12, stat="Minimum"),
     ]
-    for i, f in enumerate(footprints):
+    namer = deployment.namer
+    for i, r in enumerate(deployment.regions):
         errors = [
-            ["AWS/Lambda", "Errors", "FunctionName", fn.function_name]
-            for fn in (f.api_function, f.canary_function)
+            ["AWS/Lambda", "Errors", "FunctionName", names.FUNCTIONS[p].function(namer, r.region)]
+            for p in ("api", "canary")
         ]
         widgets.append(
             widget(
-                f"Lambda errors in {f.region}",
-                f.region,
+                f"Lambda errors in {r.region}",
+                r.region,
                 errors,
                 y=6 + 6 * (i // 2),
                 x=12 * (i % 2),

@@ -1,31 +1,34 @@
-"""The data plane across regions: global tables, bucket replication, who may read what, and
-the operator role."""
+"""The data plane across regions: global tables, bucket replication and heartbeat streams.
+
+What replicates between regions is made where AWS makes it: a global table by the primary
+(each replica encrypted with its own region's key), a bucket's replication by its own
+region's provider, a replica's stream trigger in the replica's region. Every bucket, key
+and role is another stack's; they are named by ARN, but for the tables' replica keys and
+streams, whose ids are random (those come from the regions' stacks and this one).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 import attrs
 from constructs import Construct
 
-from drkit import iam
 from drkit.aws import (
     LambdaEventSourceMapping,
     LambdaEventSourceMappingFilterCriteria,
     LambdaEventSourceMappingFilterCriteriaFilter,
 )
 from drkit.footprint import RegionalFootprint
+from drkit.regions import names
+from drkit.regions.names import Name, RoleNames
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.dynamodb import GlobalTable, GlobalTableProps
-from drkit.services.iam import Role, RoleProps
-from drkit.services.kms import ENCRYPT_DECRYPT
-from drkit.services.s3_replication import BucketReplication, BucketReplicationProps
-from drkit.topology.access import FunctionAccess, FunctionAccessProps
+from drkit.services.placement import Placement
+from drkit.services.s3_replication import BucketReplication, BucketReplicationProps, ReplicaSite
 from drkit_runtime.contract import HEARTBEAT_PREFIX, TABLE_KEYS
 
-# The operator reads and writes data and flips the (encrypted) drain switches.
-OPERATOR_KEY_SERVICES = ("dynamodb", "s3", "ssm")
 #: Heartbeats arriving in a replica, as the canary's stream mapping filters them.
 HEARTBEAT_FILTER = json.dumps(
     {
@@ -42,88 +45,106 @@ class DataPlaneProps:
 
     Attributes:
         deployment: The deployment's spec.
-        footprints: Every region's footprint; exactly one is the primary.
+        placements: The data stack's placement (provider) in every region.
+        footprints: Every region's footprint (in its own stack); exactly one is the primary.
     """
 
     deployment: DeploymentSpec
+    placements: Mapping[str, Placement]
     footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
 
 
 class DataPlane(Construct):
-    """Global tables, an S3 replication mesh, and the cross-region data access of every role.
+    """Global tables, a replication mesh of the data buckets, the trail's archives, streams.
 
     Attributes:
         tables: ``logical name -> GlobalTable`` (``patient_records``, ``audit_logs``).
         replications: ``source region -> BucketReplication`` (every bucket replicates
             to every other region, so writes in any region survive the loss of it).
-        operator_role: The failover operator role for the spec's ``operator_principals``
-            (people, with MFA); None when the spec names none.
+        trail_replication: The trail bucket's replication to every other region.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: DataPlaneProps) -> None:
         super().__init__(scope, id)
-        footprints = props.footprints
-        self.tables = self._tables(props)
-        self.replications = {f.region: self._replication(f, footprints) for f in footprints}
-        self.access = FunctionAccess(
-            self,
-            "access",
-            props=FunctionAccessProps(
-                deployment=props.deployment, footprints=footprints, tables=self.tables
-            ),
+        self._props = props
+        self.tables = self._tables()
+        regions = [f.region for f in props.footprints]
+        self.replications = {
+            r: self._replication(f"replication-{self._short(r)}", names.S3_REPLICATION,
+                                 names.DATA_BUCKET, r)
+            for r in regions
+        }  # fmt: skip
+        primary = props.deployment.primary.region
+        self.trail_replication = self._replication(
+            "trail-replication", names.TRAIL_REPLICATION, names.TRAIL_BUCKET, primary
         )
-        for f in footprints:
+        for f in props.footprints:
             self._heartbeat_streams(f)
-        self.operator_role = (
-            self._operator_role(props.deployment, footprints)
-            if props.deployment.operator_principals
-            else None
-        )
 
-    def _tables(self, props: DataPlaneProps) -> dict[str, GlobalTable]:
+    def _short(self, region: str) -> str:
+        return self._props.deployment.region(region).short
+
+    def _tables(self) -> dict[str, GlobalTable]:
         """Both global tables, created in the primary with a replica in every secondary."""
-        primary = next(f for f in props.footprints if f.spec.is_primary)
-        secondaries = [f for f in props.footprints if f is not primary]
+        footprints = self._props.footprints
+        primary = next(f for f in footprints if f.spec.is_primary)
+        secondaries = [f for f in footprints if f is not primary]
         return {
             purpose: GlobalTable(
                 self,
                 f"table-{purpose}",
                 props=GlobalTableProps(
-                    placement=primary.placement,
+                    placement=self._props.placements[primary.region],
                     purpose=purpose,
                     key=primary.key,
                     replica_keys=tuple(f.key for f in secondaries),
                     hash_key=hash_key,
                     range_key=range_key,
-                    protect_data=props.deployment.protect_data,
+                    protect_data=self._props.deployment.protect_data,
                 ),
             )
             for purpose, (hash_key, range_key) in TABLE_KEYS.items()
         }
 
     def _replication(
-        self, f: RegionalFootprint, footprints: Sequence[RegionalFootprint]
+        self, id: str, roles: RoleNames, bucket: Name, source: str
     ) -> BucketReplication:
-        """The region's bucket replicates to every other region's bucket."""
+        """``source``'s bucket of ``bucket``'s kind replicates to that of every other region.
+
+        Each destination's key is named by its alias ARN, which S3 accepts for a replica's
+        key: https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html
+        """
+        p = self._props.placements[source]
+        others = [f.region for f in self._props.footprints if f.region != source]
         return BucketReplication(
             self,
-            f"replication-{f.spec.short}",
+            id,
             props=BucketReplicationProps(
-                placement=f.placement,
-                source=f.bucket,
-                destinations=tuple(o.bucket for o in footprints if o is not f),
+                placement=p,
+                bucket_name=p.named(bucket),
+                role_arn=roles.role.arn(p.namer, p.account, source),
+                destinations=tuple(
+                    ReplicaSite(
+                        region=r,
+                        bucket_arn=bucket.arn(p.namer, p.account, r),
+                        key_arn=names.DATA_KEY.arn(p.namer, p.account, r),
+                    )
+                    for r in others
+                ),
             ),
         )
 
     def _heartbeat_streams(self, f: RegionalFootprint) -> None:
         """Feed heartbeats arriving in this region's replicas to its canary (arrival - write)."""
+        p = self._props.placements[f.region]
+        canary = names.FUNCTIONS["canary"].function.arn(p.namer, p.account, f.region)
         for purpose, table in self.tables.items():
             LambdaEventSourceMapping(
                 self,
                 f"heartbeats-{purpose}-{f.spec.short}",
-                provider=f.placement.provider,
+                provider=p.provider,
                 event_source_arn=table.stream_arn_in(f.region),
-                function_name=f.canary_function.function_arn,
+                function_name=canary,
                 starting_position="LATEST",
                 batch_size=100,
                 maximum_retry_attempts=2,
@@ -131,61 +152,4 @@ class DataPlane(Construct):
                 filter_criteria=LambdaEventSourceMappingFilterCriteria(
                     filter=[LambdaEventSourceMappingFilterCriteriaFilter(pattern=HEARTBEAT_FILTER)]
                 ),
-                # The role must be able to read the stream before the mapping is made.
-                depends_on=[self.access.policies[(f.region, "canary")].resource],
             )
-
-    def _operator_role(
-        self, deployment: DeploymentSpec, footprints: Sequence[RegionalFootprint]
-    ) -> Role:
-        """The failover role, for people: the spec's principals, with MFA; never a function."""
-        tables = list(self.tables.values())
-        primary = next(f for f in footprints if f.spec.is_primary)
-        people = deployment.operator_principals
-        role = Role(
-            self,
-            "operator-role",
-            props=RoleProps(
-                placement=primary.placement,
-                purpose="operator",
-                regional=False,
-                trusted_roles=people,
-                trust_conditions={"Bool": {"aws:MultiFactorAuthPresent": "true"}},
-                statements=_operator_statements(tables, footprints),
-            ),
-        )
-        for f in footprints:
-            f.key.grant(role.policy, ENCRYPT_DECRYPT, via=OPERATOR_KEY_SERVICES, label="UseKeyIn")
-        return role
-
-
-def _operator_statements(
-    tables: Sequence[GlobalTable], footprints: Sequence[RegionalFootprint]
-) -> tuple[iam.Statement, ...]:
-    return (
-        iam.Statement(
-            sid="ReadWriteEveryReplica",
-            actions=(
-                "dynamodb:GetItem",
-                "dynamodb:PutItem",
-                "dynamodb:Query",
-                "dynamodb:UpdateItem",
-            ),
-            resources=tuple(t.arn_in(f.region) for t in tables for f in footprints),
-        ),
-        iam.Statement(
-            sid="ListEveryBucket",
-            actions=("s3:ListBucket",),
-            resources=tuple(f.bucket.bucket_arn for f in footprints),
-        ),
-        iam.Statement(
-            sid="ReadWriteEveryBucket",
-            actions=("s3:GetObject", "s3:PutObject"),
-            resources=tuple(f"{f.bucket.bucket_arn}/*" for f in footprints),
-        ),
-        iam.Statement(
-            sid="FlipDrainSwitches",
-            actions=("ssm:GetParameter", "ssm:PutParameter"),
-            resources=tuple(f.drain.parameter_arn for f in footprints),
-        ),
-    )

@@ -22,9 +22,11 @@ from drkit.services.lambda_ import RegionalFunction, RegionalFunctionProps
 from drkit.services.placement import Account, Placement
 from drkit.services.s3 import AccessLogBucket, AccessLogBucketProps, DataBucket, DataBucketProps
 from drkit.services.vpc import Network, NetworkProps
-from drkit.stack import RUNTIME_DIR
+from drkit.stacks.regional import RUNTIME_DIR
 
 ACCOUNT = Account(account_id="123456789012", partition="aws")
+#: A role the IAM stack would have made (constructs here only name roles by ARN).
+ROLE_ARN = "arn:aws:iam::123456789012:role/role-unit-use1-unit"
 
 
 class Harness:
@@ -72,12 +74,18 @@ class Harness:
         net = Network(
             self.stack,
             "net",
-            props=NetworkProps(placement=self["us-east-1"], region_spec=self.spec.primary, key=key),
+            props=NetworkProps(
+                placement=self["us-east-1"],
+                region_spec=self.spec.primary,
+                key=key,
+                flow_logs_role_arn=ROLE_ARN,
+            ),
         )
         code = TerraformAsset(self.stack, "code", path=str(RUNTIME_DIR), type=AssetType.ARCHIVE)
         props: dict[str, Any] = {
             "placement": self["us-east-1"],
             "purpose": "api",
+            "role_arn": ROLE_ARN,
             "code": code,
             "handler": "m.h",
             "network": net,

@@ -1,4 +1,4 @@
-"""EncryptionKey: rotation, an explicit key policy, two-sided grants, validated props."""
+"""EncryptionKey: rotation, an explicit key policy, grants computed in halves, validated props."""
 
 from __future__ import annotations
 
@@ -6,19 +6,36 @@ import json
 
 import pytest
 
-from drkit import iam
+from drkit.access.keys import KeyUse
+from drkit.access.roles import RoleModel
 from drkit.errors import SpecError
+from drkit.regions import names
+from drkit.regions.naming import Namer
 from drkit.services.iam import Role, RoleProps
 from drkit.services.kms import EncryptionKeyProps
+from tests.constructs.conftest import ACCOUNT
 from tests.helpers import only, ref
 
 pytestmark = pytest.mark.synth
 
+READER = KeyUse(region="us-west-2", actions=("kms:Decrypt",), via=("dynamodb", "s3"), label="Read")
+
+
+def _reader() -> RoleModel:
+    fn = names.FUNCTIONS["api"]
+    return RoleModel(
+        role=fn.role,
+        policy=fn.policy,
+        region="us-east-1",
+        trusted_services=("lambda.amazonaws.com",),
+        key_uses=(READER,),
+    )
+
 
 def test_key_rotates_yearly_with_explicit_policy(h):
     """A key rotates yearly, waits 7 days to delete, and grants per statement, never kms:*."""
-    key = h.key()
-    key.grant_role("Reader", "arn:aws:iam::123456789012:role/r", ("kms:Decrypt",), ("s3",))
+    key = h.key("us-west-2")
+    key.allow(_reader().key_statements(Namer("unit"), ACCOUNT, "us-west-2"))
     out = only(h.synth(), "aws_kms_key")
     assert out["enable_key_rotation"] is True and out["rotation_period_in_days"] == 365
     assert out["deletion_window_in_days"] == 7
@@ -27,40 +44,32 @@ def test_key_rotates_yearly_with_explicit_policy(h):
         "KeyAdministration",
         "AccountUseThroughRegionalServices",
         "CloudWatchLogsEncryption",
-        "Reader",
+        "ReadRoleApiUse1Unit",
     } <= set(sids)
-    assert sids["Reader"]["Condition"]["StringEquals"]["kms:ViaService"] == (
-        "s3.us-east-1.amazonaws.com"
+    assert sids["ReadRoleApiUse1Unit"]["Principal"]["AWS"] == (
+        "arn:aws:iam::123456789012:role/role-api-use1-unit"
     )
-    assert "kms:*" not in json.dumps(sids)
-
-
-def test_grant_writes_both_halves_with_derived_ids(h):
-    """key.grant puts the role's statement in its policy and names the role in the key policy."""
-    key = h.key("us-west-2")
-    role = Role(
-        h.stack,
-        "reader",
-        props=RoleProps(
-            placement=h["us-east-1"],
-            purpose="api",
-            trusted_services=("lambda.amazonaws.com",),
-            statements=(iam.Statement(sid="Own", actions=("s3:GetObject",), resources=("arn:x",)),),
-        ),
-    )
-    key.grant(role.policy, ("kms:Decrypt",), via=("dynamodb", "s3"), label="DecryptFrom")
-    out = h.synth()
-    identity = json.loads(only(out, "aws_iam_role_policy")["policy"])["Statement"]
-    assert [s["Sid"] for s in identity] == ["Own", "DecryptFromUsWest2"]
-    assert identity[1]["Condition"]["StringEquals"]["kms:ViaService"] == [
+    assert sids["ReadRoleApiUse1Unit"]["Condition"]["StringEquals"]["kms:ViaService"] == [
         "dynamodb.us-west-2.amazonaws.com",
         "s3.us-west-2.amazonaws.com",
     ]
-    assert ref(identity[1]["Resource"])[0] == "aws_kms_key"
-    policy = json.loads(only(out, "aws_kms_key")["policy"])["Statement"]
-    named = [s for s in policy if s["Sid"] == "DecryptFromRoleApiUse1Unit"]
-    assert len(named) == 1 and ref(named[0]["Principal"]["AWS"])[0] == "aws_iam_role"
-    assert named[0]["Action"] == "kms:Decrypt"
+    assert "kms:*" not in json.dumps(sids)
+
+
+def test_the_roles_half_names_the_key_by_its_alias(h):
+    """The role's statement names any key of the region with the deployment's alias: the
+    key's id is random, and the role is made in another stack."""
+    Role(h.stack, "reader", props=RoleProps(placement=h["us-east-1"], model=_reader()))
+    identity = json.loads(only(h.synth(), "aws_iam_role_policy")["policy"])["Statement"]
+    (statement,) = identity
+    assert statement["Sid"] == "ReadUsWest2"
+    assert statement["Resource"] == "arn:aws:kms:us-west-2:123456789012:key/*"
+    assert statement["Condition"]["ForAnyValue:StringEquals"] == {
+        "kms:ResourceAliases": "alias/kms-data-usw2-unit"
+    }
+    role = only(h.synth(), "aws_iam_role")
+    assert role["name"] == "role-api-use1-unit"
+    assert ref(only(h.synth(), "aws_iam_role_policy")["role"])[0] == "aws_iam_role"
 
 
 def test_key_props_are_validated(h):
@@ -69,7 +78,8 @@ def test_key_props_are_validated(h):
         EncryptionKeyProps(placement=h["us-east-1"], rotation_period_days=30)
     with pytest.raises(SpecError, match="deletion_window_days"):
         EncryptionKeyProps(placement=h["us-east-1"], deletion_window_days=3)
-    key = h.key()
-    key.grant_role("Twice", "arn:aws:iam::1:role/r", ("kms:Decrypt",), ("s3",))
-    with pytest.raises(ValueError, match="Twice"):
-        key.grant_role("Twice", "arn:aws:iam::1:role/r", ("kms:Decrypt",), ("s3",))
+    key = h.key("us-west-2")
+    statements = _reader().key_statements(Namer("unit"), ACCOUNT, "us-west-2")
+    key.allow(statements)
+    with pytest.raises(ValueError, match="ReadRoleApiUse1Unit"):
+        key.allow(statements)

@@ -17,14 +17,14 @@ from drkit.deploy import cdktf
 from drkit.deploy.cdktf import CdktfCommands, clean_output, user_environment
 from drkit.deploy.demo import DEFAULT_WORKDIR, cdktf_commands, exploration
 from drkit.deploy.local import LocalDeployment
+from drkit.deploy.stackset import StackSet
 from drkit.deploy.terraform import Terraform
-from drkit.deploy.terraform.runner import default_cli_config
 from tests.helpers import ROOT
 
 ENDPOINT = "http://127.0.0.1:4999"
 #: The emulator's deployer's keys (it enforces IAM; moto makes them when drkit bootstraps it).
 KEYS = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEDEPLOYER1", "AWS_SECRET_ACCESS_KEY": "s3cr3t/+key"}
-COMMANDS = ("diff", "deploy", "destroy")
+COMMANDS = (("diff", "drkit-usw2"), ("deploy", "drkit-usw2"), ("deploy", None), ("destroy", None))
 README_LINES = re.compile(
     r"<!-- drkit demo --keep: begin [^>]*-->\n```console\n(.*?)```\n"
     r"<!-- drkit demo --keep: end -->",
@@ -51,7 +51,7 @@ def _exports(line: str) -> dict[str, str]:
 
 def test_lines_cd_to_the_project_export_the_target_and_run_cdktf(tmp_path):
     """cd to the project (its cdktf.json runs app.py), export the local target, then cdktf."""
-    cd, export, diff, deploy, destroy = _commands(tmp_path).lines("diff", "deploy", "destroy")
+    cd, export, diff, alone, deploy, destroy = _commands(tmp_path).lines(*COMMANDS)
     assert shlex.split(cd) == ["cd", str(ROOT)]
     assert _exports(export) == {
         "DRKIT_TARGET": "local",
@@ -65,19 +65,13 @@ def test_lines_cd_to_the_project_export_the_target_and_run_cdktf(tmp_path):
     }
     out = str(tmp_path / "cdktf.out")
     cli = ".tools/cdktf/node_modules/.bin/cdktf"
-    assert shlex.split(diff) == [cli, "diff", "drkit", "--skip-provider-lock", "--output", out]
+    assert shlex.split(diff) == [cli, "diff", "drkit-usw2", "--skip-provider-lock", "--output", out]
+    flags = ["--auto-approve", "--skip-provider-lock", "--terraform-parallelism", "32"]
+    assert shlex.split(alone) == [
+        cli, "deploy", "drkit-usw2", *flags, "--ignore-missing-stack-dependencies", "--output", out
+    ]  # fmt: skip
     for line, command in ((deploy, "deploy"), (destroy, "destroy")):
-        assert shlex.split(line) == [
-            cli,
-            command,
-            "drkit",
-            "--auto-approve",
-            "--skip-provider-lock",
-            "--terraform-parallelism",
-            "32",
-            "--output",
-            out,
-        ]
+        assert shlex.split(line) == [cli, command, "*", *flags, "--output", out]
 
 
 def test_the_layout_is_always_explicit(tmp_path):
@@ -92,6 +86,12 @@ def test_the_layout_is_always_explicit(tmp_path):
 def test_an_unknown_command_is_refused(tmp_path):
     with pytest.raises(ValueError, match="'synth'"):
         _commands(tmp_path).argv("synth")
+
+
+def test_diff_takes_one_stack(tmp_path):
+    """cdktf diffs one stack at a time: a diff of every stack is refused, not printed."""
+    with pytest.raises(ValueError, match="one stack"):
+        _commands(tmp_path).argv("diff")
 
 
 def test_the_commands_run_without_drkits_own_environment():
@@ -117,8 +117,7 @@ def test_the_demo_prints_the_lines_of_its_own_deployment(tmp_path, real_terrafor
         workdir=tmp_path,
         environ={"ENVIRONMENT_SUFFIX": "demo"},
     )
-    deployment.stack_dir = tmp_path / "cdktf.out" / "stacks" / "drkit"
-    deployment.terraform = Terraform.for_stack(deployment.stack_dir)
+    _pretend_synthesized(deployment, Terraform.for_stack(tmp_path / "cdktf.out" / "stacks" / "x"))
     text = exploration(deployment, "us-east-1")
     cli = next(line for line in text.splitlines() if "AWS_ENDPOINT_URL=" in line)
     assert _exports(cli.strip()) == {
@@ -126,12 +125,19 @@ def test_the_demo_prints_the_lines_of_its_own_deployment(tmp_path, real_terrafor
         **KEYS,  # the deployer's: the emulator enforces IAM and refuses moto's "test" keys
         "AWS_DEFAULT_REGION": "us-east-1",
     }
-    lines = cdktf_commands(deployment).lines("diff", "deploy", "destroy")
+    lines = cdktf_commands(deployment).lines(*COMMANDS)
     assert "".join(f"  {line}\n" for line in lines) in text
     exported = _exports(lines[1])
-    assert exported["TF_CLI_CONFIG_FILE"] == str(deployment.terraform.cli_config)
+    assert exported["TF_CLI_CONFIG_FILE"] == str(deployment.cli_config)
     assert exported["ENVIRONMENT_SUFFIX"] == "demo"
     assert f"--output {tmp_path / 'cdktf.out'}" in lines[2]
+    assert "drkit outage take-out us-east-1" in text
+
+
+def _pretend_synthesized(deployment: LocalDeployment, terraform: Terraform) -> None:
+    """Give ``deployment`` its stacks and runners as a synthesis would (no synth here)."""
+    deployment.stack_set = StackSet(outdir=deployment.outdir, plans=deployment.spec.stacks)
+    deployment.terraform = dict.fromkeys(deployment.stack_set.names, terraform)
 
 
 def test_the_readme_shows_the_lines_the_demo_prints():
@@ -147,11 +153,14 @@ def test_the_readme_shows_the_lines_the_demo_prints():
         workdir=workdir,
         environ={},
     )
-    deployment.stack_dir = workdir / "cdktf.out" / "stacks" / "drkit"
-    deployment.terraform = Terraform(
-        working_dir=deployment.stack_dir,
-        cli_config=default_cli_config(deployment.stack_dir),
-        executable=Path("terraform"),
+    stack_dir = workdir / "cdktf.out" / "stacks" / "drkit-iam"
+    _pretend_synthesized(
+        deployment,
+        Terraform(
+            working_dir=stack_dir,
+            cli_config=workdir / "terraformrc",
+            executable=Path("terraform"),
+        ),
     )
     printed = "".join(f"{line}\n" for line in cdktf_commands(deployment).lines(*COMMANDS))
     assert f"  {printed.splitlines()[-1]}\n" in exploration(deployment, "us-east-1")

@@ -31,13 +31,14 @@ LAYERS: dict[str, tuple[int, int]] = {
     "drkit.errors": (1, 0),
     "drkit.iam": (1, 1),
     "drkit.regions": (2, 0),
+    "drkit.access": (2, 1),
     "drkit.bindings": (3, 0),
     "drkit.aws": (3, 1),
     "drkit.services": (4, 0),
     "drkit.assets": (4, 0),
     "drkit.footprint": (5, 0),
     "drkit.topology": (6, 0),
-    "drkit.stack": (7, 0),
+    "drkit.stacks": (7, 0),
     "drkit.compliance": (8, 0),
     "drkit.operations": (8, 0),
     "drkit_emulator": (8, 0),  # beside drkit; only drkit.deploy may import it
@@ -49,7 +50,7 @@ ROOT_ONLY = {"drkit", "drkit_runtime"}
 #: Tools that run beside a deployment never load jsii: no bindings, constructs or stack.
 JSII_FREE = ("drkit.compliance", "drkit.operations", "drkit.deploy")
 JSII_LAYERS = ("drkit.bindings", "drkit.aws", "drkit.services", "drkit.assets")
-JSII_LAYERS += ("drkit.footprint", "drkit.topology", "drkit.stack")
+JSII_LAYERS += ("drkit.footprint", "drkit.topology", "drkit.stacks")
 #: drkit_emulator may be imported only by these, and may itself import only these of drkit.
 EMULATOR = "drkit_emulator"
 EMULATOR_IMPORTERS = ("drkit.deploy",)
@@ -69,6 +70,11 @@ MODEL_MODULES = (
     "drkit.regions",
     "drkit.regions.spec",
     "drkit.regions.naming",
+    "drkit.regions.names",
+    "drkit.regions.stacks",
+    "drkit.regions.backend",
+    "drkit.regions.region",
+    "drkit.access",
     "drkit.regions.budget",
     "drkit.regions.catalog",
     "drkit.regions.metrics",
@@ -115,9 +121,10 @@ def test_the_model_loads_no_cloud_library():
 
 @pytest.mark.slow
 def test_the_stack_loads_no_emulator():
-    """Importing drkit.stack loads neither moto nor the emulator (the product runs without them)."""
-    loaded = _loaded_by(("drkit.stack",), ("moto", EMULATOR))
-    assert loaded == {"drkit.stack": []}
+    """Importing drkit.stacks loads neither moto nor the emulator (the product runs without
+    them)."""
+    loaded = _loaded_by(("drkit.stacks",), ("moto", EMULATOR))
+    assert loaded == {"drkit.stacks": []}
 
 
 # ----- the static import graph --------------------------------------------------------------
@@ -322,7 +329,7 @@ def cycles(found: list[Import]) -> list[list[str]]:
 def test_scan_sees_the_whole_package(imports):
     """The scan covers every module under drkit/ and finds their drkit imports."""
     sources = {imp.source for imp in imports}
-    assert {"drkit.stack", "drkit.regions.spec", "drkit.services.kms", "drkit.commands"} <= sources
+    assert {"drkit.stacks", "drkit.regions.spec", "drkit.services.kms", "drkit.commands"} <= sources
     assert any(imp.target == "drkit.iam" for imp in imports if imp.source == "drkit.regions.spec")
     unplaced = sorted(m for m in _sources() if entry_of(m) is None)
     assert not unplaced, f"modules the layer table does not place: {unplaced}"
@@ -357,7 +364,7 @@ def test_no_import_inside_a_function(imports):
 
 
 def _scan_source(text: str, module: str = "drkit.regions.spec") -> list[Import]:
-    collector = _Collector(module, False, {"drkit.iam", "drkit.regions.budget", "drkit.stack"})
+    collector = _Collector(module, False, {"drkit.iam", "drkit.regions.budget", "drkit.stacks"})
     collector.visit(ast.parse(text))
     return collector.found
 
@@ -369,7 +376,10 @@ def _scan_source(text: str, module: str = "drkit.regions.spec") -> list[Import]:
         ("from . import budget", [("drkit.regions.budget", False)]),
         ("from drkit.errors import SpecError", [("drkit.errors", False)]),
         ("def f():\n    import boto3", [("boto3", True)]),
-        ("class C:\n    def m(self):\n        from drkit.stack import X", [("drkit.stack", True)]),
+        (
+            "class C:\n    def m(self):\n        from drkit.stacks import X",
+            [("drkit.stacks", True)],
+        ),
         ("from __future__ import annotations", []),
     ],
 )
@@ -381,13 +391,13 @@ def test_scanner_resolves_imports(source, expected):
 def test_checker_catches_an_upward_import_a_cycle_and_a_lazy_import():
     """An import from the model up to the stack is a violation, a cycle, and a lazy import."""
     found = [
-        Import(source="drkit.regions.spec", target="drkit.stack", line=1, in_function=True),
-        Import(source="drkit.stack", target="drkit.regions.spec", line=2),
+        Import(source="drkit.regions.spec", target="drkit.stacks", line=1, in_function=True),
+        Import(source="drkit.stacks", target="drkit.regions.spec", line=2),
         Import(source="drkit.operations.drill", target="moto", line=3),
     ]
     assert len(layer_violations(found)) == 1
     jsii = [Import(source="drkit.operations.drill", target="drkit.services.kms", line=4)]
     assert layer_violations(jsii) == [f"{jsii[0]}: drkit.operations never loads jsii"]
-    assert cycles(found) == [["drkit.regions.spec", "drkit.stack", "drkit.regions.spec"]]
+    assert cycles(found) == [["drkit.regions.spec", "drkit.stacks", "drkit.regions.spec"]]
     assert lazy_imports(found) == [found[0]]
     assert len(emulator_violations(found)) == 1

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from drkit.errors import SpecError
 from drkit.regions import DeploymentSpec
 from drkit.regions.catalog import SHORT_CODES
+from drkit.regions.names import CATALOGUE, check_all
 from drkit.regions.naming import (
-    CATALOGUE,
     DNS_LABEL_MAX,
     Namer,
     ResourceType,
@@ -35,16 +35,11 @@ def test_security_group_names_avoid_the_reserved_prefix():
     assert not Namer("x")(ResourceType.SECURITY_GROUP, "workload", "us-east-1").startswith("sg-")
 
 
-def test_catalogue_is_the_only_source_of_fixed_names():
-    with pytest.raises(AssertionError):
-        Namer("x")(ResourceType.S3_BUCKET, "not-in-catalogue", "us-east-1")
-
-
 @given(st.sampled_from(CATALOGUE), st.sampled_from(tuple(SHORT_CODES)), s.suffixes)
 def test_every_catalogue_name_fits_its_rule(entry, region, suffix):
     """Every fixed name, in every region, with any short suffix, fits its service's rule."""
-    kind, purpose, regional = entry
-    name = Namer(suffix)(kind, purpose, region if regional else None)
+    kind = entry.kind
+    name = entry(Namer(suffix), region)
     assert len(name) <= kind.value.max_length
     assert re.fullmatch(kind.value.pattern, name)
     kept = suffix.replace("-", "") if kind.value.alphanumeric else suffix
@@ -61,7 +56,7 @@ def test_alphanumeric_names_drop_the_suffixs_hyphens():
 def test_long_suffixes_are_rejected_before_aws_sees_them(length):
     """A suffix that makes the longest bucket name exceed 63 characters is a SpecError."""
     with pytest.raises(SpecError) as caught:
-        Namer("a" * length).check_all(["ap-southeast-2"])
+        check_all(Namer("a" * length), ["ap-southeast-2"])
     assert caught.value.field == "environment_suffix"
 
 

@@ -163,9 +163,10 @@ def test_region_spec_field_errors_are_specific():
 @given(st.sampled_from(s.REGIONS), s.suffixes)
 def test_valid_suffixes_make_legal_names_everywhere(region, suffix):
     """A suffix of up to 10 characters makes every catalogue name legal in every region."""
+    from drkit.regions.names import check_all
     from drkit.regions.naming import Namer
 
-    Namer(suffix).check_all([region])
+    check_all(Namer(suffix), [region])
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,7 @@ def test_every_field_layout_is_valid_and_sets_every_field():
     assert set(d.EVERY_FIELD) | {"regions"} == set(attrs.fields_dict(DeploymentSpec))
     spec = DeploymentSpec.from_mapping(d.full_layout(DeploymentSpec.default().regions))
     assert spec.backend == S3Backend(
-        bucket="drkit-state", key="drkit/dev.tfstate", region="us-east-1"
+        bucket="drkit-state-{region}", key="drkit/dev", region="us-east-1"
     )
 
 
@@ -244,8 +244,8 @@ def test_deployment_spec_of_any_values_is_built_or_raises_drkit_error(regions, o
 
 
 @given(
-    bucket=st.just("drkit-state") | d.python_values(),
-    key=st.just("drkit/dev.tfstate") | d.python_values(),
+    bucket=st.just("drkit-state-{region}") | d.python_values(),
+    key=st.just("drkit/dev") | d.python_values(),
     use_lockfile=st.booleans() | d.python_values(),
 )
 def test_s3_backend_of_any_values_is_built_or_raises_spec_error(bucket, key, use_lockfile):

@@ -3,6 +3,7 @@ an in-process moto account holding one region's tables, bucket and drain paramet
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -19,6 +20,8 @@ from tests.runtime.support import (
     DRAIN_PARAMETER,
     ENV,
     LOCAL,
+    PEER_ENDPOINTS,
+    PEER_ENDPOINTS_PARAMETER,
     FixedClock,
     create_audit_table,
     create_patient_table,
@@ -70,6 +73,9 @@ def infra(aws: None) -> SimpleNamespace:
     s3.create_bucket(Bucket=BUCKETS[LOCAL])
     s3.put_bucket_versioning(Bucket=BUCKETS[LOCAL], VersioningConfiguration={"Status": "Enabled"})
     ssm.put_parameter(Name=DRAIN_PARAMETER, Value="active", Type="SecureString")
+    ssm.put_parameter(
+        Name=PEER_ENDPOINTS_PARAMETER, Value=json.dumps(PEER_ENDPOINTS), Type="SecureString"
+    )
     return SimpleNamespace(dynamodb=dynamodb, s3=s3, ssm=ssm, cloudwatch=cloudwatch)
 
 

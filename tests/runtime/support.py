@@ -18,6 +18,7 @@ PATIENT_TABLE = "drkit-patient-records"
 AUDIT_TABLE = "drkit-audit-logs"
 BUCKETS = {LOCAL: "drkit-data-us-east-1-test", OTHER: "drkit-data-us-west-2-test"}
 DRAIN_PARAMETER = "/drkit/us-east-1/drain"
+PEER_ENDPOINTS_PARAMETER = "/drkit/us-east-1/peerendpoints"
 NAMESPACE = "DrKit/Replication"
 
 ENV = {
@@ -29,15 +30,14 @@ ENV = {
     "DRKIT_BUCKET": BUCKETS[LOCAL],
     "DRKIT_BUCKETS": json.dumps(BUCKETS),
     "DRKIT_DRAIN_PARAMETER": DRAIN_PARAMETER,
-    # The peer's public endpoints stand in for its interface endpoints: moto answers them.
-    "DRKIT_PEER_ENDPOINTS": json.dumps(
-        {
-            OTHER: {
-                "dynamodb": f"https://dynamodb.{OTHER}.amazonaws.com",
-                "s3": f"https://s3.{OTHER}.amazonaws.com",
-            }
-        }
-    ),
+    "DRKIT_PEER_ENDPOINTS_PARAMETER": PEER_ENDPOINTS_PARAMETER,
+}
+#: The peer's public endpoints stand in for its interface endpoints: moto answers them.
+PEER_ENDPOINTS = {
+    OTHER: {
+        "dynamodb": f"https://dynamodb.{OTHER}.amazonaws.com",
+        "s3": f"https://s3.{OTHER}.amazonaws.com",
+    }
 }
 
 

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from drkit_runtime import contract
-from drkit_runtime.config import Config, ConfigError
+from drkit_runtime.config import Config, ConfigError, parse_peer_endpoints
 from tests.runtime.support import BUCKETS, ENV, LOCAL, OTHER
 
 
@@ -50,14 +50,6 @@ def test_missing_variable_is_named(monkeypatch: pytest.MonkeyPatch, name: str) -
         ("DRKIT_BUCKET", "other-bucket", "differs from DRKIT_BUCKETS"),
         ("DRKIT_HEALTH_DEADLINE_MS", "fast", "must be an integer"),
         ("DRKIT_HEALTH_DEADLINE_MS", "0", "must be a positive"),
-        ("DRKIT_PEER_ENDPOINTS", "{", "DRKIT_PEER_ENDPOINTS is not valid JSON"),
-        ("DRKIT_PEER_ENDPOINTS", '{"us-west-2": ["x"]}', "must be a JSON object of region"),
-        ("DRKIT_PEER_ENDPOINTS", '{"us-west-2": {"s3": "ftp://x"}}', "must be a JSON object"),
-        (
-            "DRKIT_PEER_ENDPOINTS",
-            '{"us-west-2": {"s3": "https://s3.example"}}',
-            r"no endpoint of \['dynamodb'\] for us-west-2",
-        ),
     ],
 )
 def test_malformed_variable_is_refused(
@@ -67,6 +59,25 @@ def test_malformed_variable_is_refused(
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         Config.from_environ()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("{", "the peer endpoints are not valid JSON"),
+        ('{"us-west-2": ["x"]}', "must be a JSON object of region"),
+        ('{"us-west-2": {"s3": "ftp://x"}}', "must be a JSON object"),
+        (
+            '{"us-west-2": {"s3": "https://s3.example"}}',
+            r"no endpoint of \['dynamodb'\] for us-west-2",
+        ),
+        ("{}", r"no endpoint of \['dynamodb', 's3'\] for us-west-2"),
+    ],
+)
+def test_malformed_peer_endpoints_are_refused(value: str, message: str) -> None:
+    """The peer-endpoints parameter's value must name every peer service of every peer."""
+    with pytest.raises(ConfigError, match=message):
+        parse_peer_endpoints(value, ("us-west-2",))
 
 
 def test_reads_an_explicit_mapping() -> None:

@@ -20,11 +20,12 @@ from drkit_runtime.deps import Deps
 from tests.runtime.events import ACTOR
 from tests.runtime.support import (
     AUDIT_TABLE,
-    ENV,
     GOOD_BODY,
     LOCAL,
     OTHER,
     PATIENT_TABLE,
+    PEER_ENDPOINTS,
+    PEER_ENDPOINTS_PARAMETER,
     FixedClock,
     audit_entries,
     create_audit_table,
@@ -149,11 +150,28 @@ def test_get_names_the_peers_it_could_not_ask(deps: Deps, infra: SimpleNamespace
     assert (status, body.get("unreachable_regions")) == (404, [OTHER])
 
 
-def test_peer_clients_use_the_endpoint_the_stack_handed_over(deps: Deps) -> None:
-    """Peer clients go to the URL in DRKIT_PEER_ENDPOINTS, in the peer's region."""
+def test_peer_clients_use_the_endpoint_the_peering_stack_wrote(deps: Deps) -> None:
+    """Peer clients go to the URL in this region's peer-endpoints parameter, in the peer's
+    region."""
     client = deps.clients.peer("dynamodb", OTHER)
-    expected = json.loads(ENV["DRKIT_PEER_ENDPOINTS"])[OTHER]["dynamodb"]
+    expected = PEER_ENDPOINTS[OTHER]["dynamodb"]
     assert (client.meta.endpoint_url, client.meta.region_name) == (expected, OTHER)
+
+
+def test_unknown_peer_endpoints_make_the_peer_unreachable(
+    deps: Deps, infra: SimpleNamespace
+) -> None:
+    """Before the peering stack wrote the parameter, a peer read is a peer that cannot be
+    reached (a 404 naming it), not a crash; once written, the next request uses it."""
+    infra.ssm.delete_parameter(Name=PEER_ENDPOINTS_PARAMETER)
+    status, body = get(deps, "nobody")
+    assert (status, body.get("unreachable_regions")) == (404, [OTHER])
+    infra.ssm.put_parameter(
+        Name=PEER_ENDPOINTS_PARAMETER, Value=json.dumps(PEER_ENDPOINTS), Type="SecureString"
+    )
+    assert (
+        deps.clients.peer("dynamodb", OTHER).meta.endpoint_url == PEER_ENDPOINTS[OTHER]["dynamodb"]
+    )
 
 
 def test_get_without_audit_returns_no_data(deps: Deps, infra: SimpleNamespace) -> None:

@@ -29,7 +29,7 @@ PLAUSIBLE_STRINGS = (
     *("primary", "secondary", "aws", "local", "10.0.0.0/16", "10.1.0.0/16", "10.0.0.0/8"),
     *("dr-oncall@example.com", "dr.example.com", "api", "http://127.0.0.1:5000", "dev"),
     *("Z0123456789ABC", "Allow", "Deny", "s3:GetObject", "arn:aws:s3:::reports/*", "*"),
-    *("drkit-state", "drkit/dev.tfstate", "Production", "Enabled", ""),
+    *("drkit-state-{region}", "drkit/dev", "Production", "Enabled", ""),
 )
 PLAUSIBLE_INTEGERS = (0, 1, 2, 3, 10, 15, 25, 30, 60, 70, 100, 128, 300, 365, 3072, -1)
 # The strategies below are built once (functools.cache): hypothesis validates every new
@@ -101,8 +101,8 @@ EVERY_FIELD: dict[str, Any] = {
     "target": "local",
     "local_endpoint": "http://127.0.0.1:5000",
     "backend": {
-        "bucket": "drkit-state",
-        "key": "drkit/dev.tfstate",
+        "bucket": "drkit-state-{region}",
+        "key": "drkit/dev",
         "region": "us-east-1",
         "use_lockfile": True,
     },

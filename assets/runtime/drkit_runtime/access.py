@@ -47,6 +47,8 @@ class Kind(enum.Enum):
     BUCKET = "bucket"
     OBJECTS = "objects"
     DRAIN_SWITCH = "drain-switch"
+    #: The parameter naming the peers' interface endpoints (written by the peering stack).
+    PEER_ENDPOINTS = "peer-endpoints"
     METRICS = "metrics"
     LOG_STREAMS = "log-streams"
     DEAD_LETTER_QUEUE = "dead-letter-queue"
@@ -167,6 +169,13 @@ API = (
         scope=Scope.OWN,
     ),
     Call(
+        sid="ReadPeerEndpoints",
+        service="ssm",
+        actions=("ssm:GetParameter",),
+        target=Target(kind=Kind.PEER_ENDPOINTS),
+        scope=Scope.OWN,
+    ),
+    Call(
         sid="ReadPeerRecords",
         service="dynamodb",
         actions=("dynamodb:GetItem",),
@@ -217,6 +226,13 @@ CANARY = (
         service="s3",
         actions=("s3:GetObject", "s3:GetObjectVersion"),
         target=Target(kind=Kind.OBJECTS, name=CANARY_OBJECT_PREFIX + "*"),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="ReadPeerEndpoints",
+        service="ssm",
+        actions=("ssm:GetParameter",),
+        target=Target(kind=Kind.PEER_ENDPOINTS),
         scope=Scope.OWN,
     ),
     Call(

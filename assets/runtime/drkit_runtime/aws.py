@@ -3,8 +3,9 @@
 Two profiles: "health" clients give up quickly (one attempt, timeouts inside the health
 deadline) because Route 53 retries on its own schedule and a late answer is a wrong answer;
 "default" clients use the standard retry mode for the records API and the canary. Clients of
-another region go to that region's interface endpoint (the stack hands its URL over) and give
-up after one short attempt: a peer that does not answer must not hold a request hostage.
+another region go to that region's interface endpoint (read once from this region's
+peer-endpoints parameter, which the peering stack writes) and give up after one short
+attempt: a peer that does not answer must not hold a request hostage.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any, Literal
 
 import boto3
 from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError
 
-from drkit_runtime.config import Config
+from drkit_runtime.config import Config, ConfigError, parse_peer_endpoints
 
 Profile = Literal["health", "default"]
 
@@ -48,6 +50,15 @@ PEER_CLIENT_CONFIG = BotoConfig(
 )
 
 
+class PeerEndpointsUnknown(BotoCoreError):
+    """This region does not know a peer's endpoints yet (the peering stack writes them).
+
+    A ``BotoCoreError``: to every caller it is a peer that cannot be reached, like a timeout.
+    """
+
+    fmt = "no endpoints known for {region}: {reason}"
+
+
 class Clients:
     """Lazily created, cached boto3 clients for one region.
 
@@ -57,7 +68,8 @@ class Clients:
 
     def __init__(self, config: Config, session: boto3.session.Session | None = None) -> None:
         self._region = config.region
-        self._peer_endpoints = config.peer_endpoints
+        self._config = config
+        self._peer_endpoints: dict[str, dict[str, str]] | None = None
         self._session = session or boto3.session.Session()
         self._profiles = {
             "health": health_client_config(config.health_deadline_ms),
@@ -81,8 +93,17 @@ class Clients:
             return client
 
     def peer(self, service: str, region: str) -> Any:
-        """The cached client for `service` of another `region`, through its interface endpoint."""
+        """The cached client for `service` of another `region`, through its interface endpoint.
+
+        Raises:
+            PeerEndpointsUnknown: The peer-endpoints parameter is unreadable or malformed.
+        """
         key = (service, f"peer:{region}")
+        with self._lock:
+            client = self._cache.get(key)
+        if client is not None:
+            return client
+        url = self._peer_endpoint(service, region)
         with self._lock:
             client = self._cache.get(key)
             if client is None:
@@ -90,8 +111,25 @@ class Clients:
                 client = self._session.client(
                     service_name,
                     region_name=region,
-                    endpoint_url=self._peer_endpoints[region][service],
+                    endpoint_url=url,
                     config=PEER_CLIENT_CONFIG,
                 )
                 self._cache[key] = client
             return client
+
+    def _peer_endpoint(self, service: str, region: str) -> str:
+        """The URL of ``service`` in ``region``, from the parameter read once per container.
+
+        A failed read is not remembered: the next call reads again.
+        """
+        if self._peer_endpoints is None:
+            answer = self.get("ssm").get_parameter(
+                Name=self._config.peer_endpoints_parameter_name, WithDecryption=True
+            )
+            try:
+                self._peer_endpoints = parse_peer_endpoints(
+                    answer["Parameter"]["Value"], self._config.other_regions
+                )
+            except ConfigError as exc:
+                raise PeerEndpointsUnknown(region=region, reason=str(exc)) from None
+        return self._peer_endpoints[region][service]

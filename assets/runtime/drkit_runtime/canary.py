@@ -145,7 +145,17 @@ def _source_ages(deps: Deps, now_ms: int) -> list[lag.Observation]:
     config = deps.config
     observations = []
     for source in config.other_regions:
-        s3 = deps.clients.peer("s3", source)
+        try:
+            s3 = deps.clients.peer("s3", source)
+        except (ClientError, BotoCoreError) as exc:
+            log(
+                "heartbeat_read_failed",
+                level="ERROR",
+                store=OBJECTS,
+                source_region=source,
+                **error_fields(exc),
+            )
+            continue
         written_at_ms = _read_object_heartbeat(s3, config.bucket_names[source], source)
         if written_at_ms is not None:
             observations.append(

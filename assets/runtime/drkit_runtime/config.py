@@ -35,8 +35,9 @@ class Config:
         bucket_names: Data bucket of every region (DRKIT_BUCKETS, a JSON object).
         drain_parameter_name: SSM String parameter whose value "drained" takes this region
             out of service on purpose (DRKIT_DRAIN_PARAMETER).
-        peer_endpoints: Where each other region's services are reached: that region's
-            interface endpoint over VPC peering (DRKIT_PEER_ENDPOINTS).
+        peer_endpoints_parameter_name: SSM parameter of this region holding where each other
+            region's services are reached (DRKIT_PEER_ENDPOINTS_PARAMETER; read on first use,
+            see ``parse_peer_endpoints``).
         metric_namespace: CloudWatch namespace of the canary's metrics
             (DRKIT_METRIC_NAMESPACE); "DrKit/Replication" when left out.
         health_deadline_ms: Time budget of the whole health check (DRKIT_HEALTH_DEADLINE_MS);
@@ -52,7 +53,7 @@ class Config:
     bucket_name: str
     bucket_names: Mapping[str, str]
     drain_parameter_name: str
-    peer_endpoints: Mapping[str, Mapping[str, str]]
+    peer_endpoints_parameter_name: str
     metric_namespace: str = contract.METRIC_NAMESPACE
     health_deadline_ms: int = contract.HEALTH_DEADLINE_MS
 
@@ -71,14 +72,6 @@ class Config:
                 f"DRKIT_BUCKET {self.bucket_name!r} differs from DRKIT_BUCKETS[{self.region!r}]"
                 f" {self.bucket_names[self.region]!r}"
             )
-        for region in self.other_regions:
-            missing_services = [
-                s for s in peer_services() if s not in self.peer_endpoints.get(region, {})
-            ]
-            if missing_services:
-                raise ConfigError(
-                    f"DRKIT_PEER_ENDPOINTS has no endpoint of {missing_services} for {region}"
-                )
         if self.health_deadline_ms <= 0:
             raise ConfigError(
                 f"DRKIT_HEALTH_DEADLINE_MS is {self.health_deadline_ms}; it must be a positive"
@@ -108,7 +101,7 @@ class Config:
             bucket_name=_required(env, contract.ENV_BUCKET),
             bucket_names=_bucket_names(_required(env, contract.ENV_BUCKETS)),
             drain_parameter_name=_required(env, contract.ENV_DRAIN_PARAMETER),
-            peer_endpoints=_peer_endpoints(_required(env, contract.ENV_PEER_ENDPOINTS)),
+            peer_endpoints_parameter_name=_required(env, contract.ENV_PEER_ENDPOINTS_PARAMETER),
             metric_namespace=env.get(contract.ENV_METRIC_NAMESPACE) or contract.METRIC_NAMESPACE,
             health_deadline_ms=_deadline_ms(env.get(contract.ENV_HEALTH_DEADLINE_MS)),
         )
@@ -136,11 +129,17 @@ def _bucket_names(raw: str) -> dict[str, str]:
     return parsed
 
 
-def _peer_endpoints(raw: str) -> dict[str, dict[str, str]]:
+def parse_peer_endpoints(raw: str, regions: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The peer-endpoints parameter's value: every service peers are called on, per region.
+
+    Raises:
+        ConfigError: Not a JSON object of region to {service: URL}, or a region or
+            service missing.
+    """
     try:
         parsed = json.loads(raw)
     except ValueError as exc:
-        raise ConfigError(f"DRKIT_PEER_ENDPOINTS is not valid JSON: {exc}") from None
+        raise ConfigError(f"the peer endpoints are not valid JSON: {exc}") from None
     if not isinstance(parsed, dict) or not all(
         isinstance(region, str)
         and isinstance(urls, dict)
@@ -151,9 +150,13 @@ def _peer_endpoints(raw: str) -> dict[str, dict[str, str]]:
         for region, urls in parsed.items()
     ):
         raise ConfigError(
-            "DRKIT_PEER_ENDPOINTS must be a JSON object of region to {service: URL}, e.g."
+            "the peer endpoints must be a JSON object of region to {service: URL}, e.g."
             ' {"us-west-2": {"dynamodb": "https://vpce-0a1b.dynamodb.us-west-2.vpce.amazonaws.com"}}'
         )
+    for region in regions:
+        missing = [s for s in peer_services() if s not in parsed.get(region, {})]
+        if missing:
+            raise ConfigError(f"the peer endpoints have no endpoint of {missing} for {region}")
     return parsed
 
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-#: The cdktf stack's id, hence its folder under ``cdktf.out/stacks/``.
-STACK_NAME = "drkit"
-
 # ----- handlers ------------------------------------------------------------------
 API_HANDLER = "drkit_runtime.api.handler"
 CANARY_HANDLER = "drkit_runtime.canary.handler"
@@ -35,6 +32,8 @@ CANARY_STORES = (PATIENT_RECORDS, AUDIT_LOGS, OBJECTS)
 #: Every reserved record id starts with this; the records API refuses such ids.
 RESERVED_PREFIX = "__drkit"
 HEALTH_PREFIX = "__drkit_health__#"
+#: The path of the health endpoint: the API's route, Route 53's checks and the watchers.
+HEALTH_PATH = "/health"
 HEARTBEAT_PREFIX = "__drkit_heartbeat__#"
 AUDIT_HEARTBEAT_EVENT_ID = "heartbeat"
 #: Objects the canary writes (``drkit-canary/<region>/latest.json``).
@@ -81,9 +80,11 @@ ENV_BUCKETS = "DRKIT_BUCKETS"
 ENV_DRAIN_PARAMETER = "DRKIT_DRAIN_PARAMETER"
 ENV_METRIC_NAMESPACE = "DRKIT_METRIC_NAMESPACE"
 ENV_HEALTH_DEADLINE_MS = "DRKIT_HEALTH_DEADLINE_MS"
-#: JSON ``{peer region: {service: endpoint URL}}``: where this function reaches each
-#: service of another region (that region's interface endpoint, over VPC peering).
-ENV_PEER_ENDPOINTS = "DRKIT_PEER_ENDPOINTS"
+#: The SSM parameter (in the function's own region) holding JSON ``{peer region: {service:
+#: endpoint URL}}``: where this function reaches each service of another region (that
+#: region's interface endpoint, over VPC peering). The peering stack writes it; the
+#: function's own stack cannot know another region's endpoint names (their ids are random).
+ENV_PEER_ENDPOINTS_PARAMETER = "DRKIT_PEER_ENDPOINTS_PARAMETER"
 #: JSON ``{peer region: URL}``: what the watcher probes, the URL each peer's Route 53
 #: health check requests (its fqdn and resource path).
 ENV_WATCH_TARGETS = "DRKIT_WATCH_TARGETS"
@@ -101,5 +102,5 @@ ENVIRONMENT = (
     ENV_DRAIN_PARAMETER,
     ENV_METRIC_NAMESPACE,
     ENV_HEALTH_DEADLINE_MS,
-    ENV_PEER_ENDPOINTS,
+    ENV_PEER_ENDPOINTS_PARAMETER,
 )

@@ -100,7 +100,8 @@ class CapacityReport:
         i = self.inputs
         lines = [
             "Capacity: each region when its largest peer fails "
-            f"(API function, {i.reserved_concurrency} reserved per region)",
+            f"(API function, {i.reserved_concurrency} reserved per region"
+            f"{', unless set per region' if i.reservations else ''})",
             f"  {'peak concurrent executions':<40}{i.peak:>6}   {self._peak_basis()}",
             f"  {'peak every failover absorbs':<40}{survivable_peak(i):>6}   "
             "the largest at which every region absorbs its largest peer",

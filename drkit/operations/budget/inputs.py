@@ -76,6 +76,11 @@ def capacity_inputs(
     return CapacityInputs(
         weights=tuple((r.region, r.weight) for r in spec.regions),
         reserved_concurrency=reserved_concurrency or spec.lambda_reserved_concurrency,
+        reservations=tuple(
+            (r.region, r.lambda_reserved_concurrency)
+            for r in spec.regions
+            if r.lambda_reserved_concurrency is not None
+        ),
         peak_concurrency=peak_concurrency,
     )
 

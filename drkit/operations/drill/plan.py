@@ -7,8 +7,7 @@ from collections.abc import Mapping
 import attrs
 
 from drkit.errors import SpecError
-from drkit.regions import budget
-from drkit.regions.naming import ResourceType
+from drkit.regions import budget, names
 from drkit.regions.spec import DeploymentSpec
 
 
@@ -44,8 +43,8 @@ class DrillPlan:
         return cls(
             region=region,
             weight=next(r.weight for r in spec.regions if r.region == region),
-            parameter_name=namer(ResourceType.SSM_PARAMETER, "drain", region),
-            health_check_names={r: namer(ResourceType.HEALTH_CHECK, "api", r) for r in regions},
+            parameter_name=names.DRAIN_SWITCH(namer, region),
+            health_check_names={r: names.HEALTH_CHECK(namer, r) for r in regions},
             api_domain_name=spec.api_domain_name,
             inputs=spec.budget_inputs,
         )

@@ -38,11 +38,10 @@ def run_preflight(
     """
     findings: list[Finding] = []
     account = _account(clients, findings)
-    demand = LambdaDemand.of(
-        reserved_concurrency=spec.lambda_reserved_concurrency, memory_mb=spec.lambda_memory_mb
-    )
     if account is not None:
         for region in spec.regions:
+            reserved = spec.reserved_concurrency(region.region)
+            demand = LambdaDemand.of(reserved_concurrency=reserved, memory_mb=spec.lambda_memory_mb)
             findings += check_lambda(
                 clients("lambda", region.region),
                 region.region,
@@ -55,7 +54,7 @@ def run_preflight(
                     check_parameter_store(
                         clients("ssm", region.region),
                         region.region,
-                        reserved_concurrency=spec.lambda_reserved_concurrency,
+                        reserved_concurrency=reserved,
                     )
                 )
         findings += check_zone(clients("route53", GLOBAL_REGION), spec, lookup)
