@@ -1,33 +1,37 @@
-"""``drkit graph``: draw the topology of the synthesized stack (Mermaid; DOT; SVG with Graphviz)."""
+"""``drkit graph``: draw every synthesized stack's topology (Mermaid; DOT; SVG with Graphviz)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 from drkit.commands import arguments
 from drkit.deploy.synth import synthesize
 from drkit.errors import SpecError
-from drkit.operations.graph import StackTopology, draw, to_dot, to_mermaid, to_svg
+from drkit.operations.graph import draw, from_merged, to_dot, to_mermaid, to_svg
+from drkit.operations.synthesized import merge_stacks, read_synthesized
 from drkit.regions.spec import DeploymentSpec, Target
 
 FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "svg": to_svg}
 #: An ``--output`` file's suffix picks the format when ``--format`` is not given.
 SUFFIXES = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
+#: What ``--synthesized`` takes.
+SYNTHESIZED = "a synth output directory holding cdktf's manifest.json, say cdktf.out"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit graph``."""
     arguments.add_layout(parser)
     parser.add_argument(
-        "--stack",
-        type=arguments.existing_file("a cdk.tf.json"),
-        help="draw this cdk.tf.json (say, cdktf.out/stacks/drkit/cdk.tf.json) instead of "
-        "synthesizing the layout",
+        "--synthesized",
+        type=Path,
+        metavar="DIR",
+        help="draw the stacks of this synth output (a directory holding cdktf's "
+        "manifest.json, say cdktf.out) instead of synthesizing the layout",
     )
     parser.add_argument(
         "--format",
@@ -49,17 +53,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Synthesize (for AWS, as ``cdktf synth`` would) or read ``--stack``; draw; print or write."""
+    """Synthesize every stack (for AWS, as ``cdktf synth`` would) or read ``--synthesized``;
+    draw the whole deployment; print or write."""
     fmt = args.format or SUFFIXES.get(args.output.suffix if args.output else "", "mermaid")
-    if args.stack is not None:
+    if args.synthesized is not None:
         if args.config or args.suffix:
             raise SpecError(
-                "--stack", str(args.stack), "a stack file alone, without --config/--suffix"
+                "--synthesized",
+                str(args.synthesized),
+                "a synth output alone, without --config/--suffix",
             )
-        stack = _read_stack(args.stack)
+        document = _read(args.synthesized)
     else:
-        stack = _synthesize(args)
-    text = FORMATS[fmt](draw(StackTopology.from_stack(stack)))
+        document = _synthesize(args)
+    text = FORMATS[fmt](draw(from_merged(document)))
     if args.output is None:
         sys.stdout.write(text)
     else:
@@ -68,18 +75,30 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_stack(path: Path) -> dict:
+def _read(outdir: Path) -> dict[str, Any]:
+    """Every stack of the synth output ``outdir``, as one document."""
+    if not (outdir / "manifest.json").is_file():
+        found = (
+            "this is a file"
+            if outdir.is_file()
+            else "it has no manifest.json"
+            if outdir.is_dir()
+            else "nothing is there"
+        )
+        raise SpecError("--synthesized", str(outdir), f"{SYNTHESIZED} ({found})")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise SpecError("--stack", str(path), f"a readable cdk.tf.json ({err})") from None
+        return merge_stacks(read_synthesized(outdir))
+    except (OSError, ValueError, KeyError, TypeError) as err:  # ValueError: not JSON
+        raise SpecError(
+            "--synthesized", str(outdir), f"{SYNTHESIZED}, readable ({type(err).__name__}: {err})"
+        ) from None
 
 
-def _synthesize(args: argparse.Namespace) -> dict:
+def _synthesize(args: argparse.Namespace) -> dict[str, Any]:
     environ = arguments.layout_environ(args, os.environ).environ
     environ["DRKIT_TARGET"] = Target.AWS.value
     DeploymentSpec.from_environment(environ)  # a bad spec is refused before the synth
     outdir = Path(args.workdir).resolve() / "cdktf.out"
     shutil.rmtree(outdir, ignore_errors=True)
-    stack_dir, _ = synthesize(outdir, environ)
-    return json.loads((stack_dir / "cdk.tf.json").read_text(encoding="utf-8"))
+    synthesized, _ = synthesize(outdir, environ)
+    return merge_stacks(read_synthesized(synthesized))

@@ -1,4 +1,4 @@
-"""``drkit graph`` on the command line: formats, files, errors, and the README's picture."""
+"""``drkit graph`` on the command line: formats, synth outputs, errors, and the README's picture."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from drkit.operations.graph import StackTopology, draw, to_dot, to_mermaid
+from drkit.operations.graph import draw, from_synthesized, to_dot, to_mermaid
 from tests.commands.support import cli
 from tests.helpers import ROOT
 
@@ -21,61 +21,111 @@ README_PICTURE = re.compile(
 )
 
 
+def _write_synthesized(stacks, outdir):
+    """``stacks`` (``name -> cdk.tf.json``) laid out as cdktf's synth writes them."""
+    entries = {}
+    outdir.mkdir()
+    for name, doc in stacks.items():
+        path = outdir / "stacks" / name / "cdk.tf.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(doc))
+        entries[name] = {
+            "name": name,
+            "synthesizedStackPath": f"stacks/{name}/cdk.tf.json",
+            "workingDirectory": f"stacks/{name}",
+        }
+    (outdir / "manifest.json").write_text(json.dumps({"stacks": entries}))
+    return outdir
+
+
 @pytest.fixture
-def stack_file(default_stack, tmp_path):
-    path = tmp_path / "cdk.tf.json"
-    path.write_text(json.dumps(default_stack))
-    return path
+def synthesized(default_stacks, tmp_path):
+    """The default layout's synth output directory."""
+    return _write_synthesized(default_stacks, tmp_path / "cdktf.out")
 
 
 @pytest.mark.synth
-def test_stack_file_is_drawn_as_mermaid_by_default(default_stack, stack_file):
-    """`drkit graph --stack f` prints the Mermaid drawing of f and exits 0."""
-    code, out, _ = cli(["graph", "--stack", str(stack_file)])
+def test_a_synth_output_is_drawn_as_mermaid_by_default(default_stacks, synthesized):
+    """`drkit graph --synthesized d` prints the Mermaid drawing of all of d's stacks, exit 0."""
+    code, out, _ = cli(["graph", "--synthesized", str(synthesized)])
     assert code == 0
-    assert out == to_mermaid(draw(StackTopology.from_stack(default_stack)))
+    assert out == to_mermaid(draw(from_synthesized(default_stacks)))
+    assert all(name in out for name in default_stacks)
 
 
 @pytest.mark.synth
-def test_output_suffix_picks_the_format(default_stack, stack_file, tmp_path):
+def test_output_suffix_picks_the_format(default_stacks, synthesized, tmp_path):
     """-o x.dot writes DOT (and says so on stderr, not stdout)."""
     target = tmp_path / "topology.dot"
-    code, out, err = cli(["graph", "--stack", str(stack_file), "-o", str(target)])
+    code, out, err = cli(["graph", "--synthesized", str(synthesized), "-o", str(target)])
     assert (code, out) == (0, "")
-    assert target.read_text() == to_dot(draw(StackTopology.from_stack(default_stack)))
+    assert target.read_text() == to_dot(draw(from_synthesized(default_stacks)))
     assert str(target) in err
 
 
 @pytest.mark.synth
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
-def test_svg_is_rendered_with_graphviz(default_spec, stack_file):
-    """--format svg gives an SVG naming every region."""
-    code, out, _ = cli(["graph", "--stack", str(stack_file), "--format", "svg"])
+def test_svg_is_rendered_with_graphviz(default_spec, synthesized):
+    """--format svg gives an SVG naming every region and its stack."""
+    code, out, _ = cli(["graph", "--synthesized", str(synthesized), "--format", "svg"])
     assert code == 0 and out.lstrip().startswith("<?xml") and "</svg>" in out
     text = html.unescape(out)  # dot writes "us&#45;east&#45;1"
+    planned = {plan.region: plan.name for plan in default_spec.stacks if plan.region}
     for region in default_spec.regions:
-        assert f"{region.region}: {region.role.value}, weight {region.weight}" in text
+        title = f"{region.region}: {region.role.value}, weight {region.weight}"
+        assert f"{title} · {planned[region.region]}" in text
 
 
 @pytest.mark.synth
-def test_svg_without_graphviz_says_how_to_get_it(stack_file, tmp_path):
+def test_svg_without_graphviz_says_how_to_get_it(synthesized, tmp_path):
     """Without dot on the PATH, --format svg exits 1 naming the package; Mermaid still works."""
     empty = tmp_path / "bin"
     empty.mkdir()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PATH", str(empty))
-        code, _, err = cli(["graph", "--stack", str(stack_file), "--format", "svg"])
+        code, _, err = cli(["graph", "--synthesized", str(synthesized), "--format", "svg"])
         assert code == 1 and "apt-get install graphviz" in err and "Traceback" not in err
-        assert cli(["graph", "--stack", str(stack_file)])[0] == 0
+        assert cli(["graph", "--synthesized", str(synthesized)])[0] == 0
 
 
-def test_a_stack_file_that_is_not_json_is_bad_input(tmp_path):
-    """A --stack file that exists but holds no JSON: one line naming --stack, exit 2."""
-    stack = tmp_path / "cdk.tf.json"
-    stack.write_text("{ not json")
-    code, out, err = cli(["graph", "--stack", str(stack)])
+def _refused(value):
+    """Exit code, stdout, and whether stderr is one line naming --synthesized, the value and
+    what it allows."""
+    code, out, err = cli(["graph", "--synthesized", str(value)])
+    prefix = f"drkit graph: error: --synthesized: {str(value)!r} is not allowed; allowed: "
+    named = err.startswith(prefix) and "manifest.json" in err and err.count("\n") == 1
+    return code, out, named
+
+
+@pytest.mark.parametrize("what", ["a file", "a directory without manifest.json", "nothing"])
+def test_synthesized_must_be_a_synth_output_directory(tmp_path, what):
+    """--synthesized refuses a file (a lone cdk.tf.json), a directory without cdktf's
+    manifest and a missing path: exit 2, one line naming the flag and what it takes."""
+    value = {
+        "a file": tmp_path / "cdk.tf.json",
+        "a directory without manifest.json": tmp_path / "out",
+        "nothing": tmp_path / "missing",
+    }[what]
+    if what == "a file":
+        value.write_text("{}")
+    elif what == "a directory without manifest.json":
+        (value / "stacks").mkdir(parents=True)
+    assert _refused(value) == (2, "", True)
+
+
+def test_a_synth_output_whose_stack_is_not_json_is_bad_input(tmp_path):
+    """A manifest naming a stack file that holds no JSON: exit 2, one line naming the flag."""
+    outdir = _write_synthesized({"drkit-use1": {}}, tmp_path / "cdktf.out")
+    (outdir / "stacks" / "drkit-use1" / "cdk.tf.json").write_text("{ not json")
+    assert _refused(outdir) == (2, "", True)
+
+
+def test_a_synth_output_is_drawn_alone(tmp_path):
+    """--synthesized with --suffix is refused (the output is drawn as it is): exit 2."""
+    outdir = _write_synthesized({}, tmp_path / "cdktf.out")
+    code, out, err = cli(["graph", "--synthesized", str(outdir), "--suffix", "prod"])
     assert (code, out) == (2, "")
-    assert err.startswith("drkit graph: error: --stack:") and err.count("\n") == 1
+    assert err.startswith("drkit graph: error: --synthesized:") and "--suffix" in err
 
 
 def test_a_bad_layout_is_refused_before_synthesizing(tmp_path):

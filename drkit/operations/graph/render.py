@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 from drkit.errors import DrkitError
-from drkit.operations.graph.drawing import Drawing, Edge, Node, Shape
+from drkit.operations.graph.drawing import Cluster, Drawing, Edge, Node, Shape
 
 _MERMAID_SHAPES = {
     Shape.ENTRY: ("{{", "}}"),
@@ -32,14 +32,19 @@ class RendererMissing(DrkitError):
 
 
 def to_mermaid(drawing: Drawing) -> str:
-    """A Mermaid flowchart: one subgraph per region, labels in quotes, one edge per line."""
+    """A Mermaid flowchart: one subgraph per box, labels in quotes, one edge per line."""
     lines = ["flowchart TB", f"  {_mermaid_node(drawing.entry)}"]
-    for cluster in drawing.clusters:
+    for cluster in _boxes(drawing):
         lines.append(f'  subgraph {cluster.id}["{cluster.title}"]')
         lines.extend(f"    {_mermaid_node(node)}" for node in cluster.nodes)
         lines.append("  end")
     lines.extend(f"  {_mermaid_edge(edge)}" for edge in drawing.edges)
     return "\n".join(lines) + "\n"
+
+
+def _boxes(drawing: Drawing) -> tuple[Cluster, ...]:
+    """The regions' boxes, then the stacks box (drawn last: nothing points into it)."""
+    return (*drawing.clusters, *([drawing.legend] if drawing.legend else []))
 
 
 def _mermaid_node(node: Node) -> str:
@@ -53,7 +58,7 @@ def _mermaid_edge(edge: Edge) -> str:
 
 
 def to_dot(drawing: Drawing) -> str:
-    """The same drawing for Graphviz: one ``cluster_`` subgraph per region."""
+    """The same drawing for Graphviz: one ``cluster_`` subgraph per box."""
     lines = [
         "digraph drkit {",
         '  graph [rankdir=TB, fontname="Helvetica", fontsize=11];',
@@ -61,7 +66,7 @@ def to_dot(drawing: Drawing) -> str:
         '  edge [fontname="Helvetica", fontsize=9];',
         f"  {_dot_node(drawing.entry)}",
     ]
-    for cluster in drawing.clusters:
+    for cluster in _boxes(drawing):
         lines.append(f"  subgraph cluster_{cluster.id} {{")
         lines.append(f"    label={_dot_string(cluster.title)};")
         lines.extend(f"    {_dot_node(node)}" for node in cluster.nodes)
