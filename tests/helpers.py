@@ -119,6 +119,81 @@ def role_statements(stack: dict[str, Any], role: str) -> list[dict[str, Any]]:
     ]
 
 
+def role_logical(stack: dict[str, Any], value: str) -> str:
+    """Logical name of the role ``value`` names: a reference to it, or its ARN (a stack that
+    is not the IAM stack names its roles by ARN)."""
+    found = ref(value)
+    if found is not None and found[0] == "aws_iam_role":
+        return found[1]
+    match = re.search(r":role/([\w+=,.@-]+)$", value)
+    assert match, f"not a role: {value}"
+    named = [k for k, r in resources(stack, "aws_iam_role").items() if r["name"] == match[1]]
+    assert len(named) == 1, f"{len(named)} roles named {match[1]}"
+    return named[0]
+
+
+#: Resource type -> the attribute holding its physical name (what another stack names it by).
+NAME_ATTRIBUTE = {
+    "aws_lambda_function": "function_name",
+    "aws_s3_bucket": "bucket",
+    "aws_iam_role": "name",
+    "aws_dynamodb_table": "name",
+    "aws_cloudwatch_event_rule": "name",
+    "aws_sns_topic": "name",
+    "aws_cloudwatch_log_group": "name",
+}
+
+
+def logical_of(stack: dict[str, Any], kind: str, value: str) -> str:
+    """Logical name of the ``kind`` resource ``value`` names: a reference to it, or (a stack
+    names another stack's resource this way) its ARN or physical name."""
+    found = ref(value)
+    if found is not None and found[0] == kind:
+        return found[1]
+    name = re.split(r"[:/]", value)[-1]
+    attribute = NAME_ATTRIBUTE[kind]
+    named = [k for k, body in resources(stack, kind).items() if body[attribute] == name]
+    assert len(named) == 1, f"{value} names {len(named)} {kind}"
+    return named[0]
+
+
+def checked_regions(stack: dict[str, Any]) -> dict[str, str]:
+    """``region -> logical name`` of its health check: the check its weighted record names
+    (every check is in us-east-1, Route 53's control plane; the record says whose it is)."""
+    found = {}
+    for record in resources(stack, "aws_route53_record").values():
+        check = ref(record.get("health_check_id", "")) if "health_check_id" in record else None
+        if check is not None:
+            assert check[0] == "aws_route53_health_check", record
+            found[record["set_identifier"]] = check[1]
+    assert len(found) == len(resources(stack, "aws_route53_health_check")), found
+    return found
+
+
+def bucket_of(stack: dict[str, Any], value: str) -> str:
+    """Logical name of the bucket ``value`` names: a reference, its ARN or its name."""
+    found = ref(value)
+    if found is not None and found[0] == "aws_s3_bucket":
+        return found[1]
+    return bucket_named(stack, value.rsplit(":", 1)[-1])
+
+
+def key_of(stack: dict[str, Any], value: str) -> str:
+    """Logical name of the KMS key ``value`` names: a reference, or its alias (name or ARN;
+    a stack names another stack's key by its alias)."""
+    found = ref(value)
+    if found is not None and found[0] == "aws_kms_key":
+        return found[1]
+    alias = value[value.index("alias/") :]
+    targets = [
+        ref(a["target_key_id"])[1]
+        for a in resources(stack, "aws_kms_alias").values()
+        if a["name"] == alias
+    ]
+    assert len(targets) == 1, f"{len(targets)} keys with the alias {alias}"
+    return targets[0]
+
+
 def account_token(stack: dict[str, Any]) -> str:
     """The reference to the deploying account's id (the one ``aws_caller_identity``)."""
     (name,) = stack["data"]["aws_caller_identity"]

@@ -154,6 +154,17 @@ def existing_file(what: str) -> Callable[[str], Path]:
     return _named("file", parse)
 
 
+def synth_output(text: str) -> Path:
+    """A synth output directory: one holding cdktf's ``manifest.json`` (say ``cdktf.out``)."""
+    path = Path(text)
+    if not (path / "manifest.json").is_file():
+        found = "a file" if path.is_file() else "without manifest.json" if path.is_dir() else "none"
+        raise _refuse(
+            text, f"a synth output directory holding cdktf's manifest.json ({found} here)"
+        )
+    return path
+
+
 def output_file(text: str) -> Path:
     """A file to write: not a directory, in a directory that exists."""
     path = Path(text)

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     arguments.add_layout(parser)
     parser.add_argument(
         "--synthesized",
-        type=Path,
+        type=arguments.synth_output,
         metavar="DIR",
         help="draw the stacks of this synth output (a directory holding cdktf's "
         "manifest.json, say cdktf.out) instead of synthesizing the layout",
@@ -76,16 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(outdir: Path) -> dict[str, Any]:
-    """Every stack of the synth output ``outdir``, as one document."""
-    if not (outdir / "manifest.json").is_file():
-        found = (
-            "this is a file"
-            if outdir.is_file()
-            else "it has no manifest.json"
-            if outdir.is_dir()
-            else "nothing is there"
-        )
-        raise SpecError("--synthesized", str(outdir), f"{SYNTHESIZED} ({found})")
+    """Every stack of the synth output ``outdir`` (checked when parsed), as one document."""
     try:
         return merge_stacks(read_synthesized(outdir))
     except (OSError, ValueError, KeyError, TypeError) as err:  # ValueError: not JSON

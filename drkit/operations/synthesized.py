@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-#: ``${data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs.<output>}``.
+#: ``data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs.<output>``, on its
+#: own (``${...}``) or inside an expression (``${replace(..., "*.", "bucket.")}``).
 _REMOTE = re.compile(
-    r"\$\{data\.terraform_remote_state\.cross-stack-reference-input-(?P<stack>[A-Za-z0-9-]+)"
-    r"\.outputs\.(?P<output>[A-Za-z0-9_.\[\]-]+)\}"
+    r"(?P<open>\$\{)?data\.terraform_remote_state\.cross-stack-reference-input-"
+    r"(?P<stack>[A-Za-z0-9-]+)\.outputs\.(?P<output>[A-Za-z0-9_-]+)(?P<close>\})?"
 )
 CROSS_STACK_OUTPUT = "cross-stack-output-"
 
@@ -47,8 +48,15 @@ def merge_stacks(stacks: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
         for key, body in doc.get("output", {}).items()
     }
 
+    def value(match: re.Match[str]) -> str:
+        produced = outputs[(match["stack"], match["output"])]
+        if match["open"] and match["close"]:
+            return produced
+        inner = produced.removeprefix("${").removesuffix("}")  # an expression inside one
+        return (match["open"] or "") + inner + (match["close"] or "")
+
     def local(text: str) -> str:
-        return _REMOTE.sub(lambda m: outputs[(m["stack"], m["output"])], text)
+        return _REMOTE.sub(value, text)
 
     whole: dict[str, Any] = {"resource": {}, "data": {}, "provider": {"aws": []}, "output": {}}
     aliases: set[str] = set()

@@ -34,7 +34,7 @@ BAD_VALUES: dict[tuple[str, str], list[str]] = {
     ("validate", "--workdir"): [A_FILE],
     ("graph", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
     ("graph", "--suffix"): ["UPPER", "a_b", "x-", ""],
-    ("graph", "--stack"): ["/nonexistent/cdk.tf.json", str(ROOT)],
+    ("graph", "--synthesized"): [A_FILE, str(ROOT), "/nonexistent/cdktf.out"],
     ("graph", "--format"): ["png", "MERMAID", ""],
     ("graph", "--output"): [str(ROOT), "/nonexistent/t.svg", f"{A_FILE}/t.svg"],
     ("graph", "--workdir"): [A_FILE, f"{A_FILE}/below"],
@@ -43,9 +43,10 @@ BAD_VALUES: dict[tuple[str, str], list[str]] = {
     ("drill", "--poll-seconds"): ["0", "nan", "61"],
     ("drill", "--samples"): ["0", "1.5", "101", "many"],
     ("drill", "--endpoint-url"): ["localhost:5000", "http://", "http://h:99999", "ftp://h"],
+    ("outage", "--endpoint"): ["localhost:5000", "http://", "ftp://h"],
 }
 #: What the others need to get as far as the option under test.
-REQUIRED = {"drill": ["--region", "us-west-2"]}
+REQUIRED = {"drill": ["--region", "us-west-2"], "outage": ["status"]}
 
 
 def _value_options(command: str) -> set[str]:

@@ -92,8 +92,10 @@ def _refused(value):
     """Exit code, stdout, and whether stderr is one line naming --synthesized, the value and
     what it allows."""
     code, out, err = cli(["graph", "--synthesized", str(value)])
-    prefix = f"drkit graph: error: --synthesized: {str(value)!r} is not allowed; allowed: "
-    named = err.startswith(prefix) and "manifest.json" in err and err.count("\n") == 1
+    # Refused when parsed ("argument --synthesized: ...") or, unreadable, when read.
+    prefix = rf"drkit graph: error: (argument )?--synthesized: {re.escape(repr(str(value)))}"
+    named = bool(re.match(prefix + " is not allowed; allowed: ", err))
+    named = named and "manifest.json" in err and err.count("\n") == 1
     return code, out, named
 
 

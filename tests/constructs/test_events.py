@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from drkit.regions import names
 from drkit.services.events import FunctionTrigger, FunctionTriggerProps
 from tests.helpers import only
 
@@ -14,13 +15,13 @@ def test_trigger_needs_exactly_one_source(h):
     """A trigger without a source is refused; a scheduled one may invoke its function."""
     fn = h.function()
     with pytest.raises(ValueError):
-        FunctionTriggerProps(placement=h["us-east-1"], purpose="x", function=fn)
+        FunctionTriggerProps(placement=h["us-east-1"], name=names.CANARY_SCHEDULE, function=fn)
     FunctionTrigger(
         h.stack,
         "t",
         props=FunctionTriggerProps(
             placement=h["us-east-1"],
-            purpose="canary-schedule",
+            name=names.CANARY_SCHEDULE,
             function=fn,
             schedule_expression="rate(1 minute)",
         ),

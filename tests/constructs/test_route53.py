@@ -26,11 +26,17 @@ pytestmark = pytest.mark.synth
 def test_health_check_is_https_and_validated(h):
     """A 20 s interval and a zero threshold are refused; the default check is HTTPS on 443."""
     with pytest.raises(SpecError, match="interval_seconds"):
-        HealthCheckProps(placement=h["us-east-1"], fqdn="x", interval_seconds=20)
+        HealthCheckProps(
+            placement=h["us-east-1"], region="us-east-1", fqdn="x", interval_seconds=20
+        )
     with pytest.raises(SpecError, match="failure_threshold"):
-        HealthCheckProps(placement=h["us-east-1"], fqdn="x", failure_threshold=0)
+        HealthCheckProps(
+            placement=h["us-east-1"], region="us-east-1", fqdn="x", failure_threshold=0
+        )
     HealthCheck(
-        h.stack, "hc", props=HealthCheckProps(placement=h["us-east-1"], fqdn="a.example.com")
+        h.stack,
+        "hc",
+        props=HealthCheckProps(placement=h["us-east-1"], region="us-east-1", fqdn="a.example.com"),
     )
     out = only(h.synth(), "aws_route53_health_check")
     assert (out["type"], out["port"], out["request_interval"], out["failure_threshold"]) == (
@@ -47,7 +53,9 @@ def test_weighted_alias_needs_its_regions_check(h):
         h.stack, "z", props=HostedZoneProps(placement=h["us-east-1"], zone_name="dr.example.com")
     )
     check = HealthCheck(
-        h.stack, "hc", props=HealthCheckProps(placement=h["us-east-1"], fqdn="a.example.com")
+        h.stack,
+        "hc",
+        props=HealthCheckProps(placement=h["us-east-1"], region="us-east-1", fqdn="a.example.com"),
     )
     base = {
         "zone": zone,
@@ -57,11 +65,13 @@ def test_weighted_alias_needs_its_regions_check(h):
         "target_zone_id": "Z1",
     }
     with pytest.raises(SpecError, match="health_check"):
-        WeightedAliasProps(placement=h["us-west-2"], weight=30, **base)
+        WeightedAliasProps(placement=h["us-east-1"], region="us-west-2", weight=30, **base)
     with pytest.raises(SpecError, match="weight"):
-        WeightedAliasProps(placement=h["us-east-1"], weight=101, **base)
+        WeightedAliasProps(placement=h["us-east-1"], region="us-east-1", weight=101, **base)
     WeightedAlias(
-        h.stack, "r", props=WeightedAliasProps(placement=h["us-east-1"], weight=70, **base)
+        h.stack,
+        "r",
+        props=WeightedAliasProps(placement=h["us-east-1"], region="us-east-1", weight=70, **base),
     )
     record = only(h.synth(), "aws_route53_record")
     assert (
@@ -87,12 +97,17 @@ def test_regional_alias_names_one_region(h):
     )
     base = {"zone": zone, "target_domain_name": "d-1.execute-api", "target_zone_id": "Z1"}
     with pytest.raises(SpecError, match="record_name"):
-        RegionalAliasProps(placement=h["us-east-1"], record_name="api-use1.other.org", **base)
+        RegionalAliasProps(
+            placement=h["us-east-1"], region="us-east-1", record_name="api-use1.other.org", **base
+        )
     alias = RegionalAlias(
         h.stack,
         "a",
         props=RegionalAliasProps(
-            placement=h["us-east-1"], record_name="api-use1.dr.example.com", **base
+            placement=h["us-east-1"],
+            region="us-east-1",
+            record_name="api-use1.dr.example.com",
+            **base,
         ),
     )
     record = only(h.synth(), "aws_route53_record")
@@ -107,7 +122,9 @@ def test_health_check_exposes_the_name_it_probes(h):
     check = HealthCheck(
         h.stack,
         "hc",
-        props=HealthCheckProps(placement=h["us-east-1"], fqdn="api-use1.dr.example.com"),
+        props=HealthCheckProps(
+            placement=h["us-east-1"], region="us-east-1", fqdn="api-use1.dr.example.com"
+        ),
     )
     out = only(h.synth(), "aws_route53_health_check")
     assert check.fqdn == out["fqdn"] == "api-use1.dr.example.com"

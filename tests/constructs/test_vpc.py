@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drkit.services.vpc import Network, NetworkProps
+from tests.constructs.conftest import ROLE_ARN
 from tests.helpers import only, resources
 
 pytestmark = pytest.mark.synth
@@ -20,6 +21,7 @@ def test_network_is_private_with_closed_defaults(h):
             placement=h["us-east-1"],
             region_spec=h.spec.primary,
             key=key,
+            flow_logs_role_arn=ROLE_ARN,
             own_services=("dynamodb", "monitoring", "s3", "ssm"),
             peer_services=("dynamodb",),
         ),
@@ -34,6 +36,7 @@ def test_network_is_private_with_closed_defaults(h):
         assert rule.get("cidr_ipv4") != "0.0.0.0/0" and rule["from_port"] == rule["to_port"] == 443
     flow = only(out, "aws_flow_log")
     assert flow["traffic_type"] == "ALL" and flow["log_destination_type"] == "cloud-watch-logs"
+    assert flow["iam_role_arn"] == ROLE_ARN  # the IAM stack's role, named by ARN
     endpoints = sorted(
         (e["service_name"].rsplit(".", 1)[1], e["vpc_endpoint_type"], e.get("private_dns_enabled"))
         for e in resources(out, "aws_vpc_endpoint").values()
@@ -51,4 +54,9 @@ def test_network_is_private_with_closed_defaults(h):
 def test_network_refuses_a_spec_of_another_region(h):
     """A region spec of another region than the placement's is refused."""
     with pytest.raises(ValueError):
-        NetworkProps(placement=h["us-west-2"], region_spec=h.spec.primary, key=h.key())
+        NetworkProps(
+            placement=h["us-west-2"],
+            region_spec=h.spec.primary,
+            key=h.key(),
+            flow_logs_role_arn=ROLE_ARN,
+        )

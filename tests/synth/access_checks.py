@@ -1,8 +1,8 @@
 """Checks of a synthesized stack against the access declaration, read from the JSON alone.
 
-Written independently of drkit/topology/access.py: each declared call is resolved here by
-the physical names the namer gives (tables, buckets, parameters, queues, log groups) and
-the resources' own attributes, so a derivation bug cannot hide behind itself. Each check
+Written independently of drkit/access/: each declared call is resolved here by the
+physical names the namer gives (tables, buckets, parameters, queues, log groups) and the
+ARN forms AWS documents, so a derivation bug cannot hide behind itself. Each check
 returns findings (empty: it holds), so tests can also show a broken stack is caught.
 """
 
@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from drkit import iam
+from drkit.access.keys import key_actions
 from drkit.regions.naming import ResourceType
-from drkit.services.kms import key_actions
 from drkit_runtime.access import FUNCTIONS, Call, Kind, Scope
-from tests.helpers import ref, region_of, resources
+from tests.helpers import ref, region_of, resources, role_logical
+
+P = "${data.aws_partition.partition.partition}"
+A = "${data.aws_caller_identity.account.account_id}"
 
 GATEWAY = ("dynamodb", "s3")
 ENCRYPTED = {
@@ -25,6 +28,7 @@ ENCRYPTED = {
     Kind.TABLE_STREAMS,
     Kind.OBJECTS,
     Kind.DRAIN_SWITCH,
+    Kind.PEER_ENDPOINTS,
     Kind.DEAD_LETTER_QUEUE,
 }
 
@@ -49,10 +53,12 @@ class Stack:
     def arn(self, rtype: str, attribute: str, value: str) -> str:
         return f"${{{rtype}.{self.named(rtype, attribute, value)}.arn}}"
 
-    def key_arn(self, region: str) -> str:
-        alias = self.namer(ResourceType.KMS_ALIAS, "data", region)
-        alias_body = next(b for b in self.of_type("aws_kms_alias").values() if b["name"] == alias)
-        return f"${{aws_kms_key.{ref(alias_body['target_key_id'])[1]}.arn}}"
+    def key_alias(self, region: str) -> str:
+        return self.namer(ResourceType.KMS_ALIAS, "data", region)
+
+    def key_of_alias(self, alias: str) -> str:
+        body = next(b for b in self.of_type("aws_kms_alias").values() if b["name"] == alias)
+        return ref(body["target_key_id"])[1]
 
     def functions(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """(region, purpose, logical name, body) of every function."""
@@ -64,33 +70,30 @@ class Stack:
         """Statements of every inline policy of the role."""
         out: list[dict[str, Any]] = []
         for body in self.of_type("aws_iam_role_policy").values():
-            if ref(body["role"])[1] == role_name:
+            if role_logical(self.json, body["role"]) == role_name:
                 out += json.loads(body["policy"])["Statement"]
         return out
 
 
 def targets(s: Stack, call: Call, region: str, purpose: str) -> tuple[str, ...]:
-    """What ``call`` may touch in ``region``, as the stack must write it."""
+    """What ``call`` may touch in ``region``, as the stack must write it (ARNs AWS gives the
+    physical names; every resource is named, even in its own stack's policies)."""
     kind, name, n = call.target.kind, call.target.name, s.namer
+    here = f"{region}:{A}"
     if kind in (Kind.TABLE, Kind.TABLE_STREAMS):
-        table = n(ResourceType.DYNAMODB_TABLE, name)
-        arn = (
-            "arn:${data.aws_partition.partition.partition}:dynamodb:"
-            f"{region}:${{data.aws_caller_identity.account.account_id}}:table/{table}"
-        )
+        arn = f"arn:{P}:dynamodb:{here}:table/{n(ResourceType.DYNAMODB_TABLE, name)}"
         return (arn + "/stream/*",) if kind is Kind.TABLE_STREAMS else (arn,)
     if kind in (Kind.BUCKET, Kind.OBJECTS):
-        bucket = s.arn("aws_s3_bucket", "bucket", n(ResourceType.S3_BUCKET, "data", region))
+        bucket = f"arn:{P}:s3:::{n(ResourceType.S3_BUCKET, 'data', region)}"
         return (bucket,) if kind is Kind.BUCKET else (f"{bucket}/{name.format(region=region)}",)
-    if kind is Kind.DRAIN_SWITCH:
-        return (s.arn("aws_ssm_parameter", "name", n(ResourceType.SSM_PARAMETER, "drain", region)),)
+    if kind in (Kind.DRAIN_SWITCH, Kind.PEER_ENDPOINTS):
+        purpose_ = "drain" if kind is Kind.DRAIN_SWITCH else "peerendpoints"
+        return (f"arn:{P}:ssm:{here}:parameter{n(ResourceType.SSM_PARAMETER, purpose_, region)}",)
     if kind is Kind.DEAD_LETTER_QUEUE:
-        return (
-            s.arn("aws_sqs_queue", "name", n(ResourceType.SQS_QUEUE, f"{purpose}-dlq", region)),
-        )
+        return (f"arn:{P}:sqs:{here}:{n(ResourceType.SQS_QUEUE, f'{purpose}-dlq', region)}",)
     if kind is Kind.LOG_STREAMS:
         group = n(ResourceType.LAMBDA_LOG_GROUP, purpose, region)
-        return (s.arn("aws_cloudwatch_log_group", "name", group) + ":*",)
+        return (f"arn:{P}:logs:{here}:log-group:{group}:*",)
     return ("*",)
 
 
@@ -147,8 +150,11 @@ def expected_statements(s: Stack, region: str, purpose: str) -> list[dict[str, A
             {
                 "Effect": "Allow",
                 "Action": sorted(actions),
-                "Resource": [s.key_arn(r)],
-                "Condition": {"StringEquals": {"kms:ViaService": f"{service}.{r}.amazonaws.com"}},
+                "Resource": [f"arn:{P}:kms:{r}:{A}:key/*"],
+                "Condition": {
+                    "StringEquals": {"kms:ViaService": f"{service}.{r}.amazonaws.com"},
+                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": s.key_alias(r)},
+                },
             }
         )
     return out
@@ -158,7 +164,7 @@ def policy_findings(s: Stack) -> list[str]:
     """Every function's policies grant exactly its declaration; '*' only where AWS needs it."""
     findings = []
     for region, purpose, name, body in s.functions():
-        role = ref(body["role"])[1]
+        role = role_logical(s.json, body["role"])
         actual = s.role_policies(role)
         if purpose == "api":
             actual = [st for st in actual if not st["Sid"].startswith("Extra")]
@@ -175,24 +181,24 @@ def policy_findings(s: Stack) -> list[str]:
 
 
 def key_policy_findings(s: Stack) -> list[str]:
-    """Each key use in a function's policy is matched by the key's policy naming the role."""
+    """Each key use in a function's policy (the key named by its alias) is matched by that
+    key's policy naming the role by ARN, with the same actions and services."""
     findings = []
-    keys = {
-        f"${{aws_kms_key.{n}.arn}}": json.loads(b["policy"])["Statement"]
-        for n, b in s.of_type("aws_kms_key").items()
-    }
+    keys = {n: json.loads(b["policy"])["Statement"] for n, b in s.of_type("aws_kms_key").items()}
     for _, _, name, body in s.functions():
         role_arn = body["role"]
-        for st in s.role_policies(ref(role_arn)[1]):
-            resource = st.get("Resource")
-            if not (isinstance(resource, str) and resource in keys):
+        for st in s.role_policies(role_logical(s.json, role_arn)):
+            condition = st.get("Condition", {})
+            alias = condition.get("ForAnyValue:StringEquals", {}).get("kms:ResourceAliases")
+            if alias is None:
                 continue
+            via = {"StringEquals": condition["StringEquals"]}
             named = [
                 k
-                for k in keys[resource]
+                for k in keys[s.key_of_alias(alias)]
                 if k.get("Principal", {}).get("AWS") == role_arn
                 and set(_as_list(k["Action"])) == set(_as_list(st["Action"]))
-                and k.get("Condition") == st.get("Condition")
+                and k.get("Condition") == via
             ]
             if not named:
                 findings.append(f"{name}: {st['Sid']} has no matching grant in the key policy")
@@ -260,9 +266,19 @@ def _path(
         return None if endpoint.get("private_dns_enabled") else "no private DNS in its own VPC"
     if not _routed(s, fn, target_cidr):
         return f"no route to {target_cidr} through peering"
-    # The value holds Terraform interpolations (quotes included), so it is searched, not parsed.
-    env = fn["environment"]["variables"]["DRKIT_PEER_ENDPOINTS"]
-    told = f'"{where}":' in env and f"aws_vpc_endpoint.{endpoint_name}.dns_entry" in env
+    # The function reads the peers' endpoints from a parameter of its own region (the links
+    # stack's). Its value holds Terraform interpolations (quotes included): searched, not parsed.
+    parameter = fn["environment"]["variables"]["DRKIT_PEER_ENDPOINTS_PARAMETER"]
+    values = [
+        b["value"]
+        for b in s.of_type("aws_ssm_parameter").values()
+        if b["name"] == parameter and region_of(s.json, b) == region
+    ]
+    told = [
+        v
+        for v in values
+        if f'"{where}":' in v and f"aws_vpc_endpoint.{endpoint_name}.dns_entry" in v
+    ]
     if not told:
         return "the function is not told the endpoint's name"
     return None

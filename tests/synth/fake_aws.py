@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,8 +16,9 @@ from typing import Any
 import attrs
 from botocore.exceptions import ClientError
 
-from tests.helpers import ref, region_of, resources
-from tests.synth.stack_json import ACCOUNT, PARTITION, Function, referenced
+from drkit_runtime.config import parse_peer_endpoints
+from tests.helpers import region_of, resources
+from tests.synth.stack_json import ACCOUNT, PARTITION, Function, referenced, resolve
 
 
 def _refused(code: str, operation: str, message: str) -> ClientError:
@@ -184,11 +184,11 @@ class World:
             k for k, b in resources(self.stack, "aws_s3_bucket").items() if b["bucket"] == bucket
         )
         for config in resources(self.stack, "aws_s3_bucket_replication_configuration").values():
-            if ref(config["bucket"])[1] != logical:
+            if referenced(config["bucket"], "aws_s3_bucket", self.stack) != logical:
                 continue
             for rule in config["rule"]:
                 if rule["status"] == "Enabled" and key.startswith(rule["filter"]["prefix"]):
-                    target = referenced(rule["destination"]["bucket"], "aws_s3_bucket")
+                    target = referenced(rule["destination"]["bucket"], "aws_s3_bucket", self.stack)
                     name = resources(self.stack, "aws_s3_bucket")[target]["bucket"]
                     self._store(name, key, body, "s3-replication")
 
@@ -241,6 +241,10 @@ class FakeClients:
         return _Service(self._world, self._fn, service)
 
     def peer(self, service: str, region: str) -> _Service:
-        """A client of another region: the same role, calling that region's resources."""
-        assert region in json.loads(self._fn.environment["DRKIT_PEER_ENDPOINTS"]), region
+        """A client of another region: the same role, calling that region's resources, once
+        the peers' endpoints are read from the function's own region (as the runtime does)."""
+        name = self._fn.environment["DRKIT_PEER_ENDPOINTS_PARAMETER"]
+        value = self._world.ssm_get_parameter(self._fn, Name=name)["Parameter"]["Value"]
+        endpoints = parse_peer_endpoints(resolve(self._world.stack, value), (region,))
+        assert service in endpoints[region], (service, region)
         return _Service(self._world, attrs.evolve(self._fn, region=region), service)

@@ -14,7 +14,7 @@ from typing import Any
 
 from drkit.regions.metrics import Published, placement
 from drkit_runtime.contract import PEER_HEALTHY, WATCH_NAMESPACE
-from tests.helpers import ref, region_of, resources, table_replicas
+from tests.helpers import logical_of, ref, region_of, resources, table_replicas
 
 #: Dimension -> the role of the region it names.
 ROLES = {
@@ -120,7 +120,9 @@ def every_alarm_notifies_its_own_regions_topic(spec, stack):
         actions = [*alarm["alarm_actions"], *alarm["ok_actions"]]
         assert actions, name
         for action in actions:
-            assert region_of(stack, topics[ref(action)[1]]) == region_of(stack, alarm), name
+            assert region_of(
+                stack, topics[logical_of(stack, "aws_sns_topic", action)]
+            ) == region_of(stack, alarm), name
 
 
 def every_regions_failure_is_alarmed_from_another_region(spec, stack):

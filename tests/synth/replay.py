@@ -105,21 +105,21 @@ class Replay:
         """Functions behind an HTTP API, each with the route keys of its API."""
         found = []
         for integration in resources(self.stack, "aws_apigatewayv2_integration").values():
-            fn = referenced(integration["integration_uri"], "aws_lambda_function")
-            api = referenced(integration["api_id"], "aws_apigatewayv2_api")
+            fn = referenced(integration["integration_uri"], "aws_lambda_function", self.stack)
+            api = referenced(integration["api_id"], "aws_apigatewayv2_api", self.stack)
             routes = [
                 r["route_key"]
                 for r in resources(self.stack, "aws_apigatewayv2_route").values()
-                if referenced(r["api_id"], "aws_apigatewayv2_api") == api
+                if referenced(r["api_id"], "aws_apigatewayv2_api", self.stack) == api
             ]
             found.append((self.functions[fn], sorted(routes)))
         return found
 
     def _targets(self, rules: set[str]) -> list[str]:
         return sorted(
-            referenced(t["arn"], "aws_lambda_function")
+            referenced(t["arn"], "aws_lambda_function", self.stack)
             for t in resources(self.stack, "aws_cloudwatch_event_target").values()
-            if referenced(t["rule"], "aws_cloudwatch_event_rule") in rules
+            if referenced(t["rule"], "aws_cloudwatch_event_rule", self.stack) in rules
         )
 
     # -- running handlers --
@@ -155,14 +155,16 @@ class Replay:
                     if region_of(self.stack, mapping) != region:
                         continue
                     source = mapping["event_source_arn"]
-                    if referenced(source, "aws_dynamodb_table") != write.table.logical:
+                    if referenced(source, "aws_dynamodb_table", self.stack) != write.table.logical:
                         continue
                     patterns = [
                         json.loads(f["pattern"])
                         for f in mapping.get("filter_criteria", {}).get("filter", [])
                     ]
                     passed = not patterns or any(matches(p, record) for p in patterns)
-                    fn = self.functions[referenced(mapping["function_name"], "aws_lambda_function")]
+                    fn = self.functions[
+                        referenced(mapping["function_name"], "aws_lambda_function", self.stack)
+                    ]
                     self.deliveries.append(
                         Delivery(
                             function=fn.name,

@@ -13,7 +13,14 @@ from typing import Any
 
 import attrs
 
-from tests.helpers import as_list, region_of, resources, role_statements
+from tests.helpers import (
+    NAME_ATTRIBUTE,
+    as_list,
+    region_of,
+    resources,
+    role_logical,
+    role_statements,
+)
 
 ACCOUNT = "123456789012"
 PARTITION = "aws"
@@ -62,9 +69,15 @@ def _attributes(stack: dict[str, Any], kind: str, body: dict[str, Any]) -> dict[
     return {}
 
 
-def referenced(value: str, kind: str) -> str:
-    """Logical name of the ``kind`` resource that ``value`` refers to (also inside expressions)."""
+def referenced(value: str, kind: str, stack: dict[str, Any] | None = None) -> str:
+    """Logical name of the ``kind`` resource that ``value`` refers to: by a reference (also
+    inside expressions), or, given the ``stack``, by its name or ARN (how a stack names
+    another stack's resource)."""
     found = set(re.findall(rf"\b{kind}\.({RESOURCE_NAME})\.", value))
+    if not found and stack is not None and kind in NAME_ATTRIBUTE:
+        name = re.split(r"[:/]", value)[-1]
+        attribute = NAME_ATTRIBUTE[kind]  # tests.helpers
+        found = {k for k, body in resources(stack, kind).items() if body[attribute] == name}
     assert len(found) == 1, f"{value} refers to {len(found)} {kind}"
     return found.pop()
 
@@ -134,7 +147,7 @@ def functions(stack: dict[str, Any]) -> dict[str, Function]:
     """Every synthesized Lambda function, by logical name."""
     found = {}
     for name, body in resources(stack, "aws_lambda_function").items():
-        role = referenced(body["role"], "aws_iam_role")
+        role = role_logical(stack, body["role"])
         found[name] = Function(
             name=name,
             region=region_of(stack, body),

@@ -15,7 +15,7 @@ from hypothesis import given
 
 from drkit import compliance
 from drkit_emulator.iam.evaluation import Decision, Request, evaluate
-from tests.helpers import SYNTH_SETTINGS, all_resources, ref, resources, synth_json
+from tests.helpers import SYNTH_SETTINGS, all_resources, resources, role_logical, synth_json
 from tests.strategies import spec as strategies
 from tests.synth import access_checks as checks
 
@@ -62,8 +62,9 @@ def _broken(case: checks.Stack) -> checks.Stack:
 
 
 def _api_policy(stack: checks.Stack) -> dict:
+    """The primary's API function's inline policy (in the IAM stack: ``<region>-api``)."""
     return next(
-        b for n, b in resources(stack.json, "aws_iam_role_policy").items() if "api-function" in n
+        b for n, b in resources(stack.json, "aws_iam_role_policy").items() if "us-east-1-api_" in n
     )
 
 
@@ -88,7 +89,8 @@ def test_an_added_wildcard_is_caught(default_spec, default_stack):
 
 def test_a_removed_key_grant_is_caught(default_spec, default_stack):
     stack = _broken(checks.Stack(default_spec, default_stack))
-    key = next(iter(resources(stack.json, "aws_kms_key").values()))
+    primary = stack.key_of_alias(stack.key_alias(default_spec.primary.region))
+    key = resources(stack.json, "aws_kms_key")[primary]
     _edit_policy(
         key, "policy", lambda sts: [sts.remove(s) for s in list(sts) if "RoleApi" in s["Sid"]]
     )
@@ -127,7 +129,7 @@ def test_no_role_is_assumable_by_a_function_role(case):
         named = {p for st in trusted for p in checks._as_list(st["Principal"].get("AWS"))}
         assert not named & function_roles, name
     for _, _, name, body in case.functions():
-        for st in case.role_policies(ref(body["role"])[1]):
+        for st in case.role_policies(role_logical(case.json, body["role"])):
             assert "sts:AssumeRole" not in checks._as_list(st["Action"]), name
 
 
@@ -152,7 +154,8 @@ def test_every_service_principal_is_scoped_to_this_deployment(case):
 
 def test_an_unscoped_service_principal_is_caught(default_spec, default_stack):
     stack = _broken(checks.Stack(default_spec, default_stack))
-    key = next(iter(resources(stack.json, "aws_kms_key").values()))
+    primary = stack.key_of_alias(stack.key_alias(default_spec.primary.region))
+    key = resources(stack.json, "aws_kms_key")[primary]
 
     def unscope(statements):
         for st in statements:

@@ -12,7 +12,7 @@ from drkit import compliance, iam
 from drkit.compliance import CheckovReport
 from drkit.errors import ComplianceError
 from drkit.regions import DeploymentSpec
-from tests.helpers import resources
+from tests.helpers import resources, role_logical
 
 pytestmark = pytest.mark.synth
 #: The tests that read checkov's reports share one checkov run: one worker, one process.
@@ -145,8 +145,12 @@ def test_wildcard_resources_only_for_actions_aws_requires(default_stack):
 def test_trust_policies_name_their_principals(default_stack):
     """Every role trusts named principals: the operator role people with MFA, never a function."""
     roles = resources(default_stack, "aws_iam_role")
-    api_roles = {f"${{aws_iam_role.{n}.arn}}" for n in roles if "_api-function_role_" in n}
-    assert len(api_roles) == 2
+    functions = resources(default_stack, "aws_lambda_function").values()
+    api_roles = {f["role"] for f in functions if f["function_name"].startswith("lambda-api-")}
+    api_roles |= {
+        f"${{aws_iam_role.{role_logical(default_stack, arn)}.arn}}" for arn in set(api_roles)
+    }
+    assert len(api_roles) == 4  # each region's, by ARN and by reference
     for body in roles.values():
         statement = json.loads(body["assume_role_policy"])["Statement"]
         assert len(statement) == 1 and statement[0]["Action"] == "sts:AssumeRole"

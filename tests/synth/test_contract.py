@@ -122,12 +122,15 @@ def test_config_yields_the_synthesized_names(case):
         for region, name in config.bucket_names.items():
             assert region_of(stack, buckets[bucket_named(stack, name)]) == region
         assert config.bucket_name == config.bucket_names[fn.region]
-        drains = [
+        parameters = sorted(
             p["name"]
             for p in resources(stack, "aws_ssm_parameter").values()
             if region_of(stack, p) == fn.region
-        ]
-        assert [config.drain_parameter_name] == drains
+        )
+        # The drain switch (its region's stack), the peers' endpoints (the links stack's).
+        assert sorted([config.drain_parameter_name, config.peer_endpoints_parameter_name]) == (
+            parameters
+        )
         assert {config.metric_namespace} == namespaces
 
 
@@ -252,7 +255,7 @@ def test_lifecycle_expires_old_versions_of_every_canary_object(replayed):
     _, stack, replay = replayed
     buckets = resources(stack, "aws_s3_bucket")
     lifecycles = {
-        buckets[referenced(c["bucket"], "aws_s3_bucket")]["bucket"]: c["rule"]
+        buckets[referenced(c["bucket"], "aws_s3_bucket", stack)]["bucket"]: c["rule"]
         for c in resources(stack, "aws_s3_bucket_lifecycle_configuration").values()
     }
     canaries = {f.name for f in replay.scheduled_functions()}

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import ref, region_of, resources
+from tests.helpers import checked_regions, ref, region_of, resources
 
 pytestmark = pytest.mark.synth
 
@@ -36,7 +36,8 @@ def _domain_of_alias(stack: dict[str, Any], record: dict[str, Any]) -> dict[str,
 def test_each_check_probes_its_regions_own_name(case):
     """Every region's check probes ``<record>-<short>.<zone>`` with SNI, nothing else."""
     stack, spec = case
-    checks = {region_of(stack, c): c for c in resources(stack, "aws_route53_health_check").values()}
+    every = resources(stack, "aws_route53_health_check")
+    checks = {region: every[name] for region, name in checked_regions(stack).items()}
     assert {r: c["fqdn"] for r, c in checks.items()} == {
         r.region: spec.regional_api_domain_name(r.region) for r in spec.regions
     }
@@ -69,8 +70,9 @@ def test_regional_name_is_served_by_its_regions_api_and_certificate(case):
 
 
 def test_validation_records_exist_once_outside_the_footprints(case):
-    """One validation record per name (shared + one per region), none in a footprint, and
-    each certificate waits for the shared one and its own."""
+    """One validation record per name (shared + one per region), none in a region's stack,
+    all taken from one us-east-1 certificate that covers every name; the regions'
+    certificates wait only for ACM to see them (they name no record: Route 53 is not theirs)."""
     stack, spec = case
     records = {
         n: r
@@ -78,19 +80,16 @@ def test_validation_records_exist_once_outside_the_footprints(case):
         if "domain_validation_options" in r["name"]
     }
     assert len(records) == 1 + len(spec.regions)
-    # Logical names follow the construct path: the stack's validation construct, no region.
-    assert all(n.startswith("certificate-validation_") for n in records), sorted(records)
+    assert {r["//stack"] for r in records.values()} == {"drkit-zone"}
     named = {re.search(r'\["([^"]+)"\]', r["name"]).group(1): n for n, r in records.items()}
-    assert set(named) == {spec.api_domain_name} | {
-        spec.regional_api_domain_name(r.region) for r in spec.regions
-    }
+    every = {spec.api_domain_name} | {spec.regional_api_domain_name(r.region) for r in spec.regions}
+    assert set(named) == every
     waits = {
-        region_of(stack, v): v["validation_record_fqdns"]
+        v["//stack"]: v.get("validation_record_fqdns")
         for v in resources(stack, "aws_acm_certificate_validation").values()
     }
-    for r in spec.regions:
-        own = spec.regional_api_domain_name(r.region)
-        assert waits[r.region] == [
-            f"${{aws_route53_record.{named[spec.api_domain_name]}.fqdn}}",
-            f"${{aws_route53_record.{named[own]}.fqdn}}",
-        ]
+    assert sorted(waits["drkit-zone"]) == sorted(
+        f"${{aws_route53_record.{n}.fqdn}}" for n in named.values()
+    )
+    regional = {k: v for k, v in waits.items() if k != "drkit-zone"}
+    assert len(regional) == len(spec.regions) and not any(regional.values())

@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 from drkit.regions import DeploymentSpec
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import REQUIRED_TAGS
-from tests.helpers import SYNTH_SETTINGS, all_resources, ref, region_of, resources, synth_json
+from tests.helpers import (
+    SYNTH_SETTINGS,
+    all_resources,
+    logical_of,
+    ref,
+    region_of,
+    resources,
+    synth_json,
+)
 from tests.strategies import spec as s
 from tests.synth.metric_placement import PLACEMENT_PROPERTIES
 
@@ -122,7 +130,9 @@ def every_key_is_in_its_resources_region(spec, stack):
                     checked += 1
                 elif k == "destination" and isinstance(v, dict) and "bucket" in v:
                     # Replication: the replica key belongs to the destination bucket's region.
-                    dest = resources(stack, "aws_s3_bucket")[ref(v["bucket"])[1]]
+                    dest = resources(stack, "aws_s3_bucket")[
+                        logical_of(stack, "aws_s3_bucket", v["bucket"])
+                    ]
                     walk(v, region_of(stack, dest))
                 else:
                     walk(v, region)
@@ -199,7 +209,9 @@ def every_alarm_notifies_a_topic_in_its_own_region(spec, stack):
     alarms = resources(stack, "aws_cloudwatch_metric_alarm")
     for alarm in alarms.values():
         for action in (*alarm["alarm_actions"], *alarm["ok_actions"]):
-            assert region_of(stack, topics[ref(action)[1]]) == region_of(stack, alarm)
+            assert region_of(
+                stack, topics[logical_of(stack, "aws_sns_topic", action)]
+            ) == region_of(stack, alarm)
     health = [a for a in alarms.values() if a["metric_name"] == "HealthCheckStatus"]
     assert len(health) == len(spec.regions)
     assert all(region_of(stack, a) == "us-east-1" for a in health)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drkit.regions import DeploymentSpec, Target
-from tests.helpers import synth_json
+from tests.helpers import merged, synth_stacks
 
 pytestmark = pytest.mark.synth
 LOCAL_ONLY = (
@@ -28,15 +28,17 @@ def test_aws_target_has_no_emulator_settings(default_stack):
 
 @pytest.fixture(scope="module")
 def local_output(tmp_path_factory):
-    """The default layout synthesized for the local target into an outdir: (outdir, stack)."""
+    """The default layout synthesized for the local target into an outdir: (outdir, the
+    whole deployment as one document, each stack's own)."""
     outdir = tmp_path_factory.mktemp("local-target") / "cdktf.out"
     spec = DeploymentSpec.default(target=Target.LOCAL, local_endpoint="http://127.0.0.1:4999")
-    return outdir, synth_json(spec, outdir)
+    stacks = synth_stacks(spec, outdir)
+    return outdir, merged(stacks), stacks
 
 
 def test_local_target_points_every_service_at_the_emulator(local_output):
     """The local synth points every provider at the emulator; credentials come from the env."""
-    _, stack = local_output
+    _, stack, _ = local_output
     for provider in stack["provider"]["aws"]:
         endpoints = provider["endpoints"][0]
         assert set(endpoints.values()) == {"http://127.0.0.1:4999"}
@@ -56,31 +58,37 @@ def test_aws_target_keeps_every_trail_change_visible(default_stack):
 
 
 def test_local_target_keeps_its_state_in_the_synth_output(local_output):
-    """An emulator deployment's state is in its outdir (where ``cdktf --output`` points), never
-    in the project directory beside a real deployment's state."""
-    outdir, stack = local_output
-    assert stack["terraform"]["backend"] == {
-        "local": {"path": str(outdir.resolve() / "terraform.drkit.tfstate")}
-    }
+    """Each stack of an emulator deployment keeps its state in its outdir (where ``cdktf
+    --output`` points), never in the project directory beside a real deployment's state."""
+    outdir, _, stacks = local_output
+    for name, stack in stacks.items():
+        assert stack["terraform"]["backend"] == {
+            "local": {"path": str(outdir.resolve() / f"terraform.{name}.tfstate")}
+        }
 
 
-def test_aws_target_leaves_the_state_to_cdktf(default_stack):
-    """A real deployment sets no backend of its own (cdktf's default, or the spec's S3 one)."""
-    assert "backend" not in default_stack["terraform"]
+def test_aws_target_leaves_the_state_to_cdktf(default_stacks):
+    """A real deployment's state is cdktf's default: ``terraform.<stack>.tfstate`` where the
+    app runs (cdktf writes it out because stacks read each other's outputs), or the spec's
+    S3 backend; never a path of drkit's choosing."""
+    for name, stack in default_stacks.items():
+        (path,) = [b["path"] for b in stack["terraform"]["backend"].values()]
+        assert path.endswith(f"/terraform.{name}.tfstate") and "/.drkit/" not in path
 
 
 def test_blocks_carry_no_construct_metadata_but_the_stack_keeps_its_own(local_output):
     """The file cdktf reads has no ``//`` in any resource or data block (the CLI would match
     each printed line against each block's path); the stack's own ``//`` (backend, outputs)
     stays, because ``cdktf deploy`` reads its outputs from it."""
-    _, stack = local_output
-    blocks = [
-        block
-        for kind in ("resource", "data")
-        for typed in stack[kind].values()
-        for block in typed.values()
-    ]
-    assert len(blocks) > 100
-    assert [block for block in blocks if "//" in block] == []
-    assert stack["//"]["metadata"]["stackName"] == "drkit"
-    assert "api_domain_name" in stack["//"]["outputs"]["drkit"]
+    _, _, stacks = local_output
+    for name, stack in stacks.items():
+        blocks = [
+            block
+            for kind in ("resource", "data")
+            for typed in stack.get(kind, {}).values()
+            for block in typed.values()
+        ]
+        assert [block for block in blocks if "//" in block] == [], name
+        assert stack["//"]["metadata"]["stackName"] == name
+    assert len(merged(stacks)["resource"]) > 50
+    assert "api_endpoint" in stacks["drkit-use1"]["//"]["outputs"]["drkit-use1"]

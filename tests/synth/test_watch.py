@@ -8,7 +8,14 @@ import json
 import pytest
 
 from drkit_runtime import contract
-from tests.helpers import ref, region_of, resources, role_statements
+from tests.helpers import (
+    checked_regions,
+    ref,
+    region_of,
+    resources,
+    role_logical,
+    role_statements,
+)
 from tests.synth.metric_placement import every_regions_failure_is_alarmed_from_another_region
 
 pytestmark = pytest.mark.synth
@@ -57,24 +64,16 @@ def test_each_watcher_probes_what_every_peers_health_check_probes(case):
     """The targets are each other region's Route 53 check's fqdn and path, never its own."""
     spec, stack = case
     checks = resources(stack, "aws_route53_health_check")
-    check_of = {}
-    for name in checks:
-        (record,) = [
-            r
-            for r in resources(stack, "aws_route53_record").values()
-            if r.get("health_check_id") == f"${{aws_route53_health_check.{name}.id}}"
-        ]
-        check_of[record["set_identifier"]] = name
+    check_of = checked_regions(stack)
     for f in _watchers(stack).values():
         own = region_of(stack, f)
-        targets = f["environment"]["variables"][contract.ENV_WATCH_TARGETS]
-        for r in spec.regions:
-            check = check_of[r.region]
-            probed = (
-                f"https://${{aws_route53_health_check.{check}.fqdn}}"
-                f"${{aws_route53_health_check.{check}.resource_path}}"
-            )
-            assert (probed in targets) is (r.region != own), (own, r.region)
+        targets = json.loads(f["environment"]["variables"][contract.ENV_WATCH_TARGETS])
+        assert targets == {
+            r.region: f"https://{checks[check_of[r.region]]['fqdn']}"
+            f"{checks[check_of[r.region]]['resource_path']}"
+            for r in spec.regions
+            if r.region != own
+        }
 
 
 def test_a_watcher_has_no_data_permission(case):
@@ -85,7 +84,8 @@ def test_a_watcher_has_no_data_permission(case):
     _, stack = case
     for f in _watchers(stack).values():
         region = region_of(stack, f)
-        allowed = [s for s in role_statements(stack, ref(f["role"])[1]) if s["Effect"] == "Allow"]
+        role = role_logical(stack, f["role"])
+        allowed = [s for s in role_statements(stack, role) if s["Effect"] == "Allow"]
         (key,) = [s for s in allowed if s["Sid"].startswith("Use")]
         assert key["Condition"]["StringEquals"]["kms:ViaService"] == f"sqs.{region}.amazonaws.com"
         allowed.remove(key)
