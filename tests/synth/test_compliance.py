@@ -6,11 +6,13 @@ import copy
 import json
 import re
 
+import attrs
 import pytest
 
 from drkit import compliance, iam
 from drkit.compliance import CheckovReport
 from drkit.errors import ComplianceError
+from drkit.operations import cross_stack
 from drkit.regions import DeploymentSpec
 from tests.helpers import resources, role_logical
 
@@ -19,13 +21,14 @@ pytestmark = pytest.mark.synth
 SHARES_CHECKOV = pytest.mark.xdist_group("checkov")
 
 
-def _broken(stack: dict) -> dict:
-    """The stack with two controls switched off: key rotation and point-in-time recovery."""
-    broken = copy.deepcopy(stack)
-    for key in resources(broken, "aws_kms_key").values():
-        key["enable_key_rotation"] = False
-    for table in resources(broken, "aws_dynamodb_table").values():
-        table["point_in_time_recovery"] = {"enabled": False}
+def _broken(stacks: dict) -> dict:
+    """The stacks with two controls switched off: key rotation and point-in-time recovery."""
+    broken = copy.deepcopy(stacks)
+    for stack in broken.values():
+        for key in resources(stack, "aws_kms_key").values():
+            key["enable_key_rotation"] = False
+        for table in resources(stack, "aws_dynamodb_table").values():
+            table["point_in_time_recovery"] = {"enabled": False}
     return broken
 
 
@@ -34,29 +37,49 @@ def skips():
     return compliance.load_skips()
 
 
+@attrs.frozen
+class Layout:
+    """checkov's reports on each stack of one layout, as Terraform applies them: one by one."""
+
+    reports: dict[str, CheckovReport]
+
+    @property
+    def failed(self) -> list:
+        return [record for report in self.reports.values() for record in report.failed]
+
+    @property
+    def passed(self) -> frozenset[str]:
+        return frozenset().union(*(report.passed for report in self.reports.values()))
+
+
 @pytest.fixture(scope="module")
-def reports(default_stack, three_region_stack, tmp_path_factory) -> dict[str, CheckovReport]:
-    """checkov's report on each stack (and on a broken copy of the default), from one run."""
-    stacks = {
-        "default_stack": default_stack,
-        "three_region_stack": three_region_stack,
-        "broken": _broken(default_stack),
+def reports(default_stacks, three_region_stacks, tmp_path_factory) -> dict[str, Layout]:
+    """checkov's report on every stack of each layout (and of a broken default), from one run."""
+    layouts = {
+        "default": default_stacks,
+        "three": three_region_stacks,
+        "broken": _broken(default_stacks),
     }
     root = tmp_path_factory.mktemp("checkov")
     files = {}
-    for name, stack in stacks.items():
-        files[name] = root / name / "cdk.tf.json"
-        files[name].parent.mkdir()
-        # Indented, as cdktf writes cdk.tf.json: checkov reads the one-line form 3x slower.
-        files[name].write_text(json.dumps(stack, indent=2))
+    for layout, stacks in layouts.items():
+        for name, stack in stacks.items():
+            files[layout, name] = root / layout / name / "cdk.tf.json"
+            files[layout, name].parent.mkdir(parents=True)
+            # Indented, as cdktf writes cdk.tf.json: checkov reads the one-line form 3x slower.
+            files[layout, name].write_text(json.dumps(stack, indent=2))
     scanned = compliance.scan(tuple(files.values()), "terraform_json")
-    return {name: scanned[path] for name, path in files.items()}
+    return {
+        layout: Layout({name: scanned[files[layout, name]] for name in stacks})
+        for layout, stacks in layouts.items()
+    }
 
 
 @SHARES_CHECKOV
-@pytest.mark.parametrize("which", ["default_stack", "three_region_stack"])
-def test_checkov_passes_on_the_synthesized_stack(which, reports, skips):
-    """checkov (terraform_json) finds no failure that the skips file does not explain."""
+@pytest.mark.parametrize("which", ["default", "three"])
+def test_checkov_passes_on_every_synthesized_stack(which, reports, skips):
+    """checkov (terraform_json) finds no failure in any stack that the skips file does not
+    explain, and every skip explains one."""
     findings, used = compliance.evaluate(reports[which].failed, skips)
     assert not findings, "\n".join(map(str, findings))
     stale = compliance.stale_skips(skips, used, deployed=False)
@@ -78,13 +101,13 @@ def test_compliance_doc_cites_checks_that_run(reports, skips):
     doc = (compliance.ROOT / "docs" / "compliance.md").read_text()
     cited = set(re.findall(r"CKV2?_AWS_\d+", doc))
     assert len(cited) > 30
-    known = reports["default_stack"].passed | {s.check for s in skips}
+    known = reports["default"].passed | {s.check for s in skips}
     assert not cited - known, sorted(cited - known)
 
 
 def test_skips_are_specific(skips):
     """Every skip names a check, resources and a specific reason; no check is skipped twice."""
-    assert len(skips) <= 8
+    assert len(skips) <= 10
     assert len({s.check for s in skips}) == len(skips)
     for s in skips:
         assert s.resources and all(p.strip("*") for p in s.resources)
@@ -191,3 +214,53 @@ def test_iam_findings_catch_a_wildcard_that_reached_the_json(default_stack):
     assert [(f.check, f.resource) for f in findings] == [
         (iam.LEAST_PRIVILEGE, f"aws_iam_role_policy.{name}")
     ]
+
+
+# ----- what checkov cannot see across stacks (drkit/cross_stack.py) ---------------------------
+
+
+@pytest.mark.parametrize("which", ["default_stacks", "three_region_stacks"])
+def test_every_bucket_has_a_replica_in_every_other_region(which, request):
+    """Read together, the stacks replicate every data and trail bucket to every other region
+    (the control CKV_AWS_144 stands for, which checkov cannot see across stacks)."""
+    stacks = request.getfixturevalue(which)
+    assert cross_stack.replication_findings(stacks) == []
+    routes = cross_stack.replication_routes(stacks)
+    every = cross_stack.buckets(stacks)
+    regions = {b.region for b in every.values()}
+    data = [b for b in every.values() if "-data-" in b.name]
+    assert len(data) == len(regions) >= 2
+    for bucket in data:
+        assert {every[t].region for t in routes[bucket.name]} == regions - {bucket.region}
+
+
+def test_a_bucket_that_lost_its_replication_is_found(default_stacks):
+    """Dropping one rule, or pointing one at a bucket the deployment does not have, fails."""
+    broken = copy.deepcopy(default_stacks)
+    configs = resources(broken["drkit-links"], "aws_s3_bucket_replication_configuration")
+    trail = next(c for c in configs.values() if "cloudtrail" in c["bucket"])
+    trail["rule"][0]["status"] = "Disabled"
+    data = next(c for c in configs.values() if "-data-" in c["bucket"])
+    data["rule"][0]["destination"]["bucket"] = "arn:aws:s3:::s3-data-elsewhere"
+    findings = dict(cross_stack.replication_findings(broken))
+    assert any("_audit_bucket_" in address for address in findings), findings
+    assert "no bucket of this deployment" in findings[data["bucket"]]
+    assert any("access-logs" in a for a, _ in cross_stack.replication_findings(broken, ()))
+
+
+@pytest.mark.parametrize("which", ["default_stacks", "three_region_stacks"])
+def test_the_zone_is_signed_and_its_queries_logged(which, request):
+    """The zone made in drkit-dns is signed and query-logged from drkit-zone (the controls
+    CKV2_AWS_38 and CKV2_AWS_39 stand for, which checkov cannot see across stacks)."""
+    stacks = request.getfixturevalue(which)
+    assert resources(stacks["drkit-dns"], "aws_route53_zone")
+    assert cross_stack.zone_findings(stacks) == []
+
+
+@pytest.mark.parametrize("dropped", sorted(cross_stack.ZONE_PROTECTION))
+def test_a_zone_without_its_protection_is_found(dropped, default_stacks):
+    broken = copy.deepcopy(default_stacks)
+    del broken["drkit-zone"]["resource"][dropped]
+    (finding,) = cross_stack.zone_findings(broken)
+    assert finding[0].startswith("drkit-dns/aws_route53_zone.")
+    assert cross_stack.ZONE_PROTECTION[dropped] in finding[1]

@@ -1,13 +1,13 @@
 """The fast provider loader (drkit/bindings.py) on the real provider: stock output, fewer loads.
 
-The equality tests synthesize app.py's stack twice, each into its own temporary
+The equality tests synthesize app.py's stacks twice, each into its own temporary
 outdir: fast, in this test process (which loads the bindings the fast way, like
 every test session and synth), and stock, running app.py unchanged in a fresh
 interpreter with ``DRKIT_FAST_IMPORT=0`` (the stock import is what costs: ~25 s
 of CPU to load ~2,100 submodules). Nothing in the output is volatile for a given
 cwd: cdk.tf.json and manifest.json carry no timestamps, the asset zip stores the
 sources' own mtimes, and the one absolute path (the local backend's state file,
-made from the jsii kernel's cwd) is the same because the stock run starts in the
+made from the jsii kernel's cwd, one per stack) is the same because the stock run starts in the
 directory the fast run's path names. So whole trees are compared as raw bytes,
 with nothing dropped.
 """
@@ -30,11 +30,16 @@ import attrs
 import pytest
 
 from drkit import bindings
+from drkit.operations.synthesized import read_synthesized
 from drkit.regions import DeploymentSpec
-from tests.helpers import ROOT, synth_json
+from tests.helpers import ROOT, synth_stacks
 from tests.synth.provider_probe import PACKAGE, SCRUBBED_ENV, probe_env, run_probe
 
-STACK_JSON = Path("stacks") / "drkit" / "cdk.tf.json"
+
+def _stack_files(tree: dict[str, bytes]) -> list[str]:
+    """The ``stacks/<name>/cdk.tf.json`` paths of an outdir's tree."""
+    return sorted(name for name in tree if name.endswith("/cdk.tf.json"))
+
 
 # Runs app.py's main() unchanged, then reports how the provider was loaded.
 _SYNTH_DRIVER = """
@@ -171,11 +176,11 @@ def synth_pair(tmp_path_factory: pytest.TempPathFactory) -> SynthPair:
     # Fast, here: app.py's spec from the scrubbed environment, synthesized as app.py does.
     environ = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
     fast_out = base / "fast.out"
-    synth_json(DeploymentSpec.from_environment(environ), fast_out)
+    stacks = synth_stacks(DeploymentSpec.from_environment(environ), fast_out)
     fast = Synth(outdir=fast_out, probe=_probe_this_process())
-    # Stock, in a fresh interpreter started where the fast run's local state path points:
-    # that path is absolute, made from the cwd of the process that synthesizes.
-    backend = json.loads((fast_out / STACK_JSON).read_bytes())["terraform"]["backend"]
+    # Stock, in a fresh interpreter started where the fast run's local state paths point:
+    # they are absolute, made from the cwd of the process that synthesizes.
+    backend = next(iter(stacks.values()))["terraform"]["backend"]
     stock_out = base / "stock.out"
     stock_probe = run_probe(
         ["-c", _SYNTH_DRIVER, str(ROOT / "app.py")],
@@ -185,7 +190,7 @@ def synth_pair(tmp_path_factory: pytest.TempPathFactory) -> SynthPair:
     stock = Synth(outdir=stock_out, probe=stock_probe)
     after = _source_hashes()
     loaded = {*stock.probe["sources"], *fast.probe["sources"]}
-    assert "drkit/stack.py" in loaded, f"the probe did not see drkit's modules: {sorted(loaded)}"
+    assert "drkit/stacks/__init__.py" in loaded, f"the probe saw no drkit module: {sorted(loaded)}"
     read = loaded | {f for f in before if f.startswith("assets/")}
     changed = tuple(sorted(f for f in read if before.get(f) != after.get(f)))
     return SynthPair(stock=stock, fast=fast, changed_sources=changed)
@@ -201,17 +206,20 @@ def test_fast_synth_is_byte_identical_to_stock(synth_pair: SynthPair) -> None:
     """The fast path writes exactly the stock bytes: cdk.tf.json, manifest, assets."""
     _require_unchanged_sources(synth_pair)
     stock, fast = _tree(synth_pair.stock.outdir), _tree(synth_pair.fast.outdir)
-    assert STACK_JSON.as_posix() in stock, f"stock synth wrote no {STACK_JSON}: {sorted(stock)}"
-    if stock[STACK_JSON.as_posix()] != fast.get(STACK_JSON.as_posix()):
+    files = _stack_files(stock)
+    assert len(files) >= 5, f"stock synth wrote too few stacks: {sorted(stock)}"
+    for name in files:
+        if stock[name] == fast.get(name):
+            continue
         diff = difflib.unified_diff(
-            stock[STACK_JSON.as_posix()].decode().splitlines(),
-            fast.get(STACK_JSON.as_posix(), b"").decode().splitlines(),
+            stock[name].decode().splitlines(),
+            fast.get(name, b"").decode().splitlines(),
             "stock",
             "fast",
             lineterm="",
             n=2,
         )
-        pytest.fail("cdk.tf.json differs:\n" + "\n".join(list(diff)[:60]))
+        pytest.fail(f"{name} differs:\n" + "\n".join(list(diff)[:60]))
     assert sorted(stock) == sorted(fast)
     differing = [name for name in stock if stock[name] != fast[name]]
     assert not differing, f"files differ between stock and fast: {differing}"
@@ -222,11 +230,15 @@ def test_fast_synth_is_byte_identical_to_stock(synth_pair: SynthPair) -> None:
 def test_fast_and_stock_ship_the_same_runtime_archive(synth_pair: SynthPair) -> None:
     """Every asset the stack references is in both outdirs, same content hash, same bytes."""
     _require_unchanged_sources(synth_pair)
-    stack = json.loads((synth_pair.fast.outdir / STACK_JSON).read_bytes())
-    referenced = sorted(set(_asset_paths(stack)))
-    assert referenced, "the stack references no asset: the runtime archive is missing"
-    stack_dir = STACK_JSON.parent
-    for relative in referenced:
+    manifest = json.loads((synth_pair.fast.outdir / "manifest.json").read_bytes())
+    referenced = sorted(
+        (Path(entry["workingDirectory"]), relative)
+        for name, stack in read_synthesized(synth_pair.fast.outdir).items()
+        for entry in [manifest["stacks"][name]]
+        for relative in set(_asset_paths(stack))
+    )
+    assert referenced, "no stack references an asset: the runtime archive is missing"
+    for stack_dir, relative in referenced:
         stock_file = synth_pair.stock.outdir / stack_dir / relative
         fast_file = synth_pair.fast.outdir / stack_dir / relative
         assert stock_file.is_file() and fast_file.is_file(), f"{relative} missing from an outdir"
