@@ -1,21 +1,14 @@
 """The stacks deployed by the ``cdktf`` CLI, the way a user runs it, against the embedded emulator.
 
-:class:`CdktfCommands` writes the shell lines (``cd``, ``export``, ``cdktf
-deploy|diff|destroy``) that ``drkit demo --keep`` prints; :class:`CdktfDeployment`
-runs exactly those lines with bash. The project's own ``cdktf.json`` runs
-``app.py``; the only extras offline are a mirror-only Terraform CLI
-configuration and ``--skip-provider-lock`` (otherwise the CLI runs ``terraform
-providers lock``, which asks the public registry). ``'*'`` names every stack (cdktf
-orders them by their dependencies); one stack alone needs
-``--ignore-missing-stack-dependencies``, which says its dependencies are applied already.
+:class:`~drkit.deploy.cdktf_lines.CdktfCommands` writes the shell lines (``cd``, ``export``,
+``cdktf deploy|diff|destroy``) that ``drkit demo --keep`` prints; :class:`CdktfDeployment`
+runs exactly those lines with bash, in a user's environment.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shlex
-import shutil
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
@@ -25,7 +18,8 @@ from typing import Any
 import attrs
 
 from drkit import JSII_QUIET
-from drkit.deploy.errors import CdktfFailed, CdktfNotFound
+from drkit.deploy.cdktf_lines import CdktfCommands, Stacks, change_lines
+from drkit.deploy.errors import CdktfFailed, DeployError
 from drkit.deploy.local import (
     DRIFT_FILE,
     EMULATOR_PARALLELISM,
@@ -33,7 +27,7 @@ from drkit.deploy.local import (
     describe_changes,
 )
 from drkit.deploy.stackset import StackSet, run_rounds
-from drkit.deploy.synth import ROOT, SYNTH_ENV
+from drkit.deploy.synth import SYNTH_ENV
 from drkit.deploy.terraform import (
     StepTiming,
     Terraform,
@@ -41,135 +35,12 @@ from drkit.deploy.terraform import (
     find_terraform,
     write_cli_config,
 )
-from drkit.deploy.terraform.cli_config import GO_RUNTIME_ENV
 from drkit.deploy.terraform.runner import stop_process
-from drkit.regions.spec import DeploymentSpec, Target
+from drkit.regions.layout_change import LayoutChange
 from drkit.regions.stacks import StackPlan
 
-#: Where ``make tools`` installs cdktf-cli (npm ``cdktf-cli@0.21.0``).
-PROJECT_CDKTF = ROOT / ".tools" / "cdktf" / "node_modules" / ".bin" / "cdktf"
-#: Every stack, as cdktf's stack patterns (minimatch) read it.
-EVERY_STACK = "*"
-#: One stack whose dependencies are already applied.
-ALONE = "--ignore-missing-stack-dependencies"
-_PARALLELISM = ("--terraform-parallelism", str(EMULATOR_PARALLELISM))
-_FLAGS = {
-    "diff": ("--skip-provider-lock",),
-    "deploy": ("--auto-approve", "--skip-provider-lock", *_PARALLELISM),
-    "destroy": ("--auto-approve", "--skip-provider-lock", *_PARALLELISM),
-}
 _ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 _SPINNER = re.compile(r"^\s*[\u2800-\u28ff]\s")
-
-
-def find_cdktf(env: Mapping[str, str] | None = None) -> Path:
-    """The project's cdktf (``make tools``), else one on the PATH.
-
-    Raises:
-        CdktfNotFound: Neither exists.
-    """
-    if PROJECT_CDKTF.is_file():
-        return PROJECT_CDKTF
-    env = os.environ if env is None else env
-    found = shutil.which("cdktf", path=env.get("PATH", ""))
-    if found is None:
-        raise CdktfNotFound([str(PROJECT_CDKTF), "PATH"])
-    return Path(found)
-
-
-@attrs.frozen(kw_only=True)
-class CdktfCommands:
-    """The shell lines that run ``cdktf`` on a local deployment from the project directory.
-
-    Attributes:
-        executable: The cdktf CLI.
-        outdir: The synth output directory; the local target keeps its state there
-            (drkit/stacks/base.py), so these lines see the state of whoever deployed it.
-        environ: The variables the commands need, in the order they are printed.
-    """
-
-    executable: Path
-    outdir: Path
-    environ: Mapping[str, str]
-
-    @classmethod
-    def for_emulator(
-        cls,
-        *,
-        endpoint_url: str,
-        layout: Mapping[str, str],
-        outdir: Path,
-        cli_config: Path,
-        credentials: Mapping[str, str],
-        executable: Path | None = None,
-    ) -> CdktfCommands:
-        """The lines for the layout ``layout`` (``DRKIT_CONFIG``, ``ENVIRONMENT_SUFFIX``).
-
-        ``credentials`` (``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``) are the
-        emulator's deployer's: it enforces IAM, and the local target's providers
-        take their keys from the environment.
-
-        Both layout variables are always set (the config empty for the built-in
-        layout, the suffix resolved), so a value left in the user's shell cannot
-        change the stack the lines deploy.
-        """
-        target = {"DRKIT_TARGET": Target.LOCAL.value, "DRKIT_ENDPOINT_URL": endpoint_url}
-        config = layout.get("DRKIT_CONFIG") or ""
-        spec = DeploymentSpec.from_environment({**layout, **target})
-        environ = {
-            **target,
-            "DRKIT_CONFIG": str(Path(config).resolve()) if config else "",
-            "ENVIRONMENT_SUFFIX": spec.environment_suffix,
-            **{k: credentials[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")},
-            # Providers from the local mirror only; without it `terraform init` asks the registry.
-            "TF_CLI_CONFIG_FILE": str(cli_config),
-            # Neither cdktf nor Terraform calls HashiCorp's version check.
-            "CHECKPOINT_DISABLE": "1",
-            # Less garbage collection in Terraform and its provider, as drkit's runner does.
-            **GO_RUNTIME_ENV,
-        }
-        return cls(
-            executable=executable or find_cdktf(), outdir=Path(outdir).resolve(), environ=environ
-        )
-
-    def lines(self, *commands: tuple[str, str | None]) -> list[str]:
-        """``cd <project>``, ``export ...``, then one ``cdktf <command> <stack>`` line per
-        ``(command, stack)``; a stack of None is every stack."""
-        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.environ.items())
-        return [
-            f"cd {shlex.quote(str(ROOT))}",
-            f"export {exports}",
-            *(shlex.join(self.argv(command, stack)) for command, stack in commands),
-        ]
-
-    def argv(self, command: str, stack: str | None = None) -> list[str]:
-        """``cdktf <command>`` on ``stack`` alone, or on every stack (None).
-
-        Raises:
-            ValueError: An unknown command, or ``diff`` without a stack (cdktf diffs one).
-        """
-        if command not in _FLAGS:
-            raise ValueError(f"cdktf {command!r}: one of {', '.join(_FLAGS)}")
-        if command == "diff" and stack is None:
-            raise ValueError("cdktf diff takes one stack")
-        alone = (ALONE,) if stack is not None and command != "diff" else ()
-        return [
-            _relative(self.executable),
-            command,
-            stack or EVERY_STACK,
-            *_FLAGS[command],
-            *alone,
-            "--output",
-            _relative(self.outdir),
-        ]
-
-
-def _relative(path: Path) -> str:
-    """Paths inside the project as the ``cd``-ed shell sees them (shorter to read and copy)."""
-    try:  # abspath, not resolve(): node_modules/.bin/cdktf is a symlink to keep as it is
-        return str(Path(os.path.abspath(path)).relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 def clean_output(text: str) -> str:
@@ -209,20 +80,51 @@ class CdktfDeployment(EmulatorDeployment):
         """Enforce IAM, empty the workdir, write the mirror-only CLI configuration, make the
         lines."""
         self._start()
-        cli_config = write_cli_config(self.workdir / "terraformrc", find_provider_mirror())
-        self.commands = CdktfCommands.for_emulator(
+        write_cli_config(self.workdir / "terraformrc", find_provider_mirror())
+        self.commands = self._commands_for(self.environ)
+        return self.commands
+
+    def _commands_for(self, layout: Mapping[str, str]) -> CdktfCommands:
+        return CdktfCommands.for_emulator(
             endpoint_url=self.emulator.endpoint_url,
-            layout=self.environ,
+            layout=layout,
             outdir=self.workdir / "cdktf.out",
-            cli_config=cli_config,
+            cli_config=self.workdir / "terraformrc",
             credentials=self.emulator.credentials,
             executable=self.cdktf,
         )
-        return self.commands
 
-    def deploy(self, stack: str | None = None) -> None:
-        """``cdktf deploy --auto-approve``: synth, then init and apply of each stack in order."""
-        self._run("deploy", stack)
+    def deploy(self, stacks: Stacks = None) -> None:
+        """``cdktf deploy --auto-approve``: synth, then init and apply of each stack in order
+        (every stack, or ``stacks`` alone)."""
+        self._run("deploy", stacks)
+
+    def change_layout(self, environ: Mapping[str, str]) -> LayoutChange:
+        """Take the running deployment to ``environ``'s layout with the lines of
+        :func:`~drkit.deploy.cdktf_lines.change_lines` (adding or removing a region)."""
+        before, plans = self._commands(), self.spec.stacks
+        self.environ = dict(environ)
+        after = self._commands_for(self.environ)
+        try:
+            change = LayoutChange.between(plans, self.spec.stacks)
+        except ValueError as err:
+            raise DeployError(str(err)) from None
+        lines = (
+            change_lines(before, after, change) if change.steps else after.lines(("deploy", None))
+        )
+        step = f"change layout (+{','.join(change.added)} -{','.join(change.removed)})"
+        done = run_script(
+            lines,
+            command=step,
+            log=self._log(step),
+            timeout_seconds=self.step_timeout_seconds,
+        )
+        self.commands = after
+        for name in change.removed:
+            self._readers.pop(name, None)
+        self.timings.append(StepTiming(step, done.seconds))
+        self.outputs[step] = done.output
+        return change
 
     def drift(self) -> list[str]:
         """Plan every stack after deploy; one ``<stack>: <change>`` line per pending change.
@@ -237,9 +139,9 @@ class CdktfDeployment(EmulatorDeployment):
         found = self._timed("plan (drift)", lambda: run_rounds(self.stacks, "plan", plan))
         return [f"{name}: {line}" for name in self.stacks.names for line in found[name]]
 
-    def destroy(self, stack: str | None = None) -> None:
-        """``cdktf destroy --auto-approve``: every stack, dependants first."""
-        self._run("destroy", stack)
+    def destroy(self, stacks: Stacks = None) -> None:
+        """``cdktf destroy --auto-approve``: every stack (or ``stacks``), dependants first."""
+        self._run("destroy", stacks)
 
     def _commands(self) -> CdktfCommands:
         if self.commands is None:
@@ -259,13 +161,17 @@ class CdktfDeployment(EmulatorDeployment):
             )
         return self._readers[name]
 
-    def _run(self, command: str, stack: str | None = None) -> str:
-        step = command if stack is None else f"{command} {stack}"
+    def _log(self, step: str) -> Path:
+        return self.workdir / "logs" / f"{len(self.timings) + 1:02d}-cdktf-{step}.log"
+
+    def _run(self, command: str, stacks: Stacks = None) -> str:
+        names = (stacks,) if isinstance(stacks, str) else tuple(stacks or ())
+        step = " ".join((command, *names))
         done = run_cdktf(
             self._commands(),
             command,
-            stack,
-            log=self.workdir / "logs" / f"{len(self.timings) + 1:02d}-cdktf-{step}.log",
+            stacks,
+            log=self._log(step),
             timeout_seconds=self.step_timeout_seconds,
         )
         self.timings.append(StepTiming(step, done.seconds))
@@ -284,19 +190,28 @@ class CdktfRun:
 def run_cdktf(
     commands: CdktfCommands,
     command: str,
-    stack: str | None = None,
+    stacks: Stacks = None,
     *,
     log: Path,
     timeout_seconds: float | None = 900,
 ) -> CdktfRun:
-    """Run the lines of ``command`` (on ``stack``, or every stack) with bash, as a user's shell
-    would; keep the output in ``log``.
+    """Run the lines of ``command`` (on ``stacks``, or every stack) with bash, as a user's
+    shell would; keep the output in ``log``. See :func:`run_script`."""
+    lines = commands.lines((command, stacks))
+    return run_script(lines, command=command, log=log, timeout_seconds=timeout_seconds)
+
+
+def run_script(
+    lines: Sequence[str], *, command: str, log: Path, timeout_seconds: float | None = 900
+) -> CdktfRun:
+    """Run shell ``lines`` with bash (``set -e``) in a user's environment; keep the output in
+    ``log``.
 
     Raises:
         CdktfFailed: It exited non-zero or ran past ``timeout_seconds`` (then it is
             stopped, cdktf and Terraform with it).
     """
-    script = "set -e\n" + "\n".join(commands.lines((command, stack)))
+    script = "set -e\n" + "\n".join(lines)
     started = time.monotonic()
     process = subprocess.Popen(
         ["bash", "-c", script],

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from drkit.deploy.cdktf import PROJECT_CDKTF, CdktfCommands, find_cdktf
+from drkit.deploy.cdktf_lines import PROJECT_CDKTF, CdktfCommands, find_cdktf
 from drkit.deploy.denials import denials
 from drkit.deploy.errors import CdktfNotFound
 from drkit.deploy.local import LocalDeployment

@@ -25,6 +25,7 @@ from drkit.deploy.serve import Scenario
 from drkit.deploy.stackset import StackSet, run_rounds
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
+from drkit.regions.layout_change import Action, LayoutChange
 from drkit.regions.spec import DeploymentSpec, Target
 from drkit.regions.stacks import StackKind, StackPlan
 from drkit_emulator.runner import DUMMY_CREDENTIALS, Emulator
@@ -275,54 +276,45 @@ class LocalDeployment(EmulatorDeployment):
         self._each("destroy", lambda _, tf: tf.destroy(refresh=False), names=names, reverse=True)
 
     def change_layout(self, environ: Mapping[str, str]) -> LayoutChange:
-        """Synthesize ``environ``'s layout over the running deployment and apply it.
-
-        Regions added: their stacks are made and every stack applied in dependency order
-        (the existing ones change only for what the new peers need). Regions removed: the
-        stacks that named them are applied first (links and routing, then the remaining
-        regions' stacks), then the removed regions' stacks destroyed with their last
-        configuration, then the stacks they depended on (IAM, DNS) applied without them.
-        Adding and removing in one change is refused: do one, then the other.
+        """Synthesize ``environ``'s layout over the running deployment and apply it, in the
+        steps of :class:`drkit.regions.layout_change.LayoutChange` (a removed region's stack
+        destroyed with its last configuration). A layout that adds and removes is refused.
         """
         before = self.stacks
         old_runners = dict(self.terraform)
         self.environ = dict(environ)
         after = self._synthesize()
-        change = LayoutChange.between(before, after)
-        if change.added and change.removed:
-            raise DeployError(
-                f"this layout adds {', '.join(change.added)} and removes "
-                f"{', '.join(change.removed)}: change one, apply, then the other"
-            )
+        try:
+            change = LayoutChange.between(before.plans, after.plans)
+        except ValueError as err:
+            raise DeployError(str(err)) from None
         if change.added:
             self.init(change.added)
+        if not change.steps:
             self.deploy()
-        elif change.removed:
-            self._remove(before, change, old_runners)
-        else:
-            self.deploy()
+        for step in change.steps:
+            if step.action is Action.APPLY:
+                self.deploy(step.stacks)
+            else:
+                self._destroy_removed(before, step.stacks, old_runners)
         return change
 
-    def _remove(
-        self, before: StackSet, change: LayoutChange, old_runners: dict[str, Terraform]
+    def _destroy_removed(
+        self, before: StackSet, names: tuple[str, ...], old_runners: dict[str, Terraform]
     ) -> None:
-        gone = set(change.removed)
-        named_them = [p.name for p in before.plans if gone & set(p.depends_on)]
-        they_needed = {d for name in gone for d in before.plan(name).depends_on}
-        rest = [n for n in self.stacks.names if n not in {*named_them, *they_needed}]
-        self.deploy([n for n in named_them if n in self.stacks.names])
-        self.deploy(rest)
-        self.terraform.update({name: old_runners[name] for name in gone})
-        removed = StackSet(outdir=before.outdir, plans=[before.plan(n) for n in gone])
+        """Destroy stacks the new layout no longer has, with their last synthesis."""
+        removed = StackSet(outdir=before.outdir, plans=[before.plan(n) for n in names])
         self._timed(
             "destroy (removed)",
             lambda: run_rounds(
-                removed, "destroy", lambda p: old_runners[p.name].destroy(refresh=False)
+                removed,
+                "destroy",
+                lambda p: old_runners[p.name].destroy(refresh=False),
+                reverse=True,
             ),
         )
-        for name in gone:
-            del self.terraform[name]
-        self.deploy(sorted(they_needed))
+        for name in names:
+            self.terraform.pop(name, None)
 
 
 @attrs.frozen(kw_only=True)
@@ -336,26 +328,6 @@ class Applied:
 
     plans: dict[str, dict[str, Any]]
     drift: list[str]
-
-
-@attrs.frozen(kw_only=True)
-class LayoutChange:
-    """The stacks a new layout adds and removes.
-
-    Attributes:
-        added: Stacks of the new layout only.
-        removed: Stacks of the old layout only.
-    """
-
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
-
-    @classmethod
-    def between(cls, before: StackSet, after: StackSet) -> LayoutChange:
-        return cls(
-            added=tuple(n for n in after.names if n not in before.names),
-            removed=tuple(n for n in before.names if n not in after.names),
-        )
 
 
 def _drift(_: StackPlan, tf: Terraform) -> list[str]:

@@ -13,12 +13,15 @@ from pathlib import Path
 import pytest
 
 from drkit import JSII_QUIET
-from drkit.deploy import cdktf
-from drkit.deploy.cdktf import CdktfCommands, clean_output, user_environment
+from drkit.deploy import cdktf_lines
+from drkit.deploy.cdktf import clean_output, user_environment
+from drkit.deploy.cdktf_lines import CdktfCommands
 from drkit.deploy.demo import DEFAULT_WORKDIR, cdktf_commands, exploration
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.stackset import StackSet
 from drkit.deploy.terraform import Terraform
+from drkit.regions import DeploymentSpec
+from drkit.regions.layout_change import LayoutChange
 from tests.helpers import ROOT
 
 ENDPOINT = "http://127.0.0.1:4999"
@@ -39,7 +42,7 @@ def _commands(tmp_path: Path, layout: dict[str, str] | None = None) -> CdktfComm
         credentials=KEYS,
         outdir=tmp_path / "cdktf.out",
         cli_config=tmp_path / "terraformrc",
-        executable=cdktf.PROJECT_CDKTF,
+        executable=cdktf_lines.PROJECT_CDKTF,
     )
 
 
@@ -92,6 +95,31 @@ def test_diff_takes_one_stack(tmp_path):
     """cdktf diffs one stack at a time: a diff of every stack is refused, not printed."""
     with pytest.raises(ValueError, match="one stack"):
         _commands(tmp_path).argv("diff")
+
+
+def test_removing_a_region_is_four_lines_the_destroy_on_the_old_layout(tmp_path):
+    """Removing eu-west-1: deploy what linked it and the rest of the new layout, destroy its
+    stack with the old layout's variables on that line alone, then deploy the roles."""
+    three = {"DRKIT_CONFIG": "examples/three-region.toml", "ENVIRONMENT_SUFFIX": "e2e3"}
+    two = {"DRKIT_CONFIG": "tests/e2e/two-region.toml", "ENVIRONMENT_SUFFIX": "e2e3"}
+    before, after = _commands(tmp_path, three), _commands(tmp_path, two)
+    change = LayoutChange.between(_stacks_of(three), _stacks_of(two))
+    _, export, unlink, rest, destroy, roles = cdktf_lines.change_lines(before, after, change)
+    assert export == after.export_line()
+    assert shlex.split(unlink)[1:4] == ["deploy", "drkit-links", "drkit-routing"]
+    assert shlex.split(rest)[2:6] == ["drkit-dns", "drkit-zone", "drkit-use1", "drkit-usw2"]
+    words = shlex.split(destroy)
+    assert words[0] == f"DRKIT_CONFIG={Path('examples/three-region.toml').resolve()}"
+    assert words[2:4] == ["destroy", "drkit-euw1"]
+    assert "--ignore-missing-stack-dependencies" in words
+    assert shlex.split(roles)[1:3] == ["deploy", "drkit-iam"]
+    added = LayoutChange.between(_stacks_of(two), _stacks_of(three))
+    *_, every = cdktf_lines.change_lines(after, before, added)
+    assert shlex.split(every)[1:3] == ["deploy", "*"]
+
+
+def _stacks_of(layout: dict[str, str]):
+    return DeploymentSpec.from_environment(layout).stacks
 
 
 def test_the_commands_run_without_drkits_own_environment():

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from drkit.deploy.cdktf import PROJECT_CDKTF, clean_output, user_environment
+from drkit.deploy.cdktf import clean_output, user_environment
+from drkit.deploy.cdktf_lines import PROJECT_CDKTF
 from drkit.deploy.terraform import find_provider_mirror, write_cli_config
 from tests.helpers import ROOT
 
