@@ -6,7 +6,10 @@ data, and with missing data treated as not breaching it stays OK forever. The
 emulator does not model this, so the rule of every metric lives here, each row
 citing AWS's documentation, and the synthesized stack is tested against it
 (``tests/synth/test_metric_placement.py``). The observability topology asks
-this table where to put each alarm and widget.
+this table where to put each alarm and widget, and every alarm takes from its
+metric's row what a period without data counts as (``missing_data``): a metric
+AWS publishes only while something happens is not breaching when quiet, and one
+whose silence means the thing watched stopped is breaching.
 """
 
 from __future__ import annotations
@@ -37,6 +40,15 @@ class Published(enum.Enum):
     OWN = "own"
 
 
+class MissingData(enum.Enum):
+    """What an alarm counts a period without data as (CloudWatch's ``TreatMissingData``)."""
+
+    #: Silence is a failure: the thing that publishes stopped.
+    BREACHING = "breaching"
+    #: Silence is normal: the metric is published only while something happens.
+    NOT_BREACHING = "notBreaching"
+
+
 @attrs.frozen(kw_only=True)
 class MetricPlacement:
     """One metric: its dimensions as drkit uses them and where AWS publishes it.
@@ -47,6 +59,8 @@ class MetricPlacement:
         dimensions: The dimensions drkit's alarms and widgets give it, in order.
         published: Which region holds its data.
         source: The AWS page that says so (drkit's own metrics: the code that publishes).
+        missing_data: What an alarm on it counts a period without data as.
+        missing_data_why: Why.
     """
 
     namespace: str
@@ -54,6 +68,8 @@ class MetricPlacement:
     dimensions: tuple[str, ...]
     published: Published
     source: str
+    missing_data: MissingData
+    missing_data_why: str
 
     def region(self, *, source: str = "", destination: str = "", own: str = "") -> str:
         """The region holding this metric, given the regions its dimensions stand for."""
@@ -72,6 +88,8 @@ class MetricPlacement:
 
 _S3_REPLICATION = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/repl-metrics.html"
 _S3_DIMENSIONS = ("SourceBucket", "DestinationBucket", "RuleId")
+_QUIET_S3 = "S3 publishes replication metrics only while objects replicate: a quiet bucket has none"
+_SIGNED = "published for a zone while it is signed; before signing is on there is none"
 # "emitted for every source- and destination-Region pair", with ReceivingRegion naming
 # the destination: the data point belongs to the replica that took the write.
 _DDB_GLOBAL_TABLES = (
@@ -118,6 +136,8 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=_S3_DIMENSIONS,
         published=Published.DESTINATION,
         source=_S3_REPLICATION,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=_QUIET_S3,
     ),
     MetricPlacement(
         namespace="AWS/S3",
@@ -125,6 +145,8 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=_S3_DIMENSIONS,
         published=Published.DESTINATION,
         source=_S3_REPLICATION,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=_QUIET_S3,
     ),
     MetricPlacement(
         namespace="AWS/S3",
@@ -132,6 +154,8 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=_S3_DIMENSIONS,
         published=Published.DESTINATION,
         source=_S3_REPLICATION,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=_QUIET_S3,
     ),
     MetricPlacement(
         namespace="AWS/S3",
@@ -139,6 +163,8 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=_S3_DIMENSIONS,
         published=Published.SOURCE,
         source=_S3_REPLICATION,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=_QUIET_S3,
     ),
     MetricPlacement(
         namespace="AWS/DynamoDB",
@@ -146,6 +172,11 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("TableName", "ReceivingRegion"),
         published=Published.SOURCE,
         source=_DDB_GLOBAL_TABLES,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=(
+            "published only while writes replicate; replication that stopped is the canary "
+            "HeartbeatAge alarm (breaching)"
+        ),
     ),
     MetricPlacement(
         namespace="AWS/Route53",
@@ -153,6 +184,11 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("HealthCheckId",),
         published=Published.US_EAST_1,
         source=_ROUTE53_HEALTH,
+        missing_data=MissingData.BREACHING,
+        missing_data_why=(
+            "a health check that stops reporting has not shown the region healthy; not breaching,"
+            " the alarm would stay OK through the outage it exists for"
+        ),
     ),
     MetricPlacement(
         namespace="AWS/Route53",
@@ -160,6 +196,8 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("HostedZoneId",),
         published=Published.US_EAST_1,
         source=_ROUTE53_ZONES,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=_SIGNED,
     ),
     MetricPlacement(
         namespace="AWS/Route53",
@@ -167,6 +205,8 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("HostedZoneId",),
         published=Published.US_EAST_1,
         source=_ROUTE53_ZONES,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=_SIGNED,
     ),
     MetricPlacement(
         namespace="AWS/Lambda",
@@ -174,6 +214,8 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("FunctionName",),
         published=Published.OWN,
         source=_LAMBDA,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why="published only when the function is invoked: no invocation, no error",
     ),
     MetricPlacement(
         namespace="AWS/SQS",
@@ -181,6 +223,11 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("QueueName",),
         published=Published.OWN,
         source=_SQS,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=(
+            "SQS stops publishing for a queue left inactive (an empty dead-letter queue is the "
+            "normal case)"
+        ),
     ),
     MetricPlacement(
         namespace="AWS/SNS",
@@ -188,6 +235,11 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("TopicName",),
         published=Published.OWN,
         source=_SNS,
+        missing_data=MissingData.BREACHING,
+        missing_data_why=(
+            "the trail announces every delivered log file on its topic: an hour without one means"
+            " delivery stopped"
+        ),
     ),
     MetricPlacement(
         namespace="AWS/Logs",
@@ -195,6 +247,11 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=("LogGroupName",),
         published=Published.OWN,
         source=_LOGS,
+        missing_data=MissingData.BREACHING,
+        missing_data_why=(
+            "the trail streams every event into its log group: an hour without one means delivery"
+            " stopped"
+        ),
     ),
     MetricPlacement(
         namespace=contract.WATCH_NAMESPACE,
@@ -202,20 +259,47 @@ PLACEMENTS: tuple[MetricPlacement, ...] = (
         dimensions=tuple(contract.WATCH_DIMENSIONS),
         published=Published.OWN,
         source=_WATCH,
+        missing_data=MissingData.BREACHING,
+        missing_data_why=(
+            "the watcher publishes every minute: silence means it stopped, and the peer's health "
+            "is unknown"
+        ),
     ),
-    *(
-        MetricPlacement(
-            namespace=contract.METRIC_NAMESPACE,
-            metric_name=name,
-            dimensions=_CANARY_DIMENSIONS,
-            published=Published.DESTINATION,
-            source=_OWN_NAMESPACE,
-        )
-        for name in (
-            contract.REPLICATION_LAG,
-            contract.HEARTBEAT_AGE,
-            contract.SOURCE_HEARTBEAT_AGE,
-        )
+    MetricPlacement(
+        namespace=contract.METRIC_NAMESPACE,
+        metric_name=contract.REPLICATION_LAG,
+        dimensions=_CANARY_DIMENSIONS,
+        published=Published.DESTINATION,
+        source=_OWN_NAMESPACE,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=(
+            "published only when a heartbeat arrives; heartbeats that stopped arriving are "
+            "the HeartbeatAge alarm (breaching)"
+        ),
+    ),
+    MetricPlacement(
+        namespace=contract.METRIC_NAMESPACE,
+        metric_name=contract.HEARTBEAT_AGE,
+        dimensions=_CANARY_DIMENSIONS,
+        published=Published.DESTINATION,
+        source=_OWN_NAMESPACE,
+        missing_data=MissingData.BREACHING,
+        missing_data_why=(
+            "the receiving canary publishes it every minute: silence means replication or "
+            "the canary stopped"
+        ),
+    ),
+    MetricPlacement(
+        namespace=contract.METRIC_NAMESPACE,
+        metric_name=contract.SOURCE_HEARTBEAT_AGE,
+        dimensions=_CANARY_DIMENSIONS,
+        published=Published.DESTINATION,
+        source=_OWN_NAMESPACE,
+        missing_data=MissingData.NOT_BREACHING,
+        missing_data_why=(
+            "read through the source's endpoint: no answer gives no data point, which the "
+            "HeartbeatAge alarm (breaching) already reports"
+        ),
     ),
 )
 

@@ -11,6 +11,7 @@ from constructs import Construct
 
 from drkit.aws import CloudwatchDashboard, CloudwatchMetricAlarm
 from drkit.errors import SpecError
+from drkit.regions import metrics
 from drkit.regions.naming import ResourceType
 from drkit.services.placement import Placement
 from drkit.services.sns import TopicRef
@@ -21,7 +22,6 @@ COMPARISONS = (
     "LessThanThreshold",
     "LessThanOrEqualToThreshold",
 )
-MISSING_DATA = ("breaching", "notBreaching", "ignore", "missing")
 
 
 @attrs.frozen(kw_only=True)
@@ -42,7 +42,8 @@ class AlarmProps:
         evaluation_periods: Periods that must breach.
         threshold: The threshold, in the metric's unit.
         comparison: How the statistic is compared with the threshold.
-        treat_missing_data: What a period without data counts as.
+        treat_missing_data: What a period without data counts as: the metric's row in
+            ``drkit.regions.metrics`` says, never the caller.
     """
 
     placement: Placement
@@ -57,7 +58,10 @@ class AlarmProps:
     period_seconds: int = 60
     evaluation_periods: int = 1
     comparison: str = "GreaterThanThreshold"
-    treat_missing_data: str = "notBreaching"
+
+    @property
+    def treat_missing_data(self) -> str:
+        return metrics.placement(self.namespace, self.metric_name).missing_data.value
 
     def __attrs_post_init__(self) -> None:
         if self.topic.region != self.placement.region:
@@ -66,10 +70,17 @@ class AlarmProps:
                 self.topic.region,
                 f"a topic in the alarm's own region {self.placement.region}",
             )
+        try:
+            metrics.placement(self.namespace, self.metric_name)
+        except KeyError:
+            raise SpecError(
+                "metric_name",
+                f"{self.namespace}/{self.metric_name}",
+                "a metric with a row in drkit/regions/metrics.py (where AWS publishes it, "
+                "and what its missing data means)",
+            ) from None
         if self.comparison not in COMPARISONS:
             raise SpecError("comparison", self.comparison, ", ".join(COMPARISONS))
-        if self.treat_missing_data not in MISSING_DATA:
-            raise SpecError("treat_missing_data", self.treat_missing_data, ", ".join(MISSING_DATA))
         if self.period_seconds % 60 and self.period_seconds not in (10, 30):
             raise SpecError("period_seconds", self.period_seconds, "10, 30 or a multiple of 60")
 

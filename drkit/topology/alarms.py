@@ -161,7 +161,6 @@ def trail_delivery_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None
             period_seconds=TRAIL_DELIVERY_PERIOD_SECONDS,
             threshold=1,
             comparison="LessThanThreshold",
-            treat_missing_data="breaching",
         )
 
 
@@ -193,5 +192,4 @@ def watch_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
                 threshold=1,
                 comparison="LessThanThreshold",
                 evaluation_periods=WATCH_EVALUATION_PERIODS,
-                treat_missing_data="breaching",
             )

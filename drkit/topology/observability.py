@@ -189,7 +189,6 @@ class RegionalObservability(Construct):
             statistic="Maximum",
             threshold=rpo + budget.CANARY_PERIOD_SECONDS,
             evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
-            treat_missing_data="breaching",
         )
         if store == OBJECTS:
             self._source_canary_alarm(source, receiving, dims, pair)
@@ -217,7 +216,6 @@ class RegionalObservability(Construct):
             statistic="Maximum",
             threshold=rpo + budget.CANARY_PERIOD_SECONDS,
             evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
-            treat_missing_data="notBreaching",
         )
 
     def _function_alarms(self) -> None:

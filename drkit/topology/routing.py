@@ -141,6 +141,5 @@ class WeightedRouting(Construct):
                 statistic="Minimum",
                 threshold=1,
                 comparison="LessThanThreshold",
-                treat_missing_data="breaching",
             )
         self.alarms = sites.alarms

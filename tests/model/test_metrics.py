@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from drkit.regions import metrics
 from drkit.regions.metrics import PLACEMENTS, Published, placement
+from drkit_runtime import contract
 
 
 def test_every_row_cites_an_aws_page():
@@ -35,3 +37,22 @@ def test_an_unknown_metric_or_a_missing_region_is_refused():
         placement("AWS/EC2", "CPUUtilization")
     with pytest.raises(ValueError, match="destination"):
         placement("AWS/S3", "ReplicationLatency").region(source="eu-west-1")
+
+
+def test_silence_is_a_failure_exactly_where_the_watched_thing_reports_on_a_clock():
+    """Missing data breaches for the metrics whose silence means the watched thing stopped:
+    Route 53's health status, the canary's heartbeat age, the watchers' verdicts and the
+    trail's delivery; every other metric is published only while something happens."""
+    breaching = {
+        (p.namespace, p.metric_name)
+        for p in metrics.PLACEMENTS
+        if p.missing_data is metrics.MissingData.BREACHING
+    }
+    assert breaching == {
+        ("AWS/Route53", "HealthCheckStatus"),
+        (contract.METRIC_NAMESPACE, contract.HEARTBEAT_AGE),
+        (contract.WATCH_NAMESPACE, contract.PEER_HEALTHY),
+        ("AWS/SNS", "NumberOfMessagesPublished"),
+        ("AWS/Logs", "IncomingLogEvents"),
+    }
+    assert all(len(p.missing_data_why) > 40 for p in metrics.PLACEMENTS)

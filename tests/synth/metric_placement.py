@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from drkit.regions import metrics
 from drkit.regions.metrics import Published, placement
 from drkit_runtime.contract import PEER_HEALTHY, WATCH_NAMESPACE
 from tests.helpers import logical_of, ref, region_of, resources, table_replicas
@@ -144,7 +145,17 @@ def every_regions_failure_is_alarmed_from_another_region(spec, stack):
         }
 
 
+def every_alarm_treats_missing_data_as_its_metrics_row_says(spec, stack):
+    """Breaching where silence means the thing watched stopped (health checks, heartbeats,
+    watchers, trail delivery), not breaching where the metric is published only while
+    something happens: the ``missing_data`` column of drkit/regions/metrics.py."""
+    for name, alarm in resources(stack, "aws_cloudwatch_metric_alarm").items():
+        row = metrics.placement(alarm["namespace"], alarm["metric_name"])
+        assert alarm["treat_missing_data"] == row.missing_data.value, (name, row.missing_data_why)
+
+
 PLACEMENT_PROPERTIES = [
+    every_alarm_treats_missing_data_as_its_metrics_row_says,
     every_alarm_is_where_its_metric_is_published,
     every_widget_metric_is_drawn_where_it_is_published,
     every_alarm_notifies_its_own_regions_topic,

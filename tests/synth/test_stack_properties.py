@@ -145,51 +145,97 @@ def every_key_is_in_its_resources_region(spec, stack):
     assert checked >= 6 * len(spec.regions)
 
 
+#: Every name drkit chooses: ``(resource type, attribute) -> its naming rule`` (None: a log
+#: group's path, checked for length only). The completeness test below fails on any
+#: name-like attribute of any synthesized resource that is neither here nor in NOT_NAMES.
 NAME_ATTRIBUTES = {
-    "aws_s3_bucket": ("bucket", ResourceType.S3_BUCKET),
-    "aws_dynamodb_table": ("name", ResourceType.DYNAMODB_TABLE),
-    "aws_iam_role": ("name", ResourceType.IAM_ROLE),
-    "aws_iam_role_policy": ("name", ResourceType.IAM_POLICY),
-    "aws_lambda_function": ("function_name", ResourceType.LAMBDA_FUNCTION),
-    "aws_sqs_queue": ("name", ResourceType.SQS_QUEUE),
-    "aws_sns_topic": ("name", ResourceType.SNS_TOPIC),
-    "aws_kms_alias": ("name", ResourceType.KMS_ALIAS),
-    "aws_apigatewayv2_api": ("name", ResourceType.API),
-    "aws_security_group": ("name", ResourceType.SECURITY_GROUP),
-    "aws_ssm_parameter": ("name", ResourceType.SSM_PARAMETER),
-    "aws_cloudwatch_event_rule": ("name", ResourceType.EVENT_RULE),
-    "aws_cloudwatch_metric_alarm": ("alarm_name", ResourceType.ALARM),
-    "aws_cloudwatch_dashboard": ("dashboard_name", ResourceType.DASHBOARD),
-    "aws_cloudwatch_log_group": ("name", None),
-    "aws_backup_vault": ("name", ResourceType.BACKUP_VAULT),
-    "aws_backup_plan": ("name", ResourceType.BACKUP_PLAN),
-    "aws_backup_selection": ("name", ResourceType.BACKUP_SELECTION),
-    "aws_route53_key_signing_key": ("name", ResourceType.KEY_SIGNING_KEY),
+    ("aws_s3_bucket", "bucket"): ResourceType.S3_BUCKET,
+    ("aws_dynamodb_table", "name"): ResourceType.DYNAMODB_TABLE,
+    ("aws_iam_role", "name"): ResourceType.IAM_ROLE,
+    ("aws_iam_role_policy", "name"): ResourceType.IAM_POLICY,
+    ("aws_cloudwatch_log_resource_policy", "policy_name"): ResourceType.IAM_POLICY,
+    ("aws_lambda_function", "function_name"): ResourceType.LAMBDA_FUNCTION,
+    ("aws_sqs_queue", "name"): ResourceType.SQS_QUEUE,
+    ("aws_sns_topic", "name"): ResourceType.SNS_TOPIC,
+    ("aws_kms_alias", "name"): ResourceType.KMS_ALIAS,
+    ("aws_apigatewayv2_api", "name"): ResourceType.API,
+    ("aws_security_group", "name"): ResourceType.SECURITY_GROUP,
+    ("aws_ssm_parameter", "name"): ResourceType.SSM_PARAMETER,
+    ("aws_cloudwatch_event_rule", "name"): ResourceType.EVENT_RULE,
+    ("aws_cloudwatch_metric_alarm", "alarm_name"): ResourceType.ALARM,
+    ("aws_cloudwatch_dashboard", "dashboard_name"): ResourceType.DASHBOARD,
+    ("aws_cloudwatch_log_group", "name"): None,
+    ("aws_cloudtrail", "name"): ResourceType.CLOUDTRAIL,
+    ("aws_backup_vault", "name"): ResourceType.BACKUP_VAULT,
+    ("aws_backup_plan", "name"): ResourceType.BACKUP_PLAN,
+    ("aws_backup_selection", "name"): ResourceType.BACKUP_SELECTION,
+    ("aws_route53_key_signing_key", "name"): ResourceType.KEY_SIGNING_KEY,
 }
+#: Name-like attributes that are not a name drkit chooses, each with why.
+REFERS = "names another resource of the deployment: a reference, or its suffixed name"
+NOT_NAMES = {
+    ("aws_cloudtrail", "s3_bucket_name"): REFERS,
+    ("aws_cloudtrail", "sns_topic_name"): REFERS,
+    ("aws_lambda_permission", "function_name"): REFERS,
+    ("aws_lambda_event_source_mapping", "function_name"): REFERS,
+    ("aws_apigatewayv2_api_mapping", "domain_name"): REFERS,
+    ("aws_s3_bucket_replication_configuration", "bucket"): REFERS,
+    **{
+        (f"aws_s3_bucket_{part}", "bucket"): REFERS
+        for part in (
+            "lifecycle_configuration",
+            "logging",
+            "notification",
+            "ownership_controls",
+            "policy",
+            "public_access_block",
+            "server_side_encryption_configuration",
+            "versioning",
+        )
+    },
+    ("aws_route53_zone", "name"): "the owner's DNS domain (dns_zone_name), not drkit's to suffix",
+    ("aws_route53_record", "name"): "a DNS name under the owner's zone (api, api-<short>, ...)",
+    ("aws_acm_certificate", "domain_name"): "the API's DNS name under the owner's zone",
+    ("aws_apigatewayv2_domain_name", "domain_name"): "the API's DNS name under the owner's zone",
+    ("aws_apigatewayv2_stage", "name"): "$default, API Gateway's auto-deployed stage",
+    ("aws_sns_topic", "display_name"): "the sender name in e-mail alerts, not an identifier",
+    ("aws_cloudwatch_metric_alarm", "metric_name"): "AWS's or drkit's metric, not a resource",
+    ("aws_vpc_endpoint", "service_name"): "AWS's endpoint service name",
+}
+#: What makes an attribute name-like.
+NAME_LIKE = re.compile(r"^(name|name_prefix|.*_name|bucket|identifier)$")
 
 
 def every_name_carries_the_suffix_and_fits(spec, stack):
     suffix = spec.environment_suffix
-    for rtype, (attribute, kind) in NAME_ATTRIBUTES.items():
-        for body in resources(stack, rtype).values():
-            name = body[attribute]
-            assert (
-                (
-                    kind is not None
-                    and kind.value.alphanumeric
-                    and name.endswith(suffix.replace("-", ""))
-                )
-                or suffix in name.split("/")[-1].split("-")
-                or name.endswith(f"-{suffix}")
-                or f"/{suffix}/" in name
-            ), name
-            if kind is not None:
-                assert kind is not ResourceType.KEY_SIGNING_KEY or name.isalnum(), name
-                assert len(name) <= kind.value.max_length and re.fullmatch(
-                    kind.value.pattern, name
-                ), name
-            else:
-                assert len(name) <= 512
+    for rtype, name_of, body in all_resources(stack):
+        for attribute, value in body.items():
+            if not (isinstance(value, str) and NAME_LIKE.match(attribute)):
+                continue
+            key = (rtype, attribute)
+            assert (key in NAME_ATTRIBUTES) != (key in NOT_NAMES), f"classify {key}"
+            if key in NAME_ATTRIBUTES:
+                _check_name(value, NAME_ATTRIBUTES[key], suffix)
+            elif NOT_NAMES[key] == REFERS and not value.startswith(("${", "arn:")):
+                assert _carries(value, None, suffix), (rtype, name_of, value)
+
+
+def _carries(name, kind, suffix):
+    return (
+        (kind is not None and kind.value.alphanumeric and name.endswith(suffix.replace("-", "")))
+        or suffix in name.split("/")[-1].split("-")
+        or name.endswith(f"-{suffix}")
+        or f"/{suffix}/" in name
+    )
+
+
+def _check_name(name, kind, suffix):
+    assert _carries(name, kind, suffix), name
+    if kind is None:
+        assert len(name) <= 512
+        return
+    assert kind is not ResourceType.KEY_SIGNING_KEY or name.isalnum(), name
+    assert len(name) <= kind.value.max_length and re.fullmatch(kind.value.pattern, name), name
 
 
 def every_taggable_resource_has_the_required_tags(spec, stack):
@@ -354,3 +400,25 @@ def test_random_layouts(spec):
     stack = synth_json(spec)
     for prop in PROPERTIES:
         prop(spec, stack)
+
+
+def test_the_name_tables_hold_only_what_is_synthesized(default_stack, three_region_stack):
+    """Every entry of NAME_ATTRIBUTES and NOT_NAMES is an attribute some stack writes (an
+    entry nothing writes would hide a renamed attribute from the suffix check)."""
+    seen = {
+        (rtype, attribute)
+        for stack in (default_stack, three_region_stack)
+        for rtype, _, body in all_resources(stack)
+        for attribute in body
+    }
+    assert set(NAME_ATTRIBUTES) - seen == set()
+    assert set(NOT_NAMES) - seen == set()
+
+
+def test_a_name_without_the_suffix_is_found(default_spec, default_stack):
+    """The trail's name (once missing from the table) without the suffix fails the check."""
+    broken = json.loads(json.dumps(default_stack))
+    (trail,) = resources(broken, "aws_cloudtrail").values()
+    trail["name"] = trail["name"].rsplit("-", 1)[0]
+    with pytest.raises(AssertionError, match=trail["name"]):
+        every_name_carries_the_suffix_and_fits(default_spec, broken)
