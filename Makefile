@@ -28,7 +28,7 @@ help:
 	@echo "make test      the whole test suite (unit, property, compliance, end-to-end)"
 	@echo "make test-fast the edit loop: the in-process tests (not the e2e deploys, not the slow-marked ones)"
 	@echo "make lint      ruff (lint and format) over the tree, mypy over the model layer"
-	@echo "make synth     write cdktf.out/stacks/drkit/cdk.tf.json (DRKIT_CONFIG, ENVIRONMENT_SUFFIX apply)"
+	@echo "make synth     write cdktf.out/stacks/<stack>/cdk.tf.json, every stack (DRKIT_CONFIG, ENVIRONMENT_SUFFIX apply)"
 	@echo "make validate  synthesize 2 and 3 regions and run terraform validate offline"
 	@echo "make budget    print the RTO/RPO budget of the spec"
 	@echo "make graph     draw the synthesized topology as Mermaid (GRAPH_ARGS='--format svg -o t.svg')"
@@ -64,7 +64,7 @@ tools: $(CHECKOV_VENV)/.installed $(CDKTF_DIR)/.installed-$(CDKTF_VERSION)
 
 synth: venv
 	$(PY) app.py
-	@echo "wrote cdktf.out/stacks/drkit/cdk.tf.json"
+	@echo "wrote cdktf.out/stacks/*/cdk.tf.json (one directory per stack)"
 
 validate: venv
 	$(PY) -m drkit validate

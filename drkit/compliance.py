@@ -35,15 +35,16 @@ class Skip:
         check: The check id, e.g. ``CKV_AWS_309``.
         resources: Glob patterns over checkov's resource names.
         reason: Why the check does not apply to these resources.
-        deployed_only: checkov can fail it only where the values are known: in a plan made
-            after deploy. The synthesized JSON and a creation plan leave them unknown (a role
-            policy naming a table's ARN, say), so the skip explains nothing there.
+        plan_only: checkov can fail it only where Terraform has resolved the values: in a
+            plan. The synthesized JSON leaves them as expressions (a role policy built from
+            the account and partition lookups, an alias target read from another stack's
+            state), so the skip explains nothing there.
     """
 
     check: str
     resources: tuple[str, ...]
     reason: str
-    deployed_only: bool = False
+    plan_only: bool = False
 
     def matches(self, check_id: str, resource: str) -> bool:
         return check_id == self.check and any(
@@ -84,29 +85,29 @@ def load_skips(path: Path = SKIPS_FILE) -> list[Skip]:
             )
         if len(" ".join(reason.split())) < MIN_REASON_LENGTH:
             raise ComplianceError("skips file", f"skip[{i}] ({check}) needs a specific reason")
-        deployed_only = entry.get("deployed_only", False)
-        if not isinstance(deployed_only, bool):
+        plan_only = entry.get("plan_only", False)
+        if not isinstance(plan_only, bool):
             raise ComplianceError(
-                "skips file", f"skip[{i}] ({check}) deployed_only must be true or false"
+                "skips file", f"skip[{i}] ({check}) plan_only must be true or false"
             )
         skips.append(
             Skip(
                 check=check,
                 resources=tuple(resources),
                 reason=" ".join(reason.split()),
-                deployed_only=deployed_only,
+                plan_only=plan_only,
             )
         )
     return skips
 
 
-def stale_skips(skips: Iterable[Skip], used: set[Skip], *, deployed: bool) -> set[Skip]:
+def stale_skips(skips: Iterable[Skip], used: set[Skip], *, plan: bool) -> set[Skip]:
     """The skips that should have explained a failure of this scan and explained none.
 
-    ``deployed``: the scan read a plan made after deploy, where every skip applies; the
-    synthesized JSON and creation plans are not expected to match ``deployed_only`` skips.
+    ``plan``: the scan read plans, where every skip applies; the synthesized JSON is not
+    expected to match ``plan_only`` skips.
     """
-    return {s for s in skips if (deployed or not s.deployed_only) and s not in used}
+    return {s for s in skips if (plan or not s.plan_only) and s not in used}
 
 
 @attrs.frozen(kw_only=True)

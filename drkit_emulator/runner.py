@@ -268,8 +268,9 @@ class Emulator(AdminControls):
             ),
         }
 
-    def client(self, service_name: str, region_name: str = "us-east-1") -> Any:
-        """A boto3 client for ``service_name`` in ``region_name``, talking to the emulator."""
+    def client(self, service_name: str, region_name: str = "us-east-1", **kwargs: Any) -> Any:
+        """A boto3 client for ``service_name`` in ``region_name``, talking to the emulator
+        (``kwargs`` go to ``boto3.client``: a ``config``, say)."""
         try:
             import boto3
         except ImportError:
@@ -280,6 +281,7 @@ class Emulator(AdminControls):
             endpoint_url=self.endpoint_url,
             aws_access_key_id=self.credentials["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=self.credentials["AWS_SECRET_ACCESS_KEY"],
+            **kwargs,
         )
 
     # -- internals ---------------------------------------------------------------

@@ -23,7 +23,7 @@ from drkit.deploy.local import EMULATOR_PARALLELISM
 from drkit.deploy.synth import ROOT
 from drkit.deploy.terraform.cli_config import GO_RUNTIME_ENV
 from drkit.regions.layout_change import Action, Layout, LayoutChange
-from drkit.regions.spec import DeploymentSpec, Target
+from drkit.regions.spec import RETIRING_REGIONS_VARIABLE, DeploymentSpec, Target
 
 #: Where ``make tools`` installs cdktf-cli (npm ``cdktf-cli@0.21.0``).
 PROJECT_CDKTF = ROOT / ".tools" / "cdktf" / "node_modules" / ".bin" / "cdktf"
@@ -171,6 +171,8 @@ def change_lines(before: CdktfCommands, after: CdktfCommands, change: LayoutChan
             None if every else step.stacks,
         )
         differ = {k: v for k, v in commands.environ.items() if after.environ.get(k) != v}
+        if step.retiring:
+            differ[RETIRING_REGIONS_VARIABLE] = ",".join(step.retiring)
         prefix = "".join(f"{k}={shlex.quote(v)} " for k, v in differ.items())
         lines.append(f"{prefix}{shlex.join(argv)}")
     return lines

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from drkit.deploy import readback
 from drkit.deploy.errors import DeployError
@@ -26,7 +28,7 @@ from drkit.deploy.stackset import StackSet, run_rounds
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
 from drkit.regions.layout_change import Action, LayoutChange
-from drkit.regions.spec import DeploymentSpec, Target
+from drkit.regions.spec import RETIRING_REGIONS_VARIABLE, DeploymentSpec, Target
 from drkit.regions.stacks import StackKind, StackPlan
 from drkit_emulator.runner import DUMMY_CREDENTIALS, Emulator
 
@@ -150,11 +152,13 @@ class LocalDeployment(EmulatorDeployment):
         stack_set: The synthesized stacks, once :meth:`synthesize` ran.
         terraform: ``stack name -> runner``.
         progress: Told of every stack's finished step (the demo prints it).
+        drift_plans: The plans :meth:`drift` kept, by stack.
     """
 
     stack_set: StackSet | None = attrs.field(default=None, init=False)
     terraform: dict[str, Terraform] = attrs.field(factory=dict, init=False)
     progress: Progress | None = None
+    drift_plans: dict[str, dict[str, Any]] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
     def stacks(self) -> StackSet:
@@ -215,8 +219,24 @@ class LocalDeployment(EmulatorDeployment):
 
         stacks = self.stacks if ordered else self.stacks.unordered()
         return self._timed(
-            step, lambda: run_rounds(stacks, step, timed, names=names, reverse=reverse)
+            step,
+            lambda: run_rounds(
+                stacks, step, timed, names=names, reverse=reverse, probe=self.reachable
+            ),
         )
+
+    def reachable(self, region: str) -> bool:
+        """Whether ``region``'s endpoints answer (one STS call signed for it, no retry)."""
+        client = self.emulator.client(
+            "sts", region, config=Config(retries={"max_attempts": 1}, connect_timeout=5)
+        )
+        try:
+            client.get_caller_identity()
+        except ClientError:
+            return True  # it answered
+        except BotoCoreError:
+            return False
+        return True
 
     def init(self, names: Iterable[str] | None = None) -> None:
         """``terraform init`` of every stack (of ``names``), all at once."""
@@ -265,38 +285,59 @@ class LocalDeployment(EmulatorDeployment):
         self.stack_timings.append(StepTiming(f"{plan.name} check", time.perf_counter() - started))
         return found
 
-    def drift(self, names: Iterable[str] | None = None) -> list[str]:
+    def drift(self, names: Iterable[str] | None = None, *, keep_plans: bool = False) -> list[str]:
         """Plan every stack again (all at once: nothing changes); one ``<stack>: <change>``
-        line per pending change."""
-        found = self._each("drift", _drift, names=names, ordered=False)
+        line per pending change. With ``keep_plans``, each stack's plan (``terraform show
+        -json``, every value known as deployed) is kept in :attr:`drift_plans`."""
+
+        def plan(p: StackPlan, tf: Terraform) -> list[str]:
+            changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))
+            if not (changed or keep_plans):
+                return []
+            shown = tf.show_json(DRIFT_FILE)
+            if keep_plans:
+                self.drift_plans[p.name] = shown
+            return describe_changes(shown) if changed else []
+
+        found = self._each("drift", plan, names=names, ordered=False)
         return [f"{name}: {line}" for name in self.stacks.names for line in found.get(name, [])]
 
     def destroy(self, names: Iterable[str] | None = None) -> None:
         """Destroy every stack (or ``names``), dependants first."""
         self._each("destroy", lambda _, tf: tf.destroy(refresh=False), names=names, reverse=True)
 
+    def use_layout(self, environ: Mapping[str, str]) -> StackSet:
+        """Synthesize ``environ``'s layout over the running deployment and apply nothing:
+        then :meth:`deploy` some of its stacks (one region's, while another is out)."""
+        self.environ = dict(environ)
+        return self._synthesize()
+
     def change_layout(self, environ: Mapping[str, str]) -> LayoutChange:
-        """Synthesize ``environ``'s layout over the running deployment and apply it, in the
-        steps of :class:`drkit.regions.layout_change.LayoutChange` (a removed region's stack
-        destroyed with its last configuration). A layout that adds and removes is refused.
-        """
+        """Take the running deployment to ``environ``'s layout in the steps of
+        :class:`drkit.regions.layout_change.LayoutChange` (a removed region's stack destroyed
+        with its last synthesis). A layout that adds and removes at once is refused."""
         before = self.stacks
         old_runners = dict(self.terraform)
-        self.environ = dict(environ)
-        after = self._synthesize()
+        after = DeploymentSpec.from_environment({**environ, **self._target_env()})
         try:
-            change = LayoutChange.between(before.plans, after.plans)
+            change = LayoutChange.between(before.plans, after.stacks)
         except ValueError as err:
             raise DeployError(str(err)) from None
-        if change.added:
-            self.init(change.added)
-        if not change.steps:
-            self.deploy()
-        for step in change.steps:
-            if step.action is Action.APPLY:
-                self.deploy(step.stacks)
-            else:
+        for step in change.steps or (None,):
+            if step is not None and step.action is Action.DESTROY:
                 self._destroy_removed(before, step.stacks, old_runners)
+                continue
+            retiring = (
+                {RETIRING_REGIONS_VARIABLE: ",".join(step.retiring)}
+                if step and step.retiring
+                else {}
+            )
+            if self.environ != {**environ, **retiring}:
+                self.use_layout({**environ, **retiring})
+                self.init([n for n in change.added if n in self.stacks.names])
+            self.deploy(step.stacks if step else None)
+        if self.environ != dict(environ):
+            self.use_layout(environ)  # the removed regions' providers go from the links
         return change
 
     def _destroy_removed(

@@ -22,6 +22,8 @@ from drkit.regions.catalog import short_code
 from drkit.regions.stacks import StackPlan, waves
 
 T = TypeVar("T")
+#: Whether a region's endpoints answer; asked only after a stack failed to reach one.
+Probe = Callable[[str], bool]
 #: What a provider's failure to reach an endpoint looks like in Terraform's output.
 _UNREACHABLE = re.compile(
     r"request send failed|connection refused|connection reset|EOF|no such host|"
@@ -85,16 +87,22 @@ class StacksFailed(DeployError):
         lines: One line per failed stack.
     """
 
-    def __init__(self, step: str, failures: dict[str, Exception], plans: dict[str, StackPlan]):
+    def __init__(
+        self,
+        step: str,
+        failures: dict[str, Exception],
+        plans: dict[str, StackPlan],
+        probe: Probe | None = None,
+    ):
         self.failures = failures
-        self.lines = [failure_line(step, plans[n], e) for n, e in failures.items()]
+        self.lines = [failure_line(step, plans[n], e, probe) for n, e in failures.items()]
         details = "\n\n".join(f"{name}: {e}" for name, e in failures.items())
         super().__init__("\n".join(self.lines) + "\n\n" + details)
 
 
-def failure_line(step: str, plan: StackPlan, error: Exception) -> str:
+def failure_line(step: str, plan: StackPlan, error: Exception, probe: Probe | None = None) -> str:
     """``drkit-dns: plan failed: us-east-1 is unreachable (...)`` or the error's first line."""
-    region = unreachable_region(plan, error)
+    region = unreachable_region(plan, error, probe)
     if region is not None:
         return (
             f"{plan.name}: {step} failed: {region} is unreachable "
@@ -104,20 +112,28 @@ def failure_line(step: str, plan: StackPlan, error: Exception) -> str:
     return f"{plan.name}: {step} failed: {first}"
 
 
-def unreachable_region(plan: StackPlan, error: Exception) -> str | None:
+def unreachable_region(plan: StackPlan, error: Exception, probe: Probe | None = None) -> str | None:
     """The region whose endpoints the stack could not reach, when its output says so.
 
-    Terraform names the provider of a failing data source or resource in its diagnostics
-    (``provider["registry.terraform.io/hashicorp/aws"].usw2``); a stack's providers are
-    aliased by their regions' short codes. A stack with one provider needs no alias to tell.
+    Terraform sometimes names the provider of a failing resource
+    (``provider["registry.terraform.io/hashicorp/aws"].usw2``; a stack's providers are
+    aliased by their regions' short codes), and AWS's endpoint names carry the region. A
+    stack with one region needs neither. Otherwise (a resource of one region reading its
+    replica in another, behind an endpoint that names no region) ``probe`` asks each
+    region the stack needs whether it answers.
     """
     text = error.stderr_tail if isinstance(error, TerraformFailed) else str(error)
     if not _UNREACHABLE.search(text):
         return None
-    for region in plan.needs:
-        if re.search(rf"\]\.{short_code(region)}\b|\baws\.{short_code(region)}\b", text):
+    needs = sorted(plan.needs)
+    for region in needs:
+        short = short_code(region)
+        if re.search(rf"\]\.{short}\b|\baws\.{short}\b|\.{region}\.amazonaws\.com", text):
             return region
-    return next(iter(plan.needs)) if len(plan.needs) == 1 else None
+    if len(needs) == 1:
+        return needs[0]
+    down = [r for r in needs if probe is not None and not probe(r)]
+    return ", ".join(down) or None
 
 
 def run_rounds(
@@ -127,13 +143,15 @@ def run_rounds(
     *,
     names: Iterable[str] | None = None,
     reverse: bool = False,
+    probe: Probe | None = None,
 ) -> dict[str, T]:
     """``action`` on every stack (or ``names``), each as soon as the stacks it depends on are
     done (with ``reverse``, as soon as the stacks that depend on it are done).
 
     Raises:
         StacksFailed: Once no stack is running after a failure (no new stack starts after
-            one failed: the others of the moment finish, the rest never start).
+            one failed: the others of the moment finish, the rest never start). ``probe``
+            tells it which region a multi-region stack could not reach.
     """
     chosen = {p.name: p for r in stacks.rounds(names) for p in r}
     after = {
@@ -164,5 +182,5 @@ def run_rounds(
                 else:
                     raise error
     if failures:
-        raise StacksFailed(step, failures, {p.name: p for p in stacks.plans})
+        raise StacksFailed(step, failures, {p.name: p for p in stacks.plans}, probe)
     return results

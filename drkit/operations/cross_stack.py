@@ -5,8 +5,9 @@ A regional stack must apply with only its own region up, so what joins two regio
 replication is configured there, not beside the bucket (docs/architecture.md, "The stack
 cut"). checkov's CKV_AWS_144 looks for a replication configuration connected to the bucket
 in the same file and so fails every bucket; the zone's signing and query logging, likewise,
-live in ``drkit-zone`` beside a zone made in ``drkit-dns`` (CKV2_AWS_38, CKV2_AWS_39). These
-checks read all the stacks together.
+live in ``drkit-zone`` beside a zone made in ``drkit-dns`` (CKV2_AWS_38, CKV2_AWS_39); and
+``drkit-routing``'s records alias API domain names made in the regions' stacks, which a plan
+shows checkov only as strings (CKV2_AWS_23). These checks read all the stacks together.
 """
 
 from __future__ import annotations
@@ -139,4 +140,28 @@ def zone_findings(stacks: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, st
             attribute = "hosted_zone_id" if rtype.endswith("dnssec") else "zone_id"
             if not any(r.get(attribute) in refs for r in resources.get(rtype, {}).values()):
                 findings.append((f"{body['//stack']}/aws_route53_zone.{logical}", f"no {control}"))
+    return findings
+
+
+_ALIAS_TARGET = re.compile(r"^\$\{aws_apigatewayv2_domain_name\.([^.]+)\.domain_name_configuration")
+
+
+def alias_findings(stacks: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """``(record address, problem)`` for every alias record whose target is not an API domain
+    name some stack of the deployment makes (a dangling record answers for nothing, or for
+    whoever claims the target next)."""
+    resources = merge_stacks(stacks)["resource"]
+    domains = resources.get("aws_apigatewayv2_domain_name", {})
+    findings = []
+    for logical, body in sorted(resources.get("aws_route53_record", {}).items()):
+        aliases = body.get("alias") or []
+        for alias in [aliases] if isinstance(aliases, Mapping) else aliases:
+            match = _ALIAS_TARGET.match(str(alias.get("name", "")))
+            if match is None or match[1] not in domains:
+                findings.append(
+                    (
+                        f"{body['//stack']}/aws_route53_record.{logical}",
+                        f"aliases {alias.get('name')!r}, no API domain of this deployment",
+                    )
+                )
     return findings

@@ -40,12 +40,15 @@ class Step:
         layout: The layout whose synthesis the stacks are taken from.
         stacks: The stacks, in an order that applies (destroy: reversed by the runner).
         why: What the step is for, as the runbook says it.
+        retiring: Regions being removed whose providers the stacks keep for this step
+            (``DRKIT_RETIRING_REGIONS``): the links destroy what they hold there.
     """
 
     action: Action
     layout: Layout
     stacks: tuple[str, ...]
     why: str
+    retiring: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -99,6 +102,7 @@ def _removal(
     before: Sequence[StackPlan], after: Sequence[StackPlan], removed: tuple[str, ...]
 ) -> tuple[Step, ...]:
     gone = set(removed)
+    regions = tuple(p.region for p in before if p.name in gone and p.region is not None)
     kept = [p.name for p in after]
     named_them = [p.name for p in before if gone & set(p.depends_on) and p.name in kept]
     they_needed = sorted({d for p in before if p.name in gone for d in p.depends_on})
@@ -109,7 +113,8 @@ def _removal(
             layout=Layout.AFTER,
             stacks=tuple(named_them),
             why="stop linking and routing to the region: its replicas, peering, records "
-            "and health checks go first",
+            "and health checks go first (the links keep its provider to destroy them)",
+            retiring=regions,
         ),
         Step(
             action=Action.APPLY,

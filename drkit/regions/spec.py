@@ -139,9 +139,11 @@ class DeploymentSpec:
     extra_api_statements: tuple[iam.Statement, ...] = attrs.field(
         default=(), converter=v.to_statements
     )
+    retiring_regions: tuple[str, ...] = attrs.field(default=(), converter=v.to_retiring)
 
     def __attrs_post_init__(self) -> None:
         v.check_region_set(self.regions)
+        v.check_retiring(self.retiring_regions, [r.region for r in self.regions])
         # The global stacks' names are in us-east-1 whatever the layout.
         names.check_all(self.namer, {*(r.region for r in self.regions), ROUTE53_METRICS_REGION})
         for r in self.regions:
@@ -240,7 +242,9 @@ class DeploymentSpec:
     @property
     def stacks(self) -> tuple[StackPlan, ...]:
         """Every Terraform stack of the deployment, in an order that applies."""
-        return plan_stacks([r.region for r in self.regions], self.primary.region)
+        return plan_stacks(
+            [r.region for r in self.regions], self.primary.region, self.retiring_regions
+        )
 
     @property
     def namer(self) -> Namer:
@@ -306,7 +310,8 @@ class DeploymentSpec:
 
         ``DRKIT_CONFIG`` names a TOML layout (default: the built-in two regions),
         ``ENVIRONMENT_SUFFIX`` overrides the suffix, ``DRKIT_TARGET`` picks
-        ``aws`` (default) or ``local``, with ``DRKIT_ENDPOINT_URL`` the emulator.
+        ``aws`` (default) or ``local``, with ``DRKIT_ENDPOINT_URL`` the emulator;
+        ``DRKIT_RETIRING_REGIONS`` (comma-separated) names regions being removed.
         An error in a value that came from a variable names the variable.
         """
         env = os.environ if environ is None else environ
@@ -318,6 +323,9 @@ class DeploymentSpec:
             sources["environment_suffix"] = "ENVIRONMENT_SUFFIX"
         if given["DRKIT_TARGET"]:
             overrides["target"] = v.parse_enum(Target, "DRKIT_TARGET", given["DRKIT_TARGET"])
+        if given[RETIRING_REGIONS_VARIABLE]:
+            overrides["retiring_regions"] = given[RETIRING_REGIONS_VARIABLE].split(",")
+            sources["retiring_regions"] = RETIRING_REGIONS_VARIABLE
         if overrides.get("target") is Target.LOCAL:
             overrides["local_endpoint"] = given["DRKIT_ENDPOINT_URL"]
             sources["local_endpoint"] = "DRKIT_ENDPOINT_URL"
@@ -326,11 +334,22 @@ class DeploymentSpec:
                 return cls.from_toml(given["DRKIT_CONFIG"], **overrides)
             return cls.default(**overrides)
         except SpecError as err:
-            raise (err.renamed(sources[err.field]) if err.field in sources else err) from None
+            field, _, index = err.field.partition("[")
+            if field in sources:  # named after the variable, with the item's index
+                raise err.renamed(sources[field] + (f"[{index}" if index else "")) from None
+            raise
 
 
+#: Regions being removed, comma-separated (``retiring_regions``; layout_change.Step).
+RETIRING_REGIONS_VARIABLE = "DRKIT_RETIRING_REGIONS"
 #: What ``DeploymentSpec.from_environment`` reads.
-ENVIRONMENT_VARIABLES = ("DRKIT_CONFIG", "ENVIRONMENT_SUFFIX", "DRKIT_TARGET", "DRKIT_ENDPOINT_URL")
+ENVIRONMENT_VARIABLES = (
+    "DRKIT_CONFIG",
+    "ENVIRONMENT_SUFFIX",
+    "DRKIT_TARGET",
+    "DRKIT_ENDPOINT_URL",
+    RETIRING_REGIONS_VARIABLE,
+)
 
 
 def _variable(env: Mapping[str, Any], name: str) -> str | None:

@@ -108,8 +108,15 @@ LINKS = stack_name(StackKind.LINKS)
 ROUTING = stack_name(StackKind.ROUTING)
 
 
-def plan_stacks(regions: Sequence[str], primary: str) -> tuple[StackPlan, ...]:
-    """Every stack of a deployment over ``regions``, in an order that applies."""
+def plan_stacks(
+    regions: Sequence[str], primary: str, retiring: Sequence[str] = ()
+) -> tuple[StackPlan, ...]:
+    """Every stack of a deployment over ``regions``, in an order that applies.
+
+    ``retiring``: regions being removed (``drkit.regions.layout_change``). They have no
+    stack, but the links keep a provider for each until their resources there are gone:
+    Terraform cannot destroy what it has no provider for.
+    """
     regional = tuple(stack_name(StackKind.REGION, r) for r in regions)
     every = tuple(regions)
     return (
@@ -151,7 +158,7 @@ def plan_stacks(regions: Sequence[str], primary: str) -> tuple[StackPlan, ...]:
         StackPlan(
             name=LINKS,
             kind=StackKind.LINKS,
-            regions=(primary, *(r for r in every if r != primary)),
+            regions=(primary, *(r for r in every if r != primary), *retiring),
             depends_on=(IDENTITY, *regional),
             reads_state_of=regional,
         ),

@@ -164,6 +164,26 @@ def check_region(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         fail(attribute.name, value, "an AWS commercial region: " + ", ".join(SHORT_CODES))
 
 
+def to_retiring(value: Any) -> tuple[str, ...]:
+    return expect_array(
+        "retiring_regions",
+        value,
+        'an array of AWS region names being removed, e.g. ["eu-west-1"]',
+    )
+
+
+def check_retiring(retiring: tuple[str, ...], regions: list[str]) -> None:
+    """Regions being removed: known, distinct, and no longer in the layout."""
+    for i, region in enumerate(retiring):
+        field = f"retiring_regions[{i}]"
+        if not isinstance(region, str) or region not in SHORT_CODES:
+            fail(field, region, "an AWS commercial region: " + ", ".join(SHORT_CODES))
+        if region in regions:
+            fail(field, region, "a region no longer in the layout's [[regions]]")
+        if region in retiring[:i]:
+            fail(field, region, "each region once")
+
+
 def check_weight(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not is_int(value) or not 0 <= value <= 100:
         fail(attribute.name, value, "an integer percentage from 0 to 100")

@@ -106,7 +106,9 @@ def test_removing_a_region_is_four_lines_the_destroy_on_the_old_layout(tmp_path)
     change = LayoutChange.between(_stacks_of(three), _stacks_of(two))
     _, export, unlink, rest, destroy, roles = cdktf_lines.change_lines(before, after, change)
     assert export == after.export_line()
-    assert shlex.split(unlink)[1:4] == ["deploy", "drkit-links", "drkit-routing"]
+    words = shlex.split(unlink)
+    assert words[0] == "DRKIT_RETIRING_REGIONS=eu-west-1"  # the links keep its provider
+    assert words[2:5] == ["deploy", "drkit-links", "drkit-routing"]
     assert shlex.split(rest)[2:6] == ["drkit-dns", "drkit-zone", "drkit-use1", "drkit-usw2"]
     words = shlex.split(destroy)
     assert words[0] == f"DRKIT_CONFIG={Path('examples/three-region.toml').resolve()}"

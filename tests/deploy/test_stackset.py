@@ -108,6 +108,30 @@ def test_a_stack_of_one_region_names_it_without_an_alias(tmp_path):
     assert "us-east-1 is unreachable" in failure_line("plan", plan, error)
 
 
+def test_a_region_the_output_does_not_name_is_found_by_asking_each(tmp_path):
+    """A resource of one region reading its replica in another fails behind an endpoint that
+    names neither: the regions the stack needs are probed, and the one that does not answer
+    is named (AWS's own endpoint names are read first)."""
+    links = _stacks(tmp_path).plan("drkit-links")
+    error = _terraform_failed(UNREACHABLE.replace("].{alias}", "]"))
+    asked = []
+
+    def probe(region):
+        asked.append(region)
+        return region != "us-west-2"
+
+    line = failure_line("drift", links, error, probe)
+    assert line.startswith("drkit-links: drift failed: us-west-2 is unreachable"), line
+    assert sorted(asked) == sorted(links.needs)
+    assert failure_line("drift", links, error) == failure_line("drift", links, error, None)
+    named = _terraform_failed(
+        UNREACHABLE.replace("].{alias}", "]").replace(
+            "http://127.0.0.1:5000/", "https://dynamodb.us-east-1.amazonaws.com/"
+        )
+    )
+    assert "us-east-1 is unreachable" in failure_line("plan", links, named, lambda _: True)
+
+
 def test_other_failures_keep_their_own_first_line(tmp_path):
     """A failure that is no connection error is not blamed on a region."""
     plan = _stacks(tmp_path).plan("drkit-use1")

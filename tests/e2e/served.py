@@ -73,12 +73,15 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("api", "AppendAuditEntries"): _api("PUT", "/records/probe-audit", RECORD),
     ("api", "ProbeBucket"): _api("GET", "/health"),
     ("api", "ReadPeerRecords"): _held_read,
+    # A peer's endpoints are read from the region's parameter when a peer is first needed.
+    ("api", "ReadPeerEndpoints"): _held_read,
     ("canary", "WriteAndReadHeartbeats"): _canary_schedule,
     ("canary", "WriteAndReadAuditHeartbeats"): _canary_schedule,
     ("canary", "WriteOwnCanaryObject"): _canary_schedule,
     # Arrivals read by version (s3:GetObjectVersion), the schedule the latest (s3:GetObject).
     ("canary", "ReadReplicatedCanaryObjects"): lambda s: (_canary_arrivals(s), _canary_schedule(s)),
     ("canary", "ReadPeerCanaryObjects"): _canary_schedule,
+    ("canary", "ReadPeerEndpoints"): _canary_schedule,
     ("canary", "PublishReplicationMetrics"): _canary_schedule,
     ("watcher", "PublishPeerHealth"): _watcher,
 }

@@ -1,18 +1,20 @@
-"""End to end: the whole stack applied to the embedded emulator with the real Terraform.
+"""End to end: every stack applied to the embedded emulator with the real Terraform.
 
-The 2-region layout goes through drkit's own Terraform runner (what ``drkit
-demo`` does); the 3-region example through the ``cdktf`` CLI, as a user runs it
-(``cdktf deploy``, ``cdktf diff``, ``cdktf destroy``, the lines ``drkit demo
---keep`` prints). Both are then checked the same way: the emulated account read
-with boto3 (not the JSON), the deployed functions serving requests under their
-roles with IAM enforced, a plan scanned with checkov, a second plan without
-changes, destroy, nothing of the stack left. Each layout runs its whole lifecycle
-on one xdist worker (``xdist_group``).
+The 2-region layout goes through drkit's own Terraform runner (what ``drkit demo`` does),
+then through the outage drill: each region taken out in turn while the other's stack is
+changed alone, with the runner and with ``cdktf deploy <stack>``. The 3-region example is
+deployed as two regions, its third added to the running deployment with the printed
+``cdktf deploy '*'`` line, removed again at the end by the runner (the steps of
+``drkit.regions.layout_change``), and destroyed with ``cdktf destroy '*'``. Both are
+checked the same way: the
+emulated account read with boto3 (not the JSON), the deployed functions serving requests
+under their roles with IAM enforced, every stack's plan scanned with checkov, a second plan
+without changes, destroy, nothing of the deployment left. Each layout runs its whole
+lifecycle on one xdist worker (``xdist_group``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 from pathlib import Path
@@ -20,90 +22,21 @@ from pathlib import Path
 import pytest
 
 from drkit import compliance
-from drkit.deploy import serve
-from drkit.deploy.cdktf import CdktfDeployment, run_cdktf
-from drkit.deploy.demo import cdktf_commands, summary
+from drkit.deploy import readback, serve
+from drkit.deploy.cdktf import run_cdktf
+from drkit.deploy.demo import cdktf_commands, keep_commands, summary
 from drkit.deploy.denials import denials
-from drkit.deploy.local import LocalDeployment
-from drkit.regions.catalog import ROUTE53_METRICS_REGION
+from drkit.regions import names
+from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
 from drkit.regions.naming import ResourceType
-from drkit_emulator.runner import Emulator
 from drkit_runtime.access import FUNCTIONS, Scope
+from tests.e2e import outage_drill
 from tests.e2e import served as served_probes
-from tests.helpers import ROOT
+from tests.e2e.layouts import BEFORE_THE_THIRD
 
 pytestmark = pytest.mark.e2e
 
-LAYOUTS = {
-    "two": {
-        "ENVIRONMENT_SUFFIX": "e2e2",
-        "DRKIT_CONFIG": str(ROOT / "tests" / "e2e" / "two-region.toml"),
-    },
-    "three": {
-        "ENVIRONMENT_SUFFIX": "e2e3",
-        "DRKIT_CONFIG": str(ROOT / "examples" / "three-region.toml"),
-    },
-}
-#: The layouts deployed through the cdktf CLI rather than drkit's Terraform runner.
-THROUGH_CDKTF = {"three"}
 JSII_BANNER = "end-of-life"
-
-
-def _apply_with_terraform(deployment: LocalDeployment) -> dict:
-    deployment.synthesize()
-    deployment.init()
-    plan = deployment.plan()
-    deployment.apply()
-    return plan
-
-
-def _apply_with_cdktf(deployment: CdktfDeployment) -> None:
-    """``cdktf deploy``; the plan scanned is the one ``cdktf diff`` saves after it."""
-    deployment.prepare()
-    deployment.deploy()
-
-
-@contextlib.contextmanager
-def _deployment(layout: str, root: Path):
-    """The stack of ``layout`` applied to a fresh emulator; destroyed on exit unless a test did."""
-    with Emulator(log_dir=root / "emulator") as emulator:
-        settings = {"emulator": emulator, "workdir": root / "work", "environ": LAYOUTS[layout]}
-        if layout in THROUGH_CDKTF:
-            deployment = CdktfDeployment(**settings)
-            _apply_with_cdktf(deployment)
-            plan = None  # see _scanned_plan
-        else:
-            deployment = LocalDeployment(**settings)
-            plan = _apply_with_terraform(deployment)
-        state = {
-            "deployment": deployment,
-            "plan": plan,
-            "view": deployment.describe(),
-            "destroyed": False,
-        }
-        yield state
-        if not state["destroyed"]:
-            deployment.destroy()
-
-
-@pytest.fixture(scope="session")
-def deployments(tmp_path_factory):
-    """Deploy each layout once per session, on first use.
-
-    Session scope on purpose: xdist may hand a worker another group's tests in
-    the middle of a class, which tears down class- and module-scoped fixtures
-    (a second, minutes-long apply); session fixtures survive until the worker ends.
-    """
-    with contextlib.ExitStack() as stack:
-        cache: dict[str, dict] = {}
-
-        def get(layout: str) -> dict:
-            if layout not in cache:
-                root = tmp_path_factory.mktemp(f"e2e-{layout}")
-                cache[layout] = stack.enter_context(_deployment(layout, root))
-            return cache[layout]
-
-        yield get
 
 
 def _scenario(deployed: dict) -> serve.Scenario:
@@ -115,18 +48,27 @@ def _scenario(deployed: dict) -> serve.Scenario:
 def _drift(deployed: dict) -> list[str]:
     """The changes a second plan finds (none: no drift), planned once per deployment."""
     if "drift" not in deployed:
-        deployed["drift"] = deployed["deployment"].drift()
+        keep = deployed["plans"] is None  # the checkov scan reads them
+        deployed["drift"] = deployed["deployment"].drift(keep_plans=keep)
     return deployed["drift"]
 
 
-def _scanned_plan(deployed: dict) -> dict:
-    """The plan the checkov gate scans. drkit's runner: the creation plan it then applied.
-    cdktf: the plan ``cdktf diff`` saved after deploy, with every value known as deployed (a
+def _scanned_plans(deployed: dict) -> dict[str, dict]:
+    """The plans the checkov gate scans, by stack. drkit's runner: the creation plans it then
+    applied. cdktf: the plans saved after deploy, with every value known as deployed (a
     creation plan leaves the role policies unknown, so checkov cannot read them)."""
-    if deployed["plan"] is None:
+    if deployed["plans"] is None:
         _drift(deployed)
-        deployed["plan"] = deployed["deployment"].drift_plan
-    return deployed["plan"]
+        deployed["plans"] = dict(deployed["deployment"].drift_plans)
+    return deployed["plans"]
+
+
+def pytest_generate_tests(metafunc):
+    """``test_day_two`` runs once per day-2 change its class lists in ``DAY_TWO``."""
+    if metafunc.function.__name__ == "test_day_two":
+        changes = metafunc.cls.DAY_TWO
+        ids = [c if isinstance(c, str) else f"{c[0]} out" for c in changes]
+        metafunc.parametrize("change", changes, ids=ids)
 
 
 def _served(deployed: dict) -> list[serve.Served]:
@@ -139,7 +81,6 @@ class _Lifecycle:
     """The checks, in order: inspect, scan, drift, then destroy (last)."""
 
     PROVES_EVERY_ACTION = False
-    SCANS_DEPLOYED_PLAN = False
 
     def test_tables_have_replicas_everywhere_with_pitr_and_regional_keys(self, deployed):
         """Both global tables exist with a replica in every secondary, PITR and the region's key."""
@@ -207,13 +148,17 @@ class _Lifecycle:
             assert len(lag) == 2, (source, receiving)  # one per table
         assert len(view.dashboards) == 2
         for region in regions:
-            assert view.topics_by_region[region], region
-            emails = [
-                s["Endpoint"]
-                for s in view.subscriptions_by_region[region]
-                if s["Protocol"] == "email"
-            ]
-            assert sorted(emails) == sorted(spec.alert_emails)
+            alerts = {names.ALERT_TOPIC(spec.namer, region)}
+            if region == ROUTE53_METRICS_REGION:  # drkit-dns's, for what Route 53 does there
+                alerts.add(names.DNS_ALERT_TOPIC(spec.namer, region))
+            emails = {name: [] for name in alerts}
+            for sub in view.subscriptions_by_region[region]:
+                topic = sub["TopicArn"].rsplit(":", 1)[1]
+                if sub["Protocol"] == "email":
+                    emails.setdefault(topic, []).append(sub["Endpoint"])
+            assert {t: sorted(e) for t, e in emails.items()} == {
+                t: sorted(spec.alert_emails) for t in alerts
+            }
 
     def test_peering_is_active_with_routes_on_both_sides(self, deployed):
         """Each pair of regions is peered, active, a route per private route table on both sides."""
@@ -309,17 +254,21 @@ class _Lifecycle:
                         unchanged.append(f"{purpose} {call.sid} {action}")
         assert (unprobed, unchanged) == ([], [])
 
-    def test_plan_passes_the_checkov_gate(self, deployed, tmp_path):
-        """checkov (terraform_plan) finds nothing in the emulator's plan the skips leave open."""
-        target = tmp_path / "plan.json"
-        target.write_text(json.dumps(_scanned_plan(deployed)))
-        report = compliance.run_checkov(target, "terraform_plan")
+    def test_every_stacks_plan_passes_the_checkov_gate(self, deployed, tmp_path):
+        """checkov (terraform_plan) finds nothing in any stack's plan the skips leave open."""
+        plans = _scanned_plans(deployed)
+        assert set(plans) == set(deployed["deployment"].stacks.names)
+        files = {}
+        for name, plan in plans.items():
+            files[name] = tmp_path / f"{name}.json"
+            files[name].write_text(json.dumps(plan))
+        reports = compliance.scan(tuple(files.values()), "terraform_plan")
         skips = compliance.load_skips()
-        findings, used = compliance.evaluate(report.failed, skips)
+        failed = [record for report in reports.values() for record in report.failed]
+        findings, used = compliance.evaluate(failed, skips)
         assert not findings, "\n".join(map(str, findings))
-        assert len(report.passed) > 40
-        if self.SCANS_DEPLOYED_PLAN:  # the skips for what only known values show are needed
-            assert compliance.stale_skips(skips, used, deployed=True) == set()
+        assert len(frozenset().union(*(r.passed for r in reports.values()))) > 40
+        assert compliance.stale_skips(skips, used, plan=True) == set()
 
     def test_the_cdktf_lines_work(self, deployed, tmp_path):
         """What each layout proves about the cdktf lines (see ``check_cdktf``); before the drift
@@ -329,17 +278,28 @@ class _Lifecycle:
     def check_cdktf(self, deployed, tmp_path):
         raise NotImplementedError
 
+    def test_day_two(self, change, deployed, tmp_path):
+        """A day-2 change of the running deployment (``DAY_TWO``, see ``day_two``); before
+        the drift check and the destroy, which then see what it left."""
+        self.day_two(change, deployed, tmp_path)
+
+    def day_two(self, change, deployed, tmp_path):
+        raise NotImplementedError
+
     def test_second_plan_reports_no_changes(self, deployed):
         """Right after apply, a second plan reports no changes (no drift): terraform plan
         -detailed-exitcode, or the plan cdktf diff saves."""
         assert _drift(deployed) == []
 
-    def test_destroy_leaves_nothing(self, deployed):
-        """terraform destroy (or cdktf destroy) removes every resource of the stack."""
+    def test_destroy_leaves_nothing(self, deployed, tmp_path):
+        """terraform destroy (or cdktf destroy) removes every resource of every stack."""
         deployment = deployed["deployment"]
-        deployment.destroy()
+        self.destroy(deployed, tmp_path)
         deployed["destroyed"] = True
         assert deployment.leftovers() == []
+
+    def destroy(self, deployed, tmp_path):
+        deployed["deployment"].destroy()
 
 
 @pytest.mark.xdist_group("e2e-two")
@@ -347,36 +307,87 @@ class TestTwoRegions(_Lifecycle):
     """Deployed with drkit's Terraform runner, as ``drkit demo`` does."""
 
     PROVES_EVERY_ACTION = True
+    #: (region taken out, region whose stack is changed alone, the reservations applied:
+    #: through the runner, then through cdktf).
+    DAY_TWO = (("us-east-1", "us-west-2", (140, 160)), ("us-west-2", "us-east-1", (120, 130)))
 
     @pytest.fixture
     def deployed(self, deployments):
         return deployments("two")
 
+    def day_two(self, change, deployed, tmp_path):
+        """With one region out, the other's stack is planned and applied alone (its API
+        function's reservation changed) through the runner and through ``cdktf deploy
+        <stack>``; every stack that needs the region out fails its plan with one line naming
+        it, and no other does; brought back, no stack has drift."""
+        out, changed, values = change
+        deployment = deployed["deployment"]
+        drill = outage_drill.run(
+            deployment,
+            out=out,
+            changed=changed,
+            values=values,
+            base=Path(deployment.environ["DRKIT_CONFIG"]),  # the layout last applied
+            workdir=tmp_path,
+        )
+        assert drill.reserved == drill.expected
+        assert "Apply complete!" in drill.cdktf_output, drill.cdktf_output[-3000:]
+        assert JSII_BANNER not in drill.cdktf_output
+        needs_it = {p.name for p in deployment.stacks.plans if out in p.needs}
+        assert set(drill.failed) == needs_it
+        assert f"drkit-{short_code(changed)}" in drill.planned
+        for name, line in drill.failed.items():
+            assert line.startswith(f"{name}: drift failed: {out} is unreachable"), line
+        deployed["drift"] = deployment.drift()
+        assert deployed["drift"] == []
+
     def check_cdktf(self, deployed, tmp_path):
         """The ``cdktf diff`` line ``drkit demo --keep`` prints, run on the demo's kind of
         deployment, synthesizes the same stack and finds its state: no changes."""
         deployment = deployed["deployment"]
-        done = run_cdktf(cdktf_commands(deployment), "diff", log=tmp_path / "diff.log")
+        diff = keep_commands(deployment.spec)[0]
+        done = run_cdktf(cdktf_commands(deployment), *diff, log=tmp_path / "diff.log")
         assert "No changes" in done.output, done.output[-3000:]
         assert JSII_BANNER not in done.output
 
 
 @pytest.mark.xdist_group("e2e-three")
 class TestThreeRegions(_Lifecycle):
-    """Deployed with ``cdktf deploy`` / ``diff`` / ``destroy`` from the project directory."""
+    """Two regions deployed, the third added with ``cdktf deploy '*'`` from the project
+    directory, removed by the runner, everything destroyed with ``cdktf destroy '*'``."""
 
-    SCANS_DEPLOYED_PLAN = True
+    DAY_TWO = ("eu-west-1 removed",)
 
     @pytest.fixture
     def deployed(self, deployments):
         return deployments("three")
 
     def check_cdktf(self, deployed, tmp_path):
-        """cdktf synthesized through cdktf.json's app.py, and nothing printed jsii's Node.js
-        end-of-life banner (the commands ran without drkit's own environment)."""
-        _drift(deployed)
-        outputs = deployed["deployment"].outputs
-        assert set(outputs) == {"diff", "deploy"}
-        for command, output in outputs.items():
+        """cdktf synthesized through cdktf.json's app.py and added the third region to the
+        running deployment, and nothing printed jsii's Node.js end-of-life banner (the
+        commands ran without drkit's own environment)."""
+        for command, output in deployed["cdktf"].items():
             assert JSII_BANNER not in output, (command, output[:2000])
-        assert "Apply complete!" in outputs["deploy"], outputs["deploy"][-3000:]
+            assert "Apply complete!" in output, output[-3000:]
+
+    def day_two(self, change, deployed, tmp_path):
+        """The third region removed from the running deployment by the runner: nothing of
+        it is left, the two others serve as before and nothing drifts."""
+        deployment = deployed["deployment"]
+        _drift(deployed)  # the three-region plans, scanned by the checkov test
+        three = deployment.spec
+        removal = deployment.change_layout(BEFORE_THE_THIRD)
+        assert (removal.added, removal.removed) == ((), ("drkit-euw1",))
+        left = readback.leftovers(three, deployment.emulator.client)
+        assert [line for line in left if "euw1" in line or "eu-west-1" in line] == []
+        view = deployment.describe()
+        assert {r.region for r in view.records} == {"us-east-1", "us-west-2"}
+        assert all(t.replica_regions == ("us-west-2",) for t in view.tables), view.tables
+        assert deployment.drift() == []
+
+    def destroy(self, deployed, tmp_path):
+        """With the printed ``cdktf destroy '*'`` line."""
+        done = run_cdktf(
+            cdktf_commands(deployed["deployment"]), "destroy", log=tmp_path / "destroy.log"
+        )
+        assert JSII_BANNER not in done.output

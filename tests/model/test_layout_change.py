@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from drkit.errors import SpecError
 from drkit.regions import DeploymentSpec
 from drkit.regions.layout_change import Action, Layout, LayoutChange
 from drkit.regions.region import Role
@@ -92,3 +93,29 @@ def test_every_removal_keeps_each_stack_applied_after_what_it_needs(spec, index)
     for step in change.steps:
         names = {p.name for p in (after if step.layout is Layout.AFTER else spec).stacks}
         assert set(step.stacks) <= names
+
+
+def test_the_links_keep_a_removed_regions_provider_while_they_destroy_what_is_there():
+    """Terraform destroys nothing it has no provider for: the unlink step names the region
+    it retires, and the links of a layout with a retiring region call it too."""
+    change = LayoutChange.between(THREE.stacks, DeploymentSpec.default().stacks)
+    assert [s.retiring for s in change.steps] == [("eu-west-1",), (), (), ()]
+    retiring = DeploymentSpec.from_environment({"DRKIT_RETIRING_REGIONS": "eu-west-1"})
+    links = next(p for p in retiring.stacks if p.name == "drkit-links")
+    assert links.regions == ("us-east-1", "us-west-2", "eu-west-1")
+    assert [p.name for p in retiring.stacks] == [p.name for p in DeploymentSpec.default().stacks]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("us-west-2", r"retiring_regions\[0\]: 'us-west-2' .*no longer in the layout"),
+        ("mars-1", r"retiring_regions\[0\]: 'mars-1' .*an AWS commercial region"),
+        ("eu-west-1,eu-west-1", r"retiring_regions\[1\]: 'eu-west-1' .*each region once"),
+    ],
+)
+def test_a_bad_retiring_region_names_the_variable(value, message):
+    with pytest.raises(
+        SpecError, match=message.replace("retiring_regions", "DRKIT_RETIRING_REGIONS")
+    ):
+        DeploymentSpec.from_environment({"DRKIT_RETIRING_REGIONS": value})

@@ -12,6 +12,7 @@ import attrs
 from hypothesis import strategies as st
 
 from drkit.errors import index_path, key_path
+from drkit.regions.catalog import SHORT_CODES
 from drkit.regions.spec import DeploymentSpec, RegionSpec, Role, S3Backend, Target
 from tests.strategies.spec import REGIONS, region_specs, valid_layout_dict
 
@@ -107,6 +108,7 @@ EVERY_FIELD: dict[str, Any] = {
         "use_lockfile": True,
     },
     "operator_principals": ["arn:aws:iam::111122223333:role/dr-operators"],
+    "retiring_regions": ["sa-east-1"],  # full_layout picks one the layout does not have
     "extra_api_statements": [
         {
             "Sid": "ReadReports",
@@ -184,8 +186,15 @@ def wrong_type(original: Any) -> Any:
 
 
 def full_layout(regions: tuple[RegionSpec, ...]) -> dict[str, Any]:
-    """A valid TOML-shaped layout that sets every field."""
-    return {**valid_layout_dict(regions), **copy.deepcopy(EVERY_FIELD)}
+    """A valid TOML-shaped layout that sets every field (a retiring region is one the layout
+    does not have)."""
+    used = {r.region for r in regions}
+    retiring = [next(r for r in SHORT_CODES if r not in used)]
+    return {
+        **valid_layout_dict(regions),
+        **copy.deepcopy(EVERY_FIELD),
+        "retiring_regions": retiring,
+    }
 
 
 @st.composite
