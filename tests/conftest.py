@@ -206,3 +206,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return len(LONGEST_FIRST) + (0 if explores else 1)
 
     items.sort(key=rank)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Each end-to-end deployment's replay count (``record_property("replays", ...)``): a
+    deploy that only succeeded because the emulator answered retries by replay says so."""
+    lines = [
+        f"{report.nodeid.split('::')[1]}: {value}"
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "replays"
+    ]
+    if lines:
+        terminalreporter.section("emulator replays")
+        for line in lines:
+            terminalreporter.write_line(line)

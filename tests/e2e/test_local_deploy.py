@@ -24,7 +24,7 @@ import pytest
 from drkit import compliance
 from drkit.deploy import readback, serve
 from drkit.deploy.cdktf import run_cdktf
-from drkit.deploy.demo import cdktf_commands, keep_commands, summary
+from drkit.deploy.demo import cdktf_commands, keep_commands, replay_line, summary
 from drkit.deploy.denials import denials
 from drkit.regions import names
 from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
@@ -37,6 +37,8 @@ from tests.e2e.layouts import BEFORE_THE_THIRD
 pytestmark = pytest.mark.e2e
 
 JSII_BANNER = "end-of-life"
+#: The property each lifecycle records for the run's summary (tests/conftest.py).
+REPLAYS = "replays"
 
 
 def _scenario(deployed: dict) -> serve.Scenario:
@@ -291,11 +293,13 @@ class _Lifecycle:
         -detailed-exitcode, or the plan cdktf diff saves."""
         assert _drift(deployed) == []
 
-    def test_destroy_leaves_nothing(self, deployed, tmp_path):
-        """terraform destroy (or cdktf destroy) removes every resource of every stack."""
+    def test_destroy_leaves_nothing(self, deployed, tmp_path, record_property):
+        """terraform destroy (or cdktf destroy) removes every resource of every stack; the
+        run's summary says how many retried requests the emulator answered by replay."""
         deployment = deployed["deployment"]
         self.destroy(deployed, tmp_path)
         deployed["destroyed"] = True
+        record_property(REPLAYS, replay_line(deployment.emulator.replays()))
         assert deployment.leftovers() == []
 
     def destroy(self, deployed, tmp_path):
