@@ -344,7 +344,8 @@ class LocalDeployment(EmulatorDeployment):
         self, before: StackSet, names: tuple[str, ...], old_runners: dict[str, Terraform]
     ) -> None:
         """Destroy stacks the new layout no longer has, with their last synthesis."""
-        removed = StackSet(outdir=before.outdir, plans=[before.plan(n) for n in names])
+        # Regional stacks depend on nothing but the roles, which stay until they are gone.
+        removed = StackSet(outdir=before.outdir, plans=[before.plan(n) for n in names]).unordered()
         self._timed(
             "destroy (removed)",
             lambda: run_rounds(
