@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SKIPS_FILE = ROOT / "compliance" / "checkov-skips.toml"
 CHECKOV = Path(os.environ.get("DRKIT_CHECKOV", ROOT / ".tools" / "checkov" / "bin" / "checkov"))
 MIN_REASON_LENGTH = 80
+#: The scans a skip can apply to: the synthesized JSON and Terraform's plans.
+SCANS = frozenset({"json", "plan"})
 
 
 @attrs.frozen(kw_only=True)
@@ -35,16 +37,18 @@ class Skip:
         check: The check id, e.g. ``CKV_AWS_309``.
         resources: Glob patterns over checkov's resource names.
         reason: Why the check does not apply to these resources.
-        plan_only: checkov can fail it only where Terraform has resolved the values: in a
-            plan. The synthesized JSON leaves them as expressions (a role policy built from
-            the account and partition lookups, an alias target read from another stack's
-            state), so the skip explains nothing there.
+        scans: Where checkov fails the check, of ``json`` (the synthesized stacks) and
+            ``plan`` (plans, where Terraform has resolved the values): a role policy built
+            from the account and partition lookups is an expression in the JSON and a
+            document in a plan; a zone's query log is a reference checkov follows in a plan
+            but not across the JSON of two stacks. A skip must explain a failure in every
+            scan it names, and is not expected in the others.
     """
 
     check: str
     resources: tuple[str, ...]
     reason: str
-    plan_only: bool = False
+    scans: frozenset[str] = SCANS
 
     def matches(self, check_id: str, resource: str) -> bool:
         return check_id == self.check and any(
@@ -85,29 +89,28 @@ def load_skips(path: Path = SKIPS_FILE) -> list[Skip]:
             )
         if len(" ".join(reason.split())) < MIN_REASON_LENGTH:
             raise ComplianceError("skips file", f"skip[{i}] ({check}) needs a specific reason")
-        plan_only = entry.get("plan_only", False)
-        if not isinstance(plan_only, bool):
+        scans = entry.get("scans", sorted(SCANS))
+        if not isinstance(scans, list) or not scans or not set(scans) <= SCANS:
             raise ComplianceError(
-                "skips file", f"skip[{i}] ({check}) plan_only must be true or false"
+                "skips file", f"skip[{i}] ({check}) scans must be a list of json, plan"
             )
         skips.append(
             Skip(
                 check=check,
                 resources=tuple(resources),
                 reason=" ".join(reason.split()),
-                plan_only=plan_only,
+                scans=frozenset(scans),
             )
         )
     return skips
 
 
-def stale_skips(skips: Iterable[Skip], used: set[Skip], *, plan: bool) -> set[Skip]:
-    """The skips that should have explained a failure of this scan and explained none.
-
-    ``plan``: the scan read plans, where every skip applies; the synthesized JSON is not
-    expected to match ``plan_only`` skips.
-    """
-    return {s for s in skips if (plan or not s.plan_only) and s not in used}
+def stale_skips(skips: Iterable[Skip], used: set[Skip], *, scan: str) -> set[Skip]:
+    """The skips that should have explained a failure of this scan (``json`` or ``plan``)
+    and explained none."""
+    if scan not in SCANS:
+        raise ValueError(scan)
+    return {s for s in skips if scan in s.scans and s not in used}
 
 
 @attrs.frozen(kw_only=True)

@@ -270,7 +270,7 @@ class _Lifecycle:
         findings, used = compliance.evaluate(failed, skips)
         assert not findings, "\n".join(map(str, findings))
         assert len(frozenset().union(*(r.passed for r in reports.values()))) > 40
-        assert compliance.stale_skips(skips, used, plan=True) == set()
+        assert compliance.stale_skips(skips, used, scan="plan") == set()
 
     def test_the_cdktf_lines_work(self, deployed, tmp_path):
         """What each layout proves about the cdktf lines (see ``check_cdktf``); before the drift

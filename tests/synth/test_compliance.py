@@ -82,7 +82,7 @@ def test_checkov_passes_on_every_synthesized_stack(which, reports, skips):
     explain, and every skip explains one."""
     findings, used = compliance.evaluate(reports[which].failed, skips)
     assert not findings, "\n".join(map(str, findings))
-    stale = compliance.stale_skips(skips, used, plan=False)
+    stale = compliance.stale_skips(skips, used, scan="json")
     assert not stale, f"skips that no longer match a failure: {[s.check for s in stale]}"
 
 
@@ -126,24 +126,30 @@ def test_blanket_skips_are_refused(tmp_path):
         compliance.load_skips(path)
 
 
-def test_plan_only_skips_are_stale_only_in_a_plan(tmp_path):
-    """A skip that explains only what a plan shows is not stale in the synthesized scan; in a
-    plan it must explain something, like every other skip."""
+def test_a_skip_is_stale_only_in_the_scans_it_names(tmp_path):
+    """A skip that explains only what a plan shows is not stale in the synthesized scan, and
+    one for the JSON alone not in plans; where it applies it must explain something."""
     path = tmp_path / "skips.toml"
     reason = "x" * 100
     path.write_text(
         f'[[skip]]\ncheck = "CKV_AWS_7"\nresources = ["*key*"]\nreason = "{reason}"\n'
         f'[[skip]]\ncheck = "CKV_AWS_290"\nresources = ["*policy*"]\nreason = "{reason}"\n'
-        "plan_only = true\n"
+        'scans = ["plan"]\n'
+        f'[[skip]]\ncheck = "CKV2_AWS_39"\nresources = ["*zone*"]\nreason = "{reason}"\n'
+        'scans = ["json"]\n'
     )
-    always, in_plans = compliance.load_skips(path)
-    assert (always.plan_only, in_plans.plan_only) == (False, True)
-    assert compliance.stale_skips([always, in_plans], {always}, plan=False) == set()
-    assert compliance.stale_skips([always, in_plans], {always}, plan=True) == {in_plans}
-    assert compliance.stale_skips([always, in_plans], set(), plan=False) == {always}
-    path.write_text(path.read_text().replace("plan_only = true", 'plan_only = "yes"'))
-    with pytest.raises(ComplianceError, match="plan_only must be true or false"):
-        compliance.load_skips(path)
+    both, plans, json_only = compliance.load_skips(path)
+    assert both.scans == {"json", "plan"}
+    skips = [both, plans, json_only]
+    assert compliance.stale_skips(skips, {both, json_only}, scan="json") == set()
+    assert compliance.stale_skips(skips, {both, plans}, scan="plan") == set()
+    assert compliance.stale_skips(skips, {both}, scan="plan") == {plans}
+    assert compliance.stale_skips(skips, set(), scan="json") == {both, json_only}
+    for bad in ('"plan"', "[]", '["apply"]'):
+        path.write_text(path.read_text().replace('scans = ["plan"]', f"scans = {bad}"))
+        with pytest.raises(ComplianceError, match="scans must be a list of json, plan"):
+            compliance.load_skips(path)
+        path.write_text(path.read_text().replace(f"scans = {bad}", 'scans = ["plan"]'))
 
 
 @pytest.mark.parametrize("which", ["default_stack", "three_region_stack"])
