@@ -323,8 +323,8 @@ class DeploymentSpec:
             sources["environment_suffix"] = "ENVIRONMENT_SUFFIX"
         if given["DRKIT_TARGET"]:
             overrides["target"] = v.parse_enum(Target, "DRKIT_TARGET", given["DRKIT_TARGET"])
-        if given[RETIRING_REGIONS_VARIABLE]:
-            overrides["retiring_regions"] = given[RETIRING_REGIONS_VARIABLE].split(",")
+        if retiring := given[RETIRING_REGIONS_VARIABLE]:
+            overrides["retiring_regions"] = retiring.split(",")
             sources["retiring_regions"] = RETIRING_REGIONS_VARIABLE
         if overrides.get("target") is Target.LOCAL:
             overrides["local_endpoint"] = given["DRKIT_ENDPOINT_URL"]
