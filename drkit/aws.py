@@ -35,6 +35,9 @@ from cdktf_cdktf_provider_aws.backup_plan import (
 )
 from cdktf_cdktf_provider_aws.backup_selection import BackupSelection
 from cdktf_cdktf_provider_aws.backup_vault import BackupVault
+from cdktf_cdktf_provider_aws.backup_vault_lock_configuration import (
+    BackupVaultLockConfiguration,
+)
 from cdktf_cdktf_provider_aws.cloudtrail import (
     Cloudtrail,
     CloudtrailEventSelector,

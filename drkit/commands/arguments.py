@@ -52,16 +52,18 @@ def _named(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
-def spec_field(name: str) -> Callable[[str], int]:
-    """An integer for the DeploymentSpec field ``name``, checked by that field's validator."""
+def spec_field(name: str) -> Callable[[str], Any]:
+    """A value for the DeploymentSpec field ``name``, checked by that field's validator: an
+    integer, or a number for a field declared ``float``."""
     attribute = attrs.fields_dict(DeploymentSpec)[name]
     validator = attribute.validator
+    number = attribute.type in (float, "float")
 
-    def parse(text: str) -> int:
+    def parse(text: str) -> Any:
         try:
-            value = int(text)
+            value: Any = float(text) if number else int(text)
         except ValueError:
-            raise _refuse(text, f"an integer ({name})") from None
+            raise _refuse(text, f"{'a number' if number else 'an integer'} ({name})") from None
         try:
             if validator is not None:
                 validator(None, attribute, value)

@@ -7,7 +7,8 @@ models is stated next to it, with the page that documents it or the word
 "modelled" where AWS documents nothing; where AWS publishes no guarantee, the
 budget says so instead of inventing one. Its scope (at least one region
 healthy) and the capacity a region needs when its largest peer fails are here
-too: the weighted-routing rules and DynamoDB's on-demand ramp.
+too: the weighted-routing rules and DynamoDB's on-demand ramp. The availability
+target is budgeted from these figures in availability.py.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class BudgetInputs:
         replication_alarm_evaluation_periods: Periods of 60 s the lag must breach.
         rto_target_seconds: The recovery-time target (at most 300).
         rpo_target_seconds: The recovery-point target (at most 60).
+        availability_target: The availability target in percent (availability.py).
     """
 
     health_check_interval_seconds: int
@@ -71,6 +73,7 @@ class BudgetInputs:
     replication_alarm_evaluation_periods: int
     rto_target_seconds: int
     rpo_target_seconds: int
+    availability_target: float
 
 
 @attrs.frozen(kw_only=True)
@@ -210,6 +213,10 @@ def max_failure_threshold(inputs: BudgetInputs) -> int:
 #: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html
 #: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/pre-warming-on-demand-capacity-mode.html
 ON_DEMAND_INSTANT_RAMP = 2
+#: What a new on-demand table sustains at once whatever its history: 12,000 reads a second
+#: (the same pages). Each replica is a table in its region; below this, the 2x ramp does
+#: not bind.
+ON_DEMAND_NEW_TABLE_READ_UNITS = 12_000
 
 
 def traffic_shares(weights: Mapping[str, int], healthy: Collection[str]) -> dict[str, Fraction]:
@@ -234,39 +241,23 @@ class CapacityInputs:
         weights: ``(region, weight)`` for every region, in the spec's order.
         reserved_concurrency: Reserved concurrency of each region's API function
             (``lambda_reserved_concurrency``): both its floor and its ceiling.
+        peak_concurrency: The deployment's peak of concurrent API executions, all regions
+            together (``peak_concurrency``).
+        peak_read_units_per_second: Its peak of ``patient_records`` read request units a
+            second, all regions together (``peak_read_units_per_second``).
         reservations: ``(region, reservation)`` of the regions that set their own
             (``[[regions]] lambda_reserved_concurrency``); the others reserve the above.
-        peak_concurrency: The deployment's peak of concurrent API executions.
-            Left out (None), the budget models it as the most the layout serves
-            with every region up: its busiest region at its reservation.
     """
 
     weights: tuple[tuple[str, int], ...]
     reserved_concurrency: int
+    peak_concurrency: int
+    peak_read_units_per_second: int
     reservations: tuple[tuple[str, int], ...] = ()
-    peak_concurrency: int | None = None
 
     def reserved(self, region: str) -> int:
         """What ``region``'s API function reserves."""
         return dict(self.reservations).get(region, self.reserved_concurrency)
-
-    @property
-    def peak_is_modelled(self) -> bool:
-        return self.peak_concurrency is None
-
-    @property
-    def peak(self) -> int:
-        """The peak the capacity rows are computed at (given, or modelled)."""
-        if self.peak_concurrency is not None:
-            return self.peak_concurrency
-        shares = traffic_shares(dict(self.weights), {r for r, _ in self.weights})
-        busiest = self.busiest_region
-        return math.floor(self.reserved(busiest) / shares[busiest])
-
-    @property
-    def busiest_region(self) -> str:
-        """The region with the largest weight (the first of equals)."""
-        return max(self.weights, key=lambda rw: rw[1])[0]
 
 
 @attrs.frozen(kw_only=True)
@@ -280,6 +271,8 @@ class FailoverCapacity:
         share_after: Its share with ``failed`` out.
         needed_concurrency: Concurrent executions its new share needs at the peak.
         reserved_concurrency: What its API function reserves.
+        reads_before: Read units a second its replica serves at the peak, every region up.
+        reads_after: The same with ``failed`` out.
     """
 
     region: str
@@ -288,6 +281,8 @@ class FailoverCapacity:
     share_after: Fraction
     needed_concurrency: int
     reserved_concurrency: int
+    reads_before: Fraction
+    reads_after: Fraction
 
     @property
     def absorbs(self) -> bool:
@@ -301,9 +296,15 @@ class FailoverCapacity:
         return self.share_after / self.share_before
 
     @property
+    def instant_read_units(self) -> Fraction:
+        """What its replica serves at once: twice its previous peak, never below a new table's."""
+        return max(
+            ON_DEMAND_INSTANT_RAMP * self.reads_before, Fraction(ON_DEMAND_NEW_TABLE_READ_UNITS)
+        )
+
+    @property
     def within_on_demand_ramp(self) -> bool:
-        ramp = self.read_ramp
-        return ramp is not None and ramp <= ON_DEMAND_INSTANT_RAMP
+        return self.reads_after <= self.instant_read_units
 
 
 def largest_peer(weights: Mapping[str, int], region: str) -> str:
@@ -313,9 +314,10 @@ def largest_peer(weights: Mapping[str, int], region: str) -> str:
 
 
 def failover_capacity(inputs: CapacityInputs) -> tuple[FailoverCapacity, ...]:
-    """Every region's load when its largest peer fails, at the (given or modelled) peak."""
+    """Every region's load when its largest peer fails, at the deployment's peak."""
     weights = dict(inputs.weights)
     before = traffic_shares(weights, weights.keys())
+    reads = inputs.peak_read_units_per_second
     rows = []
     for region in weights:
         failed = largest_peer(weights, region)
@@ -326,8 +328,10 @@ def failover_capacity(inputs: CapacityInputs) -> tuple[FailoverCapacity, ...]:
                 failed=failed,
                 share_before=before[region],
                 share_after=after,
-                needed_concurrency=math.ceil(inputs.peak * after),
+                needed_concurrency=math.ceil(inputs.peak_concurrency * after),
                 reserved_concurrency=inputs.reserved(region),
+                reads_before=reads * before[region],
+                reads_after=reads * after,
             )
         )
     return tuple(rows)

@@ -81,6 +81,7 @@ class LayoutChange:
                 f"this layout adds {', '.join(added)} and removes {', '.join(removed)}: "
                 "change one, apply, then the other"
             )
+        steps: tuple[Step, ...]
         if added:
             steps = (
                 Step(

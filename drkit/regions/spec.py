@@ -69,10 +69,22 @@ class DeploymentSpec:
         replication_alarm_evaluation_periods: One-minute periods a lag must breach.
         rto_target_seconds: Recovery-time target, at most 300.
         rpo_target_seconds: Recovery-point target, at most 60; the canary's lag alarms use it.
+        availability_target: Availability target in percent (99.99 by default); ``drkit
+            budget`` reports whether the layout meets it (availability.py), the spec does
+            not refuse it, since the figure rests on a modelled incident rate.
         lambda_memory_mb: Memory of the regional API function.
         lambda_timeout_seconds: Timeout of the API function (API Gateway caps it at 30).
         lambda_reserved_concurrency: Reserved concurrency of the API function. Above 199,
             /health alone could use Parameter Store's standard throughput (parameter_store.py).
+        peak_concurrency: The deployment's peak of concurrent API executions, all regions
+            together (CloudWatch ``ConcurrentExecutions``, Maximum, summed). The default, 80,
+            is a stated figure, not a measurement: four fifths of the default reservation,
+            so a lone survivor keeps a fifth for /health (which shares the function) and
+            bursts. Set yours; ``drkit budget`` warns when a region cannot carry it alone.
+        peak_read_units_per_second: The peak of ``patient_records`` read request units a
+            second, all regions together (``ConsumedReadCapacityUnits``). The default, 1600,
+            is the stated peak at about 20 one-unit reads a second per execution; ``drkit
+            budget`` warns when a replica would get more at once than on-demand serves.
         parameter_store_high_throughput: Parameter Store's higher throughput is on in every
             region of the account (a paid service setting; ``drkit preflight`` reads it).
         log_retention_days: Retention of every log group (a year or more).
@@ -114,9 +126,14 @@ class DeploymentSpec:
     rpo_target_seconds: int = attrs.field(
         default=60, validator=v.int_range(1, budget.RPO_LIMIT_SECONDS)
     )
+    availability_target: float = attrs.field(
+        default=99.99, converter=v.to_number, validator=v.percent_below(90, 100)
+    )
     lambda_memory_mb: int = attrs.field(default=3072, validator=v.int_range(128, 10240))
     lambda_timeout_seconds: int = attrs.field(default=30, validator=v.int_range(1, 30))
     lambda_reserved_concurrency: int = attrs.field(default=100, validator=v.int_range(1, 900))
+    peak_concurrency: int = attrs.field(default=80, validator=v.int_range(1, 100_000))
+    peak_read_units_per_second: int = attrs.field(default=1600, validator=v.int_range(1, 1_000_000))
     parameter_store_high_throughput: bool = attrs.field(
         default=False, validator=v.instance_of(bool, "true or false")
     )
@@ -228,6 +245,7 @@ class DeploymentSpec:
             replication_alarm_evaluation_periods=self.replication_alarm_evaluation_periods,
             rto_target_seconds=self.rto_target_seconds,
             rpo_target_seconds=self.rpo_target_seconds,
+            availability_target=self.availability_target,
         )
 
     # ----- views -----------------------------------------------------------
@@ -323,8 +341,8 @@ class DeploymentSpec:
             sources["environment_suffix"] = "ENVIRONMENT_SUFFIX"
         if given["DRKIT_TARGET"]:
             overrides["target"] = v.parse_enum(Target, "DRKIT_TARGET", given["DRKIT_TARGET"])
-        if given[RETIRING_REGIONS_VARIABLE]:
-            overrides["retiring_regions"] = given[RETIRING_REGIONS_VARIABLE].split(",")
+        if retiring := given[RETIRING_REGIONS_VARIABLE]:
+            overrides["retiring_regions"] = retiring.split(",")
             sources["retiring_regions"] = RETIRING_REGIONS_VARIABLE
         if overrides.get("target") is Target.LOCAL:
             overrides["local_endpoint"] = given["DRKIT_ENDPOINT_URL"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -146,6 +147,25 @@ def optional_int_range(low: int, high: int) -> Validator:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is not None:
             within(instance, attribute, value)
+
+    return check
+
+
+def percent_below(low: float, high: float) -> Validator:
+    """A percentage from ``low`` up to, not including, ``high``: a finite number, not a bool.
+
+    The floor keeps a fraction out: 0.9999 meant as 99.99 % would make any target trivial.
+    """
+
+    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        number = is_int(value) or (isinstance(value, float) and math.isfinite(value))
+        if not number or not low <= value < high:
+            fail(
+                attribute.name,
+                value,
+                f"a percentage from {low:g} up to (not including) {high:g}, "
+                "e.g. 99.99 (not 0.9999)",
+            )
 
     return check
 
@@ -382,6 +402,14 @@ def check_region_set(regions: Sequence[Any]) -> None:
 def to_tags(value: Any) -> Mapping[str, str]:
     table = expect_table("tags", value, 'a table of tags, e.g. tags = { Team = "dr" }')
     return MappingProxyType(dict(table))
+
+
+def to_number(value: Any) -> Any:
+    """An integer as a float (TOML writes ``99`` for 99.0); anything else is left as it is,
+    for the validator to refuse."""
+    if is_int(value) and abs(value) < 2**53:  # exactly a float; a larger one is refused
+        return float(value)
+    return value
 
 
 def to_emails(value: Any) -> tuple[str, ...]:

@@ -3,7 +3,8 @@
 PITR covers the last 35 days at second granularity; these backups are the
 contingency plan's (HIPAA 164.308(a)(7)) independent copies, kept in vaults
 encrypted with each region's key, so losing a region or a bad write does not
-lose the only copy.
+lose the only copy. With ``protect_data`` each vault is also locked (Vault Lock,
+governance mode), so no recovery point is deleted before its retention ends.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from drkit.aws import (
     BackupPlanRuleLifecycle,
     BackupSelection,
     BackupVault,
+    BackupVaultLockConfiguration,
 )
 from drkit.errors import SpecError
 from drkit.regions import names
@@ -29,12 +31,13 @@ DAILY = "cron(0 5 * * ? *)"
 
 
 class Vault(Construct):
-    """A vault in one region, encrypted with that region's key.
+    """A vault in one region, encrypted with that region's key; locked when data is protected.
 
     Attributes:
         vault_name: Its name.
         vault_arn: Its ARN.
         region: Its region.
+        lock: Its Vault Lock (``protect_data``); None otherwise.
     """
 
     def __init__(
@@ -45,6 +48,7 @@ class Vault(Construct):
         placement: Placement,
         key: EncryptionKey,
         protect_data: bool,
+        retention_days: int,
     ) -> None:
         super().__init__(scope, id)
         if key.region != placement.region:
@@ -61,6 +65,28 @@ class Vault(Construct):
             tags=placement.tagged(self.vault_name),
         )
         self.vault_arn: str = self.resource.arn
+        self.lock = self._lock(placement, retention_days) if protect_data else None
+
+    def _lock(self, placement: Placement, retention_days: int) -> BackupVaultLockConfiguration:
+        """Vault Lock in governance mode: no recovery point leaves before its retention ends.
+
+        Governance, not compliance: compliance mode (``changeable_for_days``) becomes
+        immutable after its grace time, for AWS too, so a wrong minimum or a decommissioned
+        deployment could never be undone and its vault never deleted; governance lets only a
+        principal allowed ``backup:DeleteBackupVaultLockConfiguration`` lift it, which is
+        what the contingency plan needs: protection from mistakes and from anyone without
+        that permission. Minimum: the plan's retention, so every backup and every copy
+        from the other regions is kept that long. No maximum: a longer retention (a copy
+        kept for an investigation) must stay possible.
+        https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+        """
+        return BackupVaultLockConfiguration(
+            self,
+            "lock",
+            provider=placement.provider,
+            backup_vault_name=self.resource.name,
+            min_retention_days=retention_days,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -74,7 +100,8 @@ class TableBackupProps:
         copy_regions: Every other region: each recovery point is copied into its vault,
             named by ARN (that vault is in its own region's stack).
         retention_days: How long backups and copies are kept.
-        protect_data: Keep the vault with its recovery points on ``terraform destroy``.
+        protect_data: Keep the vault with its recovery points on ``terraform destroy``, and
+            lock it (governance mode) so none is deleted before ``retention_days``.
     """
 
     placement: Placement
@@ -110,7 +137,12 @@ class TableBackup(Construct):
         super().__init__(scope, id)
         p = props.placement
         self.vault = Vault(
-            self, "vault", placement=p, key=props.key, protect_data=props.protect_data
+            self,
+            "vault",
+            placement=p,
+            key=props.key,
+            protect_data=props.protect_data,
+            retention_days=props.retention_days,
         )
         self.plan_name = p.named(names.BACKUP_PLAN)
         plan = self._plan(props)

@@ -150,6 +150,9 @@ class HealthCheck(Construct):
             resource_path=props.resource_path,
             request_interval=props.interval_seconds,
             failure_threshold=props.failure_threshold,
+            # SNI makes API Gateway present this name's certificate. Route 53 does not
+            # validate it (and retries without SNI when it names another host), so a bad
+            # certificate passes the check: the watchers, which validate, alarm on it.
             enable_sni=True,
             measure_latency=True,
             tags=p.tagged(names.HEALTH_CHECK(p.namer, props.region)),

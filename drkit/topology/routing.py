@@ -1,8 +1,9 @@
 """Weighted DNS: one health-checked alias record per region for the shared API name.
 
 Each region's check probes the region's own name (``api-use1.<zone>``), an alias to the
-same API, stage and certificate as the shared name: a broken custom domain fails the check,
-where the API's default ``execute-api`` host would have stayed healthy. Route 53 publishes
+same API, stage and certificate as the shared name: a missing custom domain fails the check,
+where the API's default ``execute-api`` host would have stayed healthy (a broken certificate
+does not: Route 53 does not validate it, so only the watchers see that). Route 53 publishes
 the checks' status in us-east-1 only; the alarms on it and the failover dashboard are here,
 notifying the DNS stack's topic there.
 """

@@ -12,10 +12,13 @@ import attrs
 from hypothesis import given
 
 from drkit.commands.budget import OVERRIDE_FLAGS
+from drkit.regions.availability import AvailabilityInputs, availability_budget
 from drkit.regions.budget import BudgetInputs, rpo_budget, rto_budget
 from tests.commands.support import cli
 from tests.helpers import ROOT
 from tests.strategies import budget as s
+
+DEFAULT_WEIGHTS = (("us-east-1", 70), ("us-west-2", 30))
 
 
 def _flags(i: BudgetInputs) -> list[str]:
@@ -38,7 +41,11 @@ def test_json_reports_the_budget_and_exits_1_exactly_when_it_is_missed(inputs):
     printed = json.loads(out)
     assert printed["inputs"] == attrs.asdict(inputs)
     assert printed["rto"]["total_seconds"] == rto_budget(inputs).total_seconds
+    available = availability_budget(AvailabilityInputs.from_budget(inputs, DEFAULT_WEIGHTS))
+    assert printed["availability"]["meets_target"] is available.meets_target
     met = rto_budget(inputs).meets_target and rpo_budget(inputs).meets_target
+    met = met and available.meets_target
+    assert printed["meets_targets"] is met
     assert code == (0 if met else 1)
 
 
@@ -142,14 +149,17 @@ def test_environment_suffix_does_not_matter():
 
 
 def test_json_states_the_scope_and_the_capacity():
-    """--json says failover needs a healthy region (fail-open otherwise) and has the capacity."""
+    """--json says failover needs a healthy region (fail-open otherwise), and has the capacity
+    and the availability."""
     code, out, _ = cli(["budget", "--json"])
     doc = json.loads(out)
     assert code == 0
     assert doc["scope"]["when_no_region_is_healthy"] == "fail-open"
     assert "health-checks-how-route-53-chooses-records" in doc["scope"]["source"]
     assert [r["region"] for r in doc["capacity"]["regions"]] == ["us-east-1", "us-west-2"]
-    assert doc["capacity"]["peak_modelled"] is True
+    assert doc["capacity"]["what_ifs"] == [] and doc["capacity"]["peak_concurrency"] == 80
+    assert doc["availability"]["meets_target"] is True
+    assert doc["availability"]["incidents_source"] == "modelled"
 
 
 def test_capacity_what_ifs_change_the_rows_not_the_exit_code():
@@ -159,6 +169,48 @@ def test_capacity_what_ifs_change_the_rows_not_the_exit_code():
     assert code == 0
     assert "what-if overrides: lambda_reserved_concurrency=142, peak_concurrency=142" in out
     assert "us-west-2 us-east-1 30 % -> 100 % 142 142" in flat and "cannot absorb" not in out
+
+
+def test_the_default_passes_strict():
+    """The default layout prints no warning, so --strict exits 0 as well."""
+    code, out, _ = cli(["budget", "--strict"])
+    assert code == 0 and "WARNING" not in out
+
+
+def test_strict_exits_1_on_a_layout_that_cannot_absorb_its_largest_peer():
+    """At a peak of 300 neither region absorbs its peer: a warning, exit 0, and exit 1 with
+    --strict (the targets themselves are met)."""
+    code, out, _ = cli(["budget", "--peak-concurrency", "300"])
+    assert code == 0 and "WARNING: us-west-2 cannot absorb the failure of us-east-1" in out
+    code, out, _ = cli(["budget", "--peak-concurrency", "300", "--strict"])
+    assert code == 1 and "RTO met" in out and "Availability met" in out
+
+
+def test_strict_exits_1_on_reads_past_on_demand():
+    """20,000 read units a second: us-west-2's replicas jump past what on-demand serves at
+    once; a warning, and --strict refuses it."""
+    code, out, _ = cli(["budget", "--peak-read-units", "20000", "--strict"])
+    assert code == 1 and "WARNING: the table replicas in us-west-2" in out
+
+
+def test_an_availability_target_past_the_layout_exits_1():
+    """99.9999 % allows 32 s a year, less than both regions down at once: NOT met, exit 1."""
+    code, out, _ = cli(["budget", "--availability-target", "99.9999"])
+    assert code == 1 and "Availability NOT met" in out
+
+
+def test_more_incidents_than_fit_exit_1():
+    """30 regional incidents a year in every region (what-if) miss 99.99 %: exit 1."""
+    code, out, _ = cli(["budget", "--incidents", "30"])
+    assert code == 1 and "(what-if) exceed the 18 that fit" in " ".join(out.split())
+
+
+def test_a_fractional_target_is_one_line_naming_the_flag():
+    """--availability-target 0.9999 (a fraction): exit 2, one line naming flag and field."""
+    code, out, err = cli(["budget", "--availability-target", "0.9999"])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("drkit budget: error: argument --availability-target: '0.9999'")
+    assert "availability_target" in err and "not 0.9999" in err
 
 
 def test_a_bad_peak_is_a_bad_input():

@@ -19,7 +19,12 @@ from drkit.regions.budget import (
 )
 from tests.strategies import budget as s
 
-DEFAULT = CapacityInputs(weights=(("us-east-1", 70), ("us-west-2", 30)), reserved_concurrency=100)
+DEFAULT = CapacityInputs(
+    weights=(("us-east-1", 70), ("us-west-2", 30)),
+    reserved_concurrency=100,
+    peak_concurrency=80,
+    peak_read_units_per_second=1600,
+)
 
 
 @given(s.capacity_inputs(), st.data())
@@ -54,16 +59,44 @@ def test_weight_zero_serves_only_when_every_weighted_region_is_out():
     assert shares == {"us-east-1": 0, "us-west-2": Fraction(1, 2), "eu-west-1": Fraction(1, 2)}
 
 
-def test_the_default_layout_cannot_absorb_either_failure():
-    """70/30 at 100 reserved: the modelled peak is 142, a lone survivor needs all 142."""
+def test_the_default_layout_absorbs_either_failure():
+    """70/30, a stated peak of 80 and 100 reserved: a lone survivor needs 80 and has 100, and
+    us-west-2's replicas, 3.33x their reads, stay under what a new on-demand table serves."""
     rows = {row.region: row for row in failover_capacity(DEFAULT)}
-    assert DEFAULT.peak == 142 and survivable_peak(DEFAULT) == 100
+    assert survivable_peak(DEFAULT) == 100
     assert rows["us-west-2"].failed == "us-east-1" and rows["us-east-1"].failed == "us-west-2"
-    assert [r.needed_concurrency for r in rows.values()] == [142, 142]
-    assert not any(r.absorbs for r in rows.values())
-    assert rows["us-west-2"].read_ramp == Fraction(10, 3)
+    assert [r.needed_concurrency for r in rows.values()] == [80, 80]
+    assert all(r.absorbs for r in rows.values())
+    west = rows["us-west-2"]
+    assert west.read_ramp == Fraction(10, 3) and west.reads_after == 1600
+    assert west.instant_read_units == budget.ON_DEMAND_NEW_TABLE_READ_UNITS
+    assert all(r.within_on_demand_ramp for r in rows.values())
+
+
+def test_the_2x_ramp_binds_only_above_a_new_tables_reads():
+    """At a peak of 20,000 read units us-west-2 jumps from 6,000 to 20,000: past both 2x its
+    previous peak and the 12,000 a new table serves; us-east-1 (14,000 -> 20,000) is not."""
+    rows = {
+        row.region: row
+        for row in failover_capacity(attrs.evolve(DEFAULT, peak_read_units_per_second=20_000))
+    }
     assert not rows["us-west-2"].within_on_demand_ramp
     assert rows["us-east-1"].within_on_demand_ramp
+
+
+@given(s.capacity_inputs())
+def test_a_replica_is_past_on_demand_exactly_when_above_both_limits(inputs):
+    """A replica is warned about exactly when its reads after the failure exceed twice its
+    reads before and a new table's 12,000 read units a second (documented)."""
+    for row in failover_capacity(inputs):
+        over = row.reads_after > max(2 * row.reads_before, budget.ON_DEMAND_NEW_TABLE_READ_UNITS)
+        assert row.within_on_demand_ramp is not over
+
+
+@given(s.capacity_inputs(reads=st.integers(1, budget.ON_DEMAND_NEW_TABLE_READ_UNITS)))
+def test_a_peak_a_new_table_serves_never_warns(inputs):
+    """A deployment whose whole peak of reads fits a new table's is never past on-demand."""
+    assert all(row.within_on_demand_ramp for row in failover_capacity(inputs))
 
 
 @given(s.capacity_inputs())
@@ -83,7 +116,7 @@ def test_the_failed_peer_is_the_heaviest_other_region(inputs):
         assert largest_peer(weights, row.region) == row.failed
 
 
-@given(s.capacity_inputs(peak=False))
+@given(s.capacity_inputs())
 def test_survivable_peak_is_exactly_where_absorbing_stops(inputs):
     """At the survivable peak every region absorbs its largest peer; one more and one does not."""
     top = survivable_peak(inputs)
@@ -91,14 +124,6 @@ def test_survivable_peak_is_exactly_where_absorbing_stops(inputs):
     above = attrs.evolve(inputs, peak_concurrency=top + 1)
     assert all(row.absorbs for row in failover_capacity(at))
     assert not all(row.absorbs for row in failover_capacity(above))
-
-
-@given(s.capacity_inputs(peak=False))
-def test_the_modelled_peak_fits_the_busiest_region_with_every_region_up(inputs):
-    """The modelled peak is the most the busiest region's reservation serves, not one more."""
-    busiest = max(w for _, w in inputs.weights)
-    assert inputs.peak * busiest <= inputs.reserved_concurrency * 100
-    assert (inputs.peak + 1) * busiest > inputs.reserved_concurrency * 100
 
 
 def test_on_demand_ramp_is_twice_the_previous_peak():

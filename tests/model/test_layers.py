@@ -76,6 +76,7 @@ MODEL_MODULES = (
     "drkit.regions.region",
     "drkit.access",
     "drkit.regions.budget",
+    "drkit.regions.availability",
     "drkit.regions.catalog",
     "drkit.regions.metrics",
     "drkit.regions.quotas",

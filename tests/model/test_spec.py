@@ -55,6 +55,8 @@ def test_default_layout_is_the_mission():
     assert spec.lambda_memory_mb == 3072 and spec.lambda_timeout_seconds == 30
     assert spec.health_check_failure_threshold == 3
     assert spec.protect_data is False
+    assert spec.availability_target == 99.99
+    assert (spec.peak_concurrency, spec.lambda_reserved_concurrency) == (80, 100)
 
 
 @pytest.mark.parametrize(
@@ -78,12 +80,28 @@ def test_default_layout_is_the_mission():
         ({"existing_zone_id": "zone-1"}, "existing_zone_id"),
         ({"target": Target.LOCAL}, "local_endpoint"),
         ({"environment_suffix": "x" * 40}, "environment_suffix"),
+        ({"availability_target": 0.9999}, "availability_target"),
+        ({"availability_target": 100}, "availability_target"),
+        ({"availability_target": float("nan")}, "availability_target"),
+        ({"availability_target": "99.99"}, "availability_target"),
+        ({"availability_target": True}, "availability_target"),
+        ({"peak_concurrency": 0}, "peak_concurrency"),
+        ({"peak_read_units_per_second": 2.5}, "peak_read_units_per_second"),
     ],
 )
 def test_rejects_bad_shared_settings(overrides, field):
     with pytest.raises(SpecError) as caught:
         DeploymentSpec.default(**overrides)
     assert caught.value.field == field
+
+
+def test_an_availability_target_may_be_written_as_an_integer():
+    """TOML writes ``availability_target = 99`` as an integer: the spec holds 99.0, a float,
+    and its error for a fraction says to write a percentage."""
+    assert DeploymentSpec.default(availability_target=99).availability_target == 99.0
+    assert isinstance(DeploymentSpec.default(availability_target=99).availability_target, float)
+    with pytest.raises(SpecError, match=r"99\.99 \(not 0\.9999\)"):
+        DeploymentSpec.default(availability_target=0.9999)
 
 
 def test_suffix_error_says_how_long_it_may_be():

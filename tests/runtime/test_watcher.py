@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 import http.server
+import ipaddress
+import ssl
 import threading
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from drkit_runtime import contract
 from drkit_runtime.watcher import WatchConfig, WatchConfigError, handle, probe
@@ -95,3 +104,57 @@ def test_probe_judges_like_route_53(server, code, healthy):
 def test_probe_of_nothing_listening_is_unhealthy():
     """A refused connection is a failed probe, not an exception."""
     assert probe("http://127.0.0.1:9/health", timeout=1) is False
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that no CA signed, and its key (PEM files)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "api-usw2.example.com")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+@pytest.fixture
+def untrusted_https(tmp_path: Path) -> Iterator[str]:
+    """An HTTPS server answering like the others, with a certificate no CA signed."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*_self_signed(tmp_path))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_broken_certificate_is_unhealthy_to_the_watcher_alone(untrusted_https):
+    """Route 53's HTTPS checks do not validate certificates (an invalid one still passes if
+    /health answers 2xx); the watcher does, so a region with a broken certificate is alarmed
+    by its peers' watchers while Route 53 keeps it in (docs/architecture.md)."""
+    unverified = ssl._create_unverified_context()  # what Route 53's checkers accept
+    with urllib.request.urlopen(f"{untrusted_https}/200", context=unverified, timeout=4) as r:
+        assert r.status == 200
+    assert probe(f"{untrusted_https}/200") is False

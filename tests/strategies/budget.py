@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from hypothesis import strategies as st
 
 from drkit.regions import budget
+from drkit.regions.availability import AvailabilityInputs
 from drkit.regions.budget import BudgetInputs, CapacityInputs
 from drkit.regions.spec import HEALTH_CHECK_INTERVALS
 from drkit_runtime.contract import HEALTH_CACHE_SECONDS
@@ -51,22 +54,49 @@ def budget_inputs(
         replication_alarm_evaluation_periods=draw(st.integers(1, 3)),
         rto_target_seconds=target,
         rpo_target_seconds=rpo,
+        availability_target=draw(availability_targets()),
     )
+
+
+def availability_targets() -> st.SearchStrategy[float]:
+    """Targets the spec accepts: the usual nines, and any float from 90 up to 100."""
+    nines = st.sampled_from([99.0, 99.9, 99.95, 99.99, 99.995, 99.999, 99.9999])
+    return nines | st.floats(min_value=90, max_value=100, exclude_max=True)
 
 
 @st.composite
 def capacity_inputs(
-    draw: st.DrawFn, *, min_regions: int = 2, max_regions: int = 5, peak: bool | None = None
+    draw: st.DrawFn,
+    *,
+    min_regions: int = 2,
+    max_regions: int = 5,
+    reads: st.SearchStrategy[int] | None = None,
 ) -> CapacityInputs:
-    """A layout's weights (0-100, summing to 100) and reservation, as the spec allows them.
+    """A layout's weights (0-100, summing to 100), reservation and peaks, as the spec allows.
 
-    ``peak`` True draws a given peak, False leaves it modelled, None either.
+    ``reads`` draws the peak read units a second (default: 1 to 100,000, around on-demand's
+    12,000 instant reads a second).
     """
     count = draw(st.integers(min_regions, max_regions))
     regions = draw(st.lists(st.sampled_from(REGIONS), min_size=count, max_size=count, unique=True))
-    given_peak = draw(st.booleans()) if peak is None else peak
     return CapacityInputs(
         weights=tuple(zip(regions, draw(weights(count)), strict=True)),
         reserved_concurrency=draw(st.integers(1, 900)),
-        peak_concurrency=draw(st.integers(1, 5000)) if given_peak else None,
+        peak_concurrency=draw(st.integers(1, 5000)),
+        peak_read_units_per_second=draw(st.integers(1, 100_000) if reads is None else reads),
+    )
+
+
+@st.composite
+def availability_inputs(
+    draw: st.DrawFn, *, min_regions: int = 2, max_regions: int = 5
+) -> AvailabilityInputs:
+    """A layout's weights, a failover time the RTO rows allow, a target and an incident rate."""
+    count = draw(st.integers(min_regions, max_regions))
+    regions = draw(st.lists(st.sampled_from(REGIONS), min_size=count, max_size=count, unique=True))
+    return AvailabilityInputs(
+        weights=tuple(zip(regions, draw(weights(count)), strict=True)),
+        failover_seconds=draw(st.integers(HEALTH_CACHE_SECONDS, 300)),
+        target_percent=Fraction(str(draw(availability_targets()))),
+        incidents_per_region=draw(st.integers(0, 200)),
     )

@@ -153,3 +153,13 @@ def test_each_role_may_use_every_vaults_key_through_backup(case):
             for statement in (*allowed, *granted):
                 via = as_list(statement["Condition"]["StringEquals"]["kms:ViaService"])
                 assert f"backup.{region}.amazonaws.com" in via
+
+
+def test_vaults_are_locked_exactly_when_data_is_protected(case):
+    """One Vault Lock per vault with protect_data, none without (a test layout must stay
+    destroyable); tests/constructs/test_backup.py checks the lock itself."""
+    spec, stack = case
+    locks = resources(stack, "aws_backup_vault_lock_configuration").values()
+    vaults = resources(stack, "aws_backup_vault")
+    locked = sorted(ref(lock["backup_vault_name"])[1] for lock in locks)
+    assert locked == (sorted(vaults) if spec.protect_data else [])

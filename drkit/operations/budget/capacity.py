@@ -7,6 +7,7 @@ routing and DynamoDB's on-demand ramp); this module prints it for
 
 from __future__ import annotations
 
+import math
 import textwrap
 from fractions import Fraction
 from typing import Any
@@ -15,6 +16,7 @@ import attrs
 
 from drkit.regions.budget import (
     ON_DEMAND_INSTANT_RAMP,
+    ON_DEMAND_NEW_TABLE_READ_UNITS,
     CapacityInputs,
     FailoverCapacity,
     failover_capacity,
@@ -22,7 +24,10 @@ from drkit.regions.budget import (
 )
 from drkit.regions.parameter_store import LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
 
-_HEADER = f"  {'Region':<16}{'fails':<16}{'share':<18}{'needs':>6}{'reserved':>10}   DynamoDB reads"
+_HEADER = (
+    f"  {'Region':<16}{'fails':<16}{'share':<18}{'needs':>6}{'reserved':>10}"
+    "   DynamoDB reads (units/s)"
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -30,10 +35,15 @@ class CapacityReport:
     """The capacity rows of a layout, as a table, warnings and JSON.
 
     Attributes:
-        inputs: The layout's weights, reserved concurrency and (optionally) its peak.
+        inputs: The layout's weights, reserved concurrency and peaks.
+        what_ifs: The spec fields overridden on the command line (their rows say so).
     """
 
     inputs: CapacityInputs
+    what_ifs: frozenset[str] = frozenset()
+
+    def _source(self, field: str) -> str:
+        return f"{field} ({'what-if' if field in self.what_ifs else 'spec'})"
 
     def rows(self) -> tuple[FailoverCapacity, ...]:
         return failover_capacity(self.inputs)
@@ -42,18 +52,12 @@ class CapacityReport:
     def absorbs_every_failure(self) -> bool:
         return all(row.absorbs for row in self.rows())
 
-    def _peak_basis(self) -> str:
-        if not self.inputs.peak_is_modelled:
-            return "--peak-concurrency (what-if)"
-        weights = dict(self.inputs.weights)
-        busiest = self.inputs.busiest_region
-        return f"{busiest} ({weights[busiest]} %) at its reservation (modelled)"
-
     def warnings(self) -> tuple[str, ...]:
         """One sentence per region that cannot absorb its largest peer, then what to change."""
+        peak = self.inputs.peak_concurrency
         out = [
             f"WARNING: {row.region} cannot absorb the failure of {row.failed}: at a peak of "
-            f"{self.inputs.peak}, its {_percent(row.share_after)} share needs "
+            f"{peak}, its {_percent(row.share_after)} share needs "
             f"{row.needed_concurrency} concurrent executions and its API function reserves "
             f"{row.reserved_concurrency}; Lambda throttles the rest."
             for row in self.rows()
@@ -61,13 +65,12 @@ class CapacityReport:
         ]
         ramps = [row for row in self.rows() if not row.within_on_demand_ramp]
         if ramps:
-            where = ", ".join(f"{row.region} ({_ramp(row.read_ramp)})" for row in ramps)
+            where = ", ".join(f"{row.region} ({_reads(row)} read units/s)" for row in ramps)
             out.append(
-                f"WARNING: the table replicas in {where} get more than {ON_DEMAND_INSTANT_RAMP}x "
-                "their reads at once when their largest peer fails; on-demand tables serve up to "
-                f"{ON_DEMAND_INSTANT_RAMP}x their previous peak at once and may throttle above "
-                "it (documented): unless they have served that much before, pre-warm them "
-                "(warm throughput)."
+                f"WARNING: the table replicas in {where} get more reads when their largest peer "
+                f"fails than on-demand serves at once: {ON_DEMAND_INSTANT_RAMP}x their previous "
+                f"peak, at least a new table's {ON_DEMAND_NEW_TABLE_READ_UNITS} (documented). "
+                "Unless they have served that much before, pre-warm them (warm throughput)."
             )
         if any(not row.absorbs for row in self.rows()):
             out.append(self._fix())
@@ -75,25 +78,18 @@ class CapacityReport:
 
     def _fix(self) -> str:
         needed = max(row.needed_concurrency for row in self.rows())
-        if not self.inputs.peak_is_modelled:
-            fix = (
-                f"Fix: at a peak of {self.inputs.peak}, set lambda_reserved_concurrency to at "
-                f"least {needed}."
-            )
-            top = LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
-            if needed > top:  # the spec refuses it on standard throughput
-                fix += (
-                    f" Above {top}, /health's drain-switch reads need Parameter Store's higher "
-                    "throughput: turn it on in every region and set "
-                    "parameter_store_high_throughput = true."
-                )
-            return fix
-        return (
-            "Fix: with the same reservation everywhere, every region absorbs its largest peer "
-            f"only while the peak stays at or below {survivable_peak(self.inputs)}. The peak "
-            "here is modelled; give yours with --peak-concurrency, then set "
-            "lambda_reserved_concurrency to at least the largest 'needs'."
+        fix = (
+            f"Fix: at a peak of {self.inputs.peak_concurrency}, set lambda_reserved_concurrency "
+            f"to at least {needed}, or keep the peak at or below {survivable_peak(self.inputs)}."
         )
+        top = LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
+        if needed > top:  # the spec refuses it on standard throughput
+            fix += (
+                f" Above {top}, /health's drain-switch reads need Parameter Store's higher "
+                "throughput: turn it on in every region and set "
+                "parameter_store_high_throughput = true."
+            )
+        return fix
 
     def render(self) -> list[str]:
         """The section ``drkit budget`` prints."""
@@ -102,18 +98,19 @@ class CapacityReport:
             "Capacity: each region when its largest peer fails "
             f"(API function, {i.reserved_concurrency} reserved per region"
             f"{', unless set per region' if i.reservations else ''})",
-            f"  {'peak concurrent executions':<40}{i.peak:>6}   {self._peak_basis()}",
+            f"  {'peak concurrent executions':<40}{i.peak_concurrency:>6}   "
+            f"{self._source('peak_concurrency')}",
             f"  {'peak every failover absorbs':<40}{survivable_peak(i):>6}   "
             "the largest at which every region absorbs its largest peer",
+            f"  {'peak read units a second':<40}{i.peak_read_units_per_second:>6}   "
+            f"{self._source('peak_read_units_per_second')}",
+            f"  {'on-demand reads served at once':<40}{ON_DEMAND_NEW_TABLE_READ_UNITS:>6}   "
+            f"a new table's, or {ON_DEMAND_INSTANT_RAMP}x a replica's previous peak (documented)",
             _HEADER,
         ]
         for row in self.rows():
             share = f"{_percent(row.share_before)} -> {_percent(row.share_after)}"
-            reads = _ramp(row.read_ramp) + (
-                ""
-                if row.within_on_demand_ramp
-                else f" (over on-demand's {ON_DEMAND_INSTANT_RAMP}x)"
-            )
+            reads = _reads(row) + ("" if row.within_on_demand_ramp else " (over on-demand's)")
             lines.append(
                 f"  {row.region:<16}{row.failed:<16}{share:<18}{row.needed_concurrency:>6}"
                 f"{row.reserved_concurrency:>10}   {reads}"
@@ -128,10 +125,12 @@ class CapacityReport:
         i = self.inputs
         return {
             "reserved_concurrency": i.reserved_concurrency,
-            "peak_concurrency": i.peak,
-            "peak_modelled": i.peak_is_modelled,
+            "peak_concurrency": i.peak_concurrency,
+            "peak_read_units_per_second": i.peak_read_units_per_second,
+            "what_ifs": sorted(self.what_ifs),
             "survivable_peak_concurrency": survivable_peak(i),
             "on_demand_instant_ramp": ON_DEMAND_INSTANT_RAMP,
+            "on_demand_new_table_read_units": ON_DEMAND_NEW_TABLE_READ_UNITS,
             "absorbs_every_failure": self.absorbs_every_failure,
             "regions": [
                 {
@@ -143,6 +142,8 @@ class CapacityReport:
                     "reserved_concurrency": row.reserved_concurrency,
                     "absorbs": row.absorbs,
                     "dynamodb_read_ramp": None if row.read_ramp is None else float(row.read_ramp),
+                    "read_units_before": float(row.reads_before),
+                    "read_units_after": float(row.reads_after),
                     "within_on_demand_ramp": row.within_on_demand_ramp,
                 }
                 for row in self.rows()
@@ -156,6 +157,6 @@ def _percent(share: Fraction) -> str:
     return f"{float(share * 100):.1f}".removesuffix(".0") + " %"
 
 
-def _ramp(ramp: Fraction | None) -> str:
-    """``x1.43``: the factor, two decimals at most; ``from none`` when there were no reads."""
-    return "from none" if ramp is None else "x" + f"{float(ramp):.2f}".rstrip("0").rstrip(".")
+def _reads(row: FailoverCapacity) -> str:
+    """``600 -> 2000``: a replica's read units a second before and after, rounded up."""
+    return f"{math.ceil(row.reads_before)} -> {math.ceil(row.reads_after)}"

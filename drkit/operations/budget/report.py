@@ -174,8 +174,14 @@ class BudgetReport:
             "verdicts": list(self.verdicts()),
         }
 
-    def render(self, title: str, sections: Sequence[Sequence[str]] = ()) -> str:
-        """The table ``drkit budget`` prints; ``sections`` come after the RPO rows."""
+    def render(
+        self,
+        title: str,
+        sections: Sequence[Sequence[str]] = (),
+        verdicts: Sequence[str] = (),
+    ) -> str:
+        """The table ``drkit budget`` prints; ``sections`` come after the RPO rows, and
+        ``verdicts`` (theirs) after its own."""
         rto = self.rto
         lines = [title, "", "RTO: worst case from a region failing to clients on a healthy region"]
         lines += _rows(self.rto_rows())
@@ -215,7 +221,10 @@ class BudgetReport:
         for section in sections:
             lines += ["", *section]
         lines.append("")
-        lines += [textwrap.fill(v, width=100, subsequent_indent="  ") for v in self.verdicts()]
+        lines += [
+            textwrap.fill(v, width=100, subsequent_indent="  ")
+            for v in (*self.verdicts(), *verdicts)
+        ]
         return "\n".join(lines)
 
 

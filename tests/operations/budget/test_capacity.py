@@ -10,7 +10,12 @@ from drkit.regions.budget import CapacityInputs, failover_capacity, survivable_p
 from tests.strategies import budget as s
 
 DEFAULT = CapacityReport(
-    inputs=CapacityInputs(weights=(("us-east-1", 70), ("us-west-2", 30)), reserved_concurrency=100)
+    inputs=CapacityInputs(
+        weights=(("us-east-1", 70), ("us-west-2", 30)),
+        reserved_concurrency=100,
+        peak_concurrency=80,
+        peak_read_units_per_second=1600,
+    )
 )
 
 
@@ -18,36 +23,44 @@ def _flat(lines: list[str]) -> str:
     return " ".join(" ".join(lines).split())
 
 
-def test_the_default_section_prints_both_regions_and_warns():
-    """70/30 at 100 reserved: both rows, a warning per region, the ramp warning and the fix."""
+def test_the_default_section_prints_both_regions_and_no_warning():
+    """70/30, 100 reserved, a stated peak of 80: both rows, each peak with its source, and
+    nothing to warn about."""
     flat = _flat(DEFAULT.render())
     for text in (
         "Capacity: each region when its largest peer fails (API function, 100 reserved per region)",
-        "peak concurrent executions 142 us-east-1 (70 %) at its reservation (modelled)",
+        "peak concurrent executions 80 peak_concurrency (spec)",
         "peak every failover absorbs 100",
-        "us-east-1 us-west-2 70 % -> 100 % 142 100 x1.43",
-        "us-west-2 us-east-1 30 % -> 100 % 142 100 x3.33 (over on-demand's 2x)",
-        "WARNING: us-west-2 cannot absorb the failure of us-east-1: at a peak of 142, its 100 % "
-        "share needs 142 concurrent executions and its API function reserves 100",
-        "WARNING: the table replicas in us-west-2 (x3.33) get more than 2x their reads at once",
-        "only while the peak stays at or below 100",
+        "peak read units a second 1600 peak_read_units_per_second (spec)",
+        "on-demand reads served at once 12000 a new table's, or 2x a replica's previous peak",
+        "us-east-1 us-west-2 70 % -> 100 % 80 100 1120 -> 1600",
+        "us-west-2 us-east-1 30 % -> 100 % 80 100 480 -> 1600",
     ):
         assert text in flat, text
+    assert DEFAULT.warnings() == () and "WARNING" not in flat
 
 
-def test_a_given_peak_within_the_reservation_leaves_only_the_ramp_warning():
-    """At a peak of 60 every region absorbs its peer; the 3.33x read ramp is still a warning."""
-    report = CapacityReport(inputs=attrs.evolve(DEFAULT.inputs, peak_concurrency=60))
-    assert report.absorbs_every_failure
-    assert [w.split(":")[0] for w in report.warnings()] == ["WARNING"]
-    assert "us-west-2 (x3.33)" in report.warnings()[0]
+def test_a_what_if_peak_is_labelled_as_one():
+    """An overridden peak says so; the other keeps its spec label."""
+    flat = _flat(attrs.evolve(DEFAULT, what_ifs=frozenset({"peak_concurrency"})).render())
+    assert "peak_concurrency (what-if)" in flat
+    assert "peak_read_units_per_second (spec)" in flat
 
 
-def test_a_given_peak_names_the_reservation_that_fits():
-    """At a given peak of 150 the fix names lambda_reserved_concurrency >= 150."""
+def test_reads_past_a_new_tables_warn_with_the_replicas_numbers():
+    """At 20,000 read units us-west-2 goes from 6,000 to 20,000: one warning naming it."""
+    inputs = attrs.evolve(DEFAULT.inputs, peak_read_units_per_second=20_000)
+    (warning,) = CapacityReport(inputs=inputs).warnings()
+    assert warning.startswith("WARNING: the table replicas in us-west-2 (6000 -> 20000 read")
+    assert "12000 (documented)" in warning and "us-east-1" not in warning
+
+
+def test_a_peak_past_the_reservation_names_the_reservation_that_fits():
+    """At a peak of 150 the fix names lambda_reserved_concurrency >= 150, or the peak 100."""
     report = CapacityReport(inputs=attrs.evolve(DEFAULT.inputs, peak_concurrency=150))
     assert report.warnings()[-1] == (
-        "Fix: at a peak of 150, set lambda_reserved_concurrency to at least 150."
+        "Fix: at a peak of 150, set lambda_reserved_concurrency to at least 150, or keep the "
+        "peak at or below 100."
     )
 
 
@@ -55,7 +68,7 @@ def test_a_reservation_above_standard_throughput_names_the_setting_it_needs():
     """At a peak of 300 the fix also says the spec then needs Parameter Store's higher
     throughput (it refuses more than 199 without it)."""
     fix = CapacityReport(inputs=attrs.evolve(DEFAULT.inputs, peak_concurrency=300)).warnings()[-1]
-    assert fix.startswith("Fix: at a peak of 300, set lambda_reserved_concurrency to at least 300.")
+    assert fix.startswith("Fix: at a peak of 300, set lambda_reserved_concurrency to at least 300")
     assert "Above 199" in fix and "parameter_store_high_throughput = true" in fix
 
 
@@ -74,6 +87,7 @@ def test_json_carries_every_region_and_the_peaks(inputs):
     """--json's capacity: one entry per region, in order, with the peaks the table prints."""
     doc = CapacityReport(inputs=inputs).to_json()
     assert [r["region"] for r in doc["regions"]] == [r for r, _ in inputs.weights]
-    assert doc["peak_concurrency"] == inputs.peak
+    assert doc["peak_concurrency"] == inputs.peak_concurrency
+    assert doc["peak_read_units_per_second"] == inputs.peak_read_units_per_second
     assert doc["survivable_peak_concurrency"] == survivable_peak(inputs)
     assert doc["absorbs_every_failure"] == all(r["absorbs"] for r in doc["regions"])

@@ -58,3 +58,43 @@ def test_a_layout_invalid_for_another_reason_is_refused(tmp_path):
     config = layout(tmp_path / "bad.toml", weights=(60, 30))
     with pytest.raises(SpecError, match=r"regions\[\]\.weight"):
         SpecBudget.from_environment({"DRKIT_CONFIG": str(config)})
+
+
+def test_a_layouts_availability_target_is_evaluated_not_refused(tmp_path):
+    """A layout asking for 99.9999 % gets its report: RTO and RPO met, availability not, so
+    the budget as a whole is not met."""
+    config = layout(tmp_path / "nines.toml", availability_target=99.9999)
+    spec = SpecBudget.from_environment({"DRKIT_CONFIG": str(config)})
+    assert spec.report.meets_targets and not spec.availability.meets_target
+    assert not spec.meets_targets and spec.to_json()["meets_targets"] is False
+
+
+def test_a_layout_may_write_its_target_as_an_integer(tmp_path):
+    """``availability_target = 99`` is 99.0 %, through the spec's own converter."""
+    config = layout(tmp_path / "two-nines.toml", availability_target=99)
+    spec = SpecBudget.from_environment({"DRKIT_CONFIG": str(config)})
+    assert spec.report.inputs.availability_target == 99.0
+    assert spec.availability.budget.inputs.target_percent == 99
+
+
+def test_a_fractional_target_in_a_layout_is_refused_naming_it(tmp_path):
+    """0.9999 (a fraction for 99.99 %) is the field rule's SpecError, not a report."""
+    config = layout(tmp_path / "fraction.toml", availability_target=0.9999)
+    with pytest.raises(SpecError) as caught:
+        SpecBudget.from_environment({"DRKIT_CONFIG": str(config)})
+    assert caught.value.field == "availability_target"
+
+
+def test_a_negative_incident_rate_is_refused_naming_it():
+    """The incident what-if is an integer from 0; -1 is a SpecError naming it."""
+    with pytest.raises(SpecError) as caught:
+        SpecBudget.from_environment({}, {"incidents_per_region": -1})
+    assert caught.value.field == "incidents_per_region"
+
+
+def test_the_default_has_no_warning_and_a_peak_past_it_has_two():
+    """The default layout passes its own capacity checks; at a peak of 300 both regions
+    cannot absorb their peer (the fix line is advice, not a warning)."""
+    assert SpecBudget.from_environment({}).warnings == ()
+    over = SpecBudget.from_environment({}, {"peak_concurrency": 300}).warnings
+    assert len(over) == 2 and all("cannot absorb" in w for w in over)
