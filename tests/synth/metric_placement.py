@@ -148,7 +148,7 @@ def every_regions_failure_is_alarmed_from_another_region(spec, stack):
 def every_alarm_treats_missing_data_as_its_metrics_row_says(spec, stack):
     """Breaching where silence means the thing watched stopped (health checks, heartbeats,
     watchers, trail delivery), not breaching where the metric is published only while
-    something happens: the ``missing_data`` column of drkit/regions/metrics.py."""
+    something happens: the ``missing_data`` column of drkit/regions/metrics."""
     for name, alarm in resources(stack, "aws_cloudwatch_metric_alarm").items():
         row = metrics.placement(alarm["namespace"], alarm["metric_name"])
         assert alarm["treat_missing_data"] == row.missing_data.value, (name, row.missing_data_why)
