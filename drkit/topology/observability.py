@@ -15,13 +15,18 @@ from __future__ import annotations
 import attrs
 from constructs import Construct
 
+from drkit.footprint import RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.cloudwatch import Dashboard, DashboardProps
-from drkit.services.placement import Placement
-from drkit.services.sns import TopicRef
 from drkit.topology.alarms import AlarmSites, trail_delivery_alarms, watch_alarms
 from drkit.topology.dashboards import replication_widgets
-from drkit.topology.dependency_alarms import function_alarms
+from drkit.topology.dependency_alarms import (
+    api_alarms,
+    backup_alarms,
+    certificate_alarms,
+    function_alarms,
+    table_alarms,
+)
 from drkit.topology.replication_alarms import (
     canary_alarms,
     dynamodb_lag_alarms,
@@ -36,6 +41,8 @@ DEPLOYMENT_FAMILIES = (
     s3_replication_alarms,
     canary_alarms,
     function_alarms,
+    table_alarms,
+    backup_alarms,
 )
 
 
@@ -45,13 +52,12 @@ class RegionalObservabilityProps:
 
     Attributes:
         deployment: The deployment's spec (thresholds come from it and its budget).
-        placement: The region's placement.
-        topic: The region's alert topic.
+        footprint: The region's footprint: its placement, its alert topic (every alarm
+            notifies it), and the API and certificate whose ids AWS makes random.
     """
 
     deployment: DeploymentSpec
-    placement: Placement
-    topic: TopicRef
+    footprint: RegionalFootprint
 
 
 class RegionalObservability(Construct):
@@ -64,18 +70,20 @@ class RegionalObservability(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: RegionalObservabilityProps) -> None:
         super().__init__(scope, id)
-        d = props.deployment
-        sites = AlarmSites(self, placement=props.placement, topic=props.topic)
+        d, f = props.deployment, props.footprint
+        sites = AlarmSites(self, placement=f.placement, topic=f.alerts.ref)
         for family in DEPLOYMENT_FAMILIES:
             family(sites, d)
+        api_alarms(sites, f.api)
+        certificate_alarms(sites, f.certificate)
         self.alarms = sites.alarms
         self.dashboards: dict[str, Dashboard] = {}
-        if props.placement.region == d.primary.region:
+        if f.region == d.primary.region:
             self.dashboards["replication"] = Dashboard(
                 self,
                 "dashboard-replication",
                 props=DashboardProps(
-                    placement=props.placement,
+                    placement=f.placement,
                     purpose="replication-lag",
                     widgets=replication_widgets(d),
                 ),

@@ -56,3 +56,16 @@ def test_silence_is_a_failure_exactly_where_the_watched_thing_reports_on_a_clock
         ("AWS/Logs", "IncomingLogEvents"),
     }
     assert all(len(p.missing_data_why) > 40 for p in metrics.PLACEMENTS)
+
+
+def test_a_copy_jobs_failures_are_where_the_copy_runs():
+    """A copy job names the destination vault but runs, and counts, in the source region."""
+    row = metrics.COPY_JOBS_FAILED
+    assert row.region(source="eu-west-1", destination="us-west-2") == "eu-west-1"
+    assert metrics.BACKUP_JOBS_FAILED.region(own="us-west-2") == "us-west-2"
+
+
+def test_every_row_is_named_once():
+    """Each row is a named constant of the package (what alarms are given) and in the table."""
+    named = [v for v in vars(metrics).values() if isinstance(v, metrics.MetricPlacement)]
+    assert sorted(named, key=lambda p: p.name) == sorted(PLACEMENTS, key=lambda p: p.name)

@@ -28,7 +28,13 @@ ROLES = {
     "WatcherRegion": "own",
     "TopicName": "own",
     "LogGroupName": "own",
+    "ApiId": "own",
+    "CertificateArn": "own",
+    "BackupVaultName": "own",
 }
+#: Where one metric's dimension stands for another role than ROLES says: a copy job names
+#: the vault it copies into.
+ROLE_OVERRIDES = {("AWS/Backup", "NumberOfCopyJobsFailed", "BackupVaultName"): "destination"}
 
 
 def _names(stack: dict[str, Any]) -> dict[str, str]:
@@ -40,6 +46,7 @@ def _names(stack: dict[str, Any]) -> dict[str, str]:
         ("aws_sqs_queue", "name"),
         ("aws_sns_topic", "name"),
         ("aws_cloudwatch_log_group", "name"),
+        ("aws_backup_vault", "name"),
     ):
         for body in resources(stack, rtype).values():
             found[body[attribute]] = region_of(stack, body)
@@ -63,15 +70,40 @@ def allowed_regions(stack: dict[str, Any], namespace: str, metric: str, dims: di
     names = _names(stack)
     roles: dict[str, str] = {}
     for dimension, value in dims.items():
-        if dimension in ROLES:
-            roles[ROLES[dimension]] = _region_named(stack, names, value)
+        role = ROLE_OVERRIDES.get((namespace, metric, dimension), ROLES.get(dimension))
+        if role:
+            roles[role] = _region_named(stack, names, value)
     wanted = row.published.value
     if wanted in roles:
         return {roles[wanted]}
-    # DynamoDB names only the receiving region: the metric is in every other replica's.
-    assert row.published is Published.SOURCE and "TableName" in dims, (namespace, metric)
+    if "TableName" in dims:
+        return _replica_regions(stack, row, dims, roles)
+    # A copy job runs where its recovery point is: every region whose plan copies there.
+    assert row.published is Published.SOURCE and "BackupVaultName" in dims, (namespace, metric)
+    return _copying_regions(stack, dims["BackupVaultName"])
+
+
+def _replica_regions(
+    stack: dict[str, Any], row: metrics.MetricPlacement, dims: dict, roles: dict[str, str]
+) -> set[str]:
+    """DynamoDB names a table, not a region: each replica's region publishes its own (OWN);
+    ReplicationLatency is in every replica's but the receiving one's (SOURCE)."""
     replicas = {region for region, name in table_replicas(stack) if name == dims["TableName"]}
+    if row.published is Published.OWN:
+        return replicas
+    assert row.published is Published.SOURCE, row
     return replicas - {roles["destination"]}
+
+
+def _copying_regions(stack: dict[str, Any], vault_name: str) -> set[str]:
+    """The regions whose backup plan copies into the vault named ``vault_name``."""
+    return {
+        region_of(stack, plan)
+        for plan in resources(stack, "aws_backup_plan").values()
+        for rule in plan["rule"]
+        for action in rule.get("copy_action", [])
+        if action["destination_vault_arn"].endswith(f":backup-vault:{vault_name}")
+    }
 
 
 def widget_metrics(stack: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, str]]]:

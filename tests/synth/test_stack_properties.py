@@ -23,6 +23,7 @@ from tests.helpers import (
     synth_json,
 )
 from tests.strategies import spec as s
+from tests.synth.dependency_alarms import DEPENDENCY_PROPERTIES
 from tests.synth.metric_placement import PLACEMENT_PROPERTIES
 
 pytestmark = pytest.mark.synth
@@ -355,6 +356,7 @@ PROPERTIES = [
     every_bucket_is_private_encrypted_versioned,
     lambdas_match_the_spec,
     *PLACEMENT_PROPERTIES,
+    *DEPENDENCY_PROPERTIES,
 ]
 
 

@@ -13,7 +13,8 @@ whose silence means the thing watched stopped is breaching.
 
 Each row is a named constant (``metrics.LAMBDA_ERRORS``) that alarms and widgets are
 given, never a namespace and metric name retyped: ``replication`` (S3, DynamoDB, the
-canary), ``routing`` (Route 53, the watchers), ``dependencies`` (the functions, the trail).
+canary), ``routing`` (Route 53, the watchers), ``dependencies`` (the functions, the API,
+the table replicas, the backups, the certificate, the trail).
 """
 
 from __future__ import annotations
@@ -23,8 +24,16 @@ from types import MappingProxyType
 
 from drkit.regions.metrics import dependencies, replication, routing
 from drkit.regions.metrics.dependencies import (
+    API_CLIENT_ERRORS,
+    API_SERVER_ERRORS,
+    BACKUP_JOBS_FAILED,
+    CERTIFICATE_DAYS_TO_EXPIRY,
+    COPY_JOBS_FAILED,
     DEAD_LETTERS_VISIBLE,
     LAMBDA_ERRORS,
+    LAMBDA_THROTTLES,
+    TABLE_SYSTEM_ERRORS,
+    TABLE_THROTTLED_REQUESTS,
     TRAIL_EVENTS_LOGGED,
     TRAIL_FILES_ANNOUNCED,
 )
@@ -47,21 +56,29 @@ from drkit.regions.metrics.routing import (
 from drkit.regions.metrics.rules import EventPlacement, MetricPlacement, MissingData, Published
 
 __all__ = [
+    "API_CLIENT_ERRORS",
+    "API_SERVER_ERRORS",
+    "BACKUP_JOBS_FAILED",
     "CANARY_HEARTBEAT_AGE",
     "CANARY_REPLICATION_LAG",
     "CANARY_SOURCE_HEARTBEAT_AGE",
+    "CERTIFICATE_DAYS_TO_EXPIRY",
+    "COPY_JOBS_FAILED",
     "DEAD_LETTERS_VISIBLE",
     "DNSSEC_INTERNAL_FAILURE",
     "DNSSEC_KSKS_NEEDING_ACTION",
     "DYNAMODB_REPLICATION_LATENCY",
     "HEALTH_CHECK_STATUS",
     "LAMBDA_ERRORS",
+    "LAMBDA_THROTTLES",
     "PEER_HEALTHY",
     "PLACEMENTS",
     "S3_BYTES_PENDING",
     "S3_OPERATIONS_FAILED",
     "S3_OPERATIONS_PENDING",
     "S3_REPLICATION_LATENCY",
+    "TABLE_SYSTEM_ERRORS",
+    "TABLE_THROTTLED_REQUESTS",
     "TRAIL_EVENTS_LOGGED",
     "TRAIL_FILES_ANNOUNCED",
     "EventPlacement",
