@@ -7,7 +7,8 @@ there; so an alarm on replication from us-west-2 into us-east-1 lands in the sta
 region that holds its data, and no stack names another stack's resource except by name.
 Route 53's metrics exist only in us-east-1: their alarms are the routing and DNS stacks'.
 This module only composes the families (``alarms``, ``replication_alarms``,
-``dependency_alarms``) and the primary's dashboard.
+``dependency_alarms``), the EventBridge watch on the region's key (a call, not a metric:
+placed by ``metrics.KEY_STATE_CALLS``) and the primary's dashboard.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from constructs import Construct
 from drkit.footprint import RegionalFootprint
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.cloudwatch import Dashboard, DashboardProps
+from drkit.services.events import KeyStateWatch, KeyStateWatchProps
 from drkit.topology.alarms import AlarmSites, trail_delivery_alarms, watch_alarms
 from drkit.topology.dashboards import replication_widgets
 from drkit.topology.dependency_alarms import (
@@ -61,10 +63,12 @@ class RegionalObservabilityProps:
 
 
 class RegionalObservability(Construct):
-    """Every alarm whose metric is published in one region, and the primary's dashboard.
+    """Every alarm whose metric is published in one region, the watch on the region's key,
+    and the primary's dashboard.
 
     Attributes:
         alarms: The region's alarms, in creation order.
+        key_watch: The rule on the key being disabled or scheduled for deletion.
         dashboards: ``"replication"`` in the primary's region; empty elsewhere.
     """
 
@@ -77,6 +81,12 @@ class RegionalObservability(Construct):
         api_alarms(sites, f.api)
         certificate_alarms(sites, f.certificate)
         self.alarms = sites.alarms
+        # The region in the id, as in the alarms': logical names are unique across stacks.
+        self.key_watch = KeyStateWatch(
+            self,
+            f"key-watch-{f.region}",
+            props=KeyStateWatchProps(placement=f.placement, key=f.key, topic=f.alerts),
+        )
         self.dashboards: dict[str, Dashboard] = {}
         if f.region == d.primary.region:
             self.dashboards["replication"] = Dashboard(

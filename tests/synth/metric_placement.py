@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from drkit.regions import metrics
+from drkit.regions import metrics, names
 from drkit.regions.metrics import Published, placement
 from drkit_runtime.contract import PEER_HEALTHY, WATCH_NAMESPACE
 from tests.helpers import logical_of, ref, region_of, resources, table_replicas
@@ -186,10 +186,66 @@ def every_alarm_treats_missing_data_as_its_metrics_row_says(spec, stack):
         assert alarm["treat_missing_data"] == row.missing_data.value, (name, row.missing_data_why)
 
 
+def _kms_rules(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    calls = metrics.KEY_STATE_CALLS
+    return {
+        name: rule
+        for name, rule in resources(stack, "aws_cloudwatch_event_rule").items()
+        if json.loads(rule.get("event_pattern") or "{}").get("source") == [calls.event_source]
+    }
+
+
+def every_key_watch_is_where_its_key_is(spec, stack):
+    """Each region's data key is watched by a rule in the key's region (EventBridge gets a
+    key's calls in its region only: metrics.KEY_STATE_CALLS), publishing to that region's
+    topic, which admits exactly that rule."""
+    rules = _kms_rules(stack)
+    watched = set()
+    for name, rule in rules.items():
+        region = region_of(stack, rule)
+        pattern = json.loads(rule["event_pattern"])
+        assert pattern["detail"]["eventName"] == list(metrics.KEY_STATE_CALLS.event_names)
+        key_ids = pattern["detail"]["requestParameters"]["keyId"]
+        keys = {ref(k)[1] for k in key_ids}
+        assert len(keys) == 1 and {ref(k)[2] for k in key_ids} == {"key_id", "arn"}, key_ids
+        (key,) = keys
+        assert region_of(stack, resources(stack, "aws_kms_key")[key]) == region, name
+        watched.add((region, key))
+        _publishes_to_a_topic_admitting_it(stack, name, rule)
+    data_keys = {
+        (region_of(stack, a), ref(a["target_key_id"])[1])
+        for a in resources(stack, "aws_kms_alias").values()
+        if a["name"] in {names.DATA_KEY(spec.namer, r.region) for r in spec.regions}
+    }
+    assert watched == data_keys
+
+
+def _publishes_to_a_topic_admitting_it(stack: dict[str, Any], name: str, rule: dict) -> None:
+    (target,) = [
+        t
+        for t in resources(stack, "aws_cloudwatch_event_target").values()
+        if ref(t["rule"])[1] == name
+    ]
+    topic = logical_of(stack, "aws_sns_topic", target["arn"])
+    assert region_of(stack, resources(stack, "aws_sns_topic")[topic]) == region_of(stack, rule)
+    (policy,) = [
+        p
+        for p in resources(stack, "aws_sns_topic_policy").values()
+        if logical_of(stack, "aws_sns_topic", p["arn"]) == topic
+    ]
+    admitted = [
+        s["Condition"]["ArnEquals"]["aws:SourceArn"]
+        for s in json.loads(policy["policy"])["Statement"]
+        if s.get("Principal") == {"Service": "events.amazonaws.com"}
+    ]
+    assert [a.rsplit("/", 1)[1] for a in admitted] == [rule["name"]], admitted
+
+
 PLACEMENT_PROPERTIES = [
     every_alarm_treats_missing_data_as_its_metrics_row_says,
     every_alarm_is_where_its_metric_is_published,
     every_widget_metric_is_drawn_where_it_is_published,
     every_alarm_notifies_its_own_regions_topic,
     every_regions_failure_is_alarmed_from_another_region,
+    every_key_watch_is_where_its_key_is,
 ]

@@ -14,7 +14,9 @@ whose silence means the thing watched stopped is breaching.
 Each row is a named constant (``metrics.LAMBDA_ERRORS``) that alarms and widgets are
 given, never a namespace and metric name retyped: ``replication`` (S3, DynamoDB, the
 canary), ``routing`` (Route 53, the watchers), ``dependencies`` (the functions, the API,
-the table replicas, the backups, the certificate, the trail).
+the table replicas, the backups, the certificate, the trail). ``EVENTS`` are the kinds of
+event drkit's EventBridge rules alert on, placed by the same rule: a rule sees only its own
+region's bus.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from drkit.regions.metrics.dependencies import (
     CERTIFICATE_DAYS_TO_EXPIRY,
     COPY_JOBS_FAILED,
     DEAD_LETTERS_VISIBLE,
+    EVENTS,
+    KEY_STATE_CALLS,
     LAMBDA_ERRORS,
     LAMBDA_THROTTLES,
     TABLE_SYSTEM_ERRORS,
@@ -68,7 +72,9 @@ __all__ = [
     "DNSSEC_INTERNAL_FAILURE",
     "DNSSEC_KSKS_NEEDING_ACTION",
     "DYNAMODB_REPLICATION_LATENCY",
+    "EVENTS",
     "HEALTH_CHECK_STATUS",
+    "KEY_STATE_CALLS",
     "LAMBDA_ERRORS",
     "LAMBDA_THROTTLES",
     "PEER_HEALTHY",

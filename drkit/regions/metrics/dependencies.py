@@ -7,7 +7,7 @@ the resource its dimensions name, but a copy job's, which is the copy's source (
 
 from __future__ import annotations
 
-from drkit.regions.metrics.rules import MetricPlacement, MissingData, Published
+from drkit.regions.metrics.rules import EventPlacement, MetricPlacement, MissingData, Published
 
 _LAMBDA = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html"
 _SQS = (
@@ -182,3 +182,21 @@ ROWS: tuple[MetricPlacement, ...] = (
     TRAIL_FILES_ANNOUNCED,
     TRAIL_EVENTS_LOGGED,
 )
+
+# A KMS key is regional and so is every call on it: CloudTrail puts the call on the default
+# bus of the region it was made in, the key's (a multi-region trail records every region's
+# management calls, drkit's included). DisableKey and ScheduleKeyDeletion take the key's id
+# or ARN, never an alias (the API reference), so a rule can name the key both ways.
+KEY_STATE_CALLS = EventPlacement(
+    event_source="aws.kms",
+    detail_type="AWS API Call via CloudTrail",
+    event_names=("DisableKey", "ScheduleKeyDeletion"),
+    published=Published.OWN,
+    source=(
+        "https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-kms.html, "
+        "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html"
+        " and https://docs.aws.amazon.com/kms/latest/APIReference/API_DisableKey.html"
+    ),
+)
+
+EVENTS: tuple[EventPlacement, ...] = (KEY_STATE_CALLS,)
