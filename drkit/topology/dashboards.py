@@ -42,7 +42,8 @@ def _line(metric: MetricPlacement, *dimension_values: str) -> list[Any]:
 
 
 def replication_widgets(deployment: DeploymentSpec) -> list[dict[str, Any]]:
-    """Two rows per region: DynamoDB's lag leaving it, S3's and the canary's arriving in it.
+    """Two rows per region: DynamoDB's lag leaving it, S3's and the canary's arriving in it,
+    and the age of the newest heartbeat there (the stall alarm's counterpart).
 
     A widget shows only its own region's metrics, so each metric is drawn in the widget
     of the region AWS publishes it in (``drkit.regions.metrics``): DynamoDB's
@@ -71,8 +72,16 @@ def replication_widgets(deployment: DeploymentSpec) -> list[dict[str, Any]]:
             widget(
                 f"Measured replication lag (s) into {region} (canary)",
                 region,
-                _measured_lag(regions, region),
+                _measured(metrics.CANARY_REPLICATION_LAG, regions, region),
                 y=y + 6,
+                annotations=rpo,
+            ),
+            widget(
+                f"Age of the newest heartbeat (s) in {region} (canary)",
+                region,
+                _measured(metrics.CANARY_HEARTBEAT_AGE, regions, region),
+                y=y + 6,
+                x=12,
                 annotations=rpo,
             ),
         ]
@@ -108,13 +117,12 @@ def _s3_lag(deployment: DeploymentSpec, region: str) -> list[list[Any]]:
     ]
 
 
-def _measured_lag(regions: list[str], region: str) -> list[list[Any]]:
-    assert metrics.CANARY_REPLICATION_LAG.dimensions == tuple(METRIC_DIMENSIONS)
+def _measured(metric: MetricPlacement, regions: list[str], region: str) -> list[list[Any]]:
+    """A canary metric of every store from every other region, as the receiving one holds it."""
+    assert metric.dimensions == tuple(METRIC_DIMENSIONS)
+    assert metric.published is Published.DESTINATION
     return [
-        _line(metrics.CANARY_REPLICATION_LAG, store, o, region)
-        for o in regions
-        if o != region
-        for store in CANARY_STORES
+        _line(metric, store, o, region) for o in regions if o != region for store in CANARY_STORES
     ]
 
 

@@ -20,6 +20,15 @@ from drkit_runtime.contract import CANARY_STORES, METRIC_DIMENSIONS, OBJECTS
 
 #: Any object that failed to replicate, in a minute.
 ANY_FAILED = Condition(statistic="Sum", threshold=0)
+#: No heartbeat arriving for 9 periods of 10 s: fires within 110 s of the last arrival
+#: (drkit.regions.budget.stall_alarmed_seconds; docs/budget.md says why this design).
+STALLED = Condition(
+    statistic="Sum",
+    threshold=1,
+    comparison="LessThanThreshold",
+    period_seconds=budget.STALL_PERIOD_SECONDS,
+    evaluation_periods=budget.STALL_SILENT_PERIODS,
+)
 
 
 def _pairs(deployment: DeploymentSpec) -> list[tuple[RegionSpec, RegionSpec]]:
@@ -92,7 +101,8 @@ def s3_replication_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None
 
 
 def canary_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
-    """Measured lag and heartbeat age of every store, per source and receiving region."""
+    """Measured lag and stalled arrivals of every store, per source and receiving region;
+    a stopped source canary, for objects."""
     for source, receiving in _pairs(deployment):
         for store in CANARY_STORES:
             _canary_pair_alarms(sites, deployment, store, source, receiving)
@@ -120,26 +130,28 @@ def _canary_pair_alarms(
         dimensions=dims,
         condition=Condition(statistic="Maximum", threshold=rpo),
     )
-    stale = Condition(
-        statistic="Maximum",
-        threshold=rpo + budget.CANARY_PERIOD_SECONDS,
-        evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
-    )
     sites.alarm(
-        metrics.CANARY_HEARTBEAT_AGE,
+        metrics.CANARY_HEARTBEAT_ARRIVALS,
         **regions,
-        purpose=f"canary-stale-{store}-{pair}",
+        purpose=f"canary-stall-{store}-{pair}",
         description=(
-            f"No fresh {store} heartbeat from {source.region} has reached "
-            f"{receiving.region} for more than the RPO target plus one canary period: "
-            "replication or the source canary stopped."
+            f"No {store} heartbeat from {source.region} has arrived in {receiving.region} for "
+            f"{budget.STALL_SILENT_PERIODS * budget.STALL_PERIOD_SECONDS} s (one is written "
+            f"every {budget.CANARY_PERIOD_SECONDS} s): replication stalled, or a canary or "
+            "the arrival path stopped. A fresh HeartbeatAge here means replication works and "
+            "the stream mapping or the object-event rule does not."
         ),
         dimensions=dims,
-        condition=stale,
+        condition=STALLED,
     )
     if store == OBJECTS:
         # Read through the source's interface endpoint: no answer gives no data point,
-        # which the alarm above already covers (missing data is not breaching here).
+        # which the stall alarm above already covers (missing data is not breaching here).
+        stale = Condition(
+            statistic="Maximum",
+            threshold=rpo + budget.CANARY_PERIOD_SECONDS,
+            evaluation_periods=budget.HEARTBEAT_EVALUATION_PERIODS,
+        )
         sites.alarm(
             metrics.CANARY_SOURCE_HEARTBEAT_AGE,
             **regions,

@@ -44,7 +44,7 @@ KINDS = [
     ("AWS/CertificateManager", "DaysToExpiry"),
     ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
     ("DrKit/Replication", "ReplicationLag"),
-    ("DrKit/Replication", "HeartbeatAge"),
+    ("DrKit/Replication", "HeartbeatArrivals"),
     ("DrKit/Replication", "SourceHeartbeatAge"),
     ("DrKit/Watch", "PeerHealthy"),
 ]

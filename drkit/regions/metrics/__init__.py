@@ -43,6 +43,7 @@ from drkit.regions.metrics.dependencies import (
 )
 from drkit.regions.metrics.replication import (
     CANARY_HEARTBEAT_AGE,
+    CANARY_HEARTBEAT_ARRIVALS,
     CANARY_REPLICATION_LAG,
     CANARY_SOURCE_HEARTBEAT_AGE,
     DYNAMODB_REPLICATION_LATENCY,
@@ -64,6 +65,7 @@ __all__ = [
     "API_SERVER_ERRORS",
     "BACKUP_JOBS_FAILED",
     "CANARY_HEARTBEAT_AGE",
+    "CANARY_HEARTBEAT_ARRIVALS",
     "CANARY_REPLICATION_LAG",
     "CANARY_SOURCE_HEARTBEAT_AGE",
     "CERTIFICATE_DAYS_TO_EXPIRY",

@@ -50,8 +50,8 @@ DYNAMODB_REPLICATION_LATENCY = MetricPlacement(
     source=_DDB_GLOBAL_TABLES,
     missing_data=MissingData.NOT_BREACHING,
     missing_data_why=(
-        "published only while writes replicate; replication that stopped is the canary "
-        "HeartbeatAge alarm (breaching)"
+        "published only while writes replicate; replication that stopped is the canary's "
+        "stall alarm (HeartbeatArrivals, breaching)"
     ),
 )
 
@@ -72,19 +72,27 @@ CANARY_REPLICATION_LAG = _canary(
     contract.REPLICATION_LAG,
     MissingData.NOT_BREACHING,
     "published only when a heartbeat arrives; heartbeats that stopped arriving are "
-    "the HeartbeatAge alarm (breaching)",
+    "the stall alarm (HeartbeatArrivals, breaching)",
+)
+# Published with StorageResolution 1 (drkit_runtime.metrics), so its alarm may use 10 s
+# periods: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html
+CANARY_HEARTBEAT_ARRIVALS = _canary(
+    contract.HEARTBEAT_ARRIVALS,
+    MissingData.BREACHING,
+    "counted when a heartbeat arrives, once a canary period per store and source: a silent "
+    "window means replication, its stream or event delivery, or a canary stopped",
 )
 CANARY_HEARTBEAT_AGE = _canary(
     contract.HEARTBEAT_AGE,
     MissingData.BREACHING,
     "the receiving canary publishes it every minute: silence means replication or "
-    "the canary stopped",
+    "the canary stopped (drawn beside the lag; the stall alarm is on arrivals)",
 )
 CANARY_SOURCE_HEARTBEAT_AGE = _canary(
     contract.SOURCE_HEARTBEAT_AGE,
     MissingData.NOT_BREACHING,
     "read through the source's endpoint: no answer gives no data point, which the "
-    "HeartbeatAge alarm (breaching) already reports",
+    "stall alarm (HeartbeatArrivals, breaching) already reports",
 )
 
 ROWS: tuple[MetricPlacement, ...] = (
@@ -94,6 +102,7 @@ ROWS: tuple[MetricPlacement, ...] = (
     S3_OPERATIONS_FAILED,
     DYNAMODB_REPLICATION_LATENCY,
     CANARY_REPLICATION_LAG,
+    CANARY_HEARTBEAT_ARRIVALS,
     CANARY_HEARTBEAT_AGE,
     CANARY_SOURCE_HEARTBEAT_AGE,
 )
