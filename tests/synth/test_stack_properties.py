@@ -278,7 +278,7 @@ def replication_lag_is_alarmed_for_every_pair(spec, stack):
         assert all(
             a["threshold"] == spec.replication_lag_threshold_seconds * 1000
             for a in alarms
-            if a["dimensions"].get("TableName") == name
+            if a["metric_name"] == "ReplicationLatency" and a["dimensions"].get("TableName") == name
         )
     buckets = {spec.namer(ResourceType.S3_BUCKET, "data", r) for r in regions}
     for metric in ("ReplicationLatency", "OperationsFailedReplication"):
