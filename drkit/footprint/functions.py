@@ -32,6 +32,20 @@ WATCHER_TIMEOUT_SECONDS = 20
 
 
 @attrs.frozen(kw_only=True)
+class FunctionAlarms:
+    """How many failures of a function are worth a page (the region's alarms read these).
+
+    Attributes:
+        errors: Errors in one minute that count as a failing minute.
+        error_minutes: Failing minutes in a row before the alarm fires (a scheduled
+            function that fails once retries; one that keeps failing is broken).
+    """
+
+    errors: int = 1
+    error_minutes: int = 3
+
+
+@attrs.frozen(kw_only=True)
 class FunctionPlan:
     """One function of every region.
 
@@ -44,6 +58,8 @@ class FunctionPlan:
         in_vpc: It runs in the region's private subnets (False: the watcher, which probes
             the peers' public names and holds no data permission).
         environment: What its runtime reads, for one region.
+        alarms: Its alarm thresholds; left out, a scheduled function's (an error a
+            minute for three minutes).
     """
 
     purpose: str
@@ -53,6 +69,7 @@ class FunctionPlan:
     reserved_concurrency: Callable[[DeploymentSpec, str], int]
     in_vpc: bool
     environment: Callable[[DeploymentSpec, Placement], dict[str, str]]
+    alarms: FunctionAlarms = FunctionAlarms()
 
 
 def data_environment(deployment: DeploymentSpec, p: Placement) -> dict[str, str]:
@@ -96,6 +113,8 @@ FUNCTION_PLANS: tuple[FunctionPlan, ...] = (
         reserved_concurrency=lambda d, region: d.reserved_concurrency(region),
         in_vpc=True,
         environment=data_environment,
+        # Clients are failing: five errors in a minute is a page at once.
+        alarms=FunctionAlarms(errors=5, error_minutes=1),
     ),
     FunctionPlan(
         purpose="canary",

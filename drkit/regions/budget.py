@@ -42,8 +42,24 @@ LAG_ALARM_PERIOD_SECONDS = 60
 CANARY_PERIOD_SECONDS = 60
 #: S3 Replication Time Control's SLA: 99.99 % of objects within 15 minutes.
 S3_RTC_SLA_SECONDS = 15 * 60
-#: Periods the canary's HeartbeatAge alarms must breach (drkit/topology/observability.py).
+#: Periods the canary's SourceHeartbeatAge alarms must breach (a source canary stopped).
 HEARTBEAT_EVALUATION_PERIODS = 2
+
+# ----- the replication stall alarm ----------------------------------------------------------
+#: A stall (no heartbeat arriving from a region) must be alarmed within this long of the
+#: last heartbeat that arrived (issue 22: twice the one-minute RPO at most).
+STALL_TARGET_SECONDS = 120
+#: The stall alarm's period: the canary counts each arrival at one-second resolution
+#: (HeartbeatArrivals), and an alarm on a high-resolution metric may use 10 s periods.
+#: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/publishingMetrics.html
+STALL_PERIOD_SECONDS = 10
+#: Silent periods in a row before it fires: 90 s without an arrival. Heartbeats arrive once
+#: per canary period (60 s), so a run up to 30 s late still arrives in time. AWS documents
+#: no precision for a scheduled rule within its minute: the 30 s margin is MODELLED.
+STALL_SILENT_PERIODS = 9
+#: "If the alarm period is 10 seconds or 30 seconds, the alarm is evaluated every 10 seconds."
+#: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+HIGH_RESOLUTION_EVALUATION_SECONDS = 10
 #: Route 53 judges an endpoint healthy while more than 18 % of its checkers do.
 HEALTHY_CHECKER_SHARE = 0.18
 
@@ -130,9 +146,21 @@ class RpoBudget:
         return self.dynamodb_alarm_threshold_seconds < self.target_seconds
 
     @property
-    def heartbeat_alarm_threshold_seconds(self) -> int:
-        """The canary's HeartbeatAge alarm: the RPO plus one canary period."""
+    def source_heartbeat_threshold_seconds(self) -> int:
+        """The canary's SourceHeartbeatAge alarm: the RPO plus one canary period."""
         return self.canary_alarm_threshold_seconds + CANARY_PERIOD_SECONDS
+
+    @property
+    def stall_alarmed_seconds(self) -> int:
+        """Worst case from the last heartbeat arriving to the stall alarm firing."""
+        return stall_alarmed_seconds()
+
+
+def stall_alarmed_seconds() -> int:
+    """The silent window, one period for where the last arrival fell in its own period, and
+    one evaluation interval: (9 + 1) x 10 s + 10 s = 110 s."""
+    window = STALL_SILENT_PERIODS * STALL_PERIOD_SECONDS
+    return window + STALL_PERIOD_SECONDS + HIGH_RESOLUTION_EVALUATION_SECONDS
 
 
 def failing_checks_seconds(inputs: BudgetInputs) -> int:

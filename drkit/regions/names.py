@@ -165,6 +165,8 @@ PEER_ENDPOINTS = Name(ResourceType.SSM_PARAMETER, "peerendpoints")
 CANARY_SCHEDULE = Name(ResourceType.EVENT_RULE, "canary-schedule")
 CANARY_OBJECTS = Name(ResourceType.EVENT_RULE, "canary-objects")
 WATCH_SCHEDULE = Name(ResourceType.EVENT_RULE, "watch-schedule")
+#: The rule on calls that disable the region's key or schedule its deletion.
+KEY_WATCH = Name(ResourceType.EVENT_RULE, "keywatch")
 ALERT_TOPIC = Name(ResourceType.SNS_TOPIC, "alerts")
 
 # ----- logs and audit ------------------------------------------------------------------------

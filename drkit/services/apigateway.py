@@ -47,6 +47,8 @@ ROUTES = {
 #: (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html,
 #: "Request interval"). "Several" is read as up to 10 (an assumption, not a figure).
 ROUTE53_CHECKER_PEAK_RPS = 10
+#: The auto-deployed stage every name maps to.
+STAGE_NAME = "$default"
 #: The anonymous /health route's own throttle: it cannot take the function's concurrency
 #: from the records routes, and it leaves the checkers ten times their peak. API Gateway
 #: lets a stage set limits per route that override the stage's defaults
@@ -141,6 +143,8 @@ class HttpApi(Construct):
             certificate and stage as the shared one (what its health check probes).
         regional_target_domain_name: That name's regional target (for its alias).
         regional_target_zone_id: The hosted zone id of that target.
+        stage_name: The stage both names map to (also the ``Stage`` metric dimension).
+        throttling_rate_limit: The stage's steady-state requests per second.
     """
 
     def __init__(self, scope: Construct, id: str, *, props: HttpApiProps) -> None:
@@ -159,6 +163,8 @@ class HttpApi(Construct):
         )
         self.api_id: str = self.resource.id
         self.endpoint_host = f"{self.api_id}.execute-api.{p.region}.amazonaws.com"
+        self.stage_name = STAGE_NAME
+        self.throttling_rate_limit = props.throttling_rate_limit
         routes = self._routes(props.function)
         stage = self._stage(props, routes)
         self._custom_domain(props, stage)
@@ -185,7 +191,7 @@ class HttpApi(Construct):
             "stage",
             provider=p.provider,
             api_id=self.api_id,
-            name="$default",
+            name=STAGE_NAME,
             auto_deploy=True,
             access_log_settings=Apigatewayv2StageAccessLogSettings(
                 destination_arn=access_logs.log_group_arn, format=ACCESS_LOG_FORMAT

@@ -11,7 +11,7 @@ from constructs import Construct
 
 from drkit.aws import CloudwatchDashboard, CloudwatchMetricAlarm
 from drkit.errors import SpecError
-from drkit.regions import metrics
+from drkit.regions.metrics import MetricPlacement
 from drkit.regions.naming import ResourceType
 from drkit.services.placement import Placement
 from drkit.services.sns import TopicRef
@@ -22,6 +22,43 @@ COMPARISONS = (
     "LessThanThreshold",
     "LessThanOrEqualToThreshold",
 )
+STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
+
+
+@attrs.frozen(kw_only=True)
+class Condition:
+    """When an alarm fires: a statistic of each period compared with a threshold.
+
+    Attributes:
+        statistic: Statistic over each period.
+        threshold: The threshold, in the metric's unit.
+        comparison: How the statistic is compared with the threshold.
+        period_seconds: Period length: 10, 20 or 30 (high-resolution metrics only) or a
+            multiple of 60.
+        evaluation_periods: Consecutive periods that must breach.
+    """
+
+    statistic: str
+    threshold: float
+    comparison: str = "GreaterThanThreshold"
+    period_seconds: int = 60
+    evaluation_periods: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        if self.statistic not in STATISTICS:
+            raise SpecError("statistic", self.statistic, ", ".join(STATISTICS))
+        if self.comparison not in COMPARISONS:
+            raise SpecError("comparison", self.comparison, ", ".join(COMPARISONS))
+        # PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60."
+        if self.period_seconds % 60 and self.period_seconds not in (10, 20, 30):
+            raise SpecError("period_seconds", self.period_seconds, "10, 20, 30 or a multiple of 60")
+        if self.evaluation_periods < 1:
+            raise SpecError("evaluation_periods", self.evaluation_periods, "1 or more")
+
+    @property
+    def window_seconds(self) -> int:
+        """How long the metric must breach before the alarm fires."""
+        return self.period_seconds * self.evaluation_periods
 
 
 @attrs.frozen(kw_only=True)
@@ -34,14 +71,9 @@ class AlarmProps:
         description: What firing means and what to do.
         topic: Receives ALARM and OK notifications; must be in the alarm's region
             (CloudWatch cannot notify a topic in another region).
-        namespace: Metric namespace.
-        metric_name: Metric name.
-        dimensions: Metric dimensions.
-        statistic: Statistic over each period.
-        period_seconds: Period length.
-        evaluation_periods: Periods that must breach.
-        threshold: The threshold, in the metric's unit.
-        comparison: How the statistic is compared with the threshold.
+        metric: The metric's row in ``drkit.regions.metrics``.
+        dimensions: Its dimensions, exactly the row's, in its order.
+        condition: When it fires.
         treat_missing_data: What a period without data counts as: the metric's row in
             ``drkit.regions.metrics`` says, never the caller.
     """
@@ -50,18 +82,13 @@ class AlarmProps:
     purpose: str
     description: str
     topic: TopicRef
-    namespace: str
-    metric_name: str
+    metric: MetricPlacement
     dimensions: Mapping[str, str]
-    threshold: float
-    statistic: str = "Maximum"
-    period_seconds: int = 60
-    evaluation_periods: int = 1
-    comparison: str = "GreaterThanThreshold"
+    condition: Condition
 
     @property
     def treat_missing_data(self) -> str:
-        return metrics.placement(self.namespace, self.metric_name).missing_data.value
+        return self.metric.missing_data.value
 
     def __attrs_post_init__(self) -> None:
         if self.topic.region != self.placement.region:
@@ -70,19 +97,12 @@ class AlarmProps:
                 self.topic.region,
                 f"a topic in the alarm's own region {self.placement.region}",
             )
-        try:
-            metrics.placement(self.namespace, self.metric_name)
-        except KeyError:
+        if tuple(self.dimensions) != self.metric.dimensions:
             raise SpecError(
-                "metric_name",
-                f"{self.namespace}/{self.metric_name}",
-                "a metric with a row in drkit/regions/metrics.py (where AWS publishes it, "
-                "and what its missing data means)",
-            ) from None
-        if self.comparison not in COMPARISONS:
-            raise SpecError("comparison", self.comparison, ", ".join(COMPARISONS))
-        if self.period_seconds % 60 and self.period_seconds not in (10, 30):
-            raise SpecError("period_seconds", self.period_seconds, "10, 30 or a multiple of 60")
+                "dimensions",
+                tuple(self.dimensions),
+                f"{self.metric.name}'s {self.metric.dimensions} (drkit/regions/metrics)",
+            )
 
 
 class Alarm(Construct):
@@ -95,7 +115,7 @@ class Alarm(Construct):
 
     def __init__(self, scope: Construct, id: str, *, props: AlarmProps) -> None:
         super().__init__(scope, id)
-        p = props.placement
+        p, c = props.placement, props.condition
         self.region = p.region
         self.alarm_name = p.name(ResourceType.ALARM, props.purpose)
         self.props = props
@@ -105,14 +125,14 @@ class Alarm(Construct):
             provider=p.provider,
             alarm_name=self.alarm_name,
             alarm_description=props.description,
-            namespace=props.namespace,
-            metric_name=props.metric_name,
+            namespace=props.metric.namespace,
+            metric_name=props.metric.metric_name,
             dimensions=dict(props.dimensions),
-            statistic=props.statistic,
-            period=props.period_seconds,
-            evaluation_periods=props.evaluation_periods,
-            threshold=props.threshold,
-            comparison_operator=props.comparison,
+            statistic=c.statistic,
+            period=c.period_seconds,
+            evaluation_periods=c.evaluation_periods,
+            threshold=c.threshold,
+            comparison_operator=c.comparison,
             treat_missing_data=props.treat_missing_data,
             alarm_actions=[props.topic.topic_arn],
             ok_actions=[props.topic.topic_arn],

@@ -1,4 +1,4 @@
-"""EventBridge: the canary's one-minute schedule and the replica-arrival events it measures."""
+"""EventBridge: the canary's schedule and the replica arrivals it measures; the key watch."""
 
 from __future__ import annotations
 
@@ -7,11 +7,20 @@ import json
 import attrs
 from constructs import Construct
 
-from drkit.aws import CloudwatchEventRule, CloudwatchEventTarget, LambdaPermission
+from drkit.aws import (
+    CloudwatchEventRule,
+    CloudwatchEventTarget,
+    CloudwatchEventTargetInputTransformer,
+    LambdaPermission,
+)
+from drkit.errors import SpecError
+from drkit.regions import metrics, names
 from drkit.regions.names import Name
+from drkit.services.kms import EncryptionKey
 from drkit.services.lambda_ import RegionalFunction
 from drkit.services.placement import Placement
 from drkit.services.s3 import DataBucket
+from drkit.services.sns import AlertTopic, Publisher
 from drkit_runtime.contract import CANARY_OBJECT_PREFIX
 
 
@@ -85,6 +94,108 @@ def replica_arrival_pattern(bucket: DataBucket) -> str:
             "detail": {
                 "bucket": {"name": [bucket.bucket_name]},
                 "object": {"key": [{"prefix": CANARY_OBJECT_PREFIX}]},
+            },
+        },
+        separators=(",", ":"),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class KeyStateWatchProps:
+    """Props of :class:`KeyStateWatch`.
+
+    Attributes:
+        placement: The key's region, provider and naming.
+        key: The key watched.
+        topic: The region's alert topic the rule publishes to.
+    """
+
+    placement: Placement
+    key: EncryptionKey
+    topic: AlertTopic
+
+    def __attrs_post_init__(self) -> None:
+        where = metrics.KEY_STATE_CALLS.region(own=self.key.region)
+        if where != self.placement.region or self.topic.region != where:
+            raise SpecError(
+                "placement",
+                (self.placement.region, self.topic.region),
+                f"the key's region {where}, where EventBridge receives its calls",
+            )
+
+
+class KeyStateWatch(Construct):
+    """A rule on CloudTrail's record of a call that disables the key or schedules its
+    deletion (each would stop, then destroy, the region's data), publishing a sentence
+    to the region's alert topic.
+
+    Attributes:
+        rule_arn: The rule's ARN (from its name: the topic's and the key's policies name it,
+            and the rule's pattern names the key, so a reference would be a cycle).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, props: KeyStateWatchProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        name = p.named(names.KEY_WATCH)
+        self.rule_arn = p.arn(names.KEY_WATCH)
+        props.topic.allow_publisher(
+            Publisher(
+                sid="KeyWatchOfThisRegion",
+                service="events.amazonaws.com",
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                    "ArnEquals": {"aws:SourceArn": self.rule_arn},
+                },
+            )
+        )
+        self.resource = CloudwatchEventRule(
+            self,
+            "resource",
+            provider=p.provider,
+            name=name,
+            description=f"drkit: the key of {p.region} disabled or scheduled for deletion",
+            event_pattern=key_state_pattern(props.key),
+            tags=p.tagged(name),
+        )
+        CloudwatchEventTarget(
+            self,
+            "target",
+            provider=p.provider,
+            rule=self.resource.name,
+            arn=props.topic.topic_arn,
+            input_transformer=CloudwatchEventTargetInputTransformer(
+                input_paths=KEY_STATE_FIELDS, input_template=KEY_STATE_MESSAGE
+            ),
+        )
+
+
+#: What the alert says: the call, the key, who, when (CloudTrail's fields).
+KEY_STATE_FIELDS = {
+    "call": "$.detail.eventName",
+    "key": "$.detail.requestParameters.keyId",
+    "caller": "$.detail.userIdentity.arn",
+    "region": "$.region",
+    "time": "$.time",
+}
+KEY_STATE_MESSAGE = (
+    '"drkit: <call> on KMS key <key> in <region> by <caller> at <time>. A disabled key stops '
+    "every read and write of the region's data; a key scheduled for deletion destroys it when "
+    'the waiting period ends: aws kms enable-key / cancel-key-deletion (docs/runbook.md)."'
+)
+
+
+def key_state_pattern(key: EncryptionKey) -> str:
+    """DisableKey or ScheduleKeyDeletion of ``key``, named by its id or its ARN."""
+    calls = metrics.KEY_STATE_CALLS
+    return json.dumps(
+        {
+            "source": [calls.event_source],
+            "detail-type": [calls.detail_type],
+            "detail": {
+                "eventSource": ["kms.amazonaws.com"],
+                "eventName": list(calls.event_names),
+                "requestParameters": {"keyId": [key.key_id, key.key_arn]},
             },
         },
         separators=(",", ":"),

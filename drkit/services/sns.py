@@ -15,6 +15,7 @@ from drkit.regions import names
 from drkit.regions.names import Name
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
+from drkit.services.policy import PolicyDocument
 
 
 @attrs.frozen(kw_only=True)
@@ -52,19 +53,23 @@ class AlertTopicProps:
 
 
 class AlertTopic(Construct):
-    """The region's alert topic; every alarm in the region notifies it.
+    """The region's alert topic; every alarm in the region notifies it, and the rules that
+    :meth:`allow_publisher` admits publish to it.
 
     Attributes:
         topic_arn: Its ARN.
         topic_name: Its name.
         region: Its region (alarms may only notify a topic in their own region).
+        key: The key it is encrypted with (a publisher must be able to use it).
     """
 
     def __init__(self, scope: Construct, id: str, *, props: AlertTopicProps) -> None:
         super().__init__(scope, id)
         p = props.placement
         self.region = p.region
+        self.key = props.key
         self.topic_name = p.named(props.name)
+        self._policy = PolicyDocument()
         self.resource, _ = encrypted_topic(
             self,
             ("resource", "policy"),
@@ -80,6 +85,7 @@ class AlertTopic(Construct):
                     "ArnLike": {"aws:SourceArn": p.account.arn("cloudwatch", p.region, "alarm:*")},
                 },
             ),
+            document=self._policy,
         )
         self.topic_arn: str = self.resource.arn
         self.ref = TopicRef(region=p.region, topic_arn=self.topic_arn)
@@ -93,14 +99,36 @@ class AlertTopic(Construct):
                 endpoint=email,
             )
 
+    def allow_publisher(self, publisher: Publisher) -> None:
+        """Let one more AWS service publish (an EventBridge rule of this region): the topic's
+        policy admits it, and the topic's key lets it encrypt, under the same conditions."""
+        self._policy.add(_publish(self.topic_arn, publisher))
+        self.key.grant_service(
+            f"{publisher.sid}ToEncryptedTopic",
+            publisher.service,
+            ("kms:Decrypt", "kms:GenerateDataKey"),
+            publisher.conditions,
+        )
+
 
 @attrs.frozen(kw_only=True)
 class Publisher:
-    """The one AWS service a topic's policy lets publish, and under which conditions."""
+    """An AWS service a topic's policy lets publish, and under which conditions."""
 
     sid: str
     service: str
     conditions: Mapping[str, Mapping[str, Any]]
+
+
+def _publish(topic_arn: str, publisher: Publisher) -> iam.Statement:
+    return iam.Statement(
+        sid=publisher.sid,
+        principals={"Service": (publisher.service,)},
+        actions=("sns:Publish",),
+        resources=(topic_arn,),
+        conditions=publisher.conditions,
+        resource_policy=True,
+    )
 
 
 def encrypted_topic(
@@ -112,10 +140,13 @@ def encrypted_topic(
     name: str,
     publisher: Publisher,
     display_name: str | None = None,
+    document: PolicyDocument | None = None,
 ) -> tuple[SnsTopic, SnsTopicPolicy]:
     """A topic encrypted with ``key`` whose policy admits ``publisher`` over TLS only.
 
-    ``ids`` are the topic's and its policy's construct ids in ``scope``.
+    ``ids`` are the topic's and its policy's construct ids in ``scope``. The policy is
+    ``document`` (a new one when left out), rendered at synth: statements its owner adds
+    later land in it.
     """
     p = placement
     topic = SnsTopic(
@@ -127,14 +158,6 @@ def encrypted_topic(
         kms_master_key_id=key.key_arn,
         tags=p.tagged(name),
     )
-    publish = iam.Statement(
-        sid=publisher.sid,
-        principals={"Service": (publisher.service,)},
-        actions=("sns:Publish",),
-        resources=(topic.arn,),
-        conditions=publisher.conditions,
-        resource_policy=True,
-    )
     insecure = iam.Statement(
         sid="DenyInsecureTransport",
         effect="Deny",
@@ -144,11 +167,10 @@ def encrypted_topic(
         conditions={"Bool": {"aws:SecureTransport": "false"}},
         resource_policy=True,
     )
+    document = PolicyDocument() if document is None else document
+    document.add(_publish(topic.arn, publisher))
+    document.add(insecure)
     policy = SnsTopicPolicy(
-        scope,
-        ids[1],
-        provider=p.provider,
-        arn=topic.arn,
-        policy=iam.document((publish, insecure)),
+        scope, ids[1], provider=p.provider, arn=topic.arn, policy=document.rendered()
     )
     return topic, policy

@@ -50,11 +50,7 @@ class RegionalStack(DrkitStack):
         self.observability = RegionalObservability(
             self,
             "observability",
-            props=RegionalObservabilityProps(
-                deployment=spec,
-                placement=self.placements[plan.region],
-                topic=self.footprint.alerts.ref,
-            ),
+            props=RegionalObservabilityProps(deployment=spec, footprint=self.footprint),
         )
         f = self.footprint
         TerraformOutput(self, "api_endpoint", value=f"https://{f.api.endpoint_host}")

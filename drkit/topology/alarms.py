@@ -3,25 +3,25 @@
 Every stack runs the alarm families it is about through its ``AlarmSites``, which keeps
 an alarm only when AWS publishes its metric in the stack's own region
 (``drkit.regions.metrics``) and has it notify that region's alert topic: the alarm on a
-metric of another region is made by that region's stack, from the same family. The
-functions below alarm on what is not per region: the DNSSEC signing of the zone, the
-delivery of the audit trail, and each region's health seen by the others' watchers.
+metric of another region is made by that region's stack, from the same family. A family
+is a function over named metric rows; the ones below alarm on what is not per region:
+the DNSSEC signing of the zone, the delivery of the audit trail, each region's health
+seen by the others' watchers, and Route 53's health checks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from constructs import Construct
 
-from drkit.regions import names
-from drkit.regions.metrics import placement
+from drkit.regions import metrics, names
+from drkit.regions.metrics import MetricPlacement
 from drkit.regions.spec import DeploymentSpec
-from drkit.services.cloudwatch import Alarm, AlarmProps
+from drkit.services.cloudwatch import Alarm, AlarmProps, Condition
 from drkit.services.placement import Placement
 from drkit.services.sns import TopicRef
-from drkit_runtime.contract import PEER_HEALTHY, WATCH_DIMENSIONS, WATCH_NAMESPACE
+from drkit_runtime.contract import WATCH_DIMENSIONS
 
 #: Route 53 publishes its DNSSEC metrics once per 4 hours per zone
 #: (monitoring-hosted-zones-with-cloudwatch.html): every 6-hour period holds a data point.
@@ -34,6 +34,25 @@ TRAIL_DELIVERY_PERIOD_SECONDS = 3600
 #: Consecutive failed minutes before a watcher calls a peer down (Route 53's default
 #: failure threshold is 3, too).
 WATCH_EVALUATION_PERIODS = 3
+
+#: Any signing failure, or any key needing action, in a 6-hour period.
+DNSSEC_TROUBLE = Condition(statistic="Sum", threshold=0, period_seconds=DNSSEC_PERIOD_SECONDS)
+#: Not one delivery in an hour.
+NOTHING_DELIVERED = Condition(
+    statistic="Sum",
+    threshold=1,
+    comparison="LessThanThreshold",
+    period_seconds=TRAIL_DELIVERY_PERIOD_SECONDS,
+)
+#: Unhealthy (or unreported) every minute for three minutes.
+PEER_DOWN = Condition(
+    statistic="Minimum",
+    threshold=1,
+    comparison="LessThanThreshold",
+    evaluation_periods=WATCH_EVALUATION_PERIODS,
+)
+#: Route 53's checkers call the region unhealthy.
+CHECK_FAILING = Condition(statistic="Minimum", threshold=1, comparison="LessThanThreshold")
 
 
 class AlarmSites:
@@ -60,26 +79,23 @@ class AlarmSites:
 
     def alarm(
         self,
+        metric: MetricPlacement,
         *,
         purpose: str,
-        namespace: str,
-        metric_name: str,
+        description: str,
         dimensions: Mapping[str, str],
+        condition: Condition,
         source: str = "",
         destination: str = "",
         own: str = "",
-        **props: Any,
     ) -> Alarm | None:
-        """An alarm in the region AWS publishes its metric in, notifying that region's topic;
-        None when that region is not this stack's (its own stack makes the alarm).
+        """An alarm on ``metric`` in the region AWS publishes it in, notifying that region's
+        topic; None when that region is not this stack's (its own stack makes the alarm).
 
         ``source``, ``destination`` and ``own`` are the regions the metric's dimensions
-        stand for; the placement table picks the one that holds the metric.
+        stand for; the metric's row picks the one that holds it.
         """
-        row = placement(namespace, metric_name)
-        if tuple(dimensions) != row.dimensions:
-            raise AssertionError(f"{namespace}/{metric_name}: dimensions {tuple(dimensions)}")
-        region = row.region(source=source, destination=destination, own=own)
+        region = metric.region(source=source, destination=destination, own=own)
         if region != self.region:
             return None
         alarm = Alarm(
@@ -88,11 +104,11 @@ class AlarmSites:
             props=AlarmProps(
                 placement=self._placement,
                 purpose=purpose,
+                description=description,
                 topic=self._topic,
-                namespace=namespace,
-                metric_name=metric_name,
+                metric=metric,
                 dimensions=dimensions,
-                **props,
+                condition=condition,
             ),
         )
         self.alarms.append(alarm)
@@ -102,51 +118,47 @@ class AlarmSites:
 def dnssec_alarms(sites: AlarmSites, zone_id: str, zone_name: str) -> None:
     """Signing failures and keys needing action: either can fail the name in every region."""
     for purpose, metric, what in (
-        ("dnssec-failure", "DNSSECInternalFailure", "is in INTERNAL_FAILURE"),
-        ("dnssec-ksk-action", "DNSSECKeySigningKeysNeedingAction", "has a KSK in ACTION_NEEDED"),
+        ("dnssec-failure", metrics.DNSSEC_INTERNAL_FAILURE, "is in INTERNAL_FAILURE"),
+        ("dnssec-ksk-action", metrics.DNSSEC_KSKS_NEEDING_ACTION, "has a KSK in ACTION_NEEDED"),
     ):
         sites.alarm(
+            metric,
             purpose=purpose,
             description=(
                 f"DNSSEC signing of {zone_name} {what}: fix it before the signatures "
                 "expire, or validating resolvers fail the API name in every region "
                 "(docs/runbook.md, DNSSEC)."
             ),
-            namespace="AWS/Route53",
-            metric_name=metric,
             dimensions={"HostedZoneId": zone_id},
-            statistic="Sum",
-            period_seconds=DNSSEC_PERIOD_SECONDS,
-            threshold=0,
+            condition=DNSSEC_TROUBLE,
         )
 
 
 def trail_delivery_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
     """The trail stopped delivering: no log file announced, or no event reached its log group.
 
-    Missing data is breaching: a stopped delivery publishes no data point at all.
+    Missing data is breaching (the rows say so): a stopped delivery publishes nothing.
     """
     namer, home = deployment.namer, deployment.primary.region
     topic = names.TRAIL_DELIVERY_TOPIC(namer, home)
     log_group = names.TRAIL_LOG_GROUP(namer, home)
     trail = names.TRAIL(namer, home)
-    for purpose, namespace, metric, dimensions, where in (
+    for purpose, metric, dimensions, where in (
         (
             "trail-files",
-            "AWS/SNS",
-            "NumberOfMessagesPublished",
+            metrics.TRAIL_FILES_ANNOUNCED,
             {"TopicName": topic},
             f"log files to its bucket (no notification on {topic})",
         ),
         (
             "trail-logs",
-            "AWS/Logs",
-            "IncomingLogEvents",
+            metrics.TRAIL_EVENTS_LOGGED,
             {"LogGroupName": log_group},
             f"events to the log group {log_group}",
         ),
     ):
         sites.alarm(
+            metric,
             own=home,
             purpose=purpose,
             description=(
@@ -154,13 +166,8 @@ def trail_delivery_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None
                 "audit record is not being written. Check the trail's status "
                 "(aws cloudtrail get-trail-status), its bucket policy and its key."
             ),
-            namespace=namespace,
-            metric_name=metric,
             dimensions=dimensions,
-            statistic="Sum",
-            period_seconds=TRAIL_DELIVERY_PERIOD_SECONDS,
-            threshold=1,
-            comparison="LessThanThreshold",
+            condition=NOTHING_DELIVERED,
         )
 
 
@@ -176,6 +183,7 @@ def watch_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
                 continue
             values = (watched.region, watcher.region)
             sites.alarm(
+                metrics.PEER_HEALTHY,
                 own=watcher.region,
                 purpose=f"watch-{watched.short}",
                 description=(
@@ -185,11 +193,23 @@ def watch_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
                     "outside the region, so it fires even when us-east-1, where Route 53's "
                     "metrics live, is the region down."
                 ),
-                namespace=WATCH_NAMESPACE,
-                metric_name=PEER_HEALTHY,
                 dimensions=dict(zip(WATCH_DIMENSIONS, values, strict=True)),
-                statistic="Minimum",
-                threshold=1,
-                comparison="LessThanThreshold",
-                evaluation_periods=WATCH_EVALUATION_PERIODS,
+                condition=PEER_DOWN,
             )
+
+
+def health_check_alarms(
+    sites: AlarmSites, deployment: DeploymentSpec, check_ids: Mapping[str, str]
+) -> None:
+    """A region out of DNS: Route 53's HealthCheckStatus (``check_ids``: region -> check)."""
+    for region, check_id in check_ids.items():
+        sites.alarm(
+            metrics.HEALTH_CHECK_STATUS,
+            purpose=f"health-{deployment.region(region).short}",
+            description=(
+                f"Route 53 health check of {region} is failing: the region is out of DNS "
+                "(automatic failover). Check its /health answer and drain switch."
+            ),
+            dimensions={"HealthCheckId": check_id},
+            condition=CHECK_FAILING,
+        )

@@ -5,16 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from drkit.regions import names
-from drkit.regions.metrics import Published, placement
+from drkit.regions import metrics, names
+from drkit.regions.metrics import MetricPlacement, Published
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.s3_replication import rule_id
-from drkit_runtime.contract import (
-    CANARY_STORES,
-    METRIC_DIMENSIONS,
-    METRIC_NAMESPACE,
-    REPLICATION_LAG,
-)
+from drkit_runtime.contract import CANARY_STORES, METRIC_DIMENSIONS
 
 
 def widget(
@@ -40,8 +35,15 @@ def widget(
     return {"type": "metric", "x": x, "y": y, "width": 12, "height": 6, "properties": properties}
 
 
+def _line(metric: MetricPlacement, *dimension_values: str) -> list[Any]:
+    """A widget's metric line: namespace, name, then each of the row's dimensions and value."""
+    pairs = zip(metric.dimensions, dimension_values, strict=True)
+    return [metric.namespace, metric.metric_name, *(part for pair in pairs for part in pair)]
+
+
 def replication_widgets(deployment: DeploymentSpec) -> list[dict[str, Any]]:
-    """Two rows per region: DynamoDB's lag leaving it, S3's and the canary's arriving in it.
+    """Two rows per region: DynamoDB's lag leaving it, S3's and the canary's arriving in it,
+    and the age of the newest heartbeat there (the stall alarm's counterpart).
 
     A widget shows only its own region's metrics, so each metric is drawn in the widget
     of the region AWS publishes it in (``drkit.regions.metrics``): DynamoDB's
@@ -70,8 +72,16 @@ def replication_widgets(deployment: DeploymentSpec) -> list[dict[str, Any]]:
             widget(
                 f"Measured replication lag (s) into {region} (canary)",
                 region,
-                _measured_lag(regions, region),
+                _measured(metrics.CANARY_REPLICATION_LAG, regions, region),
                 y=y + 6,
+                annotations=rpo,
+            ),
+            widget(
+                f"Age of the newest heartbeat (s) in {region} (canary)",
+                region,
+                _measured(metrics.CANARY_HEARTBEAT_AGE, regions, region),
+                y=y + 6,
+                x=12,
                 annotations=rpo,
             ),
         ]
@@ -80,16 +90,10 @@ def replication_widgets(deployment: DeploymentSpec) -> list[dict[str, Any]]:
 
 def _dynamodb_lag(deployment: DeploymentSpec, region: str) -> list[list[Any]]:
     """Published in the region that took the write, per receiving region."""
-    assert placement("AWS/DynamoDB", "ReplicationLatency").published is Published.SOURCE
+    metric = metrics.DYNAMODB_REPLICATION_LATENCY
+    assert metric.published is Published.SOURCE
     return [
-        [
-            "AWS/DynamoDB",
-            "ReplicationLatency",
-            "TableName",
-            t(deployment.namer),
-            "ReceivingRegion",
-            o,
-        ]
+        _line(metric, t(deployment.namer), o)
         for t in names.TABLES.values()
         for o in (r.region for r in deployment.regions)
         if o != region
@@ -98,50 +102,35 @@ def _dynamodb_lag(deployment: DeploymentSpec, region: str) -> list[list[Any]]:
 
 def _s3_lag(deployment: DeploymentSpec, region: str) -> list[list[Any]]:
     """Published in the destination bucket's region: every rule replicating into ``region``."""
-    assert placement("AWS/S3", "ReplicationLatency").published is Published.DESTINATION
+    metric = metrics.S3_REPLICATION_LATENCY
+    assert metric.published is Published.DESTINATION
     namer = deployment.namer
     return [
-        [
-            "AWS/S3",
-            "ReplicationLatency",
-            "SourceBucket",
+        _line(
+            metric,
             names.DATA_BUCKET(namer, o.region),
-            "DestinationBucket",
             names.DATA_BUCKET(namer, region),
-            "RuleId",
             rule_id(region),
-        ]
+        )
         for o in deployment.regions
         if o.region != region
     ]
 
 
-def _measured_lag(regions: list[str], region: str) -> list[list[Any]]:
+def _measured(metric: MetricPlacement, regions: list[str], region: str) -> list[list[Any]]:
+    """A canary metric of every store from every other region, as the receiving one holds it."""
+    assert metric.dimensions == tuple(METRIC_DIMENSIONS)
+    assert metric.published is Published.DESTINATION
     return [
-        [METRIC_NAMESPACE, REPLICATION_LAG, *_dimensions(store, o, region)]
-        for o in regions
-        if o != region
-        for store in CANARY_STORES
+        _line(metric, store, o, region) for o in regions if o != region for store in CANARY_STORES
     ]
-
-
-def _dimensions(store: str, source: str, receiving: str) -> list[str]:
-    """Name, value, name, value... of one canary metric, in the contract's order."""
-    values = (store, source, receiving)
-    return [part for pair in zip(METRIC_DIMENSIONS, values, strict=True) for part in pair]
 
 
 def failover_widgets(
     deployment: DeploymentSpec, health_check_ids: Mapping[str, str], metrics_region: str
 ) -> list[dict[str, Any]]:
     status = [
-        [
-            "AWS/Route53",
-            "HealthCheckStatus",
-            "HealthCheckId",
-            check_id,
-            {"id": f"h{i}", "label": region},
-        ]
+        [*_line(metrics.HEALTH_CHECK_STATUS, check_id), {"id": f"h{i}", "label": region}]
         for i, (region, check_id) in enumerate(health_check_ids.items())
     ]
     healthy = [
@@ -167,7 +156,7 @@ def failover_widgets(
     namer = deployment.namer
     for i, r in enumerate(deployment.regions):
         errors = [
-            ["AWS/Lambda", "Errors", "FunctionName", names.FUNCTIONS[p].function(namer, r.region)]
+            _line(metrics.LAMBDA_ERRORS, names.FUNCTIONS[p].function(namer, r.region))
             for p in ("api", "canary")
         ]
         widgets.append(

@@ -27,7 +27,7 @@ from drkit.services.route53 import (
     WeightedAliasProps,
 )
 from drkit.services.sns import TopicRef
-from drkit.topology.alarms import AlarmSites
+from drkit.topology.alarms import AlarmSites, health_check_alarms
 from drkit.topology.dashboards import failover_widgets
 from drkit_runtime.contract import HEALTH_PATH
 
@@ -129,18 +129,9 @@ class WeightedRouting(Construct):
     def _alarms(self, props: WeightedRoutingProps) -> None:
         """A region out of DNS: Route 53's HealthCheckStatus, published in us-east-1 only."""
         sites = AlarmSites(self, placement=props.placement, topic=props.topic)
-        for region, check in self.health_checks.items():
-            sites.alarm(
-                purpose=f"health-{props.deployment.region(region).short}",
-                description=(
-                    f"Route 53 health check of {region} is failing: the region is out of DNS "
-                    "(automatic failover). Check its /health answer and drain switch."
-                ),
-                namespace="AWS/Route53",
-                metric_name="HealthCheckStatus",
-                dimensions={"HealthCheckId": check.health_check_id},
-                statistic="Minimum",
-                threshold=1,
-                comparison="LessThanThreshold",
-            )
+        health_check_alarms(
+            sites,
+            props.deployment,
+            {region: check.health_check_id for region, check in self.health_checks.items()},
+        )
         self.alarms = sites.alarms

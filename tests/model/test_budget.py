@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import attrs
 import pytest
 from hypothesis import given
@@ -43,7 +46,8 @@ def test_the_default_spec_budget():
     assert (rto.total_seconds, rto.margin_seconds) == (155, 145)
     assert budget.judged_unhealthy_seconds(inputs) == 45
     assert budget.requests_stop_seconds(inputs) == 115
-    assert rpo_budget(inputs).heartbeat_alarm_threshold_seconds == 120
+    assert rpo_budget(inputs).source_heartbeat_threshold_seconds == 120
+    assert rpo_budget(inputs).stall_alarmed_seconds == 110
 
 
 @given(s.budget_inputs())
@@ -148,3 +152,63 @@ def test_spec_rejects_every_lag_alarm_at_or_above_the_rpo(inputs):
 def test_spec_accepts_every_lag_alarm_below_the_rpo(inputs):
     """A spec within the RTO target whose lag alarm is below its RPO builds."""
     assert _spec(inputs).budget_inputs == inputs
+
+
+# ----- the stall alarm: a simulation of CloudWatch's evaluation, not the formula restated ----
+
+
+def _fires_at(arrivals: list[float], *, after: float, phase: float, until: float) -> float | None:
+    """When an alarm on arrivals (Sum < 1 over STALL_SILENT_PERIODS periods, missing data
+    breaching) first fires after ``after``: CloudWatch evaluates it every
+    HIGH_RESOLUTION_EVALUATION_SECONDS (at ``phase`` past a multiple), on the periods that
+    ended by then. None: not by ``until``."""
+    period, silent = budget.STALL_PERIOD_SECONDS, budget.STALL_SILENT_PERIODS
+    step = budget.HIGH_RESOLUTION_EVALUATION_SECONDS
+    tick = math.ceil((after - phase) / step) * step + phase
+    while tick <= until:
+        last_complete = math.floor(tick / period)  # periods [k*period, (k+1)*period) < tick
+        window = range(last_complete - silent, last_complete)
+        if all(not any(k * period <= a < (k + 1) * period for a in arrivals) for k in window):
+            return tick
+        tick += budget.HIGH_RESOLUTION_EVALUATION_SECONDS
+    return None
+
+
+@given(
+    st.floats(0, 600, allow_nan=False),
+    st.floats(0, budget.HIGH_RESOLUTION_EVALUATION_SECONDS, exclude_max=True),
+)
+def test_a_stall_is_alarmed_within_its_budget_of_the_last_arrival(last, phase):
+    """Wherever the last arrival falls in its period and whenever CloudWatch evaluates, the
+    alarm fires within stall_alarmed_seconds (110 s) of it: inside the 120 s target."""
+    arrivals = [last - 60 * i for i in range(5)]
+    fired = _fires_at(arrivals, after=last, phase=phase, until=last + 600)
+    assert fired is not None and last < fired <= last + budget.stall_alarmed_seconds()
+    assert budget.stall_alarmed_seconds() <= budget.STALL_TARGET_SECONDS
+
+
+def test_the_budget_is_reached_for_the_worst_placed_arrival():
+    """An arrival at the very start of a period, evaluated just after the window closes,
+    takes the whole 110 s (the bound is tight, not loose)."""
+    history = [-240.0, -180.0, -120.0, -60.0, 0.0]
+    phases = (0.0, 0.001, 5.0, 9.999)
+    worst = max(_fires_at(history, after=0.0, phase=p, until=600) or 0.0 for p in phases)
+    assert worst == pytest.approx(budget.stall_alarmed_seconds(), abs=0.01)
+
+
+@given(
+    st.lists(st.floats(1, budget.STALL_SILENT_PERIODS * budget.STALL_PERIOD_SECONDS), min_size=1),
+    st.floats(0, budget.HIGH_RESOLUTION_EVALUATION_SECONDS, exclude_max=True),
+)
+def test_arrivals_at_most_90_s_apart_never_fire_it(gaps, phase):
+    """While no two heartbeats arrive more than the silent window (90 s) apart, the alarm
+    does not fire: written every 60 s, a run may arrive up to 30 s later than the one before
+    it did without a false alarm."""
+    arrivals = list(itertools.accumulate(gaps, initial=100.0))
+    # From once the first window is full of heartbeats to the last one.
+    assert _fires_at(arrivals, after=arrivals[0] + 100, phase=phase, until=arrivals[-1]) is None
+
+
+def test_a_gap_just_over_the_window_can_fire_it():
+    """91 s between two arrivals can leave nine whole periods silent (the test above can fail)."""
+    assert _fires_at([79.9, 170.9], after=100, phase=0.0, until=170.9) == 170.0

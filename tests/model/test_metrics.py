@@ -41,8 +41,8 @@ def test_an_unknown_metric_or_a_missing_region_is_refused():
 
 def test_silence_is_a_failure_exactly_where_the_watched_thing_reports_on_a_clock():
     """Missing data breaches for the metrics whose silence means the watched thing stopped:
-    Route 53's health status, the canary's heartbeat age, the watchers' verdicts and the
-    trail's delivery; every other metric is published only while something happens."""
+    Route 53's health status, the canary's heartbeat age and arrivals, the watchers' verdicts
+    and the trail's delivery; every other metric is published only while something happens."""
     breaching = {
         (p.namespace, p.metric_name)
         for p in metrics.PLACEMENTS
@@ -51,8 +51,22 @@ def test_silence_is_a_failure_exactly_where_the_watched_thing_reports_on_a_clock
     assert breaching == {
         ("AWS/Route53", "HealthCheckStatus"),
         (contract.METRIC_NAMESPACE, contract.HEARTBEAT_AGE),
+        (contract.METRIC_NAMESPACE, contract.HEARTBEAT_ARRIVALS),
         (contract.WATCH_NAMESPACE, contract.PEER_HEALTHY),
         ("AWS/SNS", "NumberOfMessagesPublished"),
         ("AWS/Logs", "IncomingLogEvents"),
     }
     assert all(len(p.missing_data_why) > 40 for p in metrics.PLACEMENTS)
+
+
+def test_a_copy_jobs_failures_are_where_the_copy_runs():
+    """A copy job names the destination vault but runs, and counts, in the source region."""
+    row = metrics.COPY_JOBS_FAILED
+    assert row.region(source="eu-west-1", destination="us-west-2") == "eu-west-1"
+    assert metrics.BACKUP_JOBS_FAILED.region(own="us-west-2") == "us-west-2"
+
+
+def test_every_row_is_named_once():
+    """Each row is a named constant of the package (what alarms are given) and in the table."""
+    named = [v for v in vars(metrics).values() if isinstance(v, metrics.MetricPlacement)]
+    assert sorted(named, key=lambda p: p.name) == sorted(PLACEMENTS, key=lambda p: p.name)

@@ -242,6 +242,7 @@ def test_stream_batch_publishes_replication_lag(
     assert published(infra, "ReplicationLag") == [dims("audit_logs"), dims("patient_records")]
     assert maximum(infra, clock, "ReplicationLag", "patient_records") == [3.5]
     assert maximum(infra, clock, "ReplicationLag", "audit_logs") == [2.5]
+    assert published(infra, "HeartbeatArrivals") == [dims("audit_logs"), dims("patient_records")]
 
 
 def test_stream_handler_answers_partial_batch_shape(
@@ -286,6 +287,7 @@ def test_object_event_publishes_lag_of_that_version(
     assert canary.handle(event, deps) == {"kind": "object", "published": 1, "skipped": 0}
     assert published(infra, "ReplicationLag") == [dims("objects")]
     assert maximum(infra, clock, "ReplicationLag", "objects") == [7.0]
+    assert published(infra, "HeartbeatArrivals") == [dims("objects")]
 
 
 @pytest.mark.parametrize(
@@ -335,3 +337,33 @@ def test_metrics_are_sent_in_batches() -> None:
     assert calls == 3
     assert [len(c["MetricData"]) for c in client.calls] == [20, 20, 5]
     assert {d["Unit"] for c in client.calls for d in c["MetricData"]} == {"Seconds"}
+
+
+def test_every_measured_lag_is_counted_as_an_arrival_at_one_second_resolution() -> None:
+    """Each ReplicationLag point comes with a HeartbeatArrivals point (1, Count, resolution
+    1 s, same dimensions); ages are not arrivals."""
+    client = RecordingCloudWatch()
+    arrived = lag.Observation(
+        metric="ReplicationLag",
+        store="objects",
+        source_region=OTHER,
+        receiving_region=LOCAL,
+        seconds=2.0,
+    )
+    age = lag.heartbeat_age(
+        store="objects", source_region=OTHER, receiving_region=LOCAL, written_at_ms=0, now_ms=9
+    )
+    metrics.publish(client, namespace=NAMESPACE, observations=[arrived, age], at_epoch_s=0)
+    (call,) = client.calls
+    counted = [d for d in call["MetricData"] if d["MetricName"] == "HeartbeatArrivals"]
+    assert counted == [
+        {
+            "MetricName": "HeartbeatArrivals",
+            "Dimensions": arrived.dimensions(),
+            "Timestamp": call["MetricData"][0]["Timestamp"],
+            "Value": 1,
+            "Unit": "Count",
+            "StorageResolution": 1,
+        }
+    ]
+    assert len(call["MetricData"]) == 3

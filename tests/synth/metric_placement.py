@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from drkit.regions import metrics
+from drkit.regions import metrics, names
 from drkit.regions.metrics import Published, placement
 from drkit_runtime.contract import PEER_HEALTHY, WATCH_NAMESPACE
 from tests.helpers import logical_of, ref, region_of, resources, table_replicas
@@ -28,7 +28,13 @@ ROLES = {
     "WatcherRegion": "own",
     "TopicName": "own",
     "LogGroupName": "own",
+    "ApiId": "own",
+    "CertificateArn": "own",
+    "BackupVaultName": "own",
 }
+#: Where one metric's dimension stands for another role than ROLES says: a copy job names
+#: the vault it copies into.
+ROLE_OVERRIDES = {("AWS/Backup", "NumberOfCopyJobsFailed", "BackupVaultName"): "destination"}
 
 
 def _names(stack: dict[str, Any]) -> dict[str, str]:
@@ -40,6 +46,7 @@ def _names(stack: dict[str, Any]) -> dict[str, str]:
         ("aws_sqs_queue", "name"),
         ("aws_sns_topic", "name"),
         ("aws_cloudwatch_log_group", "name"),
+        ("aws_backup_vault", "name"),
     ):
         for body in resources(stack, rtype).values():
             found[body[attribute]] = region_of(stack, body)
@@ -63,15 +70,40 @@ def allowed_regions(stack: dict[str, Any], namespace: str, metric: str, dims: di
     names = _names(stack)
     roles: dict[str, str] = {}
     for dimension, value in dims.items():
-        if dimension in ROLES:
-            roles[ROLES[dimension]] = _region_named(stack, names, value)
+        role = ROLE_OVERRIDES.get((namespace, metric, dimension), ROLES.get(dimension))
+        if role:
+            roles[role] = _region_named(stack, names, value)
     wanted = row.published.value
     if wanted in roles:
         return {roles[wanted]}
-    # DynamoDB names only the receiving region: the metric is in every other replica's.
-    assert row.published is Published.SOURCE and "TableName" in dims, (namespace, metric)
+    if "TableName" in dims:
+        return _replica_regions(stack, row, dims, roles)
+    # A copy job runs where its recovery point is: every region whose plan copies there.
+    assert row.published is Published.SOURCE and "BackupVaultName" in dims, (namespace, metric)
+    return _copying_regions(stack, dims["BackupVaultName"])
+
+
+def _replica_regions(
+    stack: dict[str, Any], row: metrics.MetricPlacement, dims: dict, roles: dict[str, str]
+) -> set[str]:
+    """DynamoDB names a table, not a region: each replica's region publishes its own (OWN);
+    ReplicationLatency is in every replica's but the receiving one's (SOURCE)."""
     replicas = {region for region, name in table_replicas(stack) if name == dims["TableName"]}
+    if row.published is Published.OWN:
+        return replicas
+    assert row.published is Published.SOURCE, row
     return replicas - {roles["destination"]}
+
+
+def _copying_regions(stack: dict[str, Any], vault_name: str) -> set[str]:
+    """The regions whose backup plan copies into the vault named ``vault_name``."""
+    return {
+        region_of(stack, plan)
+        for plan in resources(stack, "aws_backup_plan").values()
+        for rule in plan["rule"]
+        for action in rule.get("copy_action", [])
+        if action["destination_vault_arn"].endswith(f":backup-vault:{vault_name}")
+    }
 
 
 def widget_metrics(stack: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, str]]]:
@@ -148,10 +180,65 @@ def every_regions_failure_is_alarmed_from_another_region(spec, stack):
 def every_alarm_treats_missing_data_as_its_metrics_row_says(spec, stack):
     """Breaching where silence means the thing watched stopped (health checks, heartbeats,
     watchers, trail delivery), not breaching where the metric is published only while
-    something happens: the ``missing_data`` column of drkit/regions/metrics.py."""
+    something happens: the ``missing_data`` column of drkit/regions/metrics."""
     for name, alarm in resources(stack, "aws_cloudwatch_metric_alarm").items():
         row = metrics.placement(alarm["namespace"], alarm["metric_name"])
         assert alarm["treat_missing_data"] == row.missing_data.value, (name, row.missing_data_why)
+
+
+def _kms_rules(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    calls = metrics.KEY_STATE_CALLS
+    return {
+        name: rule
+        for name, rule in resources(stack, "aws_cloudwatch_event_rule").items()
+        if json.loads(rule.get("event_pattern") or "{}").get("source") == [calls.event_source]
+    }
+
+
+def every_key_watch_is_where_its_key_is(spec, stack):
+    """Each region's data key is watched by a rule in the key's region (EventBridge gets a
+    key's calls in its region only: metrics.KEY_STATE_CALLS), publishing to that region's
+    topic, which admits exactly that rule."""
+    rules = _kms_rules(stack)
+    watched = set()
+    for name, rule in rules.items():
+        region = region_of(stack, rule)
+        pattern = json.loads(rule["event_pattern"])
+        assert pattern["detail"]["eventName"] == list(metrics.KEY_STATE_CALLS.event_names)
+        key_ids = pattern["detail"]["requestParameters"]["keyId"]
+        keys = {ref(k)[1] for k in key_ids}
+        assert len(keys) == 1 and {ref(k)[2] for k in key_ids} == {"key_id", "arn"}, key_ids
+        (key,) = keys
+        assert region_of(stack, resources(stack, "aws_kms_key")[key]) == region, name
+        watched.add((region, key))
+        _publishes_to_a_topic_admitting_it(stack, name, rule)
+    data_keys = {
+        (region_of(stack, a), ref(a["target_key_id"])[1])
+        for a in resources(stack, "aws_kms_alias").values()
+        if a["name"] in {names.DATA_KEY(spec.namer, r.region) for r in spec.regions}
+    }
+    assert watched == data_keys
+
+
+def _publishes_to_a_topic_admitting_it(stack: dict[str, Any], name: str, rule: dict) -> None:
+    (target,) = [
+        t
+        for t in resources(stack, "aws_cloudwatch_event_target").values()
+        if ref(t["rule"])[1] == name
+    ]
+    topic = logical_of(stack, "aws_sns_topic", target["arn"])
+    assert region_of(stack, resources(stack, "aws_sns_topic")[topic]) == region_of(stack, rule)
+    (policy,) = [
+        p
+        for p in resources(stack, "aws_sns_topic_policy").values()
+        if logical_of(stack, "aws_sns_topic", p["arn"]) == topic
+    ]
+    admitted = [
+        s["Condition"]["ArnEquals"]["aws:SourceArn"]
+        for s in json.loads(policy["policy"])["Statement"]
+        if s.get("Principal") == {"Service": "events.amazonaws.com"}
+    ]
+    assert [a.rsplit("/", 1)[1] for a in admitted] == [rule["name"]], admitted
 
 
 PLACEMENT_PROPERTIES = [
@@ -160,4 +247,5 @@ PLACEMENT_PROPERTIES = [
     every_widget_metric_is_drawn_where_it_is_published,
     every_alarm_notifies_its_own_regions_topic,
     every_regions_failure_is_alarmed_from_another_region,
+    every_key_watch_is_where_its_key_is,
 ]

@@ -19,6 +19,7 @@ from drkit.regions.naming import ResourceType
 from drkit_runtime import contract
 from drkit_runtime.config import Config, ConfigError
 from tests.helpers import bucket_named, region_of, resources
+from tests.synth.metric_placement import widget_metrics
 from tests.synth.replay import Replay
 from tests.synth.stack_json import functions, referenced
 
@@ -275,8 +276,9 @@ def test_lifecycle_expires_old_versions_of_every_canary_object(replayed):
 
 
 def test_canary_alarms_watch_exactly_what_the_runtime_publishes(replayed):
-    """The custom-namespace alarms and the canary's data points are the same set of
-    (region, namespace, metric name, dimensions): no alarm waits on a metric nobody sends."""
+    """The custom-namespace alarms (and, for what no alarm watches, the dashboards) and the
+    canary's data points are the same set of (region, namespace, metric name, dimensions):
+    no alarm waits on a metric nobody sends, and nothing is sent that nobody looks at."""
     _, stack, replay = replayed
     alarms = {
         (
@@ -288,9 +290,16 @@ def test_canary_alarms_watch_exactly_what_the_runtime_publishes(replayed):
         for a in resources(stack, "aws_cloudwatch_metric_alarm").values()
         if not a["namespace"].startswith("AWS/") and a["namespace"] != contract.WATCH_NAMESPACE
     }
+    drawn = {
+        (region, namespace, metric, frozenset(dims.items()))
+        for region, namespace, metric, dims in widget_metrics(stack)
+        if namespace == contract.METRIC_NAMESPACE
+    }
     published = set(replay.world.metrics)
-    assert alarms
-    assert alarms == published, (
-        f"alarmed, never published: {sorted(alarms - published, key=str)[:5]}\n"
-        f"published, never alarmed: {sorted(published - alarms, key=str)[:5]}"
+    assert alarms and drawn - alarms
+    assert alarms <= published, (
+        f"alarmed, never published: {sorted(alarms - published, key=str)[:5]}"
+    )
+    assert published <= alarms | drawn, (
+        f"published, never alarmed or drawn: {sorted(published - alarms - drawn, key=str)[:5]}"
     )

@@ -18,12 +18,16 @@ from tests.synth.metric_placement import (
     PLACEMENT_PROPERTIES,
     allowed_regions,
     every_alarm_is_where_its_metric_is_published,
+    every_key_watch_is_where_its_key_is,
     every_widget_metric_is_drawn_where_it_is_published,
 )
 
 pytestmark = pytest.mark.synth
 
-#: One alarm of each kind the issue names: (namespace, metric).
+#: One alarm of each kind the issue names: (namespace, metric). DynamoDB's ThrottledRequests
+#: and SystemErrors are not here: they name a table, whose every replica's region publishes
+#: its own, so no region is wrong for them (tests/synth/dependency_alarms.py checks that
+#: every replica has its own).
 KINDS = [
     ("AWS/S3", "ReplicationLatency"),
     ("AWS/S3", "OperationsFailedReplication"),
@@ -32,9 +36,15 @@ KINDS = [
     ("AWS/Route53", "DNSSECInternalFailure"),
     ("AWS/Route53", "DNSSECKeySigningKeysNeedingAction"),
     ("AWS/Lambda", "Errors"),
+    ("AWS/Lambda", "Throttles"),
+    ("AWS/ApiGateway", "5xx"),
+    ("AWS/ApiGateway", "4xx"),
+    ("AWS/Backup", "NumberOfBackupJobsFailed"),
+    ("AWS/Backup", "NumberOfCopyJobsFailed"),
+    ("AWS/CertificateManager", "DaysToExpiry"),
     ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
     ("DrKit/Replication", "ReplicationLag"),
-    ("DrKit/Replication", "HeartbeatAge"),
+    ("DrKit/Replication", "HeartbeatArrivals"),
     ("DrKit/Replication", "SourceHeartbeatAge"),
     ("DrKit/Watch", "PeerHealthy"),
 ]
@@ -130,3 +140,18 @@ def test_dnssec_failures_are_alarmed_in_us_east_1(case):
         assert alarm["dimensions"] == {"HostedZoneId": f"${{aws_route53_zone.{zone}.zone_id}}"}
         assert (alarm["statistic"], alarm["threshold"]) == ("Sum", 0)
         assert alarm["comparison_operator"] == "GreaterThanThreshold"
+
+
+def test_moving_a_key_watch_off_its_keys_region_fails(three_region_spec, three_region_stack):
+    """A key watch in another region than its key (where its calls never arrive) is refused,
+    and so is a region whose key has no watch."""
+    stack = copy.deepcopy(three_region_stack)
+    rules = resources(stack, "aws_cloudwatch_event_rule")
+    (name, rule), *_ = [(n, r) for n, r in rules.items() if "aws.kms" in r.get("event_pattern", "")]
+    others = set(provider_regions(stack).values()) - {region_of(stack, rule)}
+    rule["provider"] = {r: a for a, r in provider_regions(stack).items()}[sorted(others)[0]]
+    with pytest.raises(AssertionError):
+        every_key_watch_is_where_its_key_is(three_region_spec, stack)
+    del resources(stack, "aws_cloudwatch_event_rule")[name]
+    with pytest.raises(AssertionError):
+        every_key_watch_is_where_its_key_is(three_region_spec, stack)

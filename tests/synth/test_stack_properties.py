@@ -23,6 +23,7 @@ from tests.helpers import (
     synth_json,
 )
 from tests.strategies import spec as s
+from tests.synth.dependency_alarms import DEPENDENCY_PROPERTIES
 from tests.synth.metric_placement import PLACEMENT_PROPERTIES
 
 pytestmark = pytest.mark.synth
@@ -277,7 +278,7 @@ def replication_lag_is_alarmed_for_every_pair(spec, stack):
         assert all(
             a["threshold"] == spec.replication_lag_threshold_seconds * 1000
             for a in alarms
-            if a["dimensions"].get("TableName") == name
+            if a["metric_name"] == "ReplicationLatency" and a["dimensions"].get("TableName") == name
         )
     buckets = {spec.namer(ResourceType.S3_BUCKET, "data", r) for r in regions}
     for metric in ("ReplicationLatency", "OperationsFailedReplication"):
@@ -355,6 +356,7 @@ PROPERTIES = [
     every_bucket_is_private_encrypted_versioned,
     lambdas_match_the_spec,
     *PLACEMENT_PROPERTIES,
+    *DEPENDENCY_PROPERTIES,
 ]
 
 

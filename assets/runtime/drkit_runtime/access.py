@@ -285,6 +285,13 @@ WATCHER = (
     ),
 )
 
+#: The DynamoDB operations the functions call on the tables, as CloudWatch's Operation
+#: dimension names them: the API call, not the IAM action (a record written with its audit
+#: entry is one TransactWriteItems, authorized by PutItem). The stack alarms on each table's
+#: throttled requests and system errors per operation; tests/runtime/test_table_operations.py
+#: reads the runtime's code for every DynamoDB call it makes.
+TABLE_OPERATIONS = ("GetItem", "PutItem", "TransactWriteItems")
+
 #: Function purpose (as the stack names functions) -> its calls.
 FUNCTIONS: dict[str, tuple[Call, ...]] = {"api": API, "canary": CANARY, "watcher": WATCHER}
 

@@ -46,6 +46,9 @@ HEARTBEAT_AGE = "HeartbeatAge"
 #: Age of another region's newest canary object read at its source (not the replica):
 #: low while HeartbeatAge is high means replication lags, not the source canary.
 SOURCE_HEARTBEAT_AGE = "SourceHeartbeatAge"
+#: 1 for each heartbeat of another region arriving here (counted wherever ReplicationLag is
+#: measured), at one-second resolution: the stall alarm judges silence over 10 s periods.
+HEARTBEAT_ARRIVALS = "HeartbeatArrivals"
 #: Dimensions of every canary data point, in this order.
 METRIC_DIMENSIONS = ("Store", "SourceRegion", "ReceivingRegion")
 

@@ -1,4 +1,9 @@
-"""Publishing lag observations to CloudWatch in as few PutMetricData calls as allowed."""
+"""Publishing lag observations to CloudWatch in as few PutMetricData calls as allowed.
+
+Every ReplicationLag observation is a heartbeat that arrived, so each one is also counted
+as a HeartbeatArrivals point at high resolution (StorageResolution 1): a standard metric
+keeps one-minute data only, and the stack's stall alarm judges 10-second periods.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from drkit_runtime.contract import HEARTBEAT_ARRIVALS, REPLICATION_LAG
 from drkit_runtime.lag import Observation
 
 # PutMetricData took at most 20 data points per call for years; the limit is higher now, but
@@ -14,9 +20,10 @@ MAX_DATA_PER_CALL = 20
 
 
 def metric_data(observations: Sequence[Observation], *, at_epoch_s: float) -> list[dict[str, Any]]:
-    """PutMetricData entries: unit Seconds, dimensions Store/SourceRegion/ReceivingRegion."""
+    """PutMetricData entries: each observation in Seconds, then one arrival (Count, 1 s
+    resolution) per ReplicationLag; dimensions Store/SourceRegion/ReceivingRegion."""
     timestamp = datetime.fromtimestamp(at_epoch_s, tz=UTC)
-    return [
+    measured = [
         {
             "MetricName": o.metric,
             "Dimensions": o.dimensions(),
@@ -26,6 +33,19 @@ def metric_data(observations: Sequence[Observation], *, at_epoch_s: float) -> li
         }
         for o in observations
     ]
+    arrivals = [
+        {
+            "MetricName": HEARTBEAT_ARRIVALS,
+            "Dimensions": o.dimensions(),
+            "Timestamp": timestamp,
+            "Value": 1,
+            "Unit": "Count",
+            "StorageResolution": 1,
+        }
+        for o in observations
+        if o.metric == REPLICATION_LAG
+    ]
+    return measured + arrivals
 
 
 def publish(

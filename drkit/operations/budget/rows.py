@@ -11,7 +11,11 @@ from drkit.regions.budget import (
     COLD_START_SECONDS,
     HEALTH_CACHE_SECONDS,
     HEARTBEAT_EVALUATION_PERIODS,
+    HIGH_RESOLUTION_EVALUATION_SECONDS,
     LAG_ALARM_PERIOD_SECONDS,
+    STALL_PERIOD_SECONDS,
+    STALL_SILENT_PERIODS,
+    STALL_TARGET_SECONDS,
     STATUS_PROPAGATION_SECONDS,
     BudgetInputs,
     checker_spread_seconds,
@@ -164,14 +168,24 @@ def _s3_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
 
 
 def _canary_rows(inputs: BudgetInputs) -> tuple[Row, ...]:
+    rpo = rpo_budget(inputs)
     return (
         Row(
-            key="canary_heartbeat_alarm",
+            key="canary_stall_alarmed",
             group="Canary",
-            label="heartbeat-age alarm",
-            seconds=rpo_budget(inputs).heartbeat_alarm_threshold_seconds,
+            label="stall alarmed within",
+            seconds=rpo.stall_alarmed_seconds,
+            basis=f"no arrival for {STALL_SILENT_PERIODS} x {STALL_PERIOD_SECONDS} s + the last "
+            f"one's period + {HIGH_RESOLUTION_EVALUATION_SECONDS} s evaluation "
+            f"(target {STALL_TARGET_SECONDS} s)",
+        ),
+        Row(
+            key="canary_source_alarm",
+            group="Canary",
+            label="source canary stopped alarm",
+            seconds=rpo.source_heartbeat_threshold_seconds,
             basis=f"RPO + one {CANARY_PERIOD_SECONDS} s canary period, "
-            f"{HEARTBEAT_EVALUATION_PERIODS} periods: heartbeats stopped",
+            f"{HEARTBEAT_EVALUATION_PERIODS} periods",
         ),
     )
 

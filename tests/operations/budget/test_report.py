@@ -43,7 +43,9 @@ def test_the_default_table_prints_every_row():
         "stalled replication alarmed within 90 s",
         "canary measured-lag alarm 60 s",
         "S3 AWS replication guarantee (RTC) 900 s",
-        "Canary heartbeat-age alarm 120 s RPO + one 60 s canary period, 2 periods",
+        "Canary stall alarmed within 110 s no arrival for 9 x 10 s + the last one's period "
+        "+ 10 s evaluation (target 120 s)",
+        "source canary stopped alarm 120 s RPO + one 60 s canary period, 2 periods",
         "RTO met: worst case 155 s <= 300 s (margin 145 s).",
         "RPO alarms met: DynamoDB lag alarm 30 s < RPO 60 s.",
         "an RPO under a minute for objects is measured by the canary, not guaranteed by AWS",

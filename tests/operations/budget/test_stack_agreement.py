@@ -110,8 +110,14 @@ def test_budget_json_is_what_the_stack_carries(case, request):
     assert {a["threshold"] for a in lag} == {spec.rpo_target_seconds}
     assert _shape(lag) == _triple(res["canary_replication_lag_alarm"], "threshold_seconds")
 
-    stale = _alarms(stack, "HeartbeatAge")
-    assert len(stale) == 3 * n * (n - 1)
+    stalls = _alarms(stack, "HeartbeatArrivals")
+    assert len(stalls) == 3 * n * (n - 1)
+    assert {a["comparison_operator"] for a in stalls} == {"LessThanThreshold"}
+    assert _shape(stalls) == _triple(res["canary_stall_alarm"], "threshold_arrivals")
+    assert not _alarms(stack, "HeartbeatAge")
+
+    source = _alarms(stack, "SourceHeartbeatAge")
+    assert len(source) == n * (n - 1)  # objects only
     heartbeat = spec.rpo_target_seconds + budget.CANARY_PERIOD_SECONDS
-    assert {a["threshold"] for a in stale} == {heartbeat}
-    assert _shape(stale) == _triple(res["canary_heartbeat_age_alarm"], "threshold_seconds")
+    assert {a["threshold"] for a in source} == {heartbeat}
+    assert _shape(source) == _triple(res["canary_source_heartbeat_alarm"], "threshold_seconds")
