@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from drkit.errors import SpecError
+from drkit.regions import region_rules as rules
 from drkit.regions import validators as v
 from drkit.regions.catalog import SHORT_CODES
 
@@ -56,7 +57,7 @@ class S3Backend:
 
     bucket: str = attrs.field(validator=_check_bucket_pattern)
     key: str = attrs.field(validator=v.check_state_key)
-    region: str = attrs.field(validator=v.check_region)
+    region: str = attrs.field(validator=rules.check_region)
     use_lockfile: bool = attrs.field(default=True, validator=v.instance_of(bool, "true or false"))
 
     @classmethod

@@ -10,9 +10,10 @@ from typing import Any
 import attrs
 
 from drkit.errors import SpecError
+from drkit.regions import region_rules as rules
 from drkit.regions import validators as v
 from drkit.regions.catalog import SHORT_CODES
-from drkit.regions.validators import SUBNET_PREFIX_DELTA, SUBNETS_PER_VPC
+from drkit.regions.region_rules import SUBNET_PREFIX_DELTA, SUBNETS_PER_VPC
 
 
 class Role(enum.Enum):
@@ -36,12 +37,12 @@ class RegionSpec:
             deployment's ``lambda_reserved_concurrency``.
     """
 
-    region: str = attrs.field(validator=v.check_region)
+    region: str = attrs.field(validator=rules.check_region)
     role: Role = attrs.field(
         validator=v.instance_of(Role, "Role.PRIMARY or Role.SECONDARY ('primary'/'secondary')")
     )
-    weight: int = attrs.field(validator=v.check_weight)
-    cidr: str = attrs.field(validator=v.check_cidr)
+    weight: int = attrs.field(validator=rules.check_weight)
+    cidr: str = attrs.field(validator=rules.check_cidr)
     lambda_reserved_concurrency: int | None = attrs.field(
         default=None, validator=v.optional_int_range(1, 900)
     )

@@ -16,6 +16,7 @@ import attrs
 from drkit import iam
 from drkit.errors import SpecError, index_path
 from drkit.regions import budget, names, parameter_store
+from drkit.regions import region_rules as rules
 from drkit.regions import validators as v
 from drkit.regions.backend import S3Backend
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
@@ -156,11 +157,11 @@ class DeploymentSpec:
     extra_api_statements: tuple[iam.Statement, ...] = attrs.field(
         default=(), converter=v.to_statements
     )
-    retiring_regions: tuple[str, ...] = attrs.field(default=(), converter=v.to_retiring)
+    retiring_regions: tuple[str, ...] = attrs.field(default=(), converter=rules.to_retiring)
 
     def __attrs_post_init__(self) -> None:
-        v.check_region_set(self.regions)
-        v.check_retiring(self.retiring_regions, [r.region for r in self.regions])
+        rules.check_region_set(self.regions)
+        rules.check_retiring(self.retiring_regions, [r.region for r in self.regions])
         # The global stacks' names are in us-east-1 whatever the layout.
         names.check_all(self.namer, {*(r.region for r in self.regions), ROUTE53_METRICS_REGION})
         for r in self.regions:
