@@ -71,7 +71,6 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("api", "ReadDrainSwitch"): _api("GET", "/health"),
     ("api", "ReadWriteRecords"): _api("GET", "/health"),
     ("api", "AppendAuditEntries"): _api("PUT", "/records/probe-audit", RECORD),
-    ("api", "ProbeBucket"): _api("GET", "/health"),
     ("api", "ReadPeerRecords"): _held_read,
     # A peer's endpoints are read from the region's parameter when a peer is first needed.
     ("api", "ReadPeerEndpoints"): _held_read,

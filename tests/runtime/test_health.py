@@ -1,4 +1,5 @@
-"""GET /health answers 200 only when this region's table, bucket and drain switch say so."""
+"""GET /health answers 200 only when what a records request needs in this region says so: the
+drain switch, the patient-record replica (read and write) and the audit replica (an append)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,17 @@ from drkit_runtime.aws import Clients
 from drkit_runtime.config import Config
 from drkit_runtime.deps import Deps
 from tests.runtime.events import http_event
-from tests.runtime.support import BUCKETS, DRAIN_PARAMETER, LOCAL, PATIENT_TABLE, FixedClock
+from tests.runtime.support import (
+    BUCKETS,
+    DRAIN_PARAMETER,
+    LOCAL,
+    PATIENT_TABLE,
+    FixedClock,
+)
 
-CHECKS = ["drain", "patient_table_read", "patient_table_write", "bucket"]
+CHECKS = ["drain", "patient_table_read", "patient_table_write", "audit_table_write"]
 HEALTH_KEY = {"record_id": {"S": f"__drkit_health__#{LOCAL}"}}
+AUDIT_KEY = {**HEALTH_KEY, "event_id": {"S": "health"}}
 
 
 def get_health(deps: Deps) -> tuple[int, dict[str, Any]]:
@@ -31,7 +39,7 @@ def get_health(deps: Deps) -> tuple[int, dict[str, Any]]:
 
 
 def test_healthy_region_answers_200(deps: Deps) -> None:
-    """With table, bucket and an "active" switch, every check passes and the answer is 200."""
+    """With both replicas and an "active" switch, every check passes and the answer is 200."""
     status, body = get_health(deps)
     assert status == 200
     assert body["status"] == "healthy"
@@ -128,11 +136,11 @@ def test_timeout_answers_within_the_deadline(quick_deps: Deps, stalled_get_item:
     assert elapsed_ms < STALL_SECONDS * 1000 / 2
 
 
-def test_missing_bucket_fails_bucket_check(deps: Deps, infra: SimpleNamespace) -> None:
-    """Without this region's bucket, the bucket check fails and the answer is 503."""
+def test_the_data_bucket_is_not_a_dependency(deps: Deps, infra: SimpleNamespace) -> None:
+    """Records requests never touch the data bucket, so its loss does not fail the region out
+    (its replication alarms say so instead)."""
     infra.s3.delete_bucket(Bucket=BUCKETS[LOCAL])
-    status, body = get_health(deps)
-    assert (status, body["failed"]) == (503, ["bucket"])
+    assert get_health(deps)[0] == 200
 
 
 @pytest.mark.parametrize("value", ["drained", "DRAINED", " drained\n"])
@@ -190,7 +198,6 @@ def test_lambda_init_builds_the_wiring(
         assert reloaded._deps is not None
         assert reloaded._deps.clients._cache.keys() >= {
             ("dynamodb", "health"),
-            ("s3", "health"),
             ("ssm", "health"),
             ("dynamodb", "default"),
         }

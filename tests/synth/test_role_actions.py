@@ -58,7 +58,6 @@ ACTIONS = {
     | {
         "dynamodb:GetItem",
         "dynamodb:PutItem",
-        "s3:ListBucket",
         "ssm:GetParameter",
     },
     "canary": LAMBDA_PLATFORM

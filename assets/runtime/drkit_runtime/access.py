@@ -135,8 +135,8 @@ PLATFORM = (
     ),
 )
 
-#: drkit_runtime.api: /health (drain switch, table read and write, bucket probe) and the
-#: records API (record and audit entry in one transaction; reads audited; a record not yet
+#: drkit_runtime.api: /health (drain switch, patient-table read and write, an audit append) and
+#: the records API (record and audit entry in one transaction; reads audited; a record not yet
 #: replicated here is read from a peer's replica).
 API = (
     *PLATFORM,
@@ -159,13 +159,6 @@ API = (
         service="dynamodb",
         actions=("dynamodb:PutItem",),
         target=table(AUDIT_LOGS),
-        scope=Scope.OWN,
-    ),
-    Call(
-        sid="ProbeBucket",
-        service="s3",
-        actions=("s3:ListBucket",),
-        target=Target(kind=Kind.BUCKET),
         scope=Scope.OWN,
     ),
     Call(
