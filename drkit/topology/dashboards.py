@@ -168,7 +168,7 @@ def failover_widgets(
     for i, r in enumerate(deployment.regions):
         errors = [
             ["AWS/Lambda", "Errors", "FunctionName", names.FUNCTIONS[p].function(namer, r.region)]
-            for p in ("api", "canary")
+            for p in ("api", "health", "canary")
         ]
         widgets.append(
             widget(

@@ -35,6 +35,12 @@ from drkit_runtime.contract import (
     SOURCE_HEARTBEAT_AGE,
 )
 
+#: ``(function purpose, Errors per minute, minutes)`` that alarm. The request-driven functions
+#: (records, /health) alarm on a burst within a minute; the scheduled ones on any error that
+#: lasts three runs. A /health function that crashes or times out fails its region out as a
+#: failed dependency would; this alarm tells the two apart.
+FUNCTION_ERRORS = (("api", 5, 1), ("health", 5, 1), ("canary", 1, 3), ("watcher", 1, 3))
+
 
 @attrs.frozen(kw_only=True)
 class RegionalObservabilityProps:
@@ -222,7 +228,7 @@ class RegionalObservability(Construct):
         """Errors and dead letters of every function in every region."""
         namer = self._props.deployment.namer
         for r in self._regions:
-            for purpose, threshold, periods in (("api", 5, 1), ("canary", 1, 3), ("watcher", 1, 3)):
+            for purpose, threshold, periods in FUNCTION_ERRORS:
                 fn = names.FUNCTIONS[purpose]
                 function_name = fn.function(namer, r.region)
                 self._alarm(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from drkit_runtime import api, health
+from drkit_runtime import health, health_api
 from drkit_runtime.aws import Clients
 from drkit_runtime.config import Config
 from drkit_runtime.deps import Deps
@@ -25,6 +25,7 @@ from tests.runtime.support import (
     LOCAL,
     PATIENT_TABLE,
     FixedClock,
+    call,
 )
 
 CHECKS = ["drain", "patient_table_read", "patient_table_write", "audit_table_write"]
@@ -33,7 +34,7 @@ AUDIT_KEY = {**HEALTH_KEY, "event_id": {"S": "health"}}
 
 
 def get_health(deps: Deps) -> tuple[int, dict[str, Any]]:
-    response = api.handle(http_event("GET /health"), deps)
+    response = health_api.handle(http_event("GET /health"), deps)
     assert response["headers"]["content-type"] == "application/json"
     return response["statusCode"], json.loads(response["body"])
 
@@ -171,12 +172,12 @@ def test_missing_drain_parameter_fails_closed(deps: Deps, infra: SimpleNamespace
 
 def test_handler_builds_clients_once_per_container(infra: SimpleNamespace) -> None:
     """Two invocations of the handler share one set of wiring and boto3 clients."""
-    first = api.handler(http_event("GET /health"), None)
-    wiring = api._deps
+    first = health_api.handler(http_event("GET /health"), None)
+    wiring = health_api._deps
     client = wiring.clients.get("dynamodb", "health") if wiring else None
-    second = api.handler(http_event("GET /health"), None)
+    second = health_api.handler(http_event("GET /health"), None)
     assert (first["statusCode"], second["statusCode"]) == (200, 200)
-    assert api._deps is wiring and wiring.clients.get("dynamodb", "health") is client
+    assert health_api._deps is wiring and wiring.clients.get("dynamodb", "health") is client
 
 
 def test_health_clients_make_a_single_attempt(deps: Deps) -> None:
@@ -190,17 +191,24 @@ def test_health_clients_make_a_single_attempt(deps: Deps) -> None:
 def test_lambda_init_builds_the_wiring(
     infra: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Imported inside Lambda, the API module builds config and health clients at init."""
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "drkit-api")
+    """Imported inside Lambda, the health module builds config and its clients at init."""
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "drkit-health")
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # keep the asset folder clean
-    reloaded = importlib.reload(api)
+    reloaded = importlib.reload(health_api)
     try:
         assert reloaded._deps is not None
-        assert reloaded._deps.clients._cache.keys() >= {
-            ("dynamodb", "health"),
-            ("ssm", "health"),
-            ("dynamodb", "default"),
-        }
+        assert set(reloaded._deps.clients._cache) == {("dynamodb", "health"), ("ssm", "health")}
     finally:
         monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")
-        importlib.reload(api)
+        importlib.reload(health_api)
+
+
+def test_the_records_function_does_not_serve_health(deps: Deps) -> None:
+    """/health is the health function's alone: the records function answers it 404."""
+    assert call(deps, http_event("GET /health")) == (404, {"error": "no such route"})
+
+
+def test_the_health_function_serves_nothing_else(deps: Deps) -> None:
+    """A records request that reaches the health function is not served by it."""
+    response = health_api.handle(http_event("GET /records/{id}", record_id="r-1"), deps)
+    assert response["statusCode"] == 404

@@ -19,7 +19,7 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from drkit_runtime import api
+from drkit_runtime import health_api
 from drkit_runtime.aws import Clients
 from drkit_runtime.deps import Deps
 from tests.runtime.events import http_event
@@ -37,7 +37,7 @@ WRITES = ("PutItem", "TransactWriteItems")
 
 
 def get_health(deps: Deps) -> tuple[int, dict[str, Any]]:
-    response = api.handle(http_event("GET /health"), deps)
+    response = health_api.handle(http_event("GET /health"), deps)
     return response["statusCode"], json.loads(response["body"])
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
-from drkit_runtime import api
+from drkit_runtime import health_api
 from drkit_runtime.aws import Clients
 from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 from drkit_runtime.deps import Deps
@@ -60,13 +60,13 @@ def container(
     session.events.register("before-call.*.*", counter)
     config = roomy_config()
     deps = Deps(config=config, clients=Clients(config, session=session), clock=clock)
-    monkeypatch.setattr(api, "_deps", deps)
+    monkeypatch.setattr(health_api, "_deps", deps)
     return deps
 
 
 def probe() -> tuple[int, dict[str, Any]]:
     """One GET /health through the Lambda entry point, as API Gateway delivers it."""
-    response = api.handler(http_event("GET /health"), None)
+    response = health_api.handler(http_event("GET /health"), None)
     return response["statusCode"], json.loads(response["body"])
 
 

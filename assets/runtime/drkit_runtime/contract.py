@@ -13,6 +13,8 @@ from types import MappingProxyType
 
 # ----- handlers ------------------------------------------------------------------
 API_HANDLER = "drkit_runtime.api.handler"
+#: GET /health has a function of its own, so records traffic cannot throttle it.
+HEALTH_HANDLER = "drkit_runtime.health_api.handler"
 CANARY_HANDLER = "drkit_runtime.canary.handler"
 WATCHER_HANDLER = "drkit_runtime.watcher.handler"
 
