@@ -3,6 +3,8 @@
 The arithmetic is the model's (drkit/regions/budget.py: Route 53's weighted
 routing and DynamoDB's on-demand ramp); this module prints it for
 ``drkit budget`` and says, as warnings, which region cannot absorb its peer.
+/health's own function is counted apart: a failover does not load it, and the
+API function's throttling cannot reach it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from drkit.regions.budget import (
     ON_DEMAND_INSTANT_RAMP,
     CapacityInputs,
     FailoverCapacity,
+    HealthCapacity,
     failover_capacity,
     survivable_peak,
 )
@@ -31,9 +34,11 @@ class CapacityReport:
 
     Attributes:
         inputs: The layout's weights, reserved concurrency and (optionally) its peak.
+        health: /health's own function, the same in every region.
     """
 
     inputs: CapacityInputs
+    health: HealthCapacity = attrs.field(factory=HealthCapacity)
 
     def rows(self) -> tuple[FailoverCapacity, ...]:
         return failover_capacity(self.inputs)
@@ -55,7 +60,8 @@ class CapacityReport:
             f"WARNING: {row.region} cannot absorb the failure of {row.failed}: at a peak of "
             f"{self.inputs.peak}, its {_percent(row.share_after)} share needs "
             f"{row.needed_concurrency} concurrent executions and its API function reserves "
-            f"{row.reserved_concurrency}; Lambda throttles the rest."
+            f"{row.reserved_concurrency}; Lambda throttles the rest of the records requests (not "
+            "/health: its function is its own)."
             for row in self.rows()
             if not row.absorbs
         ]
@@ -68,6 +74,12 @@ class CapacityReport:
                 f"{ON_DEMAND_INSTANT_RAMP}x their previous peak at once and may throttle above "
                 "it (documented): unless they have served that much before, pre-warm them "
                 "(warm throughput)."
+            )
+        if not self.health.absorbs:
+            out.append(
+                f"WARNING: /health's function reserves {self.health.reserved_concurrency}, and "
+                f"Route 53's checkers can hold {self.health.needed_concurrency}: a probe Lambda "
+                "throttles fails the region out."
             )
         if any(not row.absorbs for row in self.rows()):
             out.append(self._fix())
@@ -105,6 +117,9 @@ class CapacityReport:
             f"  {'peak concurrent executions':<40}{i.peak:>6}   {self._peak_basis()}",
             f"  {'peak every failover absorbs':<40}{survivable_peak(i):>6}   "
             "the largest at which every region absorbs its largest peer",
+            f"  {'/health function (its own) reserves':<40}{self.health.reserved_concurrency:>6}   "
+            f"per region; Route 53's checkers hold at most {self.health.needed_concurrency} "
+            "(modelled)",
             _HEADER,
         ]
         for row in self.rows():
@@ -133,6 +148,11 @@ class CapacityReport:
             "survivable_peak_concurrency": survivable_peak(i),
             "on_demand_instant_ramp": ON_DEMAND_INSTANT_RAMP,
             "absorbs_every_failure": self.absorbs_every_failure,
+            "health": {
+                "reserved_concurrency": self.health.reserved_concurrency,
+                "checker_concurrency": self.health.needed_concurrency,
+                "absorbs": self.health.absorbs,
+            },
             "regions": [
                 {
                     "region": row.region,
