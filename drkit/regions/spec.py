@@ -27,7 +27,7 @@ from drkit.regions.validators import (
     REQUIRED_TAGS,
     fail,
 )
-from drkit_runtime.contract import HEALTH_CACHE_SECONDS, HEALTH_PATH
+from drkit_runtime.contract import HEALTH_PATH
 
 HEALTH_CHECK_INTERVALS = (10, 30)  # the only values Route 53 accepts
 # CloudWatch Logs accepts these retention periods; HIPAA audit practice wants a year or more.
@@ -71,8 +71,9 @@ class DeploymentSpec:
         rpo_target_seconds: Recovery-point target, at most 60; the canary's lag alarms use it.
         lambda_memory_mb: Memory of the regional API function.
         lambda_timeout_seconds: Timeout of the API function (API Gateway caps it at 30).
-        lambda_reserved_concurrency: Reserved concurrency of the API function. Above 199,
-            /health alone could use Parameter Store's standard throughput (parameter_store.py).
+        lambda_reserved_concurrency: Reserved concurrency of the API function. Above 199 only
+            with ``parameter_store_high_throughput`` (a limit kept from when this function
+            served /health, parameter_store.py).
         parameter_store_high_throughput: Parameter Store's higher throughput is on in every
             region of the account (a paid service setting; ``drkit preflight`` reads it).
         log_retention_days: Retention of every log group (a year or more).
@@ -190,9 +191,9 @@ class DeploymentSpec:
                 reserved,
                 f"at most {top} on Parameter Store's standard throughput "
                 f"({parameter_store.GET_PARAMETER_DEFAULT_TPS} reads a second per account and "
-                f"region; /health reads the drain switch once per container every "
-                f"{HEALTH_CACHE_SECONDS} s); above it, turn on higher throughput in every region "
-                "and set parameter_store_high_throughput = true",
+                "region; a limit kept from when the API function served /health and read the "
+                "drain switch, docs/architecture.md); above it, turn on higher throughput in "
+                "every region and set parameter_store_high_throughput = true",
             )
 
     def _reservations(self) -> list[tuple[str, int]]:

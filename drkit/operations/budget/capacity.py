@@ -95,9 +95,8 @@ class CapacityReport:
             top = LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
             if needed > top:  # the spec refuses it on standard throughput
                 fix += (
-                    f" Above {top}, /health's drain-switch reads need Parameter Store's higher "
-                    "throughput: turn it on in every region and set "
-                    "parameter_store_high_throughput = true."
+                    f" Above {top}, the spec asks for Parameter Store's higher throughput: turn "
+                    "it on in every region and set parameter_store_high_throughput = true."
                 )
             return fix
         return (
