@@ -1,7 +1,8 @@
 """Requests served by the deployed functions' code, under their deployed roles, in the emulator.
 
 After a local apply: per region, ``GET /health``, ``PUT /records/{id}`` (record and audit
-entry in one transaction), ``GET /records/{id}``; a read of a record that has not
+entry in one transaction), ``GET /records/{id}``, each run by the function the deployed API's
+route integrates (``/health`` has a function of its own); a read of a record that has not
 replicated yet (replication into the reader's region held), answered from the peer's
 replica; the canary on its schedule, on its heartbeat streams and on a replicated canary
 object, and the lag it measured; then the drain switch flipped and ``/health`` answering
@@ -12,6 +13,7 @@ deployed role (drkit_emulator.iam). :func:`denials` shows what those roles may n
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,6 +32,7 @@ from drkit_runtime.contract import (
     CANARY_STORES,
     DRAIN_ACTIVE,
     DRAIN_DRAINED,
+    HEALTH_PATH,
     HEARTBEAT_AGE,
     HEARTBEAT_PREFIX,
     METRIC_NAMESPACE,
@@ -39,6 +42,35 @@ from drkit_runtime.contract import (
 from drkit_runtime.keys import canary_object_key
 
 RECORD = {"patient_id": "p-demo", "record_type": "encounter", "payload": {"bp": "120/80"}}
+#: The function name in an integration's URI (a function's invoke ARN, or its ARN).
+_INTEGRATED_FUNCTION = re.compile(r":function:([^:/]+)")
+
+
+def route_key(method: str, path: str) -> str:
+    """The API's route key that serves ``method path`` (``GET /records/{id}`` for a record)."""
+    return f"{method} {HEALTH_PATH}" if path == HEALTH_PATH else f"{method} /records/{{id}}"
+
+
+def integrated_function(apigatewayv2: Any, api_name: str, key: str) -> str:
+    """The name of the function the deployed API ``api_name`` sends route ``key`` to.
+
+    Raises:
+        LookupError: No such API, route, or function behind the route.
+    """
+    apis = [a for a in apigatewayv2.get_apis()["Items"] if a["Name"] == api_name]
+    if len(apis) != 1:
+        raise LookupError(f"{len(apis)} APIs named {api_name}")
+    api_id = apis[0]["ApiId"]
+    routes = [r for r in apigatewayv2.get_routes(ApiId=api_id)["Items"] if r["RouteKey"] == key]
+    if len(routes) != 1 or not routes[0].get("Target", "").startswith("integrations/"):
+        raise LookupError(f"{api_name} has no route {key} to an integration")
+    integration_id = routes[0]["Target"].removeprefix("integrations/")
+    integration = apigatewayv2.get_integration(ApiId=api_id, IntegrationId=integration_id)
+    uri = integration.get("IntegrationUri", "")
+    found = _INTEGRATED_FUNCTION.search(uri)
+    if found is None:
+        raise LookupError(f"{api_name}'s route {key} integrates no function: {uri}")
+    return found.group(1)
 
 
 @attrs.frozen(kw_only=True)
@@ -70,14 +102,26 @@ class Scenario:
     def __init__(self, spec: DeploymentSpec, emulator: Emulator, runner: FunctionRunner) -> None:
         self.spec, self.emulator, self.runner = spec, emulator, runner
         self.regions = [r.region for r in spec.regions]
+        self._routed: dict[tuple[str, str], DeployedFunction] = {}
 
     def function(self, purpose: str, region: str) -> DeployedFunction:
         name = names.FUNCTIONS[purpose].function(self.spec.namer, region)
         return DeployedFunction.read(self.emulator, name, region)
 
+    def routed(self, region: str, method: str, path: str) -> DeployedFunction:
+        """The function the region's deployed API runs for ``method path``, read once."""
+        key = (region, route_key(method, path))
+        if key not in self._routed:
+            apigatewayv2 = self.emulator.client("apigatewayv2", region)
+            api_name = names.API(self.spec.namer, region)
+            name = integrated_function(apigatewayv2, api_name, key[1])
+            self._routed[key] = DeployedFunction.read(self.emulator, name, region)
+        return self._routed[key]
+
     def api(self, region: str, method: str, path: str, body: Any = None) -> Served:
+        """``method path`` as the region's API serves it: by the function its route integrates."""
         answer = self.runner.invoke(
-            self.function("api", region), events.api_request(method, path, body)
+            self.routed(region, method, path), events.api_request(method, path, body)
         ).result
         status, content = answer["statusCode"], json.loads(answer["body"])
         return Served(

@@ -85,8 +85,9 @@ class RegionalFootprint(Construct):
         trail_bucket: The audit trail's bucket (the primary's) or a replica of it.
         alerts: The region's alert topic.
         drain: The drain switch read by ``/health``.
-        functions: ``purpose -> function``: ``api`` (``/health`` and the records API),
-            ``canary`` (replication lag), ``watcher`` (the peers' ``/health``).
+        functions: ``purpose -> function``: ``api`` (the records API), ``health``
+            (``/health``, alone), ``canary`` (replication lag), ``watcher`` (the peers'
+            ``/health``).
         certificate: Certificate for the shared API name and the region's own, here.
         api: The region's HTTP API on both names.
         backup: The daily backups of this region's replicas.
@@ -126,6 +127,10 @@ class RegionalFootprint(Construct):
     @property
     def api_function(self) -> RegionalFunction:
         return self.functions["api"]
+
+    @property
+    def health_function(self) -> RegionalFunction:
+        return self.functions["health"]
 
     @property
     def canary_function(self) -> RegionalFunction:
@@ -255,6 +260,7 @@ class RegionalFootprint(Construct):
             props=HttpApiProps(
                 placement=p,
                 function=self.api_function,
+                health_function=self.health_function,
                 domain_name=d.api_domain_name,
                 regional_domain_name=regional_name,
                 certificate=self.certificate,

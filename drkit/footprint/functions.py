@@ -17,6 +17,8 @@ from drkit.regions import names
 from drkit.regions.quotas import (
     CANARY_MEMORY_MB,
     CANARY_RESERVED_CONCURRENCY,
+    HEALTH_MEMORY_MB,
+    HEALTH_RESERVED_CONCURRENCY,
     WATCHER_MEMORY_MB,
     WATCHER_RESERVED_CONCURRENCY,
 )
@@ -29,6 +31,9 @@ from drkit_runtime import contract
 
 #: The watcher probes a handful of peers at once, each within a few seconds.
 WATCHER_TIMEOUT_SECONDS = 20
+#: /health answers within its 1 s deadline; Route 53 stops waiting after 2 s. A few seconds
+#: more give back an execution that somehow hangs, instead of holding it for 30 s.
+HEALTH_TIMEOUT_SECONDS = 5
 
 
 @attrs.frozen(kw_only=True)
@@ -73,7 +78,8 @@ class FunctionPlan:
 
 
 def data_environment(deployment: DeploymentSpec, p: Placement) -> dict[str, str]:
-    """The API's and the canary's: the region, the tables, the buckets, the switches."""
+    """The API's, the canary's and the health function's: the region, the tables, the
+    buckets, the switches (one Config for every function that touches data)."""
     region = p.region
     return {
         contract.ENV_REGION: region,
@@ -133,6 +139,18 @@ FUNCTION_PLANS: tuple[FunctionPlan, ...] = (
         reserved_concurrency=lambda *_: WATCHER_RESERVED_CONCURRENCY,
         in_vpc=False,
         environment=watcher_environment,
+    ),
+    FunctionPlan(
+        purpose="health",
+        handler=contract.HEALTH_HANDLER,
+        memory_mb=lambda _: HEALTH_MEMORY_MB,
+        timeout_seconds=lambda _: HEALTH_TIMEOUT_SECONDS,
+        reserved_concurrency=lambda *_: HEALTH_RESERVED_CONCURRENCY,
+        in_vpc=True,
+        environment=data_environment,
+        # A /health that crashes or times out fails its region out as a failed dependency
+        # would; a burst of errors in a minute tells the two apart at once.
+        alarms=FunctionAlarms(errors=5, error_minutes=1),
     ),
 )
 

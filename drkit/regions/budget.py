@@ -7,8 +7,9 @@ models is stated next to it, with the page that documents it or the word
 "modelled" where AWS documents nothing; where AWS publishes no guarantee, the
 budget says so instead of inventing one. Its scope (at least one region
 healthy) and the capacity a region needs when its largest peer fails are here
-too: the weighted-routing rules and DynamoDB's on-demand ramp. The availability
-target is budgeted from these figures in availability.py.
+too: the weighted-routing rules and DynamoDB's on-demand ramp, and /health's own function,
+which a failover does not load. The availability target is budgeted from these figures in
+availability.py.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fractions import Fraction
 
 import attrs
 
+from drkit.regions.quotas import HEALTH_CHECKER_CONCURRENCY, HEALTH_RESERVED_CONCURRENCY
 from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 
 #: Route 53 health checkers in several regions probe independently and are not
@@ -372,3 +374,25 @@ def survivable_peak(inputs: CapacityInputs) -> int:
         for row in failover_capacity(inputs)
         if row.share_after
     )
+
+
+@attrs.frozen(kw_only=True)
+class HealthCapacity:
+    """/health's own function in each region, counted apart from the API function.
+
+    Route 53's checkers probe each region's own name whatever its share of traffic, so a
+    failover does not change this load; and the function's reservation is its own, so no
+    volume of records traffic can throttle it.
+
+    Attributes:
+        needed_concurrency: Executions Route 53's checkers hold at their peak when every probe
+            runs its checks to the deadline (``drkit.regions.quotas``).
+        reserved_concurrency: What the health function reserves.
+    """
+
+    needed_concurrency: int = HEALTH_CHECKER_CONCURRENCY
+    reserved_concurrency: int = HEALTH_RESERVED_CONCURRENCY
+
+    @property
+    def absorbs(self) -> bool:
+        return self.needed_concurrency <= self.reserved_concurrency

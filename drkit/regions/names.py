@@ -18,7 +18,7 @@ from drkit.regions.naming import Namer, ResourceType
 from drkit_runtime.contract import AUDIT_LOGS, PATIENT_RECORDS
 
 #: The functions every region runs, by purpose (``drkit_runtime.access.FUNCTIONS``'s keys).
-FUNCTION_PURPOSES = ("api", "canary", "watcher")
+FUNCTION_PURPOSES = ("api", "canary", "watcher", "health")
 
 
 @attrs.frozen(kw_only=True)
@@ -80,7 +80,7 @@ class FunctionNames:
     """The names of one function and of what is made for it alone.
 
     Attributes:
-        purpose: ``api``, ``canary`` or ``watcher``.
+        purpose: ``api``, ``canary``, ``watcher`` or ``health``.
     """
 
     purpose: str

@@ -1,11 +1,17 @@
 """What /health asks of Parameter Store's throughput, per account and region, and its rules.
 
-Each API container reads the drain switch (an SSM parameter) at most once per
-``HEALTH_CACHE_SECONDS``, so its reads grow with the containers that serve /health, not with
-the requests. Parameter Store throttles per account and region, with one quota shared by every
-caller there; once /health is throttled it answers 503 and the region fails out. The spec
-refuses a reservation whose /health reads alone could use the standard quota, unless the
-account has higher throughput; ``drkit preflight`` reads that setting.
+Each container of the health function reads the drain switch (an SSM parameter) at most once
+per ``HEALTH_CACHE_SECONDS``, so its reads grow with the containers that serve /health, not
+with the requests, and those are capped by the health function's own reservation
+(``drkit.regions.quotas.HEALTH_RESERVED_CONCURRENCY``): at most 4 reads a second per region.
+Parameter Store throttles per account and region, with one quota shared by every caller there;
+once /health is throttled it answers 503 and the region fails out.
+
+The spec's limit on ``lambda_reserved_concurrency`` (at most
+``LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT`` unless the account has higher throughput, which
+``drkit preflight`` reads) dates from when the API function served /health and its containers
+read the switch; the API function no longer reads it, so the limit is now stricter than
+/health needs (docs/architecture.md, "A flood of /health costs a constant").
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import attrs
 
 from drkit.regions.names import FUNCTIONS
 from drkit.regions.naming import Namer
+from drkit_runtime.contract import HEALTH_DEADLINE_MS
 
 #: Reservations may take a region's unreserved concurrency down to 100, not lower:
 #: "You can reserve up to the Unreserved account concurrency value, minus 100".
@@ -35,6 +36,24 @@ CANARY_RESERVED_CONCURRENCY = 5
 #: The watcher's (drkit/footprint.py): a handful of HTTPS probes once a minute.
 WATCHER_MEMORY_MB = 256
 WATCHER_RESERVED_CONCURRENCY = 1
+#: What Route 53's checkers send one endpoint at most, in requests per second. AWS: at a
+#: 10 s interval "the endpoint will receive a request more than once per second", and as
+#: checkers don't coordinate "you'll sometimes see several requests per second"
+#: (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html,
+#: "Request interval"). "Several" is read as up to 10 (an assumption, not a figure).
+ROUTE53_CHECKER_PEAK_RPS = 10
+#: Concurrent executions Route 53's checkers can hold at their peak, when no container has a
+#: fresh outcome and every probe runs its checks for the whole deadline (10 x 1 s).
+HEALTH_CHECKER_CONCURRENCY = ROUTE53_CHECKER_PEAK_RPS * HEALTH_DEADLINE_MS // 1000
+#: /health's own function (drkit/footprint/functions.py). "Reserved concurrency acts as both a
+#: lower and upper bound" (the concurrency page above): no records traffic can take these
+#: executions, and no flood of /health can take more. Twice what the checkers can hold: the
+#: rest is for the watchers' probes (one per peer a minute) and containers still initialising.
+HEALTH_RESERVED_CONCURRENCY = 2 * HEALTH_CHECKER_CONCURRENCY
+#: Lambda gives CPU in proportion to memory (1,769 MB is one vCPU:
+#: https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html): about 0.6 vCPU,
+#: so a cold container's TLS handshakes fit well inside the 1 s deadline.
+HEALTH_MEMORY_MB = 1024
 
 
 @attrs.frozen(kw_only=True)
@@ -42,7 +61,8 @@ class FunctionDemand:
     """One function drkit deploys in every region, as its quotas see it.
 
     Attributes:
-        purpose: The function's purpose in its name (``api``, ``canary``, ``watcher``).
+        purpose: The function's purpose in its name (``api``, ``canary``, ``watcher``,
+            ``health``).
         reserved_concurrency: Its reserved concurrent executions.
         memory_mb: Its memory.
         from_spec: Its numbers are the spec's ``lambda_reserved_concurrency`` and
@@ -71,7 +91,8 @@ class LambdaDemand:
 
     @classmethod
     def of(cls, *, reserved_concurrency: int, memory_mb: int) -> LambdaDemand:
-        """The API function (the spec's numbers), the canary and the watcher (fixed numbers)."""
+        """The API function (the spec's numbers), the canary, the watcher and the health
+        function (fixed numbers)."""
         return cls(
             functions=(
                 FunctionDemand(
@@ -90,6 +111,11 @@ class LambdaDemand:
                     reserved_concurrency=WATCHER_RESERVED_CONCURRENCY,
                     memory_mb=WATCHER_MEMORY_MB,
                 ),
+                FunctionDemand(
+                    purpose="health",
+                    reserved_concurrency=HEALTH_RESERVED_CONCURRENCY,
+                    memory_mb=HEALTH_MEMORY_MB,
+                ),
             )
         )
 
@@ -100,7 +126,8 @@ class LambdaDemand:
 
     @property
     def fixed_reserved_concurrency(self) -> int:
-        """What the functions no spec field sets reserve (the canary's and the watcher's)."""
+        """What the functions no spec field sets reserve (the canary's, the watcher's and the
+        health function's)."""
         return sum(f.reserved_concurrency for f in self.functions if not f.from_spec)
 
     @property

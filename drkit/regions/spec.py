@@ -28,7 +28,7 @@ from drkit.regions.validators import (
     REQUIRED_TAGS,
     fail,
 )
-from drkit_runtime.contract import HEALTH_CACHE_SECONDS, HEALTH_PATH
+from drkit_runtime.contract import HEALTH_PATH
 
 HEALTH_CHECK_INTERVALS = (10, 30)  # the only values Route 53 accepts
 # CloudWatch Logs accepts these retention periods; HIPAA audit practice wants a year or more.
@@ -75,13 +75,14 @@ class DeploymentSpec:
             not refuse it, since the figure rests on a modelled incident rate.
         lambda_memory_mb: Memory of the regional API function.
         lambda_timeout_seconds: Timeout of the API function (API Gateway caps it at 30).
-        lambda_reserved_concurrency: Reserved concurrency of the API function. Above 199,
-            /health alone could use Parameter Store's standard throughput (parameter_store.py).
+        lambda_reserved_concurrency: Reserved concurrency of the API function. Above 199 only
+            with ``parameter_store_high_throughput`` (a limit kept from when this function
+            served /health, parameter_store.py).
         peak_concurrency: The deployment's peak of concurrent API executions, all regions
             together (CloudWatch ``ConcurrentExecutions``, Maximum, summed). The default, 80,
             is a stated figure, not a measurement: four fifths of the default reservation,
-            so a lone survivor keeps a fifth for /health (which shares the function) and
-            bursts. Set yours; ``drkit budget`` warns when a region cannot carry it alone.
+            so a lone survivor keeps a fifth for bursts (/health has a function of its own).
+            Set yours; ``drkit budget`` warns when a region cannot carry it alone.
         peak_read_units_per_second: The peak of ``patient_records`` read request units a
             second, all regions together (``ConsumedReadCapacityUnits``). The default, 1600,
             is the stated peak at about 20 one-unit reads a second per execution; ``drkit
@@ -208,9 +209,9 @@ class DeploymentSpec:
                 reserved,
                 f"at most {top} on Parameter Store's standard throughput "
                 f"({parameter_store.GET_PARAMETER_DEFAULT_TPS} reads a second per account and "
-                f"region; /health reads the drain switch once per container every "
-                f"{HEALTH_CACHE_SECONDS} s); above it, turn on higher throughput in every region "
-                "and set parameter_store_high_throughput = true",
+                "region; a limit kept from when the API function served /health and read the "
+                "drain switch, docs/architecture.md); above it, turn on higher throughput in "
+                "every region and set parameter_store_high_throughput = true",
             )
 
     def _reservations(self) -> list[tuple[str, int]]:

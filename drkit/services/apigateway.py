@@ -1,8 +1,9 @@
-"""API Gateway: a regional HTTP API in front of the region's function, on the shared custom name.
+"""API Gateway: a regional HTTP API in front of the region's functions, on the shared custom name.
 
 ``/health`` is open (Route 53's checkers cannot sign requests, and it returns
-no data); the records routes require SigV4 (``AWS_IAM``) so only authorized
-callers reach patient records.
+no data) and served by a function of its own, so no volume of records traffic
+can throttle it; the records routes require SigV4 (``AWS_IAM``) so only
+authorized callers reach patient records.
 """
 
 from __future__ import annotations
@@ -27,30 +28,26 @@ from drkit.aws import (
 )
 from drkit.errors import SpecError
 from drkit.regions import names
+from drkit.regions.quotas import ROUTE53_CHECKER_PEAK_RPS
 from drkit.services.acm import Certificate
 from drkit.services.kms import EncryptionKey
 from drkit.services.lambda_ import RegionalFunction
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
+from drkit_runtime.contract import HEALTH_PATH
 
-HEALTH_ROUTE = "GET /health"
-#: route key -> authorization type.
+HEALTH_ROUTE = f"GET {HEALTH_PATH}"
+#: route key -> authorization type of the records function's routes.
 ROUTES = {
-    HEALTH_ROUTE: "NONE",
     "GET /records/{id}": "AWS_IAM",
     "PUT /records/{id}": "AWS_IAM",
 }
 
-#: What Route 53's checkers send one endpoint at most, in requests per second. AWS: at a
-#: 10 s interval "the endpoint will receive a request more than once per second", and as
-#: checkers don't coordinate "you'll sometimes see several requests per second"
-#: (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html,
-#: "Request interval"). "Several" is read as up to 10 (an assumption, not a figure).
-ROUTE53_CHECKER_PEAK_RPS = 10
 #: The auto-deployed stage every name maps to.
 STAGE_NAME = "$default"
-#: The anonymous /health route's own throttle: it cannot take the function's concurrency
-#: from the records routes, and it leaves the checkers ten times their peak. API Gateway
+#: The anonymous /health route's own throttle: a flood of it is refused at the route before it
+#: reaches the health function, and it leaves Route 53's checkers (ROUTE53_CHECKER_PEAK_RPS,
+#: drkit.regions.quotas) ten times their peak. API Gateway
 #: lets a stage set limits per route that override the stage's defaults
 #: (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html,
 #: "Route-level throttling"). Above it a flood gets 429s, and so do some checkers: the
@@ -80,7 +77,9 @@ class HttpApiProps:
 
     Attributes:
         placement: Region, provider and naming.
-        function: Serves every route; same region.
+        function: Serves the records routes; same region.
+        health_function: Serves ``GET /health`` alone, with a reservation of its own; same
+            region, never the records function.
         domain_name: The shared API name this region also answers to.
         regional_domain_name: The name only this region answers to (its health check's).
         certificate: Covers both names, in this region.
@@ -95,6 +94,7 @@ class HttpApiProps:
 
     placement: Placement
     function: RegionalFunction
+    health_function: RegionalFunction
     domain_name: str
     regional_domain_name: str
     certificate: Certificate
@@ -106,9 +106,15 @@ class HttpApiProps:
     health_rate_limit: int = HEALTH_RATE_LIMIT
 
     def __attrs_post_init__(self) -> None:
-        if self.function.region != self.placement.region:
+        for field in ("function", "health_function"):
+            region = getattr(self, field).region
+            if region != self.placement.region:
+                raise SpecError(field, region, f"a function in {self.placement.region}")
+        if self.health_function is self.function:
             raise SpecError(
-                "function", self.function.region, f"a function in {self.placement.region}"
+                "health_function",
+                self.health_function.function_name,
+                "a function other than the records routes' (it must not share their concurrency)",
             )
         for name in (self.domain_name, self.regional_domain_name):
             if name not in self.certificate.domain_names:
@@ -165,7 +171,7 @@ class HttpApi(Construct):
         self.endpoint_host = f"{self.api_id}.execute-api.{p.region}.amazonaws.com"
         self.stage_name = STAGE_NAME
         self.throttling_rate_limit = props.throttling_rate_limit
-        routes = self._routes(props.function)
+        routes = self._routes(props)
         stage = self._stage(props, routes)
         self._custom_domain(props, stage)
 
@@ -213,12 +219,35 @@ class HttpApi(Construct):
             tags=p.tagged(),
         )
 
-    def _routes(self, function: RegionalFunction) -> list[Apigatewayv2Route]:
-        """Every route to the function, which API Gateway may invoke from this API only."""
+    def _routes(self, props: HttpApiProps) -> list[Apigatewayv2Route]:
+        """The records routes to the records function, ``GET /health`` to the health function.
+
+        The records function keeps the construct ids it had when it served every route
+        ("integration", "invoke-permission"); the health function's are new beside them.
+        """
+        records = self._integration("", props.function)
+        health = self._integration("health-", props.health_function)
+        targets = {**dict.fromkeys(ROUTES, records), HEALTH_ROUTE: health}
+        authorizations = {**ROUTES, HEALTH_ROUTE: "NONE"}
+        return [
+            Apigatewayv2Route(
+                self,
+                _route_id(route_key),
+                provider=self._placement.provider,
+                api_id=self.api_id,
+                route_key=route_key,
+                authorization_type=authorizations[route_key],
+                target=f"integrations/{integration.id}",
+            )
+            for route_key, integration in targets.items()
+        ]
+
+    def _integration(self, prefix: str, function: RegionalFunction) -> Apigatewayv2Integration:
+        """A proxy integration of ``function``, which API Gateway may invoke from this API only."""
         p = self._placement
         integration = Apigatewayv2Integration(
             self,
-            "integration",
+            f"{prefix}integration",
             provider=p.provider,
             api_id=self.api_id,
             integration_type="AWS_PROXY",
@@ -228,21 +257,9 @@ class HttpApi(Construct):
             # HTTP APIs cap integrations at 30 s, the function's own limit too.
             timeout_milliseconds=30000,
         )
-        routes = [
-            Apigatewayv2Route(
-                self,
-                _route_id(route_key),
-                provider=p.provider,
-                api_id=self.api_id,
-                route_key=route_key,
-                authorization_type=authorization,
-                target=f"integrations/{integration.id}",
-            )
-            for route_key, authorization in ROUTES.items()
-        ]
         LambdaPermission(
             self,
-            "invoke-permission",
+            f"{prefix}invoke-permission",
             provider=p.provider,
             statement_id="AllowApiGatewayInvoke",
             action="lambda:InvokeFunction",
@@ -251,7 +268,7 @@ class HttpApi(Construct):
             source_arn=f"{self.resource.execution_arn}/*/*",
             depends_on=[function.resource],
         )
-        return routes
+        return integration
 
     def _custom_domain(self, props: HttpApiProps, stage: Apigatewayv2Stage) -> None:
         """Both names on this region's API (TLS 1.2, the region's certificate).

@@ -157,7 +157,7 @@ def failover_widgets(
     for i, r in enumerate(deployment.regions):
         errors = [
             _line(metrics.LAMBDA_ERRORS, names.FUNCTIONS[p].function(namer, r.region))
-            for p in ("api", "canary")
+            for p in ("api", "health", "canary")
         ]
         widgets.append(
             widget(

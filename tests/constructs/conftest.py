@@ -35,6 +35,7 @@ class Harness:
     def __init__(self, regions: tuple[str, ...] = ("us-east-1", "us-west-2")) -> None:
         self.app = cdktf.Testing.app()
         self._keys = 0
+        self._network: tuple[Network, TerraformAsset] | None = None
         self.stack = TerraformStack(self.app, "unit")
         self.placements = {
             r: Placement(
@@ -69,19 +70,24 @@ class Harness:
         )
 
     def function(self, **overrides: Any) -> RegionalFunction:
-        """The API function in us-east-1, in its network, with ``overrides`` on its props."""
+        """A function in us-east-1, in the one network and code of this stack: the API
+        function (id ``fn``), or another ``purpose`` (id ``fn-<purpose>``), with ``overrides``
+        on its props."""
         key = self.key()
-        net = Network(
-            self.stack,
-            "net",
-            props=NetworkProps(
-                placement=self["us-east-1"],
-                region_spec=self.spec.primary,
-                key=key,
-                flow_logs_role_arn=ROLE_ARN,
-            ),
-        )
-        code = TerraformAsset(self.stack, "code", path=str(RUNTIME_DIR), type=AssetType.ARCHIVE)
+        if self._network is None:
+            net = Network(
+                self.stack,
+                "net",
+                props=NetworkProps(
+                    placement=self["us-east-1"],
+                    region_spec=self.spec.primary,
+                    key=key,
+                    flow_logs_role_arn=ROLE_ARN,
+                ),
+            )
+            code = TerraformAsset(self.stack, "code", path=str(RUNTIME_DIR), type=AssetType.ARCHIVE)
+            self._network = (net, code)
+        net, code = self._network
         props: dict[str, Any] = {
             "placement": self["us-east-1"],
             "purpose": "api",
@@ -92,7 +98,8 @@ class Harness:
             "key": key,
         }
         props.update(overrides)
-        return RegionalFunction(self.stack, "fn", props=RegionalFunctionProps(**props))
+        construct_id = "fn" if props["purpose"] == "api" else f"fn-{props['purpose']}"
+        return RegionalFunction(self.stack, construct_id, props=RegionalFunctionProps(**props))
 
     def synth(self) -> dict[str, Any]:
         return json.loads(cdktf.Testing.synth(self.stack))

@@ -1,11 +1,12 @@
 """HttpApi and its ACM certificate: TLS 1.2 custom domains, signed record routes, access logs,
-the /health route's own throttle, and validation records made once per name."""
+the /health route's own function and throttle, and validation records made once per name."""
 
 from __future__ import annotations
 
 import pytest
 
 from drkit.errors import SpecError
+from drkit.regions.quotas import ROUTE53_CHECKER_PEAK_RPS
 from drkit.services.acm import (
     Certificate,
     CertificateProps,
@@ -16,12 +17,12 @@ from drkit.services.apigateway import (
     HEALTH_BURST_LIMIT,
     HEALTH_RATE_LIMIT,
     HEALTH_ROUTE,
-    ROUTE53_CHECKER_PEAK_RPS,
     HttpApi,
     HttpApiProps,
 )
 from drkit.services.route53 import HostedZone, HostedZoneProps
 from tests.helpers import only, resources
+from tests.synth.stack_json import referenced
 
 pytestmark = pytest.mark.synth
 
@@ -57,6 +58,7 @@ def _api_props(h):
     base = {
         "placement": h["us-east-1"],
         "function": h.function(),
+        "health_function": h.function(purpose="health"),
         "domain_name": SHARED,
         "regional_domain_name": REGIONAL["us-east-1"],
         "certificate": cert,
@@ -83,6 +85,45 @@ def test_api_uses_tls12_custom_domains_and_signed_records_routes(h):
         "PUT /records/{id}": "AWS_IAM",
     }
     assert "access_log_settings" in only(out, "aws_apigatewayv2_stage")
+
+
+def test_health_route_runs_its_own_function(h):
+    """GET /health integrates the health function; the records routes the records function;
+    API Gateway may invoke each."""
+    props = _api_props(h)()
+    HttpApi(h.stack, "api", props=props)
+    out = h.synth()
+    integrations = {
+        f"integrations/${{aws_apigatewayv2_integration.{name}.id}}": body["integration_uri"]
+        for name, body in resources(out, "aws_apigatewayv2_integration").items()
+    }
+    served_by = {
+        r["route_key"]: integrations[r["target"]]
+        for r in resources(out, "aws_apigatewayv2_route").values()
+    }
+    names = {
+        route: resources(out, "aws_lambda_function")[referenced(uri, "aws_lambda_function")][
+            "function_name"
+        ]
+        for route, uri in served_by.items()
+    }
+    records, health = props.function.function_name, props.health_function.function_name
+    assert records != health
+    assert names == {
+        HEALTH_ROUTE: health,
+        "GET /records/{id}": records,
+        "PUT /records/{id}": records,
+    }
+    invokable = {p["function_name"] for p in resources(out, "aws_lambda_permission").values()}
+    assert invokable == {props.function.function_name, props.health_function.function_name}
+
+
+def test_api_refuses_health_on_the_records_function(h):
+    """The same function for both is refused: /health would share the records' concurrency."""
+    props = _api_props(h)
+    records = props().function
+    with pytest.raises(SpecError, match="health_function"):
+        props(health_function=records)
 
 
 def test_api_refuses_a_certificate_without_its_names(h):

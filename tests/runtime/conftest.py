@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from drkit_runtime import api, canary
+from drkit_runtime import api, canary, health_api
 from drkit_runtime.aws import Clients
 from drkit_runtime.deps import Deps
 from tests.runtime.support import (
@@ -51,6 +51,7 @@ def runtime_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # Handlers cache their wiring per container; every test starts from a cold container.
     monkeypatch.setattr(api, "_deps", None)
     monkeypatch.setattr(canary, "_deps", None)
+    monkeypatch.setattr(health_api, "_deps", None)
     yield
 
 

@@ -1,4 +1,5 @@
-"""GET /health answers 200 only when this region's table, bucket and drain switch say so."""
+"""GET /health answers 200 only when what a records request needs in this region says so: the
+drain switch, the patient-record replica (read and write) and the audit replica (an append)."""
 
 from __future__ import annotations
 
@@ -13,25 +14,33 @@ from typing import Any
 
 import pytest
 
-from drkit_runtime import api, health
+from drkit_runtime import health, health_api
 from drkit_runtime.aws import Clients
 from drkit_runtime.config import Config
 from drkit_runtime.deps import Deps
 from tests.runtime.events import http_event
-from tests.runtime.support import BUCKETS, DRAIN_PARAMETER, LOCAL, PATIENT_TABLE, FixedClock
+from tests.runtime.support import (
+    BUCKETS,
+    DRAIN_PARAMETER,
+    LOCAL,
+    PATIENT_TABLE,
+    FixedClock,
+    call,
+)
 
-CHECKS = ["drain", "patient_table_read", "patient_table_write", "bucket"]
+CHECKS = ["drain", "patient_table_read", "patient_table_write", "audit_table_write"]
 HEALTH_KEY = {"record_id": {"S": f"__drkit_health__#{LOCAL}"}}
+AUDIT_KEY = {**HEALTH_KEY, "event_id": {"S": "health"}}
 
 
 def get_health(deps: Deps) -> tuple[int, dict[str, Any]]:
-    response = api.handle(http_event("GET /health"), deps)
+    response = health_api.handle(http_event("GET /health"), deps)
     assert response["headers"]["content-type"] == "application/json"
     return response["statusCode"], json.loads(response["body"])
 
 
 def test_healthy_region_answers_200(deps: Deps) -> None:
-    """With table, bucket and an "active" switch, every check passes and the answer is 200."""
+    """With both replicas and an "active" switch, every check passes and the answer is 200."""
     status, body = get_health(deps)
     assert status == 200
     assert body["status"] == "healthy"
@@ -128,11 +137,11 @@ def test_timeout_answers_within_the_deadline(quick_deps: Deps, stalled_get_item:
     assert elapsed_ms < STALL_SECONDS * 1000 / 2
 
 
-def test_missing_bucket_fails_bucket_check(deps: Deps, infra: SimpleNamespace) -> None:
-    """Without this region's bucket, the bucket check fails and the answer is 503."""
+def test_the_data_bucket_is_not_a_dependency(deps: Deps, infra: SimpleNamespace) -> None:
+    """Records requests never touch the data bucket, so its loss does not fail the region out
+    (its replication alarms say so instead)."""
     infra.s3.delete_bucket(Bucket=BUCKETS[LOCAL])
-    status, body = get_health(deps)
-    assert (status, body["failed"]) == (503, ["bucket"])
+    assert get_health(deps)[0] == 200
 
 
 @pytest.mark.parametrize("value", ["drained", "DRAINED", " drained\n"])
@@ -163,12 +172,12 @@ def test_missing_drain_parameter_fails_closed(deps: Deps, infra: SimpleNamespace
 
 def test_handler_builds_clients_once_per_container(infra: SimpleNamespace) -> None:
     """Two invocations of the handler share one set of wiring and boto3 clients."""
-    first = api.handler(http_event("GET /health"), None)
-    wiring = api._deps
+    first = health_api.handler(http_event("GET /health"), None)
+    wiring = health_api._deps
     client = wiring.clients.get("dynamodb", "health") if wiring else None
-    second = api.handler(http_event("GET /health"), None)
+    second = health_api.handler(http_event("GET /health"), None)
     assert (first["statusCode"], second["statusCode"]) == (200, 200)
-    assert api._deps is wiring and wiring.clients.get("dynamodb", "health") is client
+    assert health_api._deps is wiring and wiring.clients.get("dynamodb", "health") is client
 
 
 def test_health_clients_make_a_single_attempt(deps: Deps) -> None:
@@ -182,18 +191,24 @@ def test_health_clients_make_a_single_attempt(deps: Deps) -> None:
 def test_lambda_init_builds_the_wiring(
     infra: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Imported inside Lambda, the API module builds config and health clients at init."""
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "drkit-api")
+    """Imported inside Lambda, the health module builds config and its clients at init."""
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "drkit-health")
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # keep the asset folder clean
-    reloaded = importlib.reload(api)
+    reloaded = importlib.reload(health_api)
     try:
         assert reloaded._deps is not None
-        assert reloaded._deps.clients._cache.keys() >= {
-            ("dynamodb", "health"),
-            ("s3", "health"),
-            ("ssm", "health"),
-            ("dynamodb", "default"),
-        }
+        assert set(reloaded._deps.clients._cache) == {("dynamodb", "health"), ("ssm", "health")}
     finally:
         monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")
-        importlib.reload(api)
+        importlib.reload(health_api)
+
+
+def test_the_records_function_does_not_serve_health(deps: Deps) -> None:
+    """/health is the health function's alone: the records function answers it 404."""
+    assert call(deps, http_event("GET /health")) == (404, {"error": "no such route"})
+
+
+def test_the_health_function_serves_nothing_else(deps: Deps) -> None:
+    """A records request that reaches the health function is not served by it."""
+    response = health_api.handle(http_event("GET /records/{id}", record_id="r-1"), deps)
+    assert response["statusCode"] == 404

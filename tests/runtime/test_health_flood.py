@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
-from drkit_runtime import api
+from drkit_runtime import health_api
 from drkit_runtime.aws import Clients
 from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 from drkit_runtime.deps import Deps
@@ -26,8 +26,9 @@ from tests.runtime.events import http_event
 from tests.runtime.support import DRAIN_PARAMETER, PATIENT_TABLE, FixedClock, roomy_config
 
 BURST = 1000
-#: Every call GET /health may make; each at most once per container per interval.
-HEALTH_CALLS = ("ssm.GetParameter", "dynamodb.GetItem", "dynamodb.PutItem", "s3.HeadBucket")
+#: Every call GET /health may make, and how many of it one refresh of every check makes: the
+#: drain switch read, the patient replica's read, and one write to each replica.
+HEALTH_CALLS = {"ssm.GetParameter": 1, "dynamodb.GetItem": 1, "dynamodb.PutItem": 2}
 
 
 class CallCounter:
@@ -59,21 +60,21 @@ def container(
     session.events.register("before-call.*.*", counter)
     config = roomy_config()
     deps = Deps(config=config, clients=Clients(config, session=session), clock=clock)
-    monkeypatch.setattr(api, "_deps", deps)
+    monkeypatch.setattr(health_api, "_deps", deps)
     return deps
 
 
 def probe() -> tuple[int, dict[str, Any]]:
     """One GET /health through the Lambda entry point, as API Gateway delivers it."""
-    response = api.handler(http_event("GET /health"), None)
+    response = health_api.handler(http_event("GET /health"), None)
     return response["statusCode"], json.loads(response["body"])
 
 
 def test_burst_makes_each_call_once(container: Deps, counter: CallCounter) -> None:
-    """1,000 probes at one instant make one SSM read and one table write, not 1,000."""
+    """1,000 probes at one instant make one SSM read and one write per replica, not 1,000."""
     statuses = Counter(probe()[0] for _ in range(BURST))
     assert statuses == {200: BURST}
-    assert counter.calls == dict.fromkeys(HEALTH_CALLS, 1)
+    assert counter.calls == HEALTH_CALLS
 
 
 def test_sustained_flood_makes_each_call_once_per_interval(
@@ -85,20 +86,20 @@ def test_sustained_flood_makes_each_call_once_per_interval(
         clock.epoch_s = start + i * seconds / BURST
         assert probe()[0] == 200
     refreshes = seconds // HEALTH_CACHE_SECONDS
-    assert counter.calls == dict.fromkeys(HEALTH_CALLS, refreshes)
+    assert counter.calls == {call: n * refreshes for call, n in HEALTH_CALLS.items()}
 
 
 def test_failing_table_is_not_hammered(
     container: Deps, infra: SimpleNamespace, counter: CallCounter
 ) -> None:
-    """While the table fails, a burst still makes one read and one write: failures are reused."""
+    """While the table fails, a burst still makes each call once: failures are reused."""
     infra.dynamodb.delete_table(TableName=PATIENT_TABLE)
     results = [probe() for _ in range(BURST)]
     assert {status for status, _ in results} == {503}
     assert all(
         body["failed"] == ["patient_table_read", "patient_table_write"] for _, body in results
     )
-    assert counter.calls["dynamodb.GetItem"] == counter.calls["dynamodb.PutItem"] == 1
+    assert counter.calls == HEALTH_CALLS
 
 
 def test_drained_region_answers_503_within_the_interval(

@@ -102,15 +102,14 @@ class Replay:
         ]
 
     def api_functions(self) -> list[tuple[Function, list[str]]]:
-        """Functions behind an HTTP API, each with the route keys of its API."""
+        """Functions behind an HTTP API, each with the route keys that target its integration."""
         found = []
-        for integration in resources(self.stack, "aws_apigatewayv2_integration").values():
+        for name, integration in resources(self.stack, "aws_apigatewayv2_integration").items():
             fn = referenced(integration["integration_uri"], "aws_lambda_function", self.stack)
-            api = referenced(integration["api_id"], "aws_apigatewayv2_api", self.stack)
             routes = [
                 r["route_key"]
                 for r in resources(self.stack, "aws_apigatewayv2_route").values()
-                if referenced(r["api_id"], "aws_apigatewayv2_api", self.stack) == api
+                if r["target"] == f"integrations/${{aws_apigatewayv2_integration.{name}.id}}"
             ]
             found.append((self.functions[fn], sorted(routes)))
         return found

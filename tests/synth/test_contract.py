@@ -186,11 +186,17 @@ def test_every_item_the_runtime_writes_fits_the_synthesized_key_schema(replayed)
 
 
 def test_handlers_are_the_contracts_entry_points(case):
-    """API functions use contract.API_HANDLER, canaries CANARY_HANDLER, watchers WATCHER_HANDLER."""
+    """API functions use contract.API_HANDLER, health functions HEALTH_HANDLER, canaries
+    CANARY_HANDLER, watchers WATCHER_HANDLER."""
     _, stack = case
     handlers = sorted(f.handler for f in functions(stack).values())
     regions = len({f.region for f in functions(stack).values()})
-    every = [contract.API_HANDLER, contract.CANARY_HANDLER, contract.WATCHER_HANDLER]
+    every = [
+        contract.API_HANDLER,
+        contract.HEALTH_HANDLER,
+        contract.CANARY_HANDLER,
+        contract.WATCHER_HANDLER,
+    ]
     assert handlers == sorted(every * regions)
 
 

@@ -53,12 +53,21 @@ REPLICATION = {
 }
 #: ``role purpose -> its policy's actions``; the purpose is the role name's second part.
 ACTIONS = {
+    # The records API: records and audit entries here, records of the peers, and the
+    # parameter naming the peers' endpoints (ssm:GetParameter).
     "api": LAMBDA_PLATFORM
     | NETWORK_INTERFACES
     | {
         "dynamodb:GetItem",
         "dynamodb:PutItem",
-        "s3:ListBucket",
+        "ssm:GetParameter",
+    },
+    # /health: the drain switch, its own item in the patient replica, its own audit entry.
+    "health": LAMBDA_PLATFORM
+    | NETWORK_INTERFACES
+    | {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
         "ssm:GetParameter",
     },
     "canary": LAMBDA_PLATFORM
@@ -105,9 +114,10 @@ ACTIONS = {
         "kms:ReEncryptTo",
     },
 }
-#: What a role is explicitly denied, whatever else allows it: the API never rewrites an audit
-#: entry (docs/architecture.md, "What IAM cannot enforce").
-DENIED = {"api": {"dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"}}
+#: What a role is explicitly denied, whatever else allows it: neither function that appends
+#: audit entries ever rewrites one (docs/architecture.md, "What IAM cannot enforce").
+NEVER_REWRITE = {"dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"}
+DENIED = {"api": NEVER_REWRITE, "health": NEVER_REWRITE}
 #: The operator (people, with MFA): read and write every replica and bucket, flip the drain
 #: switches (docs/runbook.md lists the same actions for a person's own role).
 OPERATOR = {

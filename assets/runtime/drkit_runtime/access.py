@@ -135,18 +135,22 @@ PLATFORM = (
     ),
 )
 
-#: drkit_runtime.api: /health (drain switch, table read and write, bucket probe) and the
-#: records API (record and audit entry in one transaction; reads audited; a record not yet
-#: replicated here is read from a peer's replica).
+#: The trail is append-only: whatever a compromised function tries, IAM refuses to change or
+#: delete an entry (an overwriting PutItem is refused by the condition every audit write of the
+#: records API carries; IAM cannot express that one).
+NEVER_REWRITE_AUDIT_ENTRIES = Call(
+    sid="NeverRewriteAuditEntries",
+    service="dynamodb",
+    actions=("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"),
+    target=table(AUDIT_LOGS),
+    scope=Scope.EVERY,
+    deny=True,
+)
+
+#: drkit_runtime.api: the records API (record and audit entry in one transaction; reads
+#: audited; a record not yet replicated here is read from a peer's replica).
 API = (
     *PLATFORM,
-    Call(
-        sid="ReadDrainSwitch",
-        service="ssm",
-        actions=("ssm:GetParameter",),
-        target=Target(kind=Kind.DRAIN_SWITCH),
-        scope=Scope.OWN,
-    ),
     Call(
         sid="ReadWriteRecords",
         service="dynamodb",
@@ -159,13 +163,6 @@ API = (
         service="dynamodb",
         actions=("dynamodb:PutItem",),
         target=table(AUDIT_LOGS),
-        scope=Scope.OWN,
-    ),
-    Call(
-        sid="ProbeBucket",
-        service="s3",
-        actions=("s3:ListBucket",),
-        target=Target(kind=Kind.BUCKET),
         scope=Scope.OWN,
     ),
     Call(
@@ -182,17 +179,36 @@ API = (
         target=table(PATIENT_RECORDS),
         scope=Scope.PEER,
     ),
-    # The trail is append-only: whatever a compromised function tries, IAM refuses
-    # to change or delete an entry (an overwriting PutItem is refused by the
-    # condition every audit write carries; IAM cannot express that one).
+    NEVER_REWRITE_AUDIT_ENTRIES,
+)
+
+#: drkit_runtime.health_api: GET /health, which touches what a records request needs in its
+#: region and nothing else: the drain switch, its own item in the patient-record replica (read
+#: and conditional write), and its own entry in the audit replica (a conditional append).
+HEALTH = (
+    *PLATFORM,
     Call(
-        sid="NeverRewriteAuditEntries",
-        service="dynamodb",
-        actions=("dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"),
-        target=table(AUDIT_LOGS),
-        scope=Scope.EVERY,
-        deny=True,
+        sid="ReadDrainSwitch",
+        service="ssm",
+        actions=("ssm:GetParameter",),
+        target=Target(kind=Kind.DRAIN_SWITCH),
+        scope=Scope.OWN,
     ),
+    Call(
+        sid="ReadWriteHealthRecord",
+        service="dynamodb",
+        actions=("dynamodb:GetItem", "dynamodb:PutItem"),
+        target=table(PATIENT_RECORDS),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="AppendHealthAuditEntry",
+        service="dynamodb",
+        actions=("dynamodb:PutItem",),
+        target=table(AUDIT_LOGS),
+        scope=Scope.OWN,
+    ),
+    NEVER_REWRITE_AUDIT_ENTRIES,
 )
 
 #: drkit_runtime.canary: heartbeats in the local replicas and bucket, the lag it measures
@@ -293,7 +309,12 @@ WATCHER = (
 TABLE_OPERATIONS = ("GetItem", "PutItem", "TransactWriteItems")
 
 #: Function purpose (as the stack names functions) -> its calls.
-FUNCTIONS: dict[str, tuple[Call, ...]] = {"api": API, "canary": CANARY, "watcher": WATCHER}
+FUNCTIONS: dict[str, tuple[Call, ...]] = {
+    "api": API,
+    "canary": CANARY,
+    "watcher": WATCHER,
+    "health": HEALTH,
+}
 
 
 def own_services() -> tuple[str, ...]:

@@ -1,6 +1,8 @@
-"""Lambda entry point of the regional HTTP API (API Gateway HTTP API, payload format 2.0).
+"""Lambda entry point of the records routes (API Gateway HTTP API, payload format 2.0).
 
-Handler: drkit_runtime.api.handler. Routes: GET /health, PUT /records/{id}, GET /records/{id}.
+Handler: drkit_runtime.api.handler. Routes: PUT /records/{id}, GET /records/{id}. GET /health
+is another function's (drkit_runtime.health_api), so that no volume of records traffic can
+throttle it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from drkit_runtime import health, records
+from drkit_runtime import records
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError, error_response, json_response
 from drkit_runtime.logs import error_fields, log
@@ -21,13 +23,6 @@ Event = Mapping[str, Any]
 Route = Callable[[Event, Deps, str], dict[str, Any]]
 
 _RECORD_PATH = re.compile(r"/records/([^/]+)")
-
-
-def _health(event: Event, deps: Deps, request_id: str) -> dict[str, Any]:
-    status, body = health.check_health(deps)
-    if status != 200:
-        log("health_failed", level="WARN", request_id=request_id, failed=body["failed"])
-    return json_response(status, body)
 
 
 def _put_record(event: Event, deps: Deps, request_id: str) -> dict[str, Any]:
@@ -46,7 +41,6 @@ def _get_record(event: Event, deps: Deps, request_id: str) -> dict[str, Any]:
 
 
 ROUTES: dict[str, Route] = {
-    "GET /health": _health,
     "PUT /records/{id}": _put_record,
     "GET /records/{id}": _get_record,
 }
@@ -72,11 +66,9 @@ def resolve_route(event: Event) -> str:
     http = (event.get("requestContext") or {}).get("http") or {}
     method = str(http.get("method") or route_key.partition(" ")[0]).upper()
     path = str(event.get("rawPath") or http.get("path") or route_key.partition(" ")[2])
-    template = "/health" if path == "/health" else None
-    if template is None and _RECORD_PATH.fullmatch(path):
-        template = "/records/{id}"
-    if template is None:
+    if not _RECORD_PATH.fullmatch(path):
         raise HttpError(404, "no such route")
+    template = "/records/{id}"
     allowed = sorted(key.partition(" ")[0] for key in ROUTES if key.endswith(" " + template))
     if method not in allowed:
         raise HttpError(405, "method not allowed", headers={"allow": ", ".join(allowed)})
@@ -125,7 +117,6 @@ def _container_deps() -> Deps:
     global _deps
     if _deps is None:
         deps = Deps.from_environ()
-        health.warm_clients(deps)
         deps.clients.get("dynamodb")
         _deps = deps
     return _deps
@@ -137,7 +128,7 @@ def handler(event: Event, context: Any) -> dict[str, Any]:
     return handle(event, _container_deps(), lambda_request_id=lambda_request_id)
 
 
-# In Lambda, build config and clients during the init phase, before the first request and its
-# health deadline (a missing variable then fails init, naming it); elsewhere stay import-safe.
+# In Lambda, build config and clients during the init phase, before the first request (a
+# missing variable then fails init, naming it); elsewhere stay import-safe.
 if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
     _container_deps()

@@ -13,6 +13,8 @@ from types import MappingProxyType
 
 # ----- handlers ------------------------------------------------------------------
 API_HANDLER = "drkit_runtime.api.handler"
+#: GET /health has a function of its own, so records traffic cannot throttle it.
+HEALTH_HANDLER = "drkit_runtime.health_api.handler"
 CANARY_HANDLER = "drkit_runtime.canary.handler"
 WATCHER_HANDLER = "drkit_runtime.watcher.handler"
 
@@ -32,6 +34,8 @@ CANARY_STORES = (PATIENT_RECORDS, AUDIT_LOGS, OBJECTS)
 #: Every reserved record id starts with this; the records API refuses such ids.
 RESERVED_PREFIX = "__drkit"
 HEALTH_PREFIX = "__drkit_health__#"
+#: The event id of the audit entry /health rewrites under its reserved record id.
+HEALTH_AUDIT_EVENT_ID = "health"
 #: The path of the health endpoint: the API's route, Route 53's checks and the watchers.
 HEALTH_PATH = "/health"
 HEARTBEAT_PREFIX = "__drkit_heartbeat__#"
@@ -67,9 +71,9 @@ DRAIN_DRAINED = "drained"
 #: Time budget of the whole ``/health`` check: half of the 2 s Route 53 gives an HTTPS
 #: endpoint to answer once connected, leaving the rest to API Gateway and Lambda.
 HEALTH_DEADLINE_MS = 1000
-#: How long a container reuses each health check's outcome (drain switch, table read and
-#: write, bucket), so that the calls /health makes do not grow with the requests it gets:
-#: at most one of each per container per interval. A drain takes effect within it.
+#: How long a container reuses each health check's outcome (drain switch, patient-table read
+#: and write, audit append), so that the calls /health makes do not grow with the requests it
+#: gets: at most one of each per container per interval. A drain takes effect within it.
 HEALTH_CACHE_SECONDS = 5
 
 # ----- environment variables the stack sets on every function -------------------------

@@ -1,5 +1,12 @@
 """GET /health: is this region able to serve patient records right now?
 
+Every check is a dependency each records request has in this region, and nothing else: the
+drain switch, the patient-record replica (read and conditional write), and the audit replica
+(the conditional append every records call makes). The region key is used by all of them (the
+switch is a SecureString, the replicas are encrypted with it). What a records request does not
+need here (the data bucket, a peer's replica, the canary's metrics) is not checked, so its
+failure only alarms and never moves traffic.
+
 Route 53 gives an HTTPS health check two seconds to answer once connected, so every check runs
 in its own thread against one shared deadline (half of that); a check that has not answered by
 then counts as failed ("timeout") and is abandoned, its single-attempt client call ending on its
@@ -7,7 +14,7 @@ own botocore timeout.
 
 The route is anonymous, so nothing it calls may scale with the requests it gets: each check's
 outcome is reused by the container for ``HEALTH_CACHE_SECONDS`` (``drkit_runtime.memo``). A
-flood of probes costs at most one SSM read and one replicated table write per container per
+flood of probes costs at most one SSM read and one write per replica per container per
 interval, whatever its rate; a drain, or a broken dependency, shows within that interval.
 """
 
@@ -21,10 +28,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from drkit_runtime.contract import DRAIN_DRAINED, HEALTH_CACHE_SECONDS
+from drkit_runtime.contract import DRAIN_DRAINED, HEALTH_AUDIT_EVENT_ID, HEALTH_CACHE_SECONDS
 from drkit_runtime.deps import Deps
 from drkit_runtime.keys import health_record_id
 from drkit_runtime.memo import Memo, Memos
+from drkit_runtime.records import Caller, audit_item
 
 
 class CheckFailed(Exception):
@@ -36,7 +44,7 @@ class CheckResult:
     """Outcome of one check.
 
     Attributes:
-        name: Check name, e.g. "bucket".
+        name: Check name, e.g. "audit_table_write".
         ok: Whether the check passed within the deadline.
         latency_ms: Time the check took, or the deadline for one that timed out.
         reason: Why it failed: "timeout", "drained", or an AWS error code or exception type;
@@ -125,7 +133,7 @@ def _result(name: str, future: Future[Outcome] | None, waited_ms: float) -> Chec
     )
 
 
-HEALTH_SERVICES = ("dynamodb", "s3", "ssm")
+HEALTH_SERVICES = ("dynamodb", "ssm")
 
 
 def warm_clients(deps: Deps) -> None:
@@ -139,12 +147,12 @@ def regional_checks(deps: Deps) -> dict[str, Check]:
     """The checks that decide whether this region may take traffic."""
     config = deps.config
     dynamodb = deps.clients.get("dynamodb", "health")
-    s3 = deps.clients.get("s3", "health")
     ssm = deps.clients.get("ssm", "health")
     key = {"record_id": {"S": health_record_id(config.region)}}
 
     def drain() -> None:
-        # The switch is a SecureString (encrypted with the region key).
+        # The switch is a SecureString: reading it decrypted also proves the region key
+        # decrypts for this role.
         value = ssm.get_parameter(Name=config.drain_parameter_name, WithDecryption=True)[
             "Parameter"
         ]["Value"]
@@ -161,32 +169,61 @@ def regional_checks(deps: Deps) -> dict[str, Check]:
 
     def patient_table_write() -> None:
         now_ms = deps.now_ms()
-        try:
-            dynamodb.put_item(
-                TableName=config.patient_table_name,
-                Item={
-                    **key,
-                    "region": {"S": config.region},
-                    "written_at_ms": {"N": str(now_ms)},
-                },
-                # A slow, older write must not overwrite the newer one of a concurrent check.
-                ConditionExpression="attribute_not_exists(record_id) OR written_at_ms < :now",
-                ExpressionAttributeValues={":now": {"N": str(now_ms)}},
-            )
-        except ClientError as exc:
-            # Losing to a newer heartbeat still proves the table took a conditional write.
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
+        _put_newer(
+            dynamodb,
+            table_name=config.patient_table_name,
+            item={**key, "region": {"S": config.region}, "written_at_ms": {"N": str(now_ms)}},
+            stamp="written_at_ms",
+            now_ms=now_ms,
+        )
 
-    def bucket() -> None:
-        s3.head_bucket(Bucket=config.bucket_name)
+    def audit_table_write() -> None:
+        # An audit entry as the records API appends one, under drkit's own key: the reserved
+        # record id is one the records API refuses, so no real record's entries share its
+        # partition, and the fixed event id keeps it to one item per region, rewritten in
+        # place like the canary's audit heartbeat. The table has no TTL, so a new entry per
+        # probe would grow the replicated trail forever; this one does not grow at all.
+        now_ms = deps.now_ms()
+        entry = audit_item(
+            record_id=health_record_id(config.region),
+            action="health.probe",
+            outcome="written",
+            caller=Caller(request_id=HEALTH_AUDIT_EVENT_ID),
+            region=config.region,
+            now_ms=now_ms,
+        )
+        _put_newer(
+            dynamodb,
+            table_name=config.audit_table_name,
+            item={**entry, "event_id": {"S": HEALTH_AUDIT_EVENT_ID}},
+            stamp="at_ms",
+            now_ms=now_ms,
+        )
 
     return {
         "drain": drain,
         "patient_table_read": patient_table_read,
         "patient_table_write": patient_table_write,
-        "bucket": bucket,
+        "audit_table_write": audit_table_write,
     }
+
+
+def _put_newer(
+    dynamodb: Any, *, table_name: str, item: dict[str, Any], stamp: str, now_ms: int
+) -> None:
+    """A conditional PutItem of drkit's own item that never moves its ``stamp`` back in time."""
+    try:
+        dynamodb.put_item(
+            TableName=table_name,
+            Item=item,
+            # A slow, older write must not overwrite the newer one of a concurrent check.
+            ConditionExpression=f"attribute_not_exists(record_id) OR {stamp} < :now",
+            ExpressionAttributeValues={":now": {"N": str(now_ms)}},
+        )
+    except ClientError as exc:
+        # Losing to a newer write still proves the table took a conditional write.
+        if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
 
 
 def memoized(checks: Mapping[str, Check], deps: Deps) -> dict[str, MemoCheck]:

@@ -3,6 +3,8 @@
 The arithmetic is the model's (drkit/regions/budget.py: Route 53's weighted
 routing and DynamoDB's on-demand ramp); this module prints it for
 ``drkit budget`` and says, as warnings, which region cannot absorb its peer.
+/health's own function is counted apart: a failover does not load it, and the
+API function's throttling cannot reach it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from drkit.regions.budget import (
     ON_DEMAND_NEW_TABLE_READ_UNITS,
     CapacityInputs,
     FailoverCapacity,
+    HealthCapacity,
     failover_capacity,
     survivable_peak,
 )
@@ -37,10 +40,12 @@ class CapacityReport:
     Attributes:
         inputs: The layout's weights, reserved concurrency and peaks.
         what_ifs: The spec fields overridden on the command line (their rows say so).
+        health: /health's own function, the same in every region.
     """
 
     inputs: CapacityInputs
     what_ifs: frozenset[str] = frozenset()
+    health: HealthCapacity = attrs.field(factory=HealthCapacity)
 
     def _source(self, field: str) -> str:
         return f"{field} ({'what-if' if field in self.what_ifs else 'spec'})"
@@ -59,7 +64,8 @@ class CapacityReport:
             f"WARNING: {row.region} cannot absorb the failure of {row.failed}: at a peak of "
             f"{peak}, its {_percent(row.share_after)} share needs "
             f"{row.needed_concurrency} concurrent executions and its API function reserves "
-            f"{row.reserved_concurrency}; Lambda throttles the rest."
+            f"{row.reserved_concurrency}; Lambda throttles the rest of the records requests (not "
+            "/health: its function is its own)."
             for row in self.rows()
             if not row.absorbs
         ]
@@ -71,6 +77,12 @@ class CapacityReport:
                 f"fails than on-demand serves at once: {ON_DEMAND_INSTANT_RAMP}x their previous "
                 f"peak, at least a new table's {ON_DEMAND_NEW_TABLE_READ_UNITS} (documented). "
                 "Unless they have served that much before, pre-warm them (warm throughput)."
+            )
+        if not self.health.absorbs:
+            out.append(
+                f"WARNING: /health's function reserves {self.health.reserved_concurrency}, and "
+                f"Route 53's checkers can hold {self.health.needed_concurrency}: a probe Lambda "
+                "throttles fails the region out."
             )
         if any(not row.absorbs for row in self.rows()):
             out.append(self._fix())
@@ -85,9 +97,8 @@ class CapacityReport:
         top = LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
         if needed > top:  # the spec refuses it on standard throughput
             fix += (
-                f" Above {top}, /health's drain-switch reads need Parameter Store's higher "
-                "throughput: turn it on in every region and set "
-                "parameter_store_high_throughput = true."
+                f" Above {top}, the spec asks for Parameter Store's higher throughput: turn "
+                "it on in every region and set parameter_store_high_throughput = true."
             )
         return fix
 
@@ -106,6 +117,9 @@ class CapacityReport:
             f"{self._source('peak_read_units_per_second')}",
             f"  {'on-demand reads served at once':<40}{ON_DEMAND_NEW_TABLE_READ_UNITS:>6}   "
             f"a new table's, or {ON_DEMAND_INSTANT_RAMP}x a replica's previous peak (documented)",
+            f"  {'/health function (its own) reserves':<40}{self.health.reserved_concurrency:>6}   "
+            f"per region; Route 53's checkers hold at most {self.health.needed_concurrency} "
+            "(modelled)",
             _HEADER,
         ]
         for row in self.rows():
@@ -132,6 +146,11 @@ class CapacityReport:
             "on_demand_instant_ramp": ON_DEMAND_INSTANT_RAMP,
             "on_demand_new_table_read_units": ON_DEMAND_NEW_TABLE_READ_UNITS,
             "absorbs_every_failure": self.absorbs_every_failure,
+            "health": {
+                "reserved_concurrency": self.health.reserved_concurrency,
+                "checker_concurrency": self.health.needed_concurrency,
+                "absorbs": self.health.absorbs,
+            },
             "regions": [
                 {
                     "region": row.region,

@@ -1,8 +1,9 @@
 """Parameter Store in one region: is the higher throughput the spec counts on turned on?
 
-Only a spec with ``parameter_store_high_throughput`` asks: without it, the spec keeps /health's
-drain-switch reads below the standard throughput itself (drkit/regions/parameter_store.py).
-Reads the service setting that turns higher throughput on, ``ssm:GetServiceSetting``.
+Only a spec with ``parameter_store_high_throughput`` asks: without it, the spec keeps
+``lambda_reserved_concurrency`` at or below the limit drkit/regions/parameter_store.py states
+(kept from when the API function served /health). Reads the service setting that turns higher
+throughput on, ``ssm:GetServiceSetting``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from drkit.operations.preflight.findings import Finding, ok, refused
 from drkit.regions.parameter_store import (
-    GET_PARAMETER_DEFAULT_TPS,
     HIGH_THROUGHPUT_SETTING_ID,
     LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT,
     drain_reads_per_second,
 )
+from drkit.regions.quotas import HEALTH_RESERVED_CONCURRENCY
 
 THROUGHPUT = "Parameter Store throughput"
 
@@ -35,22 +36,24 @@ def check_parameter_store(client: Any, region: str, *, reserved_concurrency: int
             "preflight needs ssm:GetServiceSetting when the spec sets "
             "parameter_store_high_throughput.",
         )
-    reads = drain_reads_per_second(containers=reserved_concurrency)
+    # Only the health function reads the drain switch, within its own reservation.
+    reads = drain_reads_per_second(containers=HEALTH_RESERVED_CONCURRENCY)
+    top = LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
     if value.lower() == "true":
         return ok(
             region,
             THROUGHPUT,
-            f"higher throughput is on; /health reads the drain switch at most {reads:g} times a "
-            "second.",
+            f"higher throughput is on, as the spec says; /health reads the drain switch at most "
+            f"{reads:g} times a second.",
         )
     return refused(
         region,
         THROUGHPUT,
-        f"the spec sets parameter_store_high_throughput, and with lambda_reserved_concurrency="
-        f"{reserved_concurrency} /health may read the drain switch {reads:g} times a second; but "
-        f"{HIGH_THROUGHPUT_SETTING_ID} is '{value}' here, so the standard "
-        f"{GET_PARAMETER_DEFAULT_TPS} a second (shared by every caller in the account and region) "
-        "would throttle /health and fail the region out. Change: turn on higher throughput in "
+        f"the spec sets parameter_store_high_throughput, which it asks for above "
+        f"lambda_reserved_concurrency={top} (here {reserved_concurrency}), but "
+        f"{HIGH_THROUGHPUT_SETTING_ID} is '{value}' here. Change: turn on higher throughput in "
         "this region (Parameter Store settings, a paid setting), or set "
-        f"lambda_reserved_concurrency to at most {LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT}.",
+        f"lambda_reserved_concurrency to at most {top}. (The limit dates from when the API "
+        f"function served /health; /health's own function reads the drain switch at most "
+        f"{reads:g} times a second.)",
     )

@@ -6,7 +6,13 @@ import attrs
 from hypothesis import given
 
 from drkit.operations.budget.capacity import CapacityReport
-from drkit.regions.budget import CapacityInputs, failover_capacity, survivable_peak
+from drkit.regions.budget import (
+    CapacityInputs,
+    HealthCapacity,
+    failover_capacity,
+    survivable_peak,
+)
+from drkit.regions.quotas import HEALTH_CHECKER_CONCURRENCY, HEALTH_RESERVED_CONCURRENCY
 from tests.strategies import budget as s
 
 DEFAULT = CapacityReport(
@@ -91,3 +97,28 @@ def test_json_carries_every_region_and_the_peaks(inputs):
     assert doc["peak_read_units_per_second"] == inputs.peak_read_units_per_second
     assert doc["survivable_peak_concurrency"] == survivable_peak(inputs)
     assert doc["absorbs_every_failure"] == all(r["absorbs"] for r in doc["regions"])
+
+
+def test_health_has_its_own_line_apart_from_the_api_function():
+    """/health's function is printed apart, with its reservation and what the checkers hold;
+    the records' warnings say /health is not throttled with them."""
+    flat = _flat(DEFAULT.render())
+    assert (
+        "/health function (its own) reserves 20 per region; Route 53's checkers hold at most 10"
+    ) in flat
+    assert "Lambda throttles the rest of the records requests (not /health" in flat
+    assert DEFAULT.to_json()["health"] == {
+        "reserved_concurrency": HEALTH_RESERVED_CONCURRENCY,
+        "checker_concurrency": HEALTH_CHECKER_CONCURRENCY,
+        "absorbs": True,
+    }
+
+
+def test_a_health_reservation_below_the_checkers_is_a_warning():
+    """Were /health's reservation below what Route 53's checkers hold, the budget says so."""
+    short = attrs.evolve(
+        DEFAULT, health=HealthCapacity(needed_concurrency=10, reserved_concurrency=9)
+    )
+    (warning,) = [w for w in short.warnings() if w.startswith("WARNING: /health's function")]
+    assert "reserves 9" in warning and "can hold 10" in warning
+    assert not any("/health's function" in w for w in DEFAULT.warnings())

@@ -15,15 +15,16 @@ def test_higher_throughput_on_passes_and_says_what_health_reads():
     found = check_parameter_store(
         FakeSsm(high_throughput="true"), "us-east-1", reserved_concurrency=400
     )
-    assert found.level is Level.OK and "at most 80 times a second" in found.message
+    assert found.level is Level.OK and "at most 4 times a second" in found.message
 
 
 def test_standard_throughput_is_refused_naming_the_setting_and_the_fallback():
-    """400 containers may read 80 times a second: the standard 40 would throttle /health."""
+    """Above 199 the spec counts on higher throughput: refused where it is off, naming the
+    setting, the reservation that fits, and what /health itself reads (its own function's)."""
     found = check_parameter_store(FakeSsm(), "us-east-1", reserved_concurrency=400)
     assert found.level is Level.REFUSED
     assert f"{HIGH_THROUGHPUT_SETTING_ID} is 'false'" in found.message
-    assert "80 times a second" in found.message
+    assert "(here 400)" in found.message and "at most 4 times a second" in found.message
     assert "lambda_reserved_concurrency to at most 199" in found.message
 
 
