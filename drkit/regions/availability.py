@@ -91,7 +91,7 @@ REGION_SLAS: tuple[ServiceSla, ...] = (
         "AWS Lambda",
         "99.95",
         Need.REQUEST,
-        "runs the API function",
+        "runs the API function, and /health's",
         "https://aws.amazon.com/lambda/sla/",
     ),
     _sla(
@@ -125,14 +125,6 @@ REGION_SLAS: tuple[ServiceSla, ...] = (
         Need.HEALTH,
         "the SSM interface endpoint",
         "https://aws.amazon.com/privatelink/sla/",
-    ),
-    _sla(
-        "s3",
-        "Amazon S3",
-        "99.9",
-        Need.HEALTH,
-        "the data bucket /health checks",
-        "https://aws.amazon.com/s3/sla/",
     ),
 )
 

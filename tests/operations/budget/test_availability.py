@@ -36,31 +36,31 @@ def test_the_default_section_shows_each_sla_and_the_layout():
         "Amazon API Gateway 99.95 % request https://aws.amazon.com/api-gateway/sla/",
         "Amazon DynamoDB (Global Tables SLA) 99.999 % request https://aws.amazon.com/dynamodb/sla/",
         "AWS Systems Manager 99.9 % /health https://aws.amazon.com/systems-manager/sla/",
-        "one region alone 99.5986 % their product (modelled: independent); 35.2 h down a year",
+        "one region alone 99.6983 % their product (modelled: independent); 26.4 h down a year",
         "share of the traffic for 145 s (detection + DNS)",
-        "us-east-1 70 % 101.5 s 26",
-        "us-west-2 30 % 43.5 s 60",
-        "every region down at once 508 s a year: independent failures at the SLA floors",
-        "incidents a year within the target 18 in every region",
+        "us-east-1 70 % 101.5 s 28",
+        "us-west-2 30 % 43.5 s 65",
+        "every region down at once 287 s a year: independent failures at the SLA floors",
+        "incidents a year within the target 19 in every region",
         "incidents a year assumed 12 in every region (modelled: one a month",
-        "layout availability 99.9928 % 12 x 145 s + 508 s = 2248 s down a year (modelled)",
+        "layout availability 99.9935 % 12 x 145 s + 287 s = 2027 s down a year (modelled)",
     ):
         assert text in flat, text
     assert all(sla.page in flat for sla in REGION_SLAS)
     assert DEFAULT.verdict() == (
-        "Availability met: 99.9928 % >= 99.99 % with 12 incidents a year in every region "
-        "(modelled; 18 fit)."
+        "Availability met: 99.9935 % >= 99.99 % with 12 incidents a year in every region "
+        "(modelled; 19 fit)."
     )
 
 
 def test_too_many_incidents_say_how_many_fit():
-    """30 incidents a year in every region (a what-if) miss 99.99 %: the verdict names the 18
+    """30 incidents a year in every region (a what-if) miss 99.99 %: the verdict names the 19
     that fit and what would make room."""
     report = attrs.evolve(_report(incidents_per_region=30), incidents_source="what-if")
     assert not report.meets_target
     assert report.verdict() == (
-        "Availability NOT met: 99.9845 % < 99.99 %: 30 incidents a year in every region "
-        "(what-if) exceed the 18 that fit; shorten detection and DNS (the RTO rows) or lower "
+        "Availability NOT met: 99.9852 % < 99.99 %: 30 incidents a year in every region "
+        "(what-if) exceed the 19 that fit; shorten detection and DNS (the RTO rows) or lower "
         "the target."
     )
 
@@ -71,7 +71,7 @@ def test_a_target_the_regions_cannot_meet_together_says_so():
     report = _report(target_percent=Fraction("99.9999"))
     assert "incidents a year within the target none in every region" in _flat(report.render())
     assert report.verdict().startswith(
-        "Availability NOT met: 99.9928 % < 99.9999 %: every region down at once (508 s a year)"
+        "Availability NOT met: 99.9935 % < 99.9999 %: every region down at once (287 s a year)"
     )
 
 
