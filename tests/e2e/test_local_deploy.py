@@ -190,7 +190,12 @@ class _Lifecycle:
             mine = {x.request: x for x in served if x.region == region}
             health = mine["GET /health"]
             assert health.status == 200 and all(c["ok"] for c in health.body["checks"]), health
-            assert {c["name"] for c in health.body["checks"]} >= {"drain", "bucket"}
+            assert {c["name"] for c in health.body["checks"]} == {
+                "drain",
+                "patient_table_read",
+                "patient_table_write",
+                "audit_table_write",
+            }
             assert mine[f"PUT {record}"].status == 200
             assert mine[f"GET {record}"].body["read_from"] == region
         assert serve.problems(served) == []
