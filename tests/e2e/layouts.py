@@ -1,9 +1,11 @@
 """The layouts the end-to-end tests deploy, and how (tests/e2e/conftest.py deploys each once).
 
-``two`` is deployed as ``drkit demo`` deploys: drkit's runner plans every stack into a file,
-applies exactly that plan and keeps the plans for the checkov scan. ``three`` starts as two
-regions (the runner), then its third region is added to the running deployment with the
-``cdktf deploy '*'`` line ``drkit demo --keep`` prints for the three-region layout.
+``two`` is applied stack by stack by drkit's runner (what ``drkit demo`` does). ``three``
+starts as two regions (the runner), then its third region is added to the running deployment
+with the ``cdktf deploy '*'`` line ``drkit demo --keep`` prints for the three-region layout.
+Each Terraform command costs seconds of CPU (every one starts the AWS provider, which builds
+its whole schema), so the lifecycles share their plans: the last drift check's plans are the
+ones checkov scans (tests/e2e/test_local_deploy.py).
 """
 
 from __future__ import annotations
@@ -35,21 +37,21 @@ BEFORE_THE_THIRD = {
 
 
 def _apply_two(deployment: LocalDeployment) -> dict:
-    """Every stack planned into a file and exactly that plan applied; the plans scanned."""
+    """Every stack applied once the stacks it reads are."""
     deployment.synthesize()
     deployment.init()
-    return {"plans": deployment.deploy(scan=True).plans}
+    deployment.deploy()
+    return {}
 
 
 def _apply_three(deployment: LocalDeployment, root: Path) -> dict:
-    """Two regions with the runner, then the third added with ``cdktf deploy '*'``. The plans
-    scanned are the drift check's, made after it, with every value known."""
+    """Two regions with the runner, then the third added with ``cdktf deploy '*'``."""
     deployment.synthesize()
     deployment.init()
     deployment.deploy()
     deployment.use_layout(LAYOUTS["three"])
     added = run_cdktf(cdktf_commands(deployment), "deploy", log=root / "cdktf-add.log")
-    return {"plans": None, "cdktf": {"add the third region": added.output}}
+    return {"cdktf": {"add the third region": added.output}}
 
 
 @contextlib.contextmanager
