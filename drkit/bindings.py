@@ -29,6 +29,8 @@ from types import ModuleType
 
 from drkit import FAST_IMPORT_ENV
 
+__all__ = ["PACKAGE", "fast_import_enabled", "install", "mode"]
+
 PACKAGE = "cdktf_cdktf_provider_aws"
 # The submodules the fast path needs to exist; their absence means the
 # package no longer has the shape this loader was written for.
