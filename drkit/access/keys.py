@@ -18,6 +18,7 @@ import attrs
 from drkit import iam
 from drkit.regions.names import DATA_KEY, Account
 from drkit.regions.naming import Namer
+from drkit.regions.validators import to_strings
 
 ENCRYPT_DECRYPT = (
     "kms:Decrypt",
@@ -126,8 +127,8 @@ class KeyUse:
     """
 
     region: str
-    actions: tuple[str, ...] = attrs.field(converter=tuple)
-    via: tuple[str, ...] = attrs.field(converter=tuple)
+    actions: tuple[str, ...] = attrs.field(converter=to_strings)
+    via: tuple[str, ...] = attrs.field(converter=to_strings)
     label: str
     context: Mapping[str, Any] | None = None
 

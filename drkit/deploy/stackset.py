@@ -32,6 +32,10 @@ _UNREACHABLE = re.compile(
 )
 
 
+def _to_plans(value: Iterable[StackPlan]) -> tuple[StackPlan, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class StackSet:
     """The stacks one synthesis wrote.
@@ -42,7 +46,7 @@ class StackSet:
     """
 
     outdir: Path = attrs.field(converter=Path)
-    plans: tuple[StackPlan, ...] = attrs.field(converter=tuple)
+    plans: tuple[StackPlan, ...] = attrs.field(converter=_to_plans)
 
     def directory(self, name: str) -> Path:
         return self.outdir / "stacks" / name

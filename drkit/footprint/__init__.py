@@ -9,7 +9,7 @@ its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 from cdktf import TerraformAsset
@@ -304,6 +304,11 @@ class RegionalFootprint(Construct):
                 ),
             )
             self.trail_bucket = self.trail.bucket
+
+
+def to_footprints(value: Iterable[RegionalFootprint]) -> tuple[RegionalFootprint, ...]:
+    """The footprints as a tuple (the converter of the topology props' ``footprints``)."""
+    return tuple(value)
 
 
 def _fill(

@@ -328,3 +328,11 @@ def to_statements(value: Any) -> tuple[iam.Statement, ...]:
         else iam.Statement.from_mapping(item, default_sid=f"Extra{i}", field=index_path(field, i))
         for i, item in enumerate(items)
     )
+
+
+def to_strings(value: Iterable[str]) -> tuple[str, ...]:
+    """The strings as a tuple: the converter of the props' ``tuple[str, ...]`` fields (values
+    from code, not from a spec). ``converter=tuple`` converts the same, but mypy's attrs
+    plugin cannot solve tuple's type variable and types the field's parameter as unsolvable.
+    """
+    return tuple(value)

@@ -20,6 +20,7 @@ from constructs import Construct
 
 from drkit.aws import AcmCertificate, AcmCertificateValidation, Route53Record
 from drkit.errors import SpecError
+from drkit.regions.validators import to_strings
 from drkit.services.placement import Placement
 from drkit.services.route53 import HostedZone
 
@@ -105,7 +106,7 @@ class CertificateProps:
     placement: Placement
     domain_name: str
     validation: DomainValidation | None = None
-    subject_alternative_names: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    subject_alternative_names: tuple[str, ...] = attrs.field(default=(), converter=to_strings)
 
     def __attrs_post_init__(self) -> None:
         if self.domain_name in self.subject_alternative_names:

@@ -24,6 +24,7 @@ from drkit.aws import (
 )
 from drkit.errors import SpecError
 from drkit.regions import names
+from drkit.regions.validators import to_strings
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 
@@ -107,7 +108,7 @@ class TableBackupProps:
     placement: Placement
     key: EncryptionKey
     role_arn: str
-    copy_regions: tuple[str, ...] = attrs.field(converter=tuple)
+    copy_regions: tuple[str, ...] = attrs.field(converter=to_strings)
     retention_days: int = 35
     protect_data: bool = False
 

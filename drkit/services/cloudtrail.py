@@ -24,6 +24,7 @@ from drkit.aws import (
 )
 from drkit.errors import SpecError
 from drkit.regions import names
+from drkit.regions.validators import to_strings
 from drkit.services.kms import EncryptionKey
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
@@ -65,8 +66,8 @@ class AuditTrailProps:
     key: EncryptionKey
     access_logs: AccessLogBucket
     logs_role_arn: str
-    table_arns: tuple[str, ...] = attrs.field(converter=tuple)
-    bucket_arns: tuple[str, ...] = attrs.field(converter=tuple)
+    table_arns: tuple[str, ...] = attrs.field(converter=to_strings)
+    bucket_arns: tuple[str, ...] = attrs.field(converter=to_strings)
     log_retention_days: int = 365
     protect_data: bool = False
     topic_read_back_as_arn: bool = False

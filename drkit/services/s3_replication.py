@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 from constructs import Construct
 
@@ -42,6 +44,10 @@ class ReplicaSite:
     key_arn: str
 
 
+def _to_sites(value: Iterable[ReplicaSite]) -> tuple[ReplicaSite, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class BucketReplicationProps:
     """Props of :class:`BucketReplication`.
@@ -57,7 +63,7 @@ class BucketReplicationProps:
     placement: Placement
     bucket_name: str
     role_arn: str
-    destinations: tuple[ReplicaSite, ...] = attrs.field(converter=tuple)
+    destinations: tuple[ReplicaSite, ...] = attrs.field(converter=_to_sites)
 
     def __attrs_post_init__(self) -> None:
         if not self.destinations:

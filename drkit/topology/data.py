@@ -20,7 +20,7 @@ from drkit.aws import (
     LambdaEventSourceMappingFilterCriteria,
     LambdaEventSourceMappingFilterCriteriaFilter,
 )
-from drkit.footprint import RegionalFootprint
+from drkit.footprint import RegionalFootprint, to_footprints
 from drkit.regions import names
 from drkit.regions.names import Name, RoleNames
 from drkit.regions.spec import DeploymentSpec
@@ -51,7 +51,7 @@ class DataPlaneProps:
 
     deployment: DeploymentSpec
     placements: Mapping[str, Placement]
-    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
+    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=to_footprints)
 
 
 class DataPlane(Construct):

@@ -17,7 +17,7 @@ from cdktf import Fn
 from constructs import Construct
 
 from drkit.aws import Route, VpcPeeringConnection, VpcPeeringConnectionAccepter
-from drkit.footprint import RegionalFootprint
+from drkit.footprint import RegionalFootprint, to_footprints
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import DeploymentSpec, Target
 from drkit.services.placement import Placement
@@ -37,7 +37,7 @@ class PeeringMeshProps:
 
     deployment: DeploymentSpec
     placements: Mapping[str, Placement]
-    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
+    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=to_footprints)
 
 
 class PeeringMesh(Construct):

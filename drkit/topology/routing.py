@@ -13,7 +13,7 @@ from __future__ import annotations
 import attrs
 from constructs import Construct
 
-from drkit.footprint import RegionalFootprint
+from drkit.footprint import RegionalFootprint, to_footprints
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.cloudwatch import Dashboard, DashboardProps
 from drkit.services.placement import Placement
@@ -48,7 +48,7 @@ class WeightedRoutingProps:
     placement: Placement
     zone: HostedZone
     topic: TopicRef
-    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=tuple)
+    footprints: tuple[RegionalFootprint, ...] = attrs.field(converter=to_footprints)
 
 
 class WeightedRouting(Construct):
