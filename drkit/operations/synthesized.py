@@ -33,7 +33,7 @@ def read_synthesized(outdir: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def merge_stacks(stacks: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+def merge_stacks(stacks: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The whole deployment as one document: every stack's resources, data sources, outputs
     and providers, each cross-stack reference replaced by the producer's output's value.
 
@@ -42,7 +42,8 @@ def merge_stacks(stacks: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     same region in every stack that has it). Each resource body gets ``//stack``, the stack
     it is in.
     """
-    outputs = {
+    # A cross-stack output's value is the producer's reference, a string.
+    outputs: dict[tuple[str, str], str] = {
         (name, key): body["value"]
         for name, doc in stacks.items()
         for key, body in doc.get("output", {}).items()
@@ -61,7 +62,7 @@ def merge_stacks(stacks: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     whole: dict[str, Any] = {"resource": {}, "data": {}, "provider": {"aws": []}, "output": {}}
     aliases: set[str] = set()
     for name, doc in stacks.items():
-        body = json.loads(local(json.dumps(doc)))
+        body = json.loads(local(json.dumps(dict(doc))))  # json writes dicts, not any Mapping
         for kind in ("resource", "data"):
             for rtype, items in body.get(kind, {}).items():
                 if rtype == "terraform_remote_state":

@@ -46,7 +46,9 @@ def _field_value(spec: DeploymentSpec, name: str, value: Any) -> Any:
         SpecError: The value is outside the field's allowed range.
     """
     field = attrs.fields_dict(DeploymentSpec)[name]
-    if field.converter is not None:
+    # attrs types the converter as Converter | None; DeploymentSpec's are plain functions,
+    # and callable() says so to mypy as well.
+    if callable(field.converter):
         value = field.converter(value)
     if field.validator is not None:
         field.validator(spec, field, value)

@@ -9,7 +9,6 @@ from drkit.regions.budget import (
     CANARY_PERIOD_SECONDS,
     CHECKER_SPREAD_INTERVALS,
     COLD_START_SECONDS,
-    HEALTH_CACHE_SECONDS,
     HEARTBEAT_EVALUATION_PERIODS,
     HIGH_RESOLUTION_EVALUATION_SECONDS,
     LAG_ALARM_PERIOD_SECONDS,
@@ -22,6 +21,7 @@ from drkit.regions.budget import (
     failing_checks_seconds,
     rpo_budget,
 )
+from drkit_runtime.contract import HEALTH_CACHE_SECONDS
 
 
 @attrs.frozen(kw_only=True)

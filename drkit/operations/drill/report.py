@@ -10,7 +10,7 @@ from drkit.operations.drill.preflight import Preflight
 from drkit.operations.drill.result import DrillResult
 from drkit.operations.drill.traffic import TrafficWatch, required_misses
 from drkit.regions import budget
-from drkit_runtime.contract import DRAIN_ACTIVE, DRAIN_DRAINED
+from drkit_runtime.contract import DRAIN_ACTIVE, DRAIN_DRAINED, HEALTH_CACHE_SECONDS
 
 #: Widths of the measured table: label, measured value (with " s"), budget number.
 _LABEL, _MEASURED, _BUDGET = 37, 9, 7
@@ -89,7 +89,7 @@ def report(plan: DrillPlan, result: DrillResult) -> list[str]:
             "Route 53 judges it unhealthy",
             result.unhealthy_seconds,
             budget.judged_unhealthy_seconds(i),
-            f"{budget.HEALTH_CACHE_SECONDS} s reused + {i.health_check_interval_seconds} s x "
+            f"{HEALTH_CACHE_SECONDS} s reused + {i.health_check_interval_seconds} s x "
             f"({i.health_check_failure_threshold} failures "
             f"+ {budget.CHECKER_SPREAD_INTERVALS} spread)",
         ),
