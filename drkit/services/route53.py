@@ -63,7 +63,7 @@ class HostedZone(Construct):
         p = props.placement
         self.zone_name = props.zone_name.rstrip(".")
         if props.existing_zone_id:
-            self.resource = DataAwsRoute53Zone(
+            self.resource: DataAwsRoute53Zone | Route53Zone = DataAwsRoute53Zone(
                 self, "resource", provider=p.provider, zone_id=props.existing_zone_id
             )
             self.name_servers: list[str] | None = None

@@ -29,7 +29,7 @@ from drkit.aws import (
 from drkit.regions import names
 from drkit.regions.names import Name
 from drkit.regions.naming import ResourceType
-from drkit.regions.spec import RegionSpec
+from drkit.regions.region import RegionSpec
 from drkit.services.kms import EncryptionKey
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
