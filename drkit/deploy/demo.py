@@ -11,7 +11,7 @@ import shlex
 import signal
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,7 @@ def _serve(deployment: LocalDeployment) -> bool:
     return not trouble
 
 
-def _printer():
+def _printer() -> Callable[[str], None]:
     def say(line: str) -> None:
         print(f"drkit demo | {line}", flush=True)
 

@@ -176,7 +176,7 @@ def execution_credentials(emulator: Emulator, function: DeployedFunction) -> dic
     status, answer = emulator.post("/_drkit/lambda/execution-credentials", body)
     if status != 200:
         raise InvokeFailed(f"assuming {function.role_arn} for {function.name}: {answer!r}")
-    credentials = json.loads(answer)
+    credentials: dict[str, str] = json.loads(answer)
     if credentials["RoleArn"] != function.role_arn:
         raise InvokeFailed(f"{function.name}: got {credentials['RoleArn']}, not its role")
     return credentials

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from botocore.config import Config
@@ -40,6 +40,8 @@ DRIFT_FILE = "drift.tfplan"
 #: default 10 lets.
 EMULATOR_PARALLELISM = 32
 
+#: What a timed step or a stack's action returns.
+R = TypeVar("R")
 #: Called with (stack, step, seconds) when a stack finishes a step.
 Progress = Callable[[str, str, float], None]
 
@@ -130,13 +132,14 @@ class EmulatorDeployment:
         stack_dir = stacks.directory(regional.name)
         stack = json.loads((stack_dir / "cdk.tf.json").read_text())
         functions = stack["resource"]["aws_lambda_function"].values()
-        (archive,) = {body["filename"] for body in functions}
+        archives: set[str] = {body["filename"] for body in functions}
+        (archive,) = archives
         return stack_dir / archive
 
     def _client(self, service: str, region: str) -> Any:
         return self.emulator.client(service, region)
 
-    def _timed(self, step: str, run: Callable[[], Any]) -> Any:
+    def _timed(self, step: str, run: Callable[[], R]) -> R:
         started = time.perf_counter()
         try:
             return run()
@@ -199,16 +202,16 @@ class LocalDeployment(EmulatorDeployment):
     def _each(
         self,
         step: str,
-        action: Callable[[StackPlan, Terraform], Any],
+        action: Callable[[StackPlan, Terraform], R],
         *,
         names: Iterable[str] | None = None,
         reverse: bool = False,
         ordered: bool = True,
-    ) -> dict[str, Any]:
+    ) -> dict[str, R]:
         """``action`` on each stack in dependency rounds (or all at once, not ``ordered``),
         timing each stack and the whole."""
 
-        def timed(plan: StackPlan) -> Any:
+        def timed(plan: StackPlan) -> R:
             started = time.perf_counter()
             result = action(plan, self.terraform[plan.name])
             seconds = time.perf_counter() - started

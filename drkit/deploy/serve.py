@@ -294,7 +294,10 @@ def _heartbeat(dynamodb: Any, table: str, store: str, source: str) -> dict[str, 
     key = {"record_id": {"S": f"{HEARTBEAT_PREFIX}{source}"}}
     if store == AUDIT_LOGS:
         key["event_id"] = {"S": AUDIT_HEARTBEAT_EVENT_ID}
-    return dynamodb.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+    item: dict[str, Any] | None = dynamodb.get_item(
+        TableName=table, Key=key, ConsistentRead=True
+    ).get("Item")
+    return item
 
 
 def _maxima(cloudwatch: Any, metric: str) -> dict[str, float]:
@@ -343,4 +346,5 @@ def _summary(path: str, status: int, content: dict[str, Any]) -> str:
         return f"read from {content['read_from']} (updated in {content.get('updated_in_region')})"
     if status == 200:
         return f"written at {content.get('updated_at')} in {content.get('region')}"
-    return content.get("error", "")
+    error: str = content.get("error", "")
+    return error

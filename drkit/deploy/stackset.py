@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TypeVar
 
@@ -166,7 +166,8 @@ def run_rounds(
     }
     results: dict[str, T] = {}
     failures: dict[str, Exception] = {}
-    pending, running = set(chosen), {}
+    pending = set(chosen)
+    running: dict[Future[T], str] = {}
     with ThreadPoolExecutor(max_workers=max(len(chosen), 1)) as pool:
         while pending or running:
             if not failures:

@@ -6,6 +6,7 @@ Every stack of each layout is initialized and validated, the stacks of a layout 
 from __future__ import annotations
 
 import shutil
+from functools import partial
 from pathlib import Path
 
 from drkit.deploy.stackset import StackSet, run_rounds
@@ -29,7 +30,7 @@ def validate_layouts(workdir: Path) -> int:
         spec = DeploymentSpec.from_environment(env)
         # Every stack at once: validation reads no state, so no stack waits for another.
         stacks = StackSet(outdir=outdir, plans=spec.stacks).unordered()
-        seconds_by_stack = run_rounds(stacks, "validate", lambda p, s=stacks: _validate(s, p))
+        seconds_by_stack = run_rounds(stacks, "validate", partial(_validate, stacks))
         print(
             f"drkit validate | {label}: {len(seconds_by_stack)} stacks valid (synth "
             f"{seconds:.1f} s; init and validate {max(seconds_by_stack.values()):.1f} s) "
