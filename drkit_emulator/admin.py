@@ -160,7 +160,7 @@ def _hold_replication(regions_out: frozenset[str]) -> int:
 def execution_credentials(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """Assume ``FunctionName``'s execution role as Lambda would."""
     from moto.awslambda.models import lambda_backends
-    from moto.core import DEFAULT_ACCOUNT_ID as account
+    from moto.core.models import DEFAULT_ACCOUNT_ID as account
     from moto.iam.models import iam_backends
     from moto.sts.models import sts_backends
 

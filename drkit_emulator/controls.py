@@ -58,7 +58,8 @@ class AdminControls:
         ..., "attempts": 2, "status": "200 OK"}, ...]}``, since the emulator started
         or was last reset; ``attempts`` counts each operation's first attempt too.
         """
-        return self._admin("GET", "/_drkit/replays")
+        replays: dict[str, Any] = self._admin("GET", "/_drkit/replays")
+        return replays
 
     def _change_outage(self, body: dict[str, Any]) -> frozenset[str]:
         return frozenset(self._admin("POST", "/_drkit/outage", body)["regions_out"])

@@ -136,7 +136,7 @@ def dropping_requests(handler: type, outage: RegionOutage, log: Callable[[str], 
     while parsing) and ``run_wsgi`` (for every other request).
     """
 
-    class OutageRequestHandler(handler):  # type: ignore[misc, valid-type]
+    class OutageRequestHandler(handler):  # type: ignore[misc]
         def handle_expect_100(self) -> bool:
             if self.drop_if_out():
                 return False  # parse_request fails quietly: run_wsgi never runs

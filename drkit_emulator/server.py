@@ -114,8 +114,10 @@ def _write_ready_file(path: Path, host: str, port: int) -> None:
 def _logging_drops(handler: type) -> type:
     """``handler`` that says in the log when a client's connection drops (werkzeug is silent)."""
 
-    class DropLoggingRequestHandler(handler):  # type: ignore[misc, valid-type]
-        def connection_dropped(self, error: BaseException, environ: dict | None = None) -> None:
+    class DropLoggingRequestHandler(handler):  # type: ignore[misc]
+        def connection_dropped(
+            self, error: BaseException, environ: dict[str, Any] | None = None
+        ) -> None:
             request = "a request"
             if environ:
                 request = f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"

@@ -32,7 +32,7 @@ class DrkitDynamoDBBackend(GlobalTablesBackendMixin, DynamoDBBackend):
         super().tag_resource(arn, tags)
 
 
-class RegionalStreamRecord(_MOTO_STREAM_RECORD):  # type: ignore[misc, valid-type]
+class RegionalStreamRecord(_MOTO_STREAM_RECORD):
     """A stream record whose ``awsRegion`` is its table's region."""
 
     def __init__(self, table: Any, *args: Any, **kwargs: Any) -> None:
