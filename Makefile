@@ -27,7 +27,7 @@ help:
 	@echo "make demo      synthesize, deploy to the embedded AWS emulator, summarize, destroy"
 	@echo "make test      the whole test suite (unit, property, compliance, end-to-end)"
 	@echo "make test-fast the edit loop: the in-process tests (not the e2e deploys, not the slow-marked ones)"
-	@echo "make lint      ruff (lint and format) over the tree, mypy over the model layer"
+	@echo "make lint      ruff (lint and format) over the tree, strict mypy over drkit/"
 	@echo "make synth     write cdktf.out/stacks/<stack>/cdk.tf.json, every stack (DRKIT_CONFIG, ENVIRONMENT_SUFFIX apply)"
 	@echo "make validate  synthesize 2 and 3 regions and run terraform validate offline"
 	@echo "make budget    print the RTO/RPO budget of the spec"
