@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import attrs
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from drkit.regions import budget
@@ -17,6 +17,7 @@ from drkit.regions.budget import (
     survivable_peak,
     traffic_shares,
 )
+from tests import boundaries as b
 from tests.strategies import budget as s
 
 DEFAULT = CapacityInputs(weights=(("us-east-1", 70), ("us-west-2", 30)), reserved_concurrency=100)
@@ -84,6 +85,8 @@ def test_the_failed_peer_is_the_heaviest_other_region(inputs):
 
 
 @given(s.capacity_inputs(peak=False))
+@example(b.EVEN)
+@example(b.UNEVEN)
 def test_survivable_peak_is_exactly_where_absorbing_stops(inputs):
     """At the survivable peak every region absorbs its largest peer; one more and one does not."""
     top = survivable_peak(inputs)
@@ -94,6 +97,7 @@ def test_survivable_peak_is_exactly_where_absorbing_stops(inputs):
 
 
 @given(s.capacity_inputs(peak=False))
+@example(b.EVEN)
 def test_the_modelled_peak_fits_the_busiest_region_with_every_region_up(inputs):
     """The modelled peak is the most the busiest region's reservation serves, not one more."""
     busiest = max(w for _, w in inputs.weights)
@@ -104,3 +108,43 @@ def test_the_modelled_peak_fits_the_busiest_region_with_every_region_up(inputs):
 def test_on_demand_ramp_is_twice_the_previous_peak():
     """DynamoDB documents 2x the previous peak at once; the limit of the ramp check."""
     assert budget.ON_DEMAND_INSTANT_RAMP == 2
+
+
+# ----- the boundaries, as examples ------------------------------------------------------
+
+
+def test_a_survivor_absorbs_a_need_equal_to_its_reservation():
+    """50/50 at a peak of 100: each survivor needs exactly its 100 and absorbs; at 101 it
+    needs 101 and does not."""
+    at = failover_capacity(b.NEEDS_THE_RESERVATION)
+    assert [(r.needed_concurrency, r.reserved_concurrency, r.absorbs) for r in at] == [
+        (100, 100, True),
+        (100, 100, True),
+    ]
+    assert not any(r.absorbs for r in failover_capacity(b.NEEDS_ONE_MORE))
+
+
+def test_the_survivable_peak_of_an_even_layout_is_the_reservation():
+    """50/50 at 100 reserved: the modelled peak is exactly 200 (each region at its 100), and
+    every failover absorbs up to a peak of exactly 100."""
+    assert (b.EVEN.peak, survivable_peak(b.EVEN)) == (200, 100)
+
+
+def test_the_survivable_peak_rounds_down_to_whole_executions():
+    """60/20/20 at 100 reserved: us-east-1 takes 3/4 when us-west-2 fails, so up to 133 is
+    absorbed (it needs 99.75, so 100); at 134 it needs 100.5, so 101."""
+    assert survivable_peak(b.UNEVEN) == 133
+    at, above = (attrs.evolve(b.UNEVEN, peak_concurrency=peak) for peak in (133, 134))
+    assert failover_capacity(at)[0].needed_concurrency == 100  # us-east-1's row
+    assert failover_capacity(above)[0].needed_concurrency == 101
+
+
+def test_a_read_ramp_of_exactly_twice_is_within_on_demand():
+    """50/25/25: a quarter of the reads becoming half is 2x, what on-demand serves at once;
+    a fifth becoming half (60/20/20) is 2.5x, over it."""
+    at = {r.region: r for r in failover_capacity(b.RAMP_AT_TWICE)}
+    assert at["us-west-2"].read_ramp == 2 == budget.ON_DEMAND_INSTANT_RAMP
+    assert at["us-west-2"].within_on_demand_ramp and at["eu-west-1"].within_on_demand_ramp
+    past = {r.region: r for r in failover_capacity(b.RAMP_PAST_TWICE)}
+    assert past["us-west-2"].read_ramp == Fraction(5, 2)
+    assert not past["us-west-2"].within_on_demand_ramp

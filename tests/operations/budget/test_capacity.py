@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import attrs
+import pytest
 from hypothesis import given
 
 from drkit.operations.budget.capacity import CapacityReport
 from drkit.regions.budget import CapacityInputs, failover_capacity, survivable_peak
+from tests import boundaries as b
 from tests.strategies import budget as s
 
 DEFAULT = CapacityReport(
@@ -77,3 +79,38 @@ def test_json_carries_every_region_and_the_peaks(inputs):
     assert doc["peak_concurrency"] == inputs.peak
     assert doc["survivable_peak_concurrency"] == survivable_peak(inputs)
     assert doc["absorbs_every_failure"] == all(r["absorbs"] for r in doc["regions"])
+
+
+# ----- the boundaries, as examples ------------------------------------------------------
+
+
+def test_a_need_equal_to_the_reservation_is_not_warned_about():
+    """50/50 at a peak of 100: each survivor needs exactly its 100, so nothing is warned
+    about; at 101 both are, with the fix."""
+    assert CapacityReport(inputs=b.NEEDS_THE_RESERVATION).warnings() == ()
+    over = CapacityReport(inputs=b.NEEDS_ONE_MORE).warnings()
+    assert [w.split()[1] for w in over if "cannot absorb" in w] == ["us-east-1", "us-west-2"]
+    assert over[-1].startswith("Fix: at a peak of 101, set lambda_reserved_concurrency to at")
+
+
+def test_a_read_ramp_of_exactly_twice_is_not_warned_about():
+    """50/25/25: the 2x ramp is what on-demand serves at once; 60/20/20 (2.5x) is warned."""
+    assert CapacityReport(inputs=b.RAMP_AT_TWICE).warnings() == ()
+    (ramp,) = CapacityReport(inputs=b.RAMP_PAST_TWICE).warnings()
+    assert "us-west-2 (x2.5), eu-west-1 (x2.5)" in ramp
+
+
+def test_the_printed_peak_is_the_survivable_one_for_an_even_layout():
+    """50/50 at 100 reserved: the modelled peak 200, every failover absorbed up to 100."""
+    flat = " ".join(" ".join(CapacityReport(inputs=b.EVEN).render()).split())
+    assert "peak concurrent executions 200" in flat
+    assert "peak every failover absorbs 100" in flat
+
+
+@pytest.mark.parametrize("peak, needs_setting", [(199, False), (200, True)])
+def test_the_fix_names_higher_throughput_exactly_above_199(peak, needs_setting):
+    """A survivor needing 199 (the most standard throughput takes) is fixed by the reservation
+    alone; one needing 200 also needs Parameter Store's higher throughput."""
+    fix = CapacityReport(inputs=attrs.evolve(b.EVEN, peak_concurrency=peak)).warnings()[-1]
+    assert fix.startswith(f"Fix: at a peak of {peak}, set lambda_reserved_concurrency to at least")
+    assert ("parameter_store_high_throughput = true" in fix) is needs_setting

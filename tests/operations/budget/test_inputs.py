@@ -58,3 +58,17 @@ def test_a_layout_invalid_for_another_reason_is_refused(tmp_path):
     config = layout(tmp_path / "bad.toml", weights=(60, 30))
     with pytest.raises(SpecError, match=r"regions\[\]\.weight"):
         SpecBudget.from_environment({"DRKIT_CONFIG": str(config)})
+
+
+@pytest.mark.parametrize("peak", [0, -1, True])
+def test_a_peak_below_one_is_refused(peak):
+    """--peak-concurrency must be a positive integer: 0, negatives and booleans are refused."""
+    with pytest.raises(SpecError) as caught:
+        SpecBudget.from_environment({}, {"peak_concurrency": peak})
+    assert caught.value.field == "peak_concurrency"
+
+
+def test_a_peak_of_one_is_taken():
+    """The smallest peak, 1, is a what-if like any other."""
+    spec = SpecBudget.from_environment({}, {"peak_concurrency": 1})
+    assert spec.capacity.inputs.peak == 1
