@@ -6,14 +6,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from moto import mock_aws
 
 from drkit_runtime import api, canary
 from drkit_runtime.aws import Clients
 from drkit_runtime.deps import Deps
+from tests.runtime.recorder import CallRecorder
 from tests.runtime.support import (
     BUCKETS,
     DRAIN_PARAMETER,
@@ -49,6 +52,21 @@ def runtime_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(api, "_deps", None)
     monkeypatch.setattr(canary, "_deps", None)
     yield
+
+
+@pytest.fixture(autouse=True)
+def aws_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[CallRecorder]:
+    """Every call the runtime makes to AWS in this test, recorded from each client it creates."""
+    recorder = CallRecorder()
+    create_client = botocore.session.Session.create_client
+
+    def create_recorded_client(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
+        client = create_client(self, *args, **kwargs)
+        recorder.attach(client)
+        return client
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", create_recorded_client)
+    yield recorder
 
 
 @pytest.fixture
