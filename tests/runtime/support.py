@@ -9,6 +9,7 @@ from typing import Any
 
 from drkit_runtime import api
 from drkit_runtime.config import Config
+from drkit_runtime.contract import AUDIT_LOGS, PATIENT_RECORDS
 from drkit_runtime.deps import Deps
 from tests.runtime.events import http_event
 
@@ -19,6 +20,8 @@ AUDIT_TABLE = "drkit-audit-logs"
 BUCKETS = {LOCAL: "drkit-data-us-east-1-test", OTHER: "drkit-data-us-west-2-test"}
 DRAIN_PARAMETER = "/drkit/us-east-1/drain"
 NAMESPACE = "DrKit/Replication"
+#: Physical table name -> logical (contract) name.
+TABLES = {PATIENT_TABLE: PATIENT_RECORDS, AUDIT_TABLE: AUDIT_LOGS}
 
 ENV = {
     "DRKIT_REGION": LOCAL,
