@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # `make test-fast` here.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help venv tools lint synth synth-3 validate demo graph test test-fast test-e2e bench budget clean
+.PHONY: help venv tools lint synth synth-3 validate demo graph test test-fast test-e2e bench budget mutate clean
 
 help:
 	@echo "make demo      synthesize, deploy to the embedded AWS emulator, summarize, destroy"
@@ -33,6 +33,7 @@ help:
 	@echo "make budget    print the RTO/RPO budget of the spec"
 	@echo "make graph     draw the synthesized topology as Mermaid (GRAPH_ARGS='--format svg -o t.svg')"
 	@echo "make bench     print measured synth/deploy timings"
+	@echo "make mutate    mutation testing of drkit/regions, the runtime and the IAM evaluator"
 
 $(VENV)/.installed: setup.cfg setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -92,5 +93,11 @@ test-e2e: venv tools
 bench: venv
 	$(PY) bench/run.py
 
+# Mutation testing with mutmut, not part of `make test` (docs/mutation.md has the score and
+# why each surviving mutant is left). MUTATE_ARGS: mutant names or globs, e.g.
+# MUTATE_ARGS="'drkit_runtime.*'"; results are kept in .mutmut/ between runs.
+mutate: venv
+	$(PY) dev/mutate.py $(MUTATE_ARGS)
+
 clean:
-	rm -rf cdktf.out .drkit .pytest_cache .hypothesis
+	rm -rf cdktf.out .drkit .pytest_cache .hypothesis .mutmut
