@@ -12,12 +12,15 @@ function (mutmut's per-function selection, from one instrumented run of the fast
 
 Then it prints the score per package and the surviving mutants; docs/mutation.md says why
 each one left is equivalent. Arguments go to ``mutmut run`` (mutant names or globs, e.g.
-``'drkit_runtime.*'``); results are kept between runs in ``.mutmut/mutants/``.
+``'drkit_runtime.*'``); results are kept between runs in ``.mutmut/mutants/``. With
+``--again`` first, only the mutants of the last run that were not caught run again (those
+the globs after it match, or all of them): the loop after writing a test.
 """
 
 from __future__ import annotations
 
 import collections
+import fnmatch
 import os
 import subprocess
 import sys
@@ -95,8 +98,24 @@ def _score(caught: int, checked: int, unchecked: int) -> str:
     return f"{caught:>5} of {checked:>5} mutants caught ({share}){rest}"
 
 
+def not_caught(patterns: list[str]) -> list[str]:
+    """The mutants checked and not caught so far that ``patterns`` match (all: no pattern)."""
+    return [
+        name
+        for name, status in statuses().items()
+        if status not in CAUGHT
+        and status != NOT_CHECKED
+        and (not patterns or any(fnmatch.fnmatch(name, p) for p in patterns))
+    ]
+
+
 def main(argv: list[str]) -> int:
     stage()
+    if argv[:1] == ["--again"]:
+        argv = not_caught(argv[1:])
+        if not argv:
+            print("no mutant left to run again")
+            return 0
     started = time.monotonic()
     ran = mutmut("run", "--max-children", os.environ.get("MUTATE_WORKERS", "2"), *argv)
     elapsed = time.monotonic() - started

@@ -121,3 +121,9 @@ def stored(infra: SimpleNamespace, record_id: str) -> dict[str, Any] | None:
     return infra.dynamodb.get_item(
         TableName=PATIENT_TABLE, Key={"record_id": {"S": record_id}}
     ).get("Item")
+
+
+def logged(capsys: Any) -> list[dict[str, Any]]:
+    """The log lines written so far (and not yet read), parsed, without their timestamps."""
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return [{k: v for k, v in line.items() if k != "ts"} for line in lines]

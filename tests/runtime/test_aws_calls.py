@@ -66,10 +66,17 @@ def test_a_record_read_from_the_peer_is_consistent(
 
 
 def test_the_health_table_read_is_consistent(deps: Deps, aws_calls: CallRecorder) -> None:
-    """/health's table read is consistent, so it proves the replica answers reads that count."""
+    """/health's table read is consistent, so it proves the replica answers reads that count;
+    it reads this region's health item, and only its key."""
     api.handle(http_event("GET /health"), deps)
-    reads = _reads(aws_calls, "api", PATIENT_TABLE, deps.config.region)
-    assert reads and all(r.get("ConsistentRead") is True for r in reads)
+    assert _reads(aws_calls, "api", PATIENT_TABLE, deps.config.region) == [
+        {
+            "TableName": PATIENT_TABLE,
+            "Key": {"record_id": {"S": f"__drkit_health__#{deps.config.region}"}},
+            "ConsistentRead": True,
+            "ProjectionExpression": "record_id",
+        }
+    ]
 
 
 def test_the_canary_reads_heartbeats_consistently(

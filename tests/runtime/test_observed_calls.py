@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from drkit_runtime import api, canary, watcher
-from drkit_runtime.access import FUNCTIONS
+from drkit_runtime.access import FUNCTIONS, own_services, peer_services
 from drkit_runtime.deps import Deps
 from tests.runtime.events import http_event, object_created_event, scheduled_event, stream_record
 from tests.runtime.observed_calls import OBSERVED, Use, declared, translate
@@ -43,6 +43,14 @@ def test_every_observed_call_is_declared(function: str) -> None:
 def test_every_declared_call_was_observed(function: str) -> None:
     """access.py grants the function nothing it was never seen to call (none widened)."""
     assert declared(function) - OBSERVED[function] == set()
+
+
+def test_the_services_needing_an_endpoint_are_those_observed() -> None:
+    """Each service some function was seen to call in its own region needs an endpoint there,
+    and each it was seen to call in a peer one over peering; the watcher's public calls need
+    none."""
+    assert own_services() == ("dynamodb", "monitoring", "s3", "ssm")
+    assert peer_services() == ("dynamodb", "s3")
 
 
 def _seed_peer(infra: SimpleNamespace, clock: FixedClock) -> None:
