@@ -79,8 +79,12 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# `make test` runs what CI runs (.ci/run): the derandomized `ci` hypothesis profile, 200
+# examples a property (tests/conftest.py; the properties that synthesize take 6,
+# tests/helpers.py). HYPOTHESIS_PROFILE=default make test runs the edit loop's 25 instead.
+HYPOTHESIS_PROFILE ?= ci
 test: venv tools lint
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 # The edit loop: in-process tests only (`slow` ones wait on checkov, terraform or a moto
 # server; setup.cfg). No xdist group is left in it, so idle workers may steal queued tests.

@@ -85,7 +85,8 @@ def report(found: dict[str, str]) -> list[str]:
         caught = sum(s in CAUGHT for s in checked)
         totals.update(caught=caught, checked=len(checked), unchecked=len(mine) - len(checked))
         lines.append(f"{package:<20} {_score(caught, len(checked), len(mine) - len(checked))}")
-    lines.append(f"{'all three':<20} {_score(totals['caught'], totals['checked'], totals['unchecked'])}")
+    overall = _score(totals["caught"], totals["checked"], totals["unchecked"])
+    lines.append(f"{'all three':<20} {overall}")
     left = sorted((n, s) for n, s in found.items() if s not in CAUGHT and s != NOT_CHECKED)
     lines.append(f"\nnot caught ({len(left)}; `cd .mutmut && mutmut show NAME` shows one):")
     lines += [f"  {name}: {status}" for name, status in left]

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 
 from drkit_runtime import canary
 from drkit_runtime.deps import Deps
@@ -219,3 +220,23 @@ def test_an_event_of_no_known_shape_is_a_warning(
     assert logged(capsys) == [
         {"level": "WARN", "event": "event_ignored", "kind": "unknown", "region": LOCAL}
     ]
+
+
+def test_a_peer_that_cannot_be_reached_costs_its_point_not_the_run(
+    deps: Deps, infra: SimpleNamespace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No connection to the peer's bucket: an error naming the store, the region and the
+    error's type; the run still finishes."""
+
+    def unreachable(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="https://s3.us-west-2.vpce")
+
+    deps.clients.peer("s3", OTHER).meta.events.register("before-call.s3.GetObject", unreachable)
+    assert canary.handle(scheduled_event(), deps)["kind"] == "schedule"
+    assert logged(capsys)[3] == {
+        "level": "ERROR",
+        "event": "heartbeat_read_failed",
+        "store": "objects",
+        "source_region": OTHER,
+        "error_type": "EndpointConnectionError",
+    }

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from typing import Any
 
@@ -203,8 +204,9 @@ def test_lambda_init_builds_the_wiring(
 
 # ----- what /health reports of each check ----------------------------------------------------
 class ThreadClocks:
-    """time.monotonic for the health module: the request's thread reads 100.0 then 100.25,
-    each check's thread 10.0 then 10.0123: every check takes 12.3 ms, the wait 250 ms."""
+    """time.monotonic for the health module: the request's thread reads 100.0 then
+    100.25634, each check's thread 10.0 then 10.01234: every check takes 12.34 ms (reported
+    as 12.3), the wait 256.34 ms (256.3)."""
 
     def __init__(self) -> None:
         self._main = threading.get_ident()
@@ -213,7 +215,7 @@ class ThreadClocks:
     def monotonic(self) -> float:
         if not hasattr(self._readings, "left"):
             start = 100.0 if threading.get_ident() == self._main else 10.0
-            step = 0.25 if start == 100.0 else 0.0123
+            step = 0.25634 if start == 100.0 else 0.01234
             # A pool thread may run several checks one after the other: start, end, start...
             self._readings.left = itertools.cycle([start, start + step])
         return next(self._readings.left)
@@ -239,17 +241,18 @@ def test_a_timed_out_check_reports_the_time_waited(
     assert read == {
         "name": "patient_table_read",
         "ok": False,
-        "latency_ms": 250.0,
+        "latency_ms": 256.3,
         "cached": False,
         "reason": "timeout",
     }
 
 
 def test_a_reused_outcome_is_reported_as_reused_with_its_reason(
-    deps: Deps, infra: SimpleNamespace, clock: FixedClock
+    deps: Deps, infra: SimpleNamespace, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Within the interval, a second request reuses each outcome, failures with their reason,
-    in no time."""
+    in no time (without running the check again)."""
+    monkeypatch.setattr(health, "time", ThreadClocks())
     infra.ssm.put_parameter(
         Name=DRAIN_PARAMETER, Value="drained", Type="SecureString", Overwrite=True
     )
@@ -291,3 +294,30 @@ def test_the_checks_use_the_single_attempt_clients(deps: Deps) -> None:
     """Every call /health makes goes through the health profile's clients."""
     get_health(deps)
     assert set(deps.clients._cache) == {("dynamodb", "health"), ("s3", "health"), ("ssm", "health")}
+
+
+def test_a_request_during_a_check_in_flight_shares_its_outcome(deps: Deps) -> None:
+    """A request arriving while another's drain read is in flight waits for that read and
+    reports its outcome as reused: one read, two answers."""
+    started, release, reads = threading.Event(), threading.Event(), []
+
+    def slow_read(**_: Any) -> None:
+        reads.append(1)
+        started.set()
+        release.wait(5)
+
+    deps.clients.get("ssm", "health").meta.events.register(
+        "before-call.ssm.GetParameter", slow_read
+    )
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(get_health, deps)
+        started.wait(5)
+        second = pool.submit(get_health, deps)
+        time.sleep(0.5)  # let the second request reach the drain check's memo
+        release.set()
+        drains = [f.result(timeout=10)[1]["checks"][0] for f in (first, second)]
+    assert [(d["name"], d["ok"], d["cached"]) for d in drains] == [
+        ("drain", True, False),
+        ("drain", True, True),
+    ]
+    assert len(reads) == 1

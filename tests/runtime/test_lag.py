@@ -165,11 +165,28 @@ def test_an_epoch_of_zero_or_more_is_read(value: object, ms: int) -> None:
     assert lag.parse_epoch_ms(value) == ms
 
 
-@pytest.mark.parametrize("value", ["-1", "-0.5", "NaN", "Infinity", True, None, "x"])
-def test_an_epoch_that_is_no_time_is_refused(value: object) -> None:
-    """Negative, infinite, not-a-number, boolean and missing values are no time."""
-    with pytest.raises(lag.NotAnObservation):
+NOT_A_NUMBER = "written_at_ms is not a number"
+NOT_A_TIME = "written_at_ms is not a finite, non-negative number"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("-1", NOT_A_TIME),
+        ("-0.5", NOT_A_TIME),
+        ("NaN", NOT_A_TIME),
+        ("Infinity", NOT_A_TIME),
+        (True, NOT_A_NUMBER),
+        (None, NOT_A_NUMBER),
+        ("x", NOT_A_NUMBER),
+    ],
+)
+def test_an_epoch_that_is_no_time_is_refused(value: object, reason: str) -> None:
+    """Negative, infinite and not-a-number values are no time; booleans, nothing and text
+    are no number."""
+    with pytest.raises(lag.NotAnObservation) as refused:
         lag.parse_epoch_ms(value)
+    assert str(refused.value) == reason
 
 
 def test_a_time_without_an_offset_is_utc_whatever_the_local_zone(

@@ -19,6 +19,7 @@ from tests.runtime.events import http_event
 from tests.runtime.support import (
     AUDIT_TABLE,
     DRAIN_PARAMETER,
+    GOOD_BODY,
     LOCAL,
     OTHER,
     PATIENT_TABLE,
@@ -214,8 +215,8 @@ def test_a_record_route_whose_path_names_no_record_is_refused(deps: Deps) -> Non
 # ----- the one log line of each request -------------------------------------------------------
 @pytest.fixture
 def twelve_ms(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every request takes 12.3 ms on the API's clock."""
-    readings = iter([100.0, 100.0123])
+    """Every request takes 12.34 ms on the API's clock (logged as 12.3)."""
+    readings = iter([100.0, 100.01234])
     monkeypatch.setattr(api, "time", SimpleNamespace(monotonic=lambda: next(readings)))
 
 
@@ -242,12 +243,20 @@ def test_a_request_logs_one_line_with_its_route_status_and_latency(
     assert logged(capsys)[-1] == _request_line(404, "GET /records/{id}")
 
 
+@pytest.mark.parametrize(("route_key", "logged_as"), [("$default", "$default"), (None, "")])
 def test_an_unknown_route_is_logged_under_the_key_it_came_with(
-    deps: Deps, twelve_ms: None, capsys: pytest.CaptureFixture[str]
+    deps: Deps,
+    twelve_ms: None,
+    capsys: pytest.CaptureFixture[str],
+    route_key: str | None,
+    logged_as: str,
 ) -> None:
     """A refused route is logged under its route key; an event without one under ''."""
-    api.handle({"requestContext": {"requestId": "req-1"}}, deps)
-    assert logged(capsys) == [_request_line(404, "")]
+    event: dict[str, Any] = {"requestContext": {"requestId": "req-1"}, "rawPath": "/nope"}
+    if route_key is not None:
+        event["routeKey"] = route_key
+    api.handle(event, deps)
+    assert logged(capsys) == [_request_line(404, logged_as)]
 
 
 def test_an_unhealthy_answer_logs_the_failed_checks_then_the_request(
@@ -264,15 +273,16 @@ def test_an_unhealthy_answer_logs_the_failed_checks_then_the_request(
     ]
 
 
+@pytest.mark.parametrize("route", ["GET /records/{id}", "PUT /records/{id}"])
 def test_the_lambda_request_id_stands_in_for_a_missing_request_id(
-    deps: Deps, infra: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+    deps: Deps, infra: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, route: str
 ) -> None:
-    """Invoked without API Gateway's request id, the handler logs and audits Lambda's."""
+    """Invoked without API Gateway's request id, a read or a write is audited under Lambda's."""
     monkeypatch.setattr(api, "_deps", deps)
-    event = http_event("GET /records/{id}", record_id="nobody")
+    event = http_event(route, record_id="rec-9", body=GOOD_BODY if route[0] == "P" else None)
     del event["requestContext"]["requestId"]
     api.handler(event, SimpleNamespace(aws_request_id="lam-7"))
-    [entry] = audit_entries(infra, "nobody")
+    [entry] = audit_entries(infra, "rec-9")
     assert entry["request_id"]["S"] == "lam-7"
 
 
