@@ -177,6 +177,15 @@ def test_the_largest_threshold_may_reach_the_target_exactly():
     assert budget.max_failure_threshold(b.RTO_ONE_PAST) == 2
 
 
+def test_a_single_failure_can_be_the_only_threshold_that_fits():
+    """30 s checks and 150 s of client caching: one failure (worst case 295 s) fits a 300 s
+    target, two (325 s) do not."""
+    inputs = attrs.evolve(
+        b.DEFAULT_TIMINGS, health_check_interval_seconds=30, client_dns_cache_seconds=150
+    )
+    assert budget.max_failure_threshold(inputs) == 1
+
+
 def test_the_largest_threshold_the_spec_takes_can_be_the_answer():
     """Without client caching, ten failures (worst case 195 s) fit a 300 s target: 10."""
     assert budget.max_failure_threshold(b.EVERY_THRESHOLD_FITS) == 10

@@ -35,3 +35,18 @@ def test_an_unknown_metric_or_a_missing_region_is_refused():
         placement("AWS/EC2", "CPUUtilization")
     with pytest.raises(ValueError, match="destination"):
         placement("AWS/S3", "ReplicationLatency").region(source="eu-west-1")
+
+
+@pytest.mark.parametrize(
+    ("namespace", "metric", "needs"),
+    [
+        ("AWS/S3", "OperationsFailedReplication", "source"),
+        ("AWS/S3", "ReplicationLatency", "destination"),
+        ("AWS/Lambda", "Errors", "own"),
+    ],
+)
+def test_a_rule_given_no_region_at_all_refuses_to_guess(namespace, metric, needs):
+    """With none of the regions given, each rule that needs one says which."""
+    with pytest.raises(ValueError) as refused:
+        placement(namespace, metric).region()
+    assert str(refused.value) == f"{namespace}/{metric} needs its {needs}"

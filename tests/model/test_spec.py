@@ -110,6 +110,12 @@ def test_subnets_fit_inside_their_vpc(regions):
         assert all(n.subnet_of(r.network) for n in subnets)
 
 
+def test_a_vpc_gets_the_first_two_sixteenths_as_subnets():
+    """A /16 gets two /20 subnets, the first two of its range (one per AZ)."""
+    spec = RegionSpec(region="us-east-1", role=Role.PRIMARY, weight=100, cidr="10.0.0.0/16")
+    assert spec.subnet_cidrs() == ("10.0.0.0/20", "10.0.16.0/20")
+
+
 def test_default_layout_is_the_mission():
     spec = DeploymentSpec.default()
     assert [(r.region, r.role, r.weight, r.cidr) for r in spec.regions] == [
