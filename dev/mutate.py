@@ -15,11 +15,18 @@ each one left is equivalent. Arguments go to ``mutmut run`` (mutant names or glo
 ``'drkit_runtime.*'``); results are kept between runs in ``.mutmut/mutants/``. With
 ``--again`` first, only the mutants of the last run that were not caught run again (those
 the globs after it match, or all of them): the loop after writing a test.
+
+mutmut forks its workers after the tests have imported the code, so a mutant of a function
+that runs only at import time (an attrs validator built when its class is defined, a table
+built from a function) is never active and always "survives". ``--applied NAME...`` checks
+such mutants the slow way: each is written into its source file, the same tests run, and
+the file is restored.
 """
 
 from __future__ import annotations
 
 import collections
+import configparser
 import fnmatch
 import os
 import subprocess
@@ -110,8 +117,46 @@ def not_caught(patterns: list[str]) -> list[str]:
     ]
 
 
+def selected_tests() -> list[str]:
+    """The pytest arguments of setup.cfg's [mutmut] section: the tests and the filters."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    keys = ("pytest_add_cli_args_test_selection", "pytest_add_cli_args")
+    return [line for key in keys for line in config["mutmut"][key].splitlines() if line]
+
+
+def source_of(name: str) -> Path:
+    """The working tree's file a mutant belongs to (``drkit_runtime.api.x_handle__mutmut_3``)."""
+    parts = name.split(".")
+    module = parts[: next(i for i, p in enumerate(parts) if p.startswith(("x_", "xǁ")))]
+    return (STAGE / Path(*module)).with_suffix(".py").resolve()
+
+
+def applied(names: list[str]) -> int:
+    """Write each mutant into its file, run the selected tests, restore the file."""
+    tests = [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", *selected_tests()]
+    env = {**os.environ, "HYPOTHESIS_PROFILE": "mutate"}
+    survived = []
+    for name in names:
+        path = source_of(name)
+        original = path.read_bytes()
+        try:
+            mutmut("apply", name, capture=True)
+            ran = subprocess.run(tests, cwd=ROOT, env=env, capture_output=True, text=True)
+        finally:
+            path.write_bytes(original)
+        verdict = "killed" if ran.returncode else "survived"
+        last = (ran.stdout.strip() or ran.stderr.strip() or "no output").splitlines()[-1]
+        print(f"{name}: {verdict} ({last})", flush=True)
+        survived += [name] if not ran.returncode else []
+    print(f"{len(names) - len(survived)} of {len(names)} killed when applied")
+    return 1 if survived else 0
+
+
 def main(argv: list[str]) -> int:
     stage()
+    if argv[:1] == ["--applied"]:
+        return applied(argv[1:])
     if argv[:1] == ["--again"]:
         argv = not_caught(argv[1:])
         if not argv:

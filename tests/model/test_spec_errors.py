@@ -168,6 +168,7 @@ REFUSALS: list[Any] = [
       "an integer from 1 to 10", id="threshold 0"),
     p(S, {"log_retention_days": 30}, "log_retention_days", 30, RETENTION, id="retention"),
     p(S, {"protect_data": "yes"}, "protect_data", "yes", "true or false", id="protect_data"),
+    p(S, {"protect_data": None}, "protect_data", None, "true or false", id="protect_data None"),
     p(S, {"target": "local"}, "target", "local",
       "Target.AWS or Target.LOCAL ('aws'/'local' in TOML)", id="target as text"),
     p(S, {"target": Target.LOCAL}, "local_endpoint", None,
