@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import attrs
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from drkit.regions import budget
@@ -17,6 +17,7 @@ from drkit.regions.budget import (
     survivable_peak,
     traffic_shares,
 )
+from tests import boundaries as b
 from tests.strategies import budget as s
 
 DEFAULT = CapacityInputs(
@@ -85,6 +86,9 @@ def test_the_2x_ramp_binds_only_above_a_new_tables_reads():
 
 
 @given(s.capacity_inputs())
+@example(b.RAMP_AT_TWICE)
+@example(b.RAMP_AT_NEW_TABLE)
+@example(b.RAMP_PAST_NEW_TABLE)
 def test_a_replica_is_past_on_demand_exactly_when_above_both_limits(inputs):
     """A replica is warned about exactly when its reads after the failure exceed twice its
     reads before and a new table's 12,000 read units a second (documented)."""
@@ -117,6 +121,8 @@ def test_the_failed_peer_is_the_heaviest_other_region(inputs):
 
 
 @given(s.capacity_inputs())
+@example(b.EVEN)
+@example(b.UNEVEN)
 def test_survivable_peak_is_exactly_where_absorbing_stops(inputs):
     """At the survivable peak every region absorbs its largest peer; one more and one does not."""
     top = survivable_peak(inputs)
@@ -129,3 +135,56 @@ def test_survivable_peak_is_exactly_where_absorbing_stops(inputs):
 def test_on_demand_ramp_is_twice_the_previous_peak():
     """DynamoDB documents 2x the previous peak at once; the limit of the ramp check."""
     assert budget.ON_DEMAND_INSTANT_RAMP == 2
+
+
+# ----- the boundaries, as examples ------------------------------------------------------
+
+
+def test_a_survivor_absorbs_a_need_equal_to_its_reservation():
+    """50/50 at a peak of 100: each survivor needs exactly its 100 and absorbs; at 101 it
+    needs 101 and does not."""
+    at = failover_capacity(b.NEEDS_THE_RESERVATION)
+    assert [(r.needed_concurrency, r.reserved_concurrency, r.absorbs) for r in at] == [
+        (100, 100, True),
+        (100, 100, True),
+    ]
+    assert not any(r.absorbs for r in failover_capacity(b.NEEDS_ONE_MORE))
+
+
+def test_the_survivable_peak_of_an_even_layout_is_the_reservation():
+    """50/50 at 100 reserved: every failover absorbs up to a peak of exactly 100, the peak
+    EVEN states, where each survivor's need equals its reservation."""
+    assert survivable_peak(b.EVEN) == b.EVEN.peak_concurrency == 100
+
+
+def test_the_survivable_peak_rounds_down_to_whole_executions():
+    """60/20/20 at 100 reserved: us-east-1 takes 3/4 when us-west-2 fails, so up to 133 is
+    absorbed (it needs 99.75, so 100); at 134 it needs 100.5, so 101."""
+    assert survivable_peak(b.UNEVEN) == 133
+    at, above = (attrs.evolve(b.UNEVEN, peak_concurrency=peak) for peak in (133, 134))
+    assert failover_capacity(at)[0].needed_concurrency == 100  # us-east-1's row
+    assert failover_capacity(above)[0].needed_concurrency == 101
+
+
+def test_a_read_ramp_of_exactly_twice_is_within_on_demand():
+    """50/25/25: a quarter of the reads becoming half is 2x, what on-demand serves at once;
+    a fifth becoming half (60/20/20) is 2.5x, over it."""
+    at = {r.region: r for r in failover_capacity(b.RAMP_AT_TWICE)}
+    assert at["us-west-2"].read_ramp == 2 == budget.ON_DEMAND_INSTANT_RAMP
+    assert at["us-west-2"].within_on_demand_ramp and at["eu-west-1"].within_on_demand_ramp
+    assert at["us-west-2"].reads_after == at["us-west-2"].instant_read_units == 20_000
+    past = {r.region: r for r in failover_capacity(b.RAMP_PAST_TWICE)}
+    assert past["us-west-2"].read_ramp == Fraction(5, 2)
+    assert not past["us-west-2"].within_on_demand_ramp
+
+
+def test_reads_of_exactly_a_new_tables_are_within_on_demand():
+    """60/20/20 at 24,000 read units: us-west-2 goes from 4,800 to exactly the 12,000 a new
+    table serves (2.5x its previous peak, yet within); at 24,001, to 12,000.5, over it."""
+    at = {r.region: r for r in failover_capacity(b.RAMP_AT_NEW_TABLE)}
+    west = at["us-west-2"]
+    assert west.reads_after == west.instant_read_units == budget.ON_DEMAND_NEW_TABLE_READ_UNITS
+    assert west.read_ramp == Fraction(5, 2) and west.within_on_demand_ramp
+    past = {r.region: r for r in failover_capacity(b.RAMP_PAST_NEW_TABLE)}
+    assert past["us-west-2"].reads_after == Fraction(24_001, 2)
+    assert not past["us-west-2"].within_on_demand_ramp
