@@ -60,6 +60,25 @@ def test_weight_zero_serves_only_when_every_weighted_region_is_out():
     assert shares == {"us-east-1": 0, "us-west-2": Fraction(1, 2), "eu-west-1": Fraction(1, 2)}
 
 
+def test_a_weight_of_one_takes_its_share_with_every_region_up():
+    """Weight 1 is the smallest weight that is answered while the others are healthy (1 %);
+    only a weight of 0 waits for every weighted region to be out."""
+    weights = {"us-east-1": 99, "us-west-2": 1}
+    assert traffic_shares(weights, set(weights)) == {
+        "us-east-1": Fraction(99, 100),
+        "us-west-2": Fraction(1, 100),
+    }
+
+
+def test_a_region_that_sets_its_own_reservation_is_counted_with_it():
+    """A region's own reservation ([[regions]] lambda_reserved_concurrency) is what its row
+    reserves; the other regions reserve the deployment's."""
+    inputs = attrs.evolve(DEFAULT, reservations=(("us-west-2", 150),))
+    assert (inputs.reserved("us-east-1"), inputs.reserved("us-west-2")) == (100, 150)
+    rows = {row.region: row.reserved_concurrency for row in failover_capacity(inputs)}
+    assert rows == {"us-east-1": 100, "us-west-2": 150}
+
+
 def test_the_default_layout_absorbs_either_failure():
     """70/30, a stated peak of 80 and 100 reserved: a lone survivor needs 80 and has 100, and
     us-west-2's replicas, 3.33x their reads, stay under what a new on-demand table serves."""
