@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # `make test-fast` here.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help venv tools lint synth synth-3 validate demo graph test test-fast test-e2e bench budget clean
+.PHONY: help venv tools lint synth synth-3 validate demo graph test test-fast test-e2e bench budget mutate clean
 
 help:
 	@echo "make demo      synthesize, deploy to the embedded AWS emulator, summarize, destroy"
@@ -33,6 +33,7 @@ help:
 	@echo "make budget    print the RTO/RPO budget of the spec"
 	@echo "make graph     draw the synthesized topology as Mermaid (GRAPH_ARGS='--format svg -o t.svg')"
 	@echo "make bench     print measured synth/deploy timings"
+	@echo "make mutate    mutation testing of drkit/regions, the runtime and the IAM evaluator"
 
 # uv resolves and installs the same requirements as pip, in seconds instead of about a minute
 # here (the provider bindings' wheel is large): pip only installs uv itself.
@@ -84,8 +85,12 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# `make test` runs what CI runs (.ci/run): the derandomized `ci` hypothesis profile, 200
+# examples a property (tests/conftest.py; the properties that synthesize take 6,
+# tests/helpers.py). HYPOTHESIS_PROFILE=default make test runs the edit loop's 25 instead.
+HYPOTHESIS_PROFILE ?= ci
 test: venv tools lint
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 # The edit loop: in-process tests only (`slow` ones wait on checkov, terraform or a moto
 # server; setup.cfg). No xdist group is left in it, so idle workers may steal queued tests.
@@ -98,5 +103,11 @@ test-e2e: venv tools
 bench: venv
 	$(PY) bench/run.py
 
+# Mutation testing with mutmut, not part of `make test` (docs/mutation.md has the score and
+# why each surviving mutant is left). MUTATE_ARGS: mutant names or globs, e.g.
+# MUTATE_ARGS="'drkit_runtime.*'"; results are kept in .mutmut/ between runs.
+mutate: venv
+	$(PY) dev/mutate.py $(MUTATE_ARGS)
+
 clean:
-	rm -rf cdktf.out .drkit .pytest_cache .hypothesis
+	rm -rf cdktf.out .drkit .pytest_cache .hypothesis .mutmut

@@ -27,6 +27,9 @@ from tests.helpers import ROOT, merged, synth_stacks
 # search on every push; tests that synthesize choose their own counts (tests/helpers.py).
 settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile("ci", max_examples=200, derandomize=True, print_blob=True, deadline=None)
+# `make mutate` (dev/mutate.py): derandomized and without the example database, so that a
+# mutant is killed or survives the same way on every run.
+settings.register_profile("mutate", max_examples=25, derandomize=True, database=None, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

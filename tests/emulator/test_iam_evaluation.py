@@ -3,6 +3,8 @@ absent keys, evaluation logic). Pure: no server, no moto."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from drkit_emulator.iam.conditions import UnsupportedCondition, conditions_hold
@@ -33,6 +35,20 @@ CONDITIONS = [
     ({"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}, {}, True),
     ({"NumericLessThan": {"s3:TlsVersion": "1.2"}}, {"s3:TlsVersion": "1.2"}, False),
     ({"NumericLessThan": {"s3:TlsVersion": "1.2"}}, {"s3:TlsVersion": "1.0"}, True),
+    ({"NumericLessThanEquals": {"s3:max-keys": "10"}}, {"s3:max-keys": "10"}, True),
+    ({"NumericLessThanEquals": {"s3:max-keys": "10"}}, {"s3:max-keys": "11"}, False),
+    ({"NumericGreaterThan": {"s3:max-keys": "10"}}, {"s3:max-keys": "10"}, False),
+    ({"NumericGreaterThan": {"s3:max-keys": "10"}}, {"s3:max-keys": "11"}, True),
+    ({"NumericGreaterThanEquals": {"s3:max-keys": "10"}}, {"s3:max-keys": "10"}, True),
+    ({"NumericGreaterThanEquals": {"s3:max-keys": "10"}}, {"s3:max-keys": "9"}, False),
+    ({"NumericEquals": {"s3:max-keys": "10"}}, {"s3:max-keys": "10.0"}, True),  # as numbers
+    ({"NumericNotEquals": {"s3:max-keys": "10"}}, {"s3:max-keys": "10"}, False),
+    ({"NumericNotEquals": {"s3:max-keys": "10"}}, {"s3:max-keys": "9"}, True),
+    # A JSON boolean in a policy is compared as "true"/"false", the way AWS writes it.
+    ({"StringEquals": {"k": True}}, {"k": "true"}, True),
+    ({"StringEquals": {"k": False}}, {"k": "False"}, False),
+    ({"StringEquals": {"k": "Prod"}}, {"k": "Prod"}, True),  # only booleans are lowered
+    ({"StringLike": {"k": "a*"}}, {"k": "a\nb"}, True),  # '*' spans line breaks too
     ({"Null": {"k": "true"}}, {}, True),
     ({"Null": {"k": "false"}}, {}, False),
     ({"Null": {"k": "false"}}, {"k": "x"}, True),
@@ -191,3 +207,58 @@ def test_assume_role_by_a_trust_naming_the_caller_or_its_account():
     assert decide_assume_role([allow_assume], account, request) is Decision.ALLOW
     lambda_only = trust({"Service": "lambda.amazonaws.com"})
     assert decide_assume_role([allow_assume], lambda_only, request) is Decision.NEUTRAL
+
+
+def test_a_policy_given_as_json_text_is_read():
+    """Policies arrive as the JSON text IAM stores: text and bytes decide as the parsed document."""
+    text = json.dumps(_policy(ALLOW_GET))
+    assert evaluate(text, _get()) is Decision.ALLOW
+    assert evaluate(text.encode(), _get()) is Decision.ALLOW
+
+
+def test_one_statement_given_without_a_list_is_evaluated():
+    """``Statement`` may be a single object rather than a list, as IAM allows."""
+    assert evaluate({"Statement": ALLOW_GET}, _get()) is Decision.ALLOW
+
+
+def test_a_document_without_statements_decides_nothing():
+    """No statements: neither allowed nor denied."""
+    assert evaluate({"Version": "2012-10-17"}, _get()) is Decision.NEUTRAL
+
+
+def test_a_statement_naming_no_action_grants_nothing():
+    """A statement with neither Action nor NotAction matches no request."""
+    assert evaluate(_policy({"Effect": "Allow", "Resource": "*"}), _get()) is Decision.NEUTRAL
+
+
+def test_resources_match_case_sensitively():
+    """ARNs are case-sensitive (actions are not): a grant on Reports/* is not one on reports/*."""
+    grant = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/Reports/*"}
+    upper = _get(resource="arn:aws:s3:::data/Reports/q1", action="s3:GetObject")
+    lower = _get(resource="arn:aws:s3:::data/reports/q1", action="s3:GetObject")
+    assert evaluate(_policy(grant), upper) is Decision.ALLOW
+    assert evaluate(_policy(grant), lower) is Decision.NEUTRAL
+
+
+@pytest.mark.parametrize("principal", [None, "arn:aws:iam::123456789012:role/api"])
+def test_a_bucket_policy_statement_without_a_principal_object_applies_to_no_one(principal):
+    """A resource-policy statement must name principals ("*" or an object such as {"AWS": ...});
+    one without, or with a bare ARN, applies to no caller."""
+    statement = {"Effect": "Deny", "Action": "s3:GetObject", "Resource": f"{BUCKET}/*"}
+    if principal is not None:
+        statement["Principal"] = principal
+    request = Request(action="s3:GetObject", resource=OBJECT, principal=ROLE)
+    assert evaluate(_policy(statement), request, resource_policy=True) is Decision.NEUTRAL
+
+
+def test_a_caller_that_is_no_arn_is_never_taken_for_an_account():
+    """An anonymous caller ("*", no account in it) is not matched by a statement naming an
+    account, and evaluating it does not fail."""
+    statement = {
+        "Effect": "Deny",
+        "Principal": {"AWS": "123456789012"},
+        "Action": "s3:GetObject",
+        "Resource": f"{BUCKET}/*",
+    }
+    request = Request(action="s3:GetObject", resource=OBJECT, principal="*")
+    assert evaluate(_policy(statement), request, resource_policy=True) is Decision.NEUTRAL

@@ -7,7 +7,7 @@ import math
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from drkit.errors import SpecError
@@ -15,6 +15,7 @@ from drkit.regions import budget
 from drkit.regions.budget import BudgetInputs, rpo_budget, rto_budget
 from drkit.regions.spec import DeploymentSpec
 from drkit_runtime.contract import HEALTH_CACHE_SECONDS
+from tests import boundaries as b
 from tests.strategies import budget as s
 
 
@@ -103,6 +104,8 @@ def test_detection_is_judged_unhealthy_plus_propagation(inputs):
 
 
 @given(s.budget_inputs())
+@example(b.RTO_AT_TARGET)
+@example(b.RTO_ONE_PAST)
 def test_budget_fails_exactly_the_inputs_past_the_rto_target(inputs):
     """meets_target is False exactly when the restated worst case exceeds the RTO target."""
     assert rto_budget(inputs).meets_target is (_worst_case_rto(inputs) <= inputs.rto_target_seconds)
@@ -121,6 +124,10 @@ def test_max_failure_threshold_is_the_largest_that_fits(inputs):
 
 
 @given(s.budget_inputs())
+@example(b.RTO_AT_TARGET)
+@example(b.RTO_ONE_PAST)
+@example(b.RTO_AT_LIMIT)
+@example(b.RTO_PAST_LIMIT)
 def test_spec_rejects_exactly_the_specs_past_the_rto_target(inputs):
     """A spec past the RTO target raises SpecError naming health_check_failure_threshold;
     others build."""
@@ -133,6 +140,8 @@ def test_spec_rejects_exactly_the_specs_past_the_rto_target(inputs):
 
 
 @given(s.budget_inputs(meets_rto=True, lag_below_rpo=None))
+@example(b.LAG_AT_RPO)
+@example(b.LAG_BELOW_RPO)
 def test_rpo_check_fails_exactly_lag_alarms_at_or_above_the_rpo(inputs):
     """The RPO check fails exactly when the DynamoDB lag alarm threshold is not below the RPO."""
     lag, rpo = inputs.replication_lag_threshold_seconds, inputs.rpo_target_seconds
@@ -140,6 +149,7 @@ def test_rpo_check_fails_exactly_lag_alarms_at_or_above_the_rpo(inputs):
 
 
 @given(s.budget_inputs(meets_rto=True, lag_below_rpo=False))
+@example(b.LAG_AT_RPO)
 def test_spec_rejects_every_lag_alarm_at_or_above_the_rpo(inputs):
     """A spec whose lag alarm threshold is at or above its RPO raises SpecError naming that
     field."""
@@ -149,6 +159,7 @@ def test_spec_rejects_every_lag_alarm_at_or_above_the_rpo(inputs):
 
 
 @given(s.budget_inputs(meets_rto=True, lag_below_rpo=True))
+@example(b.LAG_BELOW_RPO)
 def test_spec_accepts_every_lag_alarm_below_the_rpo(inputs):
     """A spec within the RTO target whose lag alarm is below its RPO builds."""
     assert _spec(inputs).budget_inputs == inputs
@@ -212,3 +223,67 @@ def test_arrivals_at_most_90_s_apart_never_fire_it(gaps, phase):
 def test_a_gap_just_over_the_window_can_fire_it():
     """91 s between two arrivals can leave nine whole periods silent (the test above can fail)."""
     assert _fires_at([79.9, 170.9], after=100, phase=0.0, until=170.9) == 170.0
+
+
+# ----- the boundaries, as examples ------------------------------------------------------
+
+
+def test_a_worst_case_equal_to_the_target_meets_it():
+    """155 s against a 155 s target is met with a margin of 0; 154 s is missed by 1 s."""
+    at, past = rto_budget(b.RTO_AT_TARGET), rto_budget(b.RTO_ONE_PAST)
+    assert (at.total_seconds, at.margin_seconds, at.meets_target) == (155, 0, True)
+    assert (past.margin_seconds, past.meets_target) == (-1, False)
+
+
+def test_the_largest_threshold_may_reach_the_target_exactly():
+    """With the target at 155 s, three failures (worst case 155 s) still fit; at 154 s, two."""
+    assert budget.max_failure_threshold(b.RTO_AT_TARGET) == 3
+    assert budget.max_failure_threshold(b.RTO_ONE_PAST) == 2
+
+
+def test_a_single_failure_can_be_the_only_threshold_that_fits():
+    """30 s checks and 150 s of client caching: one failure (worst case 295 s) fits a 300 s
+    target, two (325 s) do not."""
+    inputs = attrs.evolve(
+        b.DEFAULT_TIMINGS, health_check_interval_seconds=30, client_dns_cache_seconds=150
+    )
+    assert budget.max_failure_threshold(inputs) == 1
+
+
+def test_the_largest_threshold_the_spec_takes_can_be_the_answer():
+    """Without client caching, ten failures (worst case 195 s) fit a 300 s target: 10."""
+    assert budget.max_failure_threshold(b.EVERY_THRESHOLD_FITS) == 10
+
+
+def test_a_spec_whose_worst_case_is_the_300_s_limit_builds():
+    """175 s of client caching makes the worst case exactly 300 s: built; 176 s is refused."""
+    assert rto_budget(b.RTO_AT_LIMIT).total_seconds == budget.RTO_LIMIT_SECONDS
+    assert _spec(b.RTO_AT_LIMIT).client_dns_cache_seconds == 175
+    with pytest.raises(SpecError) as caught:
+        _spec(b.RTO_PAST_LIMIT)
+    assert caught.value.field == "health_check_failure_threshold"
+
+
+def test_a_lag_alarm_one_second_below_the_rpo_meets_it_and_at_the_rpo_does_not():
+    """59 s against a 60 s RPO is met and builds; 60 s is not met and is refused."""
+    assert rpo_budget(b.LAG_BELOW_RPO).meets_target
+    assert _spec(b.LAG_BELOW_RPO).replication_lag_threshold_seconds == 59
+    assert not rpo_budget(b.LAG_AT_RPO).meets_target
+    with pytest.raises(SpecError) as caught:
+        _spec(b.LAG_AT_RPO)
+    assert caught.value.field == "replication_lag_threshold_seconds"
+
+
+@pytest.mark.parametrize(
+    "field, top",
+    [
+        ("rto_target_seconds", budget.RTO_LIMIT_SECONDS),
+        ("rpo_target_seconds", budget.RPO_LIMIT_SECONDS),
+    ],
+)
+def test_the_targets_may_be_set_to_their_limit_and_not_past_it(field, top):
+    """rto_target_seconds up to 300 and rpo_target_seconds up to 60 (the mission's limits)."""
+    assert getattr(DeploymentSpec.default(**{field: top}), field) == top
+    with pytest.raises(SpecError) as caught:
+        DeploymentSpec.default(**{field: top + 1})
+    assert caught.value.field == field

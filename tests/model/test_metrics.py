@@ -70,3 +70,18 @@ def test_every_row_is_named_once():
     """Each row is a named constant of the package (what alarms are given) and in the table."""
     named = [v for v in vars(metrics).values() if isinstance(v, metrics.MetricPlacement)]
     assert sorted(named, key=lambda p: p.name) == sorted(PLACEMENTS, key=lambda p: p.name)
+
+
+@pytest.mark.parametrize(
+    ("namespace", "metric", "needs"),
+    [
+        ("AWS/S3", "OperationsFailedReplication", "source"),
+        ("AWS/S3", "ReplicationLatency", "destination"),
+        ("AWS/Lambda", "Errors", "own"),
+    ],
+)
+def test_a_rule_given_no_region_at_all_refuses_to_guess(namespace, metric, needs):
+    """With none of the regions given, each rule that needs one says which."""
+    with pytest.raises(ValueError) as refused:
+        placement(namespace, metric).region()
+    assert str(refused.value) == f"{namespace}/{metric} needs its {needs}"

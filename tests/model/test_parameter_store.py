@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from drkit.errors import SpecError
@@ -30,6 +30,9 @@ def test_reads_are_one_per_container_per_interval_and_never_above_the_route_limi
 
 
 @given(st.integers(1, 900), st.booleans())
+@example(LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT, False)
+@example(LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT + 1, False)
+@example(LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT + 1, True)
 def test_spec_refuses_exactly_the_reservations_standard_throughput_cannot_take(n, high):
     """Above 199 reserved, a spec builds only with parameter_store_high_throughput; the error
     names the field and the largest value allowed."""
@@ -55,3 +58,14 @@ def test_a_layout_file_turns_higher_throughput_on(tmp_path):
     )
     spec = DeploymentSpec.from_toml(layout)
     assert (spec.lambda_reserved_concurrency, spec.parameter_store_high_throughput) == (400, True)
+
+
+def test_the_largest_reservation_on_standard_throughput_builds_and_one_more_does_not():
+    """199 reserved builds on standard throughput; 200 is refused, naming the field."""
+    top = LARGEST_RESERVATION_ON_STANDARD_THROUGHPUT
+    assert top == 199
+    spec = DeploymentSpec.default(lambda_reserved_concurrency=top)
+    assert spec.lambda_reserved_concurrency == top
+    with pytest.raises(SpecError) as caught:
+        DeploymentSpec.default(lambda_reserved_concurrency=top + 1)
+    assert caught.value.field == "lambda_reserved_concurrency"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -37,6 +40,67 @@ def test_rejects_every_invalid_layout_naming_the_field(case):
     assert "allowed" in str(caught.value)
 
 
+def _refused_overlap(regions, pair):
+    """The SpecError building ``regions`` raises; it must blame the later region of ``pair``
+    and name the earlier one's range."""
+    a, b = pair
+    with pytest.raises(SpecError) as caught:
+        DeploymentSpec(regions=regions)
+    assert caught.value.field == f"regions[{b}].cidr"
+    assert f"regions[{a}].cidr {regions[a].cidr}" in str(caught.value)
+    return caught.value
+
+
+@given(s.overlapping_layouts(neighbours=False))
+def test_refuses_overlap_between_regions_that_are_not_neighbours(case):
+    """Two overlapping ranges with other regions listed between them are refused, naming both."""
+    _refused_overlap(*case)
+
+
+@given(s.overlapping_layouts(overlap="identical"))
+def test_refuses_the_same_range_in_any_two_regions(case):
+    """Any two of three or more regions with the very same range: refused, naming both."""
+    _refused_overlap(*case)
+
+
+@given(s.overlapping_layouts(overlap="inside"))
+def test_refuses_a_range_inside_another_regions_range(case):
+    """A range nested in another region's (earlier or later in the list) is refused."""
+    _refused_overlap(*case)
+
+
+@given(s.overlapping_layouts(overlap="around"))
+def test_refuses_a_range_around_another_regions_range(case):
+    """A range holding another region's whole range (earlier or later) is refused."""
+    _refused_overlap(*case)
+
+
+@given(s.overlapping_layouts())
+def test_the_overlap_is_refused_from_a_layout_file_too(case):
+    """Read from TOML tables, the same layouts fail on the same field."""
+    regions, (_, b) = case
+    with pytest.raises(SpecError) as caught:
+        DeploymentSpec.from_mapping(s.valid_layout_dict(regions))
+    assert caught.value.field == f"regions[{b}].cidr"
+
+
+@given(s.overlapping_layouts(), st.data())
+def test_without_the_overlap_the_same_layout_builds(case, data):
+    """Giving one region of the pair a free range of its own makes the layout valid: the
+    overlap, not something else in it, is what was refused."""
+    regions, pair = case
+    changed = data.draw(st.sampled_from(pair))
+    taken = [r.network for r in regions]
+    free = next(
+        n
+        for n in ipaddress.ip_network("10.0.0.0/8").subnets(new_prefix=22)
+        if not any(n.overlaps(t) for t in taken)
+    )
+    fixed = list(regions)
+    fixed[changed] = attrs.evolve(regions[changed], cidr=str(free))
+    assert DeploymentSpec(regions=tuple(fixed)).regions == tuple(fixed)
+
+
 @given(s.region_specs())
 def test_subnets_fit_inside_their_vpc(regions):
     """Each region's subnets are distinct and inside its own VPC range."""
@@ -44,6 +108,12 @@ def test_subnets_fit_inside_their_vpc(regions):
         subnets = [__import__("ipaddress").ip_network(c) for c in r.subnet_cidrs()]
         assert len(set(subnets)) == len(subnets) >= 2
         assert all(n.subnet_of(r.network) for n in subnets)
+
+
+def test_a_vpc_gets_the_first_two_sixteenths_as_subnets():
+    """A /16 gets two /20 subnets, the first two of its range (one per AZ)."""
+    spec = RegionSpec(region="us-east-1", role=Role.PRIMARY, weight=100, cidr="10.0.0.0/16")
+    assert spec.subnet_cidrs() == ("10.0.0.0/20", "10.0.16.0/20")
 
 
 def test_default_layout_is_the_mission():

@@ -7,21 +7,27 @@ import json
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from moto import mock_aws
 
 from drkit_runtime import api, canary, health_api
 from drkit_runtime.aws import Clients
 from drkit_runtime.deps import Deps
+from tests.runtime.observed_calls import OBSERVED, translate
+from tests.runtime.recorder import CallRecorder
 from tests.runtime.support import (
     BUCKETS,
     DRAIN_PARAMETER,
     ENV,
     LOCAL,
+    PARAMETERS,
     PEER_ENDPOINTS,
     PEER_ENDPOINTS_PARAMETER,
+    TABLES,
     FixedClock,
     create_audit_table,
     create_patient_table,
@@ -53,6 +59,33 @@ def runtime_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(canary, "_deps", None)
     monkeypatch.setattr(health_api, "_deps", None)
     yield
+
+
+@pytest.fixture(autouse=True)
+def aws_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[CallRecorder]:
+    """Every call the runtime makes to AWS in this test, recorded from each client it creates.
+
+    When the test is done, each recorded call must have its row in the table of observed
+    calls (tests/runtime/observed_calls.py): a call the runtime starts making without one
+    fails here, so the table (and, through it, access.py) cannot fall behind the code.
+    """
+    recorder = CallRecorder()
+    create_client = botocore.session.Session.create_client
+
+    def create_recorded_client(self: botocore.session.Session, *args: Any, **kwargs: Any) -> Any:
+        client = create_client(self, *args, **kwargs)
+        recorder.attach(client)
+        return client
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", create_recorded_client)
+    yield recorder
+    unlisted = {
+        (call.function, use)
+        for call in recorder
+        for use in translate(call, own_region=LOCAL, tables=TABLES, parameters=PARAMETERS)
+        if use not in OBSERVED[call.function]
+    }
+    assert not unlisted, f"calls missing from tests/runtime/observed_calls.py: {unlisted}"
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from drkit_runtime import api
+from drkit_runtime.access import Kind
 from drkit_runtime.config import Config
+from drkit_runtime.contract import AUDIT_LOGS, PATIENT_RECORDS
 from drkit_runtime.deps import Deps
 from tests.runtime.events import http_event
 
@@ -20,6 +22,10 @@ BUCKETS = {LOCAL: "drkit-data-us-east-1-test", OTHER: "drkit-data-us-west-2-test
 DRAIN_PARAMETER = "/drkit/us-east-1/drain"
 PEER_ENDPOINTS_PARAMETER = "/drkit/us-east-1/peerendpoints"
 NAMESPACE = "DrKit/Replication"
+#: Physical table name -> logical (contract) name.
+TABLES = {PATIENT_TABLE: PATIENT_RECORDS, AUDIT_TABLE: AUDIT_LOGS}
+#: SSM parameter name -> what it is (access.py's kind).
+PARAMETERS = {DRAIN_PARAMETER: Kind.DRAIN_SWITCH, PEER_ENDPOINTS_PARAMETER: Kind.PEER_ENDPOINTS}
 
 ENV = {
     "DRKIT_REGION": LOCAL,
@@ -118,3 +124,9 @@ def stored(infra: SimpleNamespace, record_id: str) -> dict[str, Any] | None:
     return infra.dynamodb.get_item(
         TableName=PATIENT_TABLE, Key={"record_id": {"S": record_id}}
     ).get("Item")
+
+
+def logged(capsys: Any) -> list[dict[str, Any]]:
+    """The log lines written so far (and not yet read), parsed, without their timestamps."""
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return [{k: v for k, v in line.items() if k != "ts"} for line in lines]

@@ -99,6 +99,8 @@ def seed_other_region(infra: SimpleNamespace, written_at_ms: int) -> None:
         (object_created_event(bucket="b", key="k", version_id=None, time="t"), "object"),
         ({"Records": [{"eventSource": "aws:sqs"}]}, "unknown"),
         ({"source": "aws.s3", "detail-type": "Object Deleted"}, "unknown"),
+        ({"source": "aws.events", "detail-type": "Object Created"}, "unknown"),
+        ({"source": "aws.s3", "detail-type": "Scheduled Event"}, "unknown"),
         ({}, "unknown"),
     ],
 )
@@ -367,3 +369,18 @@ def test_every_measured_lag_is_counted_as_an_arrival_at_one_second_resolution() 
         }
     ]
     assert len(call["MetricData"]) == 3
+
+
+def test_metric_points_are_stamped_in_utc() -> None:
+    """Each point carries the run's time as an aware UTC datetime, in seconds."""
+    observation = lag.heartbeat_age(
+        store="objects", source_region=OTHER, receiving_region=LOCAL, written_at_ms=0, now_ms=1
+    )
+    [point] = metrics.metric_data([observation], at_epoch_s=0)
+    assert point == {
+        "MetricName": "HeartbeatAge",
+        "Dimensions": observation.dimensions(),
+        "Timestamp": datetime(1970, 1, 1, tzinfo=UTC),
+        "Value": 0.001,
+        "Unit": "Seconds",
+    }

@@ -87,3 +87,55 @@ def test_reads_an_explicit_mapping() -> None:
         "DRKIT_ROLE": "secondary",
     }
     assert Config.from_environ(env).role == "secondary"
+
+
+BUCKETS_RULE = (
+    'DRKIT_BUCKETS must be a JSON object of region to bucket name, e.g. {"us-east-1": "bucket-a"}'
+)
+ENDPOINTS_RULE = (
+    "the peer endpoints must be a JSON object of region to {service: URL}, e.g."
+    ' {"us-west-2": {"dynamodb": "https://vpce-0a1b.dynamodb.us-west-2.vpce.amazonaws.com"}}'
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DRKIT_BUCKETS", '{"us-east-1": 5}', BUCKETS_RULE),
+        ("DRKIT_BUCKETS", '{"us-east-1": ""}', BUCKETS_RULE),
+        ("DRKIT_REGIONS", " , ", "DRKIT_REGIONS lists no region"),
+        (
+            "DRKIT_HEALTH_DEADLINE_MS",
+            "0",
+            "DRKIT_HEALTH_DEADLINE_MS is 0; it must be a positive number of milliseconds",
+        ),
+    ],
+)
+def test_each_refusal_says_exactly_what_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    """The cold start's error names the variable, what it holds and what it must hold."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as refused:
+        Config.from_environ()
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('{"us-west-2": 7}', ENDPOINTS_RULE),
+        ("{}", "the peer endpoints have no endpoint of ['dynamodb', 's3'] for us-west-2"),
+    ],
+)
+def test_each_peer_endpoints_refusal_says_exactly_what_is_wrong(value: str, message: str) -> None:
+    """The peer-endpoints parameter's refusal says what it must hold, or what it lacks."""
+    with pytest.raises(ConfigError) as refused:
+        parse_peer_endpoints(value, ("us-west-2",))
+    assert str(refused.value) == message
+
+
+def test_a_deadline_of_one_millisecond_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The smallest positive deadline, 1 ms, is a deadline like any other."""
+    monkeypatch.setenv("DRKIT_HEALTH_DEADLINE_MS", "1")
+    assert Config.from_environ().health_deadline_ms == 1

@@ -4,15 +4,18 @@ drain switch, the patient-record replica (read and write) and the audit replica 
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from drkit_runtime import health, health_api
 from drkit_runtime.aws import Clients
@@ -212,3 +215,124 @@ def test_the_health_function_serves_nothing_else(deps: Deps) -> None:
     """A records request that reaches the health function is not served by it."""
     response = health_api.handle(http_event("GET /records/{id}", record_id="r-1"), deps)
     assert response["statusCode"] == 404
+
+
+# ----- what /health reports of each check ----------------------------------------------------
+class ThreadClocks:
+    """time.monotonic for the health module: the request's thread reads 100.0 then
+    100.25634, each check's thread 10.0 then 10.01234: every check takes 12.34 ms (reported
+    as 12.3), the wait 256.34 ms (256.3)."""
+
+    def __init__(self) -> None:
+        self._main = threading.get_ident()
+        self._readings = threading.local()
+
+    def monotonic(self) -> float:
+        if not hasattr(self._readings, "left"):
+            start = 100.0 if threading.get_ident() == self._main else 10.0
+            step = 0.25634 if start == 100.0 else 0.01234
+            # A pool thread may run several checks one after the other: start, end, start...
+            self._readings.left = itertools.cycle([start, start + step])
+        return next(self._readings.left)
+
+
+def test_each_check_reports_how_long_it_took(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each fetched check reports its own time in ms (one decimal) and that it was not reused."""
+    monkeypatch.setattr(health, "time", ThreadClocks())
+    status, body = get_health(deps)
+    assert status == 200
+    assert body["checks"] == [
+        {"name": name, "ok": True, "latency_ms": 12.3, "cached": False} for name in CHECKS
+    ]
+
+
+def test_a_timed_out_check_reports_the_time_waited(
+    quick_deps: Deps, stalled_get_item: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that missed the deadline reports the whole wait as its latency."""
+    monkeypatch.setattr(health, "time", ThreadClocks())
+    _, body = get_health(quick_deps)
+    read = next(c for c in body["checks"] if c["name"] == "patient_table_read")
+    assert read == {
+        "name": "patient_table_read",
+        "ok": False,
+        "latency_ms": 256.3,
+        "cached": False,
+        "reason": "timeout",
+    }
+
+
+def test_a_reused_outcome_is_reported_as_reused_with_its_reason(
+    deps: Deps, infra: SimpleNamespace, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within the interval, a second request reuses each outcome, failures with their reason,
+    in no time (without running the check again)."""
+    monkeypatch.setattr(health, "time", ThreadClocks())
+    infra.ssm.put_parameter(
+        Name=DRAIN_PARAMETER, Value="drained", Type="SecureString", Overwrite=True
+    )
+    get_health(deps)
+    clock.epoch_s += 1
+    status, body = get_health(deps)
+    assert status == 503
+    assert body["checks"][0] == {
+        "name": "drain",
+        "ok": False,
+        "latency_ms": 0.0,
+        "cached": True,
+        "reason": "drained",
+    }
+    assert all(c["cached"] and c["latency_ms"] == 0.0 for c in body["checks"])
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (ClientError({"Error": {"Code": "AccessDenied"}}, "GetParameter"), "AccessDenied"),
+        (ClientError({"Error": {}}, "PutItem"), "ClientError"),
+        (ClientError({}, "PutItem"), "ClientError"),
+        (health.CheckFailed("drained"), "drained"),
+        (TimeoutError("read timed out"), "TimeoutError"),
+    ],
+)
+def test_a_failed_check_s_reason_is_its_code_or_its_type(error: Exception, reason: str) -> None:
+    """An AWS error is reported by its code (ClientError without one), a check's own failure
+    by what it says, anything else by its type."""
+
+    def check() -> None:
+        raise error
+
+    assert health.outcome_of(check) == reason
+
+
+def test_the_checks_use_the_single_attempt_clients(deps: Deps) -> None:
+    """Every call /health makes goes through the health profile's clients."""
+    get_health(deps)
+    assert set(deps.clients._cache) == {("dynamodb", "health"), ("ssm", "health")}
+
+
+def test_a_request_during_a_check_in_flight_shares_its_outcome(deps: Deps) -> None:
+    """A request arriving while another's drain read is in flight waits for that read and
+    reports its outcome as reused: one read, two answers."""
+    started, release, reads = threading.Event(), threading.Event(), []
+
+    def slow_read(**_: Any) -> None:
+        reads.append(1)
+        started.set()
+        release.wait(5)
+
+    deps.clients.get("ssm", "health").meta.events.register(
+        "before-call.ssm.GetParameter", slow_read
+    )
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(get_health, deps)
+        started.wait(5)
+        second = pool.submit(get_health, deps)
+        time.sleep(0.5)  # let the second request reach the drain check's memo
+        release.set()
+        drains = [f.result(timeout=10)[1]["checks"][0] for f in (first, second)]
+    assert [(d["name"], d["ok"], d["cached"]) for d in drains] == [
+        ("drain", True, False),
+        ("drain", True, True),
+    ]
+    assert len(reads) == 1

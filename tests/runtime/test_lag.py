@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from hypothesis import given
@@ -100,11 +101,17 @@ def test_stream_lag_matches_the_clocks(sample: tuple[dict[str, object], int, int
         ({"source_region": "eu-west-1"}, "heartbeat of an unknown region"),
         ({"record_id": "__drkit_health__#us-west-2"}, "not a heartbeat"),
         ({"record_id": "patient-42"}, "not a heartbeat"),
+        # A heartbeat key of one region with another region in the item: not a heartbeat.
+        (
+            {"record_id": "__drkit_heartbeat__#us-west-2", "source_region": "eu-west-1"},
+            "not a heartbeat",
+        ),
         ({"table": "someone-elses-table"}, "stream of an unknown table"),
     ],
 )
 def test_stream_records_without_lag_are_skipped(change: dict[str, str], reason: str) -> None:
-    """Removals, own heartbeats, unknown regions/tables and other keys measure nothing."""
+    """Removals, own heartbeats, unknown regions/tables and other keys measure nothing; the
+    reason (which the canary logs) says which."""
     fields: dict[str, object] = {
         "table": PATIENT_TABLE,
         "source_region": OTHER,
@@ -112,8 +119,87 @@ def test_stream_records_without_lag_are_skipped(change: dict[str, str], reason: 
         "arrived_s": 1_700_000_003,
         **change,
     }
-    with pytest.raises(lag.NotAnObservation, match=reason):
+    with pytest.raises(lag.NotAnObservation) as skipped:
         lag_of(stream_record(**fields))  # type: ignore[arg-type]
+    assert str(skipped.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"ApproximateCreationDateTime": None}, "no ApproximateCreationDateTime"),
+        ({"ApproximateCreationDateTime": "later"}, "ApproximateCreationDateTime is not a number"),
+        ({"written_at_ms": {"N": "soon"}}, "written_at_ms is not a number"),
+        ({"written_at_ms": {"N": "-1"}}, "written_at_ms is not a finite, non-negative number"),
+        (
+            {"eventSourceARN": "arn:aws:dynamodb:us-east-1:1:stream/x"},
+            "eventSourceARN names no table",
+        ),
+    ],
+)
+def test_stream_records_that_cannot_be_read_say_why(change: dict[str, object], reason: str) -> None:
+    """A stream record missing its arrival time, with a bad one, with a bad heartbeat time or
+    from an ARN that names no table measures nothing, saying which."""
+    record = stream_record(
+        table=PATIENT_TABLE, source_region=OTHER, written_at_ms=WRITTEN_MS, arrived_s=1
+    )
+    for key, value in change.items():
+        if key == "eventSourceARN":
+            record[key] = value
+        elif key == "written_at_ms":
+            record["dynamodb"]["NewImage"][key] = value
+        elif value is None:
+            del record["dynamodb"][key]
+        else:
+            record["dynamodb"][key] = value
+    with pytest.raises(lag.NotAnObservation) as skipped:
+        lag_of(record)
+    assert str(skipped.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("value", "ms"), [("0", 0), (0, 0), ("1700000000250", WRITTEN_MS), ("2.9", 2)]
+)
+def test_an_epoch_of_zero_or_more_is_read(value: object, ms: int) -> None:
+    """Epoch milliseconds from a number string or a number, 0 included, whole milliseconds."""
+    assert lag.parse_epoch_ms(value) == ms
+
+
+NOT_A_NUMBER = "written_at_ms is not a number"
+NOT_A_TIME = "written_at_ms is not a finite, non-negative number"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("-1", NOT_A_TIME),
+        ("-0.5", NOT_A_TIME),
+        ("NaN", NOT_A_TIME),
+        ("Infinity", NOT_A_TIME),
+        (True, NOT_A_NUMBER),
+        (None, NOT_A_NUMBER),
+        ("x", NOT_A_NUMBER),
+    ],
+)
+def test_an_epoch_that_is_no_time_is_refused(value: object, reason: str) -> None:
+    """Negative, infinite and not-a-number values are no time; booleans, nothing and text
+    are no number."""
+    with pytest.raises(lag.NotAnObservation) as refused:
+        lag.parse_epoch_ms(value)
+    assert str(refused.value) == reason
+
+
+def test_a_time_without_an_offset_is_utc_whatever_the_local_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """EventBridge times are UTC: one written without an offset is read as UTC, not local."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert lag.parse_event_time("2023-11-14T22:13:20") == 1_700_000_000_000
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
 
 
 def canary_body(region: str = OTHER, written_at_ms: int = WRITTEN_MS) -> bytes:
@@ -143,21 +229,32 @@ def test_object_lag_from_event_time(event_time: str, seconds: float) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "event_time"),
+    ("body", "event_time", "reason"),
     [
-        (b"not json", "2023-11-14T22:13:25Z"),
-        (canary_body(region="eu-west-1"), "2023-11-14T22:13:25Z"),
-        (json.dumps({"region": OTHER, "written_at_ms": "soon"}).encode(), "2023-11-14T22:13:25Z"),
-        (canary_body(), "yesterday"),
-        (canary_body(), None),
+        (b"not json", "2023-11-14T22:13:25Z", "canary object is not JSON"),
+        (b"[1]", "2023-11-14T22:13:25Z", "canary object has no region"),
+        (b'{"region": 7}', "2023-11-14T22:13:25Z", "canary object has no region"),
+        (
+            canary_body(region="eu-west-1"),
+            "2023-11-14T22:13:25Z",
+            "canary object body and key disagree on the region",
+        ),
+        (
+            json.dumps({"region": OTHER, "written_at_ms": "soon"}).encode(),
+            "2023-11-14T22:13:25Z",
+            "written_at_ms is not a number",
+        ),
+        (canary_body(), "yesterday", "event time is not ISO-8601"),
+        (canary_body(), None, "event time is missing"),
     ],
 )
-def test_malformed_object_event_is_skipped(body: bytes, event_time: object) -> None:
-    """A canary object or event that cannot be read measures nothing."""
-    with pytest.raises(lag.NotAnObservation):
+def test_malformed_object_event_is_skipped(body: bytes, event_time: object, reason: str) -> None:
+    """A canary object or event that cannot be read measures nothing, saying why."""
+    with pytest.raises(lag.NotAnObservation) as skipped:
         lag.object_replication_lag(
             body=body, key_region=OTHER, event_time=event_time, local_region=LOCAL
         )
+    assert str(skipped.value) == reason
 
 
 def test_heartbeat_age_with_fixed_clock() -> None:

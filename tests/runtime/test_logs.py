@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from botocore.exceptions import ClientError
@@ -41,3 +42,24 @@ def test_error_fields_omit_the_message() -> None:
     )
     fields = error_fields(exc)
     assert fields == {"error_type": "ClientError", "error_code": "ValidationException"}
+
+
+def test_a_line_is_compact_json_stamped_to_the_millisecond(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exact line: ts (epoch seconds, 3 decimals), level, event, then the fields; values
+    JSON cannot hold are written as text."""
+    from drkit_runtime import logs
+
+    monkeypatch.setattr(logs, "time", type("Clock", (), {"time": staticmethod(lambda: 17.12345)}))
+    log("canary", count=Decimal("2.5"), region="us-east-1")
+    assert capsys.readouterr().out == (
+        '{"ts":17.123,"level":"INFO","event":"canary","count":"2.5","region":"us-east-1"}\n'
+    )
+
+
+@pytest.mark.parametrize("response", [{"Error": {"Message": "no code"}}, {}])
+def test_an_aws_error_without_a_code_has_an_empty_code(response: dict) -> None:
+    """A ClientError that carries no code is still described, with an empty code."""
+    fields = error_fields(ClientError(response, "GetItem"))  # type: ignore[arg-type]
+    assert fields == {"error_type": "ClientError", "error_code": ""}

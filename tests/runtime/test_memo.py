@@ -74,3 +74,56 @@ def test_memos_are_one_per_name() -> None:
     memos = Memos()
     assert memos.get("a", ttl_seconds=5) is memos.get("a", ttl_seconds=5)
     assert memos.get("a", ttl_seconds=5) is not memos.get("b", ttl_seconds=5)
+
+
+def test_a_fresh_value_can_be_peeked_without_computing() -> None:
+    """From the moment it is computed until the interval ends, peek hands the value over."""
+    memo = Memo[int](5)
+    assert memo.peek(now=10) == (False, None)
+    memo.run(Calls(), now=10)
+    assert [memo.peek(now=10 + t) for t in (0, 0.5, 4.999)] == [(True, 1)] * 3
+    assert memo.peek(now=15) == (False, None)
+    assert memo.peek(now=9.999) == (False, None)
+
+
+def test_a_value_is_reused_from_its_first_instant() -> None:
+    """A second caller at the very same moment (or half a second on) reuses the value."""
+    memo, compute = Memo[int](5), Calls()
+    assert [memo.run(compute, now=t) for t in (7, 7, 7.5)] == [(1, False), (1, True), (1, True)]
+
+
+def test_a_value_still_being_computed_is_not_peeked() -> None:
+    """While the computation runs, peek says there is nothing to hand over yet."""
+    memo, release, started = Memo[int](5), threading.Event(), threading.Event()
+
+    def slow() -> int:
+        started.set()
+        release.wait(5)
+        return 1
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(memo.run, slow, now=0)
+        started.wait(5)
+        assert memo.peek(now=0) == (False, None)
+        release.set()
+        running.result(timeout=5)
+    assert memo.peek(now=0) == (True, 1)
+
+
+def test_callers_sharing_a_broken_computation_get_its_error() -> None:
+    """A caller waiting on a computation that raises gets that same error, not another one."""
+    memo, release, started = Memo[int](5), threading.Event(), threading.Event()
+
+    def broken() -> int:
+        started.set()
+        release.wait(5)
+        raise LookupError("table gone")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(memo.run, broken, now=0)
+        started.wait(5)
+        second = pool.submit(memo.run, broken, now=1)
+        release.set()
+        for caller in (first, second):
+            with pytest.raises(LookupError, match="table gone"):
+                caller.result(timeout=5)

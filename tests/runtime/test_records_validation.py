@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from drkit_runtime import records
@@ -140,6 +140,9 @@ def test_validator_refuses_reserved_ids(record_id: str) -> None:
 
 
 @given(size=st.integers(min_value=1, max_value=300), encoded=st.booleans())
+@example(size=150, encoded=False)  # exactly the limit: taken
+@example(size=150, encoded=True)
+@example(size=151, encoded=False)
 def test_body_limit_is_exact(size: int, encoded: bool) -> None:
     """A body is refused with 413 exactly when its decoded size exceeds the limit."""
     limit = 150

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 import http.server
 import ipaddress
+import json
 import ssl
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from cryptography import x509
@@ -45,6 +48,14 @@ def test_every_peer_gets_one_point_in_the_watchers_region():
     assert [d["Name"] for d in call["MetricData"][0]["Dimensions"]] == list(
         contract.WATCH_DIMENSIONS
     )
+    assert {(p["Unit"], p["Timestamp"]) for p in call["MetricData"]} == {
+        ("None", datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC))
+    }
+    assert result == {
+        "kind": "watch",
+        "region": "us-east-1",
+        "healthy": {"us-west-2": True, "eu-west-1": False},
+    }
 
 
 @pytest.mark.parametrize(
@@ -64,6 +75,13 @@ def test_a_bad_environment_fails_the_cold_start_naming_it(environ):
         WatchConfig.from_environ(environ)
 
 
+def test_a_missing_region_is_named_before_anything_else():
+    """With nothing set, the error is the missing DRKIT_REGION."""
+    with pytest.raises(WatchConfigError) as refused:
+        WatchConfig.from_environ({})
+    assert str(refused.value) == "missing environment variable DRKIT_REGION"
+
+
 def test_the_environment_the_stack_writes_is_read():
     """A well-formed environment gives the region and the targets back."""
     config = WatchConfig.from_environ(
@@ -73,7 +91,13 @@ def test_the_environment_the_stack_writes_is_read():
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
+    agents: ClassVar[list[str]] = []
+
     def do_GET(self) -> None:
+        self.agents.append(self.headers.get("User-Agent", ""))
+        if self.path.endswith("/silent"):
+            time.sleep(2)  # accepted, never answered in time
+            return
         code = int(self.path.rsplit("/", 1)[-1])
         self.send_response(code)
         if 300 <= code < 400:
@@ -94,7 +118,11 @@ def server() -> Iterator[str]:
 
 
 @pytest.mark.parametrize(
-    ("code", "healthy"), [(200, True), (302, True), (503, False), (404, False)]
+    ("code", "healthy"),
+    [
+        *((code, True) for code in (200, 204, 300, 302, 399)),
+        *((code, False) for code in (400, 404, 503)),
+    ],
 )
 def test_probe_judges_like_route_53(server, code, healthy):
     """2xx and 3xx (not followed) are healthy; 4xx and 5xx are not."""
@@ -158,3 +186,37 @@ def test_a_broken_certificate_is_unhealthy_to_the_watcher_alone(untrusted_https)
     with urllib.request.urlopen(f"{untrusted_https}/200", context=unverified, timeout=4) as r:
         assert r.status == 200
     assert probe(f"{untrusted_https}/200") is False
+
+
+def test_probe_says_who_it_is(server):
+    """Each probe names itself as drkit-watcher, so a peer's access logs tell it apart."""
+    _Handler.agents.clear()
+    probe(f"{server}/200")
+    assert _Handler.agents == ["drkit-watcher"]
+
+
+def test_probe_gives_up_at_its_timeout(server):
+    """A peer that accepts and never answers is unhealthy once the timeout has passed."""
+    started = time.monotonic()
+    assert probe(f"{server}/silent", timeout=0.2) is False
+    assert time.monotonic() - started < 1.5
+
+
+def test_the_handler_publishes_in_its_own_region(aws, monkeypatch):
+    """The Lambda entry point reads its environment, probes every peer and publishes there."""
+    import boto3
+
+    from drkit_runtime import watcher
+
+    monkeypatch.setenv("DRKIT_REGION", "eu-west-1")
+    monkeypatch.setenv("DRKIT_WATCH_TARGETS", json.dumps({"us-west-2": "https://127.0.0.1:9/h"}))
+    monkeypatch.setattr(watcher, "_deps", None)
+    assert watcher.handler({}, None) == {
+        "kind": "watch",
+        "region": "eu-west-1",
+        "healthy": {"us-west-2": False},
+    }
+    metrics = boto3.client("cloudwatch", region_name="eu-west-1").list_metrics(
+        Namespace=contract.WATCH_NAMESPACE
+    )["Metrics"]
+    assert [m["MetricName"] for m in metrics] == [contract.PEER_HEALTHY]

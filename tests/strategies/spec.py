@@ -112,6 +112,106 @@ def deployment_specs(
     )
 
 
+@st.composite
+def subnets_of(
+    draw: st.DrawFn, network: ipaddress.IPv4Network, *, min_prefix: int = 0, max_prefix: int = 22
+) -> ipaddress.IPv4Network:
+    """Any range inside ``network`` (``network`` itself too, unless ``min_prefix`` is longer),
+    of a prefix up to ``max_prefix`` (/22: the smallest VPC range drkit takes)."""
+    prefix = draw(st.integers(max(min_prefix, network.prefixlen), max_prefix))
+    i = draw(st.integers(0, 2 ** (prefix - network.prefixlen) - 1))
+    return ipaddress.ip_network(f"{network.network_address + i * 2 ** (32 - prefix)}/{prefix}")
+
+
+#: How one region's range overlaps another's. Two CIDR blocks never overlap partly: aligned
+#: prefixes are either disjoint or one inside the other, so these are all the overlaps there are.
+OVERLAPS = ("identical", "inside", "around")
+
+
+@st.composite
+def region_pairs(draw: st.DrawFn, count: int, *, neighbours: bool | None = None) -> tuple[int, int]:
+    """Two indexes ``a < b`` of ``count`` regions.
+
+    ``neighbours`` True draws adjacent ones (``b == a + 1``), False ones at least two apart
+    (needs ``count >= 3``), None any pair.
+    """
+    if neighbours:
+        a = draw(st.integers(0, count - 2))
+        return a, a + 1
+    a = draw(st.integers(0, count - (3 if neighbours is False else 2)))
+    b = draw(st.integers(a + (2 if neighbours is False else 1), count - 1))
+    return a, b
+
+
+@st.composite
+def overlapping_ranges(
+    draw: st.DrawFn, count: int, *, pair: tuple[int, int], overlap: str
+) -> list[str]:
+    """``count`` private /16-/22 ranges in which exactly the regions of ``pair`` overlap.
+
+    Each region gets its own slot of the supernet (a /16 to /21) and a range in it, so no
+    two ranges meet; then one region of ``pair`` (either one) is given a range ``overlap``
+    the other's: the same one, one inside it, or one around it (still within the slot).
+    """
+    supernet = ipaddress.ip_network(draw(st.sampled_from(SUPERNETS)))
+    slot_prefix = draw(st.integers(max(16, supernet.prefixlen + 3), 21))
+    size, slots = 2 ** (32 - slot_prefix), 2 ** (slot_prefix - supernet.prefixlen)
+    indexes = draw(st.lists(st.integers(0, slots - 1), min_size=count, max_size=count, unique=True))
+    chosen = [
+        ipaddress.ip_network(f"{supernet.network_address + i * size}/{slot_prefix}")
+        for i in indexes
+    ]
+    # The kept range leaves room for the changed one: a smaller one inside it, a larger around.
+    low = slot_prefix + (1 if overlap == "around" else 0)
+    high = 21 if overlap == "inside" else 22
+    ranges = [next(slot.subnets(new_prefix=draw(st.integers(low, high)))) for slot in chosen]
+    kept, changed = draw(st.permutations(pair))
+    base = ranges[kept]
+    if overlap == "inside":
+        ranges[changed] = draw(subnets_of(base, min_prefix=base.prefixlen + 1))
+    elif overlap == "around":
+        outer = draw(st.integers(slot_prefix, base.prefixlen - 1))
+        ranges[changed] = base.supernet(new_prefix=outer)
+    else:
+        ranges[changed] = base
+    return [str(r) for r in ranges]
+
+
+@st.composite
+def overlapping_layouts(
+    draw: st.DrawFn,
+    *,
+    min_regions: int = 3,
+    max_regions: int = 5,
+    overlap: str | None = None,
+    neighbours: bool | None = None,
+) -> tuple[tuple[RegionSpec, ...], tuple[int, int]]:
+    """Regions, each valid on its own, of which exactly one pair ``(a, b)``, ``a < b``, has
+    overlapping ranges; and that pair.
+
+    Args:
+        overlap: One of OVERLAPS (None: any of them).
+        neighbours: Whether the pair is adjacent in the list (see :func:`region_pairs`).
+    """
+    count = draw(st.integers(min_regions, max_regions))
+    pair = draw(region_pairs(count, neighbours=neighbours))
+    kind = overlap or draw(st.sampled_from(OVERLAPS))
+    ranges = draw(overlapping_ranges(count, pair=pair, overlap=kind))
+    names = draw(st.lists(st.sampled_from(REGIONS), min_size=count, max_size=count, unique=True))
+    primary = draw(st.integers(0, count - 1))
+    split = draw(weights(count))
+    regions = tuple(
+        RegionSpec(
+            region=name,
+            role=Role.PRIMARY if i == primary else Role.SECONDARY,
+            weight=split[i],
+            cidr=ranges[i],
+        )
+        for i, name in enumerate(names)
+    )
+    return regions, pair
+
+
 def valid_layout_dict(regions: tuple[RegionSpec, ...]) -> dict[str, Any]:
     """The TOML-shaped mapping of a layout."""
     return {
@@ -169,8 +269,12 @@ def invalid_layouts(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
         else:
             field = "regions[].weight"
     elif defect == "overlap":
-        i, j = 0, 1
-        tables[j]["cidr"] = tables[i]["cidr"]
+        # Any two regions, not only the first two, given the same range or one inside the
+        # other's (overlapping_layouts has the range around another's too).
+        i, j = draw(region_pairs(len(tables)))
+        kept, changed = draw(st.permutations((i, j)))
+        base = ipaddress.ip_network(tables[kept]["cidr"])
+        tables[changed]["cidr"] = str(draw(subnets_of(base)))
         field = f"regions[{j}].cidr"
     elif defect == "public-cidr":
         i = draw(st.integers(0, len(tables) - 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import attrs
+import pytest
 from hypothesis import given
 
 from drkit.operations.budget.capacity import CapacityReport
@@ -13,6 +14,7 @@ from drkit.regions.budget import (
     survivable_peak,
 )
 from drkit.regions.quotas import HEALTH_CHECKER_CONCURRENCY, HEALTH_RESERVED_CONCURRENCY
+from tests import boundaries as b
 from tests.strategies import budget as s
 
 DEFAULT = CapacityReport(
@@ -126,3 +128,57 @@ def test_a_health_reservation_below_the_checkers_is_a_warning():
     (warning,) = [w for w in short.warnings() if w.startswith("WARNING: /health's function")]
     assert "reserves 9" in warning and "can hold 10" in warning
     assert not any("/health's function" in w for w in DEFAULT.warnings())
+
+
+# ----- the boundaries, as examples ------------------------------------------------------
+
+
+def test_a_need_equal_to_the_reservation_is_not_warned_about():
+    """50/50 at a peak of 100: each survivor needs exactly its 100, so nothing is warned
+    about; at 101 both are, with the fix."""
+    assert CapacityReport(inputs=b.NEEDS_THE_RESERVATION).warnings() == ()
+    over = CapacityReport(inputs=b.NEEDS_ONE_MORE).warnings()
+    assert [w.split()[1] for w in over if "cannot absorb" in w] == ["us-east-1", "us-west-2"]
+    assert over[-1].startswith("Fix: at a peak of 101, set lambda_reserved_concurrency to at")
+
+
+def test_a_read_ramp_of_exactly_twice_is_not_warned_about():
+    """50/25/25 at 40,000 read units: 2x, what on-demand serves at once, is not warned about;
+    60/20/20 (2.5x) is, naming both replicas with their reads."""
+    assert CapacityReport(inputs=b.RAMP_AT_TWICE).warnings() == ()
+    (ramp,) = CapacityReport(inputs=b.RAMP_PAST_TWICE).warnings()
+    assert "us-west-2 (8000 -> 20000 read units/s), eu-west-1 (8000 -> 20000 read" in ramp
+
+
+def test_reads_of_exactly_a_new_tables_are_not_warned_about():
+    """60/20/20 at 24,000 read units: a replica going to exactly 12,000 is not warned about;
+    at 24,001 (12,000.5, printed rounded up) both are."""
+    assert CapacityReport(inputs=b.RAMP_AT_NEW_TABLE).warnings() == ()
+    (ramp,) = CapacityReport(inputs=b.RAMP_PAST_NEW_TABLE).warnings()
+    assert "us-west-2 (4801 -> 12001 read units/s), eu-west-1 (4801 -> 12001 read" in ramp
+
+
+def test_the_printed_peak_is_the_survivable_one_for_an_even_layout():
+    """50/50 at 100 reserved and a peak of 100: the stated peak is exactly the one every
+    failover absorbs, and nothing is warned about."""
+    flat = _flat(CapacityReport(inputs=b.EVEN).render())
+    assert "peak concurrent executions 100 peak_concurrency (spec)" in flat
+    assert "peak every failover absorbs 100" in flat
+    assert "WARNING" not in flat
+
+
+def test_a_health_reservation_equal_to_what_the_checkers_hold_is_not_warned_about():
+    """/health's function reserving exactly the 10 Route 53's checkers hold absorbs them."""
+    even = attrs.evolve(
+        DEFAULT, health=HealthCapacity(needed_concurrency=10, reserved_concurrency=10)
+    )
+    assert even.health.absorbs and even.warnings() == ()
+
+
+@pytest.mark.parametrize("peak, needs_setting", [(199, False), (200, True)])
+def test_the_fix_names_higher_throughput_exactly_above_199(peak, needs_setting):
+    """A survivor needing 199 (the most standard throughput takes) is fixed by the reservation
+    alone; one needing 200 also needs Parameter Store's higher throughput."""
+    fix = CapacityReport(inputs=attrs.evolve(b.EVEN, peak_concurrency=peak)).warnings()[-1]
+    assert fix.startswith(f"Fix: at a peak of {peak}, set lambda_reserved_concurrency to at least")
+    assert ("parameter_store_high_throughput = true" in fix) is needs_setting

@@ -98,3 +98,23 @@ def test_the_default_has_no_warning_and_a_peak_past_it_has_two():
     assert SpecBudget.from_environment({}).warnings == ()
     over = SpecBudget.from_environment({}, {"peak_concurrency": 300}).warnings
     assert len(over) == 2 and all("cannot absorb" in w for w in over)
+
+
+PEAKS = ("peak_concurrency", "peak_read_units_per_second")
+
+
+@pytest.mark.parametrize("field", PEAKS)
+@pytest.mark.parametrize("peak", [0, -1, True])
+def test_a_peak_below_one_is_refused(field, peak):
+    """--peak-concurrency and --peak-read-units must be positive integers: 0, negatives and
+    booleans are refused, naming the field."""
+    with pytest.raises(SpecError) as caught:
+        SpecBudget.from_environment({}, {field: peak})
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize("field", PEAKS)
+def test_a_peak_of_one_is_taken(field):
+    """The smallest peak, 1, is a what-if like any other."""
+    spec = SpecBudget.from_environment({}, {field: 1})
+    assert getattr(spec.capacity.inputs, field) == 1

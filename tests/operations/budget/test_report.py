@@ -7,6 +7,7 @@ from hypothesis import given
 
 from drkit.operations.budget.report import BudgetReport
 from drkit.regions.spec import DeploymentSpec
+from tests import boundaries as b
 from tests.strategies import budget as s
 
 DEFAULT = BudgetReport(inputs=DeploymentSpec.default().budget_inputs)
@@ -80,3 +81,22 @@ def test_a_lag_alarm_at_the_rpo_is_not_met():
     late = BudgetReport(inputs=attrs.evolve(DEFAULT.inputs, replication_lag_threshold_seconds=60))
     assert not late.meets_targets
     assert late.verdicts()[1].startswith("RPO NOT met: the DynamoDB lag alarm (60 s)")
+
+
+def test_a_worst_case_equal_to_the_target_is_met_with_no_margin():
+    """155 s against a 155 s target: the verdict says met, margin 0; against 154 s, not met."""
+    assert BudgetReport(inputs=b.RTO_AT_TARGET).verdicts()[0] == (
+        "RTO met: worst case 155 s <= 155 s (margin 0 s)."
+    )
+    assert (
+        BudgetReport(inputs=b.RTO_ONE_PAST)
+        .verdicts()[0]
+        .startswith("RTO NOT met: worst case 155 s exceeds 154 s by 1 s")
+    )
+
+
+def test_a_lag_alarm_one_second_below_the_rpo_is_met():
+    """59 s against a 60 s RPO meets the RPO verdict and both targets."""
+    report = BudgetReport(inputs=b.LAG_BELOW_RPO)
+    assert report.meets_targets
+    assert report.verdicts()[1] == "RPO alarms met: DynamoDB lag alarm 59 s < RPO 60 s."

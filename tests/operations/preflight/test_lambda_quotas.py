@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from drkit.operations.preflight import Level
@@ -89,6 +89,10 @@ def test_an_unreadable_lambda_is_a_refusal_naming_the_permissions():
     held=st.integers(0, 905),
     reserved=st.integers(1, 900),
 )
+# Exactly the 100 + 6 + 100 needed, then one short (unreserved + held == needed, needed - 1).
+@example(quota=1000, taken=794, held=0, reserved=100)
+@example(quota=1000, taken=795, held=0, reserved=100)
+@example(quota=1000, taken=894, held=100, reserved=100)
 def test_refused_exactly_when_the_reservations_would_leave_less_than_100(
     quota, taken, held, reserved
 ):
@@ -112,3 +116,25 @@ def test_memory_is_inferred_from_the_concurrency_quota(quota):
     """No memory quota given: 3,072 MB is refused below the 1,000 default and passes at it."""
     expected = Level.REFUSED if quota < 1000 else Level.OK
     assert _check(FakeLambda(quota=quota))[MEMORY].level is expected
+
+
+def test_a_confirmed_memory_quota_equal_to_the_memory_passes():
+    """--lambda-memory-quota 3072 for a 3,072 MB function passes; 3071 refuses it."""
+    assert _check(FakeLambda(quota=10), memory_quota_mb=3072)[MEMORY].level is Level.OK
+    assert _check(FakeLambda(quota=10), memory_quota_mb=3071)[MEMORY].level is Level.REFUSED
+
+
+def test_memory_one_above_the_reported_cap_is_refused_on_a_new_account():
+    """3,009 MB on a new account is past the 3,008 such accounts report."""
+    demand = LambdaDemand.of(reserved_concurrency=100, memory_mb=REDUCED_MEMORY_MB + 1)
+    assert _check(FakeLambda(quota=10), demand)[MEMORY].level is Level.REFUSED
+
+
+@pytest.mark.parametrize("available, largest", [(126, 0), (127, 1)])
+def test_the_largest_reservation_that_fits_leaves_exactly_100(available, largest):
+    """With 126 available the canary, the watcher and /health's function (26) and Lambda's 100
+    leave none for the API; with 127, one."""
+    assert DEFAULT.largest_api_reservation(available) == largest
+    refusal = _check(FakeLambda(unreserved=available))[CONCURRENCY]
+    fits = f"at most {largest}." if largest else "no lambda_reserved_concurrency fits"
+    assert fits in refusal.message
