@@ -143,3 +143,22 @@ def test_the_failover_time_is_detection_plus_dns_and_the_target_as_written(input
     assert allowed_downtime_seconds(built.target_percent) == (
         (100 - built.target_percent) * YEAR_SECONDS / 100
     )
+
+
+def test_downtime_exactly_at_the_allowance_meets_the_target():
+    """A target whose allowed downtime is exactly what the layout loses (the regions down
+    together, plus its incidents of 100 s a year at 50/50) is met; a hair stricter is not.
+    The boundary a `<=` turned `<` would move (issue 26, class 4)."""
+    weights = (("us-east-1", 50), ("us-west-2", 50))
+    loose = availability_budget(
+        AvailabilityInputs(weights=weights, failover_seconds=100, target_percent=Fraction(99))
+    )
+    lost = loose.unavailable_seconds
+    at = Fraction(100) - lost * 100 / YEAR_SECONDS
+    exact = availability_budget(
+        AvailabilityInputs(weights=weights, failover_seconds=100, target_percent=at)
+    )
+    assert exact.allowed_seconds == exact.unavailable_seconds
+    assert exact.meets_target
+    stricter = attrs.evolve(exact.inputs, target_percent=at + Fraction(1, 10**12))
+    assert not availability_budget(stricter).meets_target
