@@ -56,7 +56,8 @@ def _apply_three(deployment: LocalDeployment, root: Path) -> dict:
 
 @contextlib.contextmanager
 def deployment_of(layout: str, root: Path):
-    """The stacks of ``layout`` applied to a fresh emulator; destroyed on exit unless a test did."""
+    """The stacks of ``layout`` applied to a fresh emulator, which stops on exit with whatever
+    a test left in it (a destroy here would only cost minutes)."""
     with Emulator(log_dir=root / "emulator") as emulator:
         first = BEFORE_THE_THIRD if layout == "three" else LAYOUTS[layout]
         deployment = LocalDeployment(emulator=emulator, workdir=root / "work", environ=first)
@@ -66,8 +67,5 @@ def deployment_of(layout: str, root: Path):
             **applied,
             "view": deployment.describe(),
             "root": root,
-            "destroyed": False,
         }
         yield state
-        if not state["destroyed"]:
-            deployment.destroy()

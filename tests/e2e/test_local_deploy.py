@@ -7,10 +7,12 @@ deployed as two regions, its third added to the running deployment with the prin
 ``cdktf deploy '*'`` line, then removed again by the runner (the steps of
 ``drkit.regions.layout_change``). Both are checked the same way: the emulated account read
 with boto3 (not the JSON), the deployed functions serving requests under their roles with IAM
-enforced, a second plan of every stack without changes, destroy, nothing of the deployment
-left; the 2-region plans are scanned with checkov. Each layout runs its whole lifecycle on
-one xdist worker (``xdist_group``). Every Terraform command starts the AWS provider (seconds
-of CPU), so the checks share plans: one drift check per lifecycle, after its day-2 changes.
+enforced, a second plan of every stack without changes; the 2-region plans are scanned with
+checkov, and the 2-region deployment is destroyed with nothing of it left (the 3-region one
+is not: its removed region was read back gone, and its emulator stops with the rest). Each
+layout runs its whole lifecycle on one xdist worker (``xdist_group``). Every Terraform command
+starts the AWS provider (seconds of CPU), so the checks share plans: one drift check per
+lifecycle, after its day-2 changes.
 """
 
 from __future__ import annotations
@@ -47,11 +49,12 @@ def _scenario(deployed: dict) -> serve.Scenario:
     return deployed["scenario"]
 
 
-def _drift(deployed: dict) -> list[str]:
+def _drift(deployed: dict, *, keep_plans: bool) -> list[str]:
     """The changes a second plan finds (none: no drift), planned once per deployment unless
-    its day-2 test already did; each stack's plan kept for the checkov scan."""
+    its day-2 test already did; with ``keep_plans``, each stack's plan is kept for the checkov
+    scan (a ``terraform show -json`` apiece)."""
     if "drift" not in deployed:
-        deployed["drift"] = deployed["deployment"].drift(keep_plans=True)
+        deployed["drift"] = deployed["deployment"].drift(keep_plans=keep_plans)
     return deployed["drift"]
 
 
@@ -274,7 +277,7 @@ class _Lifecycle:
     def test_second_plan_reports_no_changes(self, deployed):
         """After the day-2 changes, a second plan of every stack reports no changes (no
         drift): terraform plan -detailed-exitcode."""
-        assert _drift(deployed) == []
+        assert _drift(deployed, keep_plans=self.SCANS_PLANS) == []
 
     def test_every_stacks_plan_passes_the_checkov_gate(self, deployed, tmp_path):
         """checkov (terraform_plan) finds nothing in any stack's plan the skips leave open: the
@@ -285,7 +288,7 @@ class _Lifecycle:
                 "the two-region layout's plans hold every kind of stack; the three-region"
                 " synth is scanned stack by stack in tests/synth/test_compliance.py"
             )
-        _drift(deployed)
+        _drift(deployed, keep_plans=True)
         plans = deployed["deployment"].drift_plans
         assert set(plans) == set(deployed["deployment"].stacks.names)
         files = {}
@@ -305,7 +308,6 @@ class _Lifecycle:
         run's summary says how many retried requests the emulator answered by replay."""
         deployment = deployed["deployment"]
         self.destroy(deployed, tmp_path)
-        deployed["destroyed"] = True
         record_property(REPLAYS, replay_line(deployment.emulator.replays()))
         assert deployment.leftovers() == []
 
@@ -353,7 +355,7 @@ class TestTwoRegions(_Lifecycle):
         for name, line in drill.failed.items():
             assert line.startswith(f"{name}: drift failed: {out} is unreachable"), line
         if change == self.DAY_TWO[-1]:
-            assert _drift(deployed) == []
+            assert _drift(deployed, keep_plans=self.SCANS_PLANS) == []
 
     def check_cdktf(self, deployed, tmp_path):
         """The ``cdktf diff`` line ``drkit demo --keep`` prints, run on the demo's kind of
@@ -368,9 +370,16 @@ class TestTwoRegions(_Lifecycle):
 @pytest.mark.xdist_group("e2e-three")
 class TestThreeRegions(_Lifecycle):
     """Two regions deployed, the third added with ``cdktf deploy '*'`` from the project
-    directory, removed again by the runner, everything destroyed by the runner."""
+    directory, removed again by the runner."""
 
     DAY_TWO = ("eu-west-1 removed",)
+
+    def test_destroy_leaves_nothing(self, deployed, tmp_path, record_property):
+        """Not destroyed here: the two-region lifecycle proves the runner's destroy (dependants
+        first, nothing left), and ``day_two`` read back that nothing of the removed region is
+        left. Its destroy took about 90 s of the suite's longest lifecycle."""
+        record_property(REPLAYS, replay_line(deployed["deployment"].emulator.replays()))
+        pytest.skip("the two-region lifecycle proves destroy; this emulator stops with the rest")
 
     @pytest.fixture
     def deployed(self, deployments):
@@ -396,4 +405,4 @@ class TestThreeRegions(_Lifecycle):
         view = deployment.describe()
         assert {r.region for r in view.records} == {"us-east-1", "us-west-2"}
         assert all(t.replica_regions == ("us-west-2",) for t in view.tables), view.tables
-        assert _drift(deployed) == []
+        assert _drift(deployed, keep_plans=self.SCANS_PLANS) == []
