@@ -9,10 +9,13 @@ CHECKOV_VERSION := 3.3.30
 # run .tools/cdktf/node_modules/.bin/cdktf (Node.js and npm must be on the PATH).
 CDKTF_DIR := .tools/cdktf
 CDKTF_VERSION := 0.21.0
-# As many pytest workers as cores. A third made `make test` no faster here (pytest 552.6 s
-# with 2 and 553.2 s with 3 in fresh clones; 493.1 s and 500.6 s in place): the suite is
-# CPU-bound, and each worker first spends about 10 s of CPU loading the provider bindings.
+# `make test-fast`: as many pytest workers as cores (in-process tests, CPU-bound).
 PYTEST_WORKERS ?= 2
+# `make test`: one more. xdist gives each end-to-end lifecycle (an xdist group) a worker of its
+# own and hands a worker more only when it has at most 2 tests left, so with 2 workers every
+# other test waited for a lifecycle to end, while the lifecycles mostly wait on the provider's
+# fixed waits. The third runs them meanwhile.
+TEST_WORKERS ?= 3
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Python keeps bytecode beside the sources (git ignores __pycache__; the Lambda archive is
@@ -97,7 +100,7 @@ HYPOTHESIS_PROFILE ?= ci
 test: venv tools
 	@lint_log=$$(mktemp); \
 	$(MAKE) --no-print-directory lint >"$$lint_log" 2>&1 & lint_pid=$$!; \
-	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q; \
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -q; \
 	tests=$$?; wait $$lint_pid; linted=$$?; \
 	echo "make lint (beside the tests): exit $$linted"; cat "$$lint_log"; rm -f "$$lint_log"; \
 	[ $$tests -eq 0 ] || exit $$tests; exit $$linted
