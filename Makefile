@@ -90,8 +90,8 @@ ruff: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# `make test` runs what CI runs (.ci/run): the derandomized `ci` hypothesis profile, 200
-# examples a property (tests/conftest.py; the properties that synthesize take 6,
+# `make test` runs what CI runs (.ci/run): the derandomized `ci` hypothesis profile, 100
+# examples a property (tests/conftest.py; the properties that synthesize take 4,
 # tests/helpers.py). HYPOTHESIS_PROFILE=default make test runs the edit loop's 25 instead.
 HYPOTHESIS_PROFILE ?= ci
 # `make lint` runs beside the tests: its strict mypy takes about 50 s of one core (it reads
