@@ -188,7 +188,9 @@ class Emulator(AdminControls):
         """
         self.post("/moto-api/reset-auth", b"inf")
         self.credentials = dict(DUMMY_CREDENTIALS)
-        status, body = self._request("POST", "/moto-api/reset")
+        # moto resets every service's backend in every region: seconds on a loaded machine
+        # (over 10 s once in a make test run with 3 workers and Terraform on 2 cores).
+        status, body = self._request("POST", "/moto-api/reset", timeout=RESET_TIMEOUT_SECONDS)
         if status != 200:
             raise EmulatorError(f"resetting the emulator failed: HTTP {status}: {body[:200]!r}")
 
@@ -327,6 +329,10 @@ class Emulator(AdminControls):
         self, method: str, path: str, timeout: float = 10.0, data: bytes = b""
     ) -> tuple[int, bytes]:
         return http_request(self.endpoint_url, method, path, timeout=timeout, data=data)
+
+
+#: How long :meth:`Emulator.reset` waits for moto's reset of every backend.
+RESET_TIMEOUT_SECONDS = 60.0
 
 
 def _moto_installed() -> bool:
