@@ -10,9 +10,8 @@ with boto3 (not the JSON), the deployed functions serving requests under their r
 enforced, a second plan of every stack without changes; the 2-region plans are scanned with
 checkov, and the 2-region deployment is destroyed with nothing of it left (the 3-region one
 is not: its removed region was read back gone, and its emulator stops with the rest). Each
-layout runs its whole lifecycle on one xdist worker (``xdist_group``). Every Terraform command
-starts the AWS provider (seconds of CPU), so the checks share plans: one drift check per
-lifecycle, after its day-2 changes.
+layout runs its whole lifecycle on one xdist worker (``xdist_group``); tests/e2e/shared.py
+computes what its tests share once.
 """
 
 from __future__ import annotations
@@ -31,34 +30,20 @@ from drkit.deploy.denials import denials
 from drkit.regions import names
 from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
 from drkit.regions.naming import ResourceType
-from drkit.regions.stacks import StackKind, stack_name
 from drkit_runtime.access import FUNCTIONS, Scope
 from tests.e2e import outage_drill
 from tests.e2e import served as served_probes
 from tests.e2e.layouts import BEFORE_THE_THIRD
+from tests.e2e.shared import (
+    JSII_BANNER,
+    REPLAYS,
+    RETIRING_PROVIDERS,
+    drift_of,
+    scenario_of,
+    served_of,
+)
 
 pytestmark = pytest.mark.e2e
-
-JSII_BANNER = "end-of-life"
-#: The stacks that keep a retiring region's provider while a region is removed.
-RETIRING_PROVIDERS = (stack_name(StackKind.LINKS), stack_name(StackKind.ROUTING))
-#: The property each lifecycle records for the run's summary (tests/conftest.py).
-REPLAYS = "replays"
-
-
-def _scenario(deployed: dict) -> serve.Scenario:
-    if "scenario" not in deployed:
-        deployed["scenario"] = deployed["deployment"].scenario()
-    return deployed["scenario"]
-
-
-def _drift(deployed: dict, *, keep_plans: bool) -> list[str]:
-    """The changes a second plan finds (none: no drift), planned once per deployment unless
-    its day-2 test already did; with ``keep_plans``, each stack's plan is kept for the checkov
-    scan (a ``terraform show -json`` apiece)."""
-    if "drift" not in deployed:
-        deployed["drift"] = deployed["deployment"].drift(keep_plans=keep_plans)
-    return deployed["drift"]
 
 
 def pytest_generate_tests(metafunc):
@@ -67,12 +52,6 @@ def pytest_generate_tests(metafunc):
         changes = metafunc.cls.DAY_TWO
         ids = [c if isinstance(c, str) else f"{c[0]} out" for c in changes]
         metafunc.parametrize("change", changes, ids=ids)
-
-
-def _served(deployed: dict) -> list[serve.Served]:
-    if "served" not in deployed:
-        deployed["served"] = _scenario(deployed).run()
-    return deployed["served"]
 
 
 class _Lifecycle:
@@ -183,7 +162,7 @@ class _Lifecycle:
     def test_every_region_serves_health_and_records_under_its_role(self, deployed):
         """/health 200 with its checks, PUT and GET of a record, in every region, by the
         uploaded code running as its execution role with IAM enforced."""
-        served = _served(deployed)
+        served = served_of(deployed)
         spec = deployed["deployment"].spec
         for region in (r.region for r in spec.regions):
             record = f"/records/rec-{spec.environment_suffix}-{region}"
@@ -203,14 +182,14 @@ class _Lifecycle:
     def test_a_record_not_replicated_yet_is_read_from_the_peer(self, deployed):
         """With replication into the primary held, a record written in a secondary is served
         in the primary from the secondary's replica, through the peer client."""
-        held = next(x for x in _served(deployed) if x.request.endswith("(held)"))
+        held = next(x for x in served_of(deployed) if x.request.endswith("(held)"))
         spec = deployed["deployment"].spec
         assert (held.region, held.status) == (spec.primary.region, 200)
         assert held.body["read_from"] == spec.secondaries[0].region
 
     def test_the_canaries_measure_replication(self, deployed):
         """Schedules, stream batches and replicated objects run; lag and age are published."""
-        served = _served(deployed)
+        served = served_of(deployed)
         measured = {x.request for x in served if x.request.startswith("measured")}
         assert measured == {
             "measured ReplicationLag",
@@ -221,13 +200,13 @@ class _Lifecycle:
         assert any(x.request == "canary object arrived" for x in served)
 
     def test_a_drained_region_answers_503(self, deployed):
-        drained = next(x for x in _served(deployed) if x.request == "GET /health (drained)")
+        drained = next(x for x in served_of(deployed) if x.request == "GET /health (drained)")
         assert drained.status == 503 and "drain" in drained.body["failed"]
 
     def test_the_api_role_is_refused_what_it_must_not_do(self, deployed):
         """Writing outside its declaration, rewriting an audit entry, assuming the operator
         role: each refused by the emulator's IAM (the last only where people are named)."""
-        refused = deployed.setdefault("refused", denials(_scenario(deployed)))
+        refused = deployed.setdefault("refused", denials(scenario_of(deployed)))
         assert refused and all(a.refused for a in refused), [a.line for a in refused]
         if deployed["deployment"].spec.operator_principals:
             assert any("operator" in a.attempt for a in refused)
@@ -240,7 +219,7 @@ class _Lifecycle:
         (drkit_runtime.access), so one layout proves it: the demo's."""
         if not self.PROVES_EVERY_ACTION:
             pytest.skip("the two-region layout proves every action is needed")
-        scenario = _scenario(deployed)
+        scenario = scenario_of(deployed)
         unchanged, unprobed = [], []
         for purpose, calls in FUNCTIONS.items():
             for call in calls:
@@ -280,7 +259,7 @@ class _Lifecycle:
     def test_second_plan_reports_no_changes(self, deployed):
         """After the day-2 changes, a second plan of every stack reports no changes (no
         drift): terraform plan -detailed-exitcode."""
-        assert _drift(deployed, keep_plans=self.SCANS_PLANS) == []
+        assert drift_of(deployed, keep_plans=self.SCANS_PLANS) == []
 
     def test_every_stacks_plan_passes_the_checkov_gate(self, deployed, tmp_path):
         """checkov (terraform_plan) finds nothing in any stack's plan the skips leave open: the
@@ -291,7 +270,7 @@ class _Lifecycle:
                 "the two-region layout's plans hold every kind of stack; the three-region"
                 " synth is scanned stack by stack in tests/synth/test_compliance.py"
             )
-        _drift(deployed, keep_plans=True)
+        drift_of(deployed, keep_plans=True)
         plans = deployed["deployment"].drift_plans
         assert set(plans) == set(deployed["deployment"].stacks.names)
         files = {}
@@ -358,7 +337,7 @@ class TestTwoRegions(_Lifecycle):
         for name, line in drill.failed.items():
             assert line.startswith(f"{name}: drift failed: {out} is unreachable"), line
         if change == self.DAY_TWO[-1]:
-            assert _drift(deployed, keep_plans=self.SCANS_PLANS) == []
+            assert drift_of(deployed, keep_plans=self.SCANS_PLANS) == []
 
     def check_cdktf(self, deployed, tmp_path):
         """The ``cdktf diff`` line ``drkit demo --keep`` prints, run on the demo's kind of
