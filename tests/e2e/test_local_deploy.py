@@ -285,16 +285,13 @@ class _Lifecycle:
         assert len(frozenset().union(*(r.passed for r in reports.values()))) > 40
         assert compliance.stale_skips(skips, used, scan="plan") == set()
 
-    def test_destroy_leaves_nothing(self, deployed, tmp_path, record_property):
-        """terraform destroy (or cdktf destroy) removes every resource of every stack; the
-        run's summary says how many retried requests the emulator answered by replay."""
+    def test_destroy_leaves_nothing(self, deployed, record_property):
+        """The runner's terraform destroy removes every resource of every stack; the run's
+        summary says how many retried requests the emulator answered by replay."""
         deployment = deployed["deployment"]
-        self.destroy(deployed, tmp_path)
+        deployment.destroy()
         record_property(REPLAYS, replay_line(deployment.emulator.replays()))
         assert deployment.leftovers() == []
-
-    def destroy(self, deployed, tmp_path):
-        deployed["deployment"].destroy()
 
 
 @pytest.mark.xdist_group("e2e-two")
@@ -356,7 +353,7 @@ class TestThreeRegions(_Lifecycle):
 
     DAY_TWO = ("eu-west-1 removed",)
 
-    def test_destroy_leaves_nothing(self, deployed, tmp_path, record_property):
+    def test_destroy_leaves_nothing(self, deployed, record_property):
         """Not destroyed here: the two-region lifecycle proves the runner's destroy (dependants
         first, nothing left), and ``day_two`` read back that nothing of the removed region is
         left. Its destroy took about 90 s of the suite's longest lifecycle."""
