@@ -207,9 +207,11 @@ class LocalDeployment(EmulatorDeployment):
         names: Iterable[str] | None = None,
         reverse: bool = False,
         ordered: bool = True,
+        preflight: bool = True,
     ) -> dict[str, R]:
         """``action`` on each stack in dependency rounds (or all at once, not ``ordered``),
-        timing each stack and the whole."""
+        timing each stack and the whole. With ``preflight``, a stack needing a region that
+        does not answer fails at once, naming it (``run_rounds``)."""
 
         def timed(plan: StackPlan) -> R:
             started = time.perf_counter()
@@ -224,7 +226,13 @@ class LocalDeployment(EmulatorDeployment):
         return self._timed(
             step,
             lambda: run_rounds(
-                stacks, step, timed, names=names, reverse=reverse, probe=self.reachable
+                stacks,
+                step,
+                timed,
+                names=names,
+                reverse=reverse,
+                probe=self.reachable,
+                preflight=preflight,
             ),
         )
 
@@ -243,7 +251,8 @@ class LocalDeployment(EmulatorDeployment):
 
     def init(self, names: Iterable[str] | None = None) -> None:
         """``terraform init`` of every stack (of ``names``), all at once."""
-        self._each("init", lambda _, tf: tf.init(), names=names, ordered=False)
+        # Offline: the providers come from the mirror and the state is a local file.
+        self._each("init", lambda _, tf: tf.init(), names=names, ordered=False, preflight=False)
 
     def deploy(
         self, names: Iterable[str] | None = None, *, scan: bool = False, check: bool = False

@@ -4,12 +4,15 @@ One synthesis writes every stack's ``cdk.tf.json`` (``drkit.regions.stacks`` say
 in what order). A step (apply, drift, destroy) runs each stack as soon as the stacks it
 depends on are done (destroy: the stacks that depend on it), many at once. A failed stack
 stops new ones from starting; the step then fails with one line per failed stack, saying
-which unreachable region stopped it when its Terraform output names one.
+which unreachable region stopped it when its Terraform output names one. With a probe, a
+stack that needs a region which does not answer is not started at all: it fails at once
+with that line, instead of after the provider's retries (half a minute or more apiece).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -22,7 +25,7 @@ from drkit.regions.catalog import short_code
 from drkit.regions.stacks import StackPlan, waves
 
 T = TypeVar("T")
-#: Whether a region's endpoints answer; asked only after a stack failed to reach one.
+#: Whether a region's endpoints answer.
 Probe = Callable[[str], bool]
 #: What a provider's failure to reach an endpoint looks like in Terraform's output.
 _UNREACHABLE = re.compile(
@@ -83,12 +86,21 @@ class StackSet:
         )
 
 
+class RegionsUnreachable(DeployError):
+    """A stack's step was not started: regions it needs did not answer the probe."""
+
+    def __init__(self, regions: Iterable[str]):
+        self.regions = tuple(regions)
+        super().__init__(f"not started: {', '.join(self.regions)} did not answer")
+
+
 class StacksFailed(DeployError):
     """Some stacks' step failed; one line each, naming an unreachable region when it is one.
 
     Attributes:
         failures: ``stack name -> error``.
         lines: One line per failed stack.
+        done: ``stack name -> result`` of the stacks whose step worked.
     """
 
     def __init__(
@@ -97,8 +109,10 @@ class StacksFailed(DeployError):
         failures: dict[str, Exception],
         plans: dict[str, StackPlan],
         probe: Probe | None = None,
+        done: dict[str, object] | None = None,
     ):
         self.failures = failures
+        self.done = dict(done or {})
         self.lines = [failure_line(step, plans[n], e, probe) for n, e in failures.items()]
         details = "\n\n".join(f"{name}: {e}" for name, e in failures.items())
         super().__init__("\n".join(self.lines) + "\n\n" + details)
@@ -126,6 +140,8 @@ def unreachable_region(plan: StackPlan, error: Exception, probe: Probe | None = 
     replica in another, behind an endpoint that names no region) ``probe`` asks each
     region the stack needs whether it answers.
     """
+    if isinstance(error, RegionsUnreachable):
+        return ", ".join(error.regions)
     text = error.stderr_tail if isinstance(error, TerraformFailed) else str(error)
     if not _UNREACHABLE.search(text):
         return None
@@ -148,6 +164,7 @@ def run_rounds(
     names: Iterable[str] | None = None,
     reverse: bool = False,
     probe: Probe | None = None,
+    preflight: bool = False,
 ) -> dict[str, T]:
     """``action`` on every stack (or ``names``), each as soon as the stacks it depends on are
     done (with ``reverse``, as soon as the stacks that depend on it are done).
@@ -155,8 +172,12 @@ def run_rounds(
     Raises:
         StacksFailed: Once no stack is running after a failure (no new stack starts after
             one failed: the others of the moment finish, the rest never start). ``probe``
-            tells it which region a multi-region stack could not reach.
+            tells it which region a multi-region stack could not reach; with ``preflight``,
+            it is asked before each stack starts (once per region and step), and a stack
+            needing a region that does not answer fails without running.
     """
+    if preflight and probe is not None:
+        action = _preflighted(action, probe)
     chosen = {p.name: p for r in stacks.rounds(names) for p in r}
     after = {
         name: {d for d in plan.depends_on if d in chosen}
@@ -187,5 +208,26 @@ def run_rounds(
                 else:
                     raise error
     if failures:
-        raise StacksFailed(step, failures, {p.name: p for p in stacks.plans}, probe)
+        plans = {p.name: p for p in stacks.plans}
+        raise StacksFailed(step, failures, plans, probe, done=dict(results))
     return results
+
+
+def _preflighted(action: Callable[[StackPlan], T], probe: Probe) -> Callable[[StackPlan], T]:
+    """``action``, started only once every region the stack needs answers ``probe``."""
+    answers: dict[str, bool] = {}
+    lock = threading.Lock()
+
+    def answered(region: str) -> bool:
+        with lock:  # one probe per region for the whole step
+            if region not in answers:
+                answers[region] = probe(region)
+            return answers[region]
+
+    def run(plan: StackPlan) -> T:
+        down = [r for r in sorted(plan.needs) if not answered(r)]
+        if down:
+            raise RegionsUnreachable(down)
+        return action(plan)
+
+    return run

@@ -138,3 +138,36 @@ def test_other_failures_keep_their_own_first_line(tmp_path):
     error = _terraform_failed("Error: creating S3 Bucket: BucketAlreadyExists")
     line = failure_line("plan", plan, error)
     assert "unreachable" not in line and line.startswith("drkit-use1: plan failed: terraform plan")
+
+
+def test_with_preflight_a_stack_needing_a_silent_region_fails_without_running(tmp_path):
+    """Every stack that needs the region that does not answer fails at once with the line
+    naming it, without its action; the others run, their results kept on the error; each
+    region is probed once for the whole step."""
+    stacks = _stacks(tmp_path)
+    ran, asked = [], []
+
+    def probe(region):
+        asked.append(region)
+        return region != "us-west-2"
+
+    def action(plan: StackPlan) -> str:
+        ran.append(plan.name)
+        return f"planned {plan.name}"
+
+    with pytest.raises(StacksFailed) as caught:
+        run_rounds(stacks.unordered(), "drift", action, probe=probe, preflight=True)
+    needs_it = {p.name for p in stacks.plans if "us-west-2" in p.needs}
+    assert needs_it and set(caught.value.failures) == needs_it
+    assert set(ran) == set(stacks.names) - needs_it
+    assert caught.value.done == {name: f"planned {name}" for name in ran}
+    for line in caught.value.lines:
+        assert " drift failed: us-west-2 is unreachable (the stack needs " in line, line
+    assert sorted(asked) == sorted(set(asked))
+
+
+def test_without_preflight_the_probe_is_asked_only_after_a_failure(tmp_path):
+    stacks = _stacks(tmp_path)
+    asked = []
+    results = run_rounds(stacks, "apply", lambda p: p.name, probe=asked.append)
+    assert set(results) == set(stacks.names) and asked == []

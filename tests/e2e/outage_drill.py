@@ -35,6 +35,8 @@ class Drill:
         expected: ``how -> the reservation it applied``.
         failed: One line per stack whose plan failed while the region was out.
         planned: The stacks whose plan worked while the region was out.
+        drift: What those plans found to change (``<stack>: <change>``; none: no drift). The
+            region's return changes nothing they hold, so they need no second plan after it.
         cdktf_output: What ``cdktf deploy <stack>`` printed.
     """
 
@@ -44,6 +46,7 @@ class Drill:
     expected: dict[str, int]
     failed: dict[str, str]
     planned: tuple[str, ...]
+    drift: tuple[str, ...]
     cdktf_output: str
 
 
@@ -87,10 +90,12 @@ def run(
     values: tuple[int, int],
     base: Path,
     workdir: Path,
+    keep_plans: bool = False,
 ) -> Drill:
     """Take ``out`` out, change ``changed``'s stack alone (runner, then cdktf), plan every
-    stack, bring ``out`` back. The layout file is rewritten in place, so the deployment's
-    environment names the layout last applied."""
+    stack (``keep_plans``: see ``LocalDeployment.drift``), bring ``out`` back. The layout
+    file is rewritten in place, so the deployment's environment names the layout last
+    applied."""
     layout = workdir / "layout.toml"
     environ = {**deployment.environ, "DRKIT_CONFIG": str(layout)}
     alone = stack_name(StackKind.REGION, changed)
@@ -108,9 +113,10 @@ def run(
         reserved["cdktf"] = reserved_concurrency(deployment, changed)
         failed: dict[str, str] = {}
         try:
-            deployment.drift()
+            drift = deployment.drift(keep_plans=keep_plans)
         except StacksFailed as err:
             failed = dict(zip(err.failures, err.lines, strict=True))
+            drift = [f"{name}: {line}" for name, lines in err.done.items() for line in lines]
     finally:
         deployment.emulator.bring_back()
     planned = tuple(n for n in deployment.stacks.names if n not in failed)
@@ -121,5 +127,6 @@ def run(
         expected=expected,
         failed=failed,
         planned=planned,
+        drift=tuple(drift),
         cdktf_output=done.output,
     )

@@ -108,10 +108,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
+def _serving(httpd: http.server.ThreadingHTTPServer) -> threading.Thread:
+    # serve_forever polls for shutdown() every half second by default: a test's teardown.
+    return threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+
+
+@pytest.fixture(scope="module")
 def server() -> Iterator[str]:
+    """One server for the module: it answers each path's status, holding no state."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = _serving(httpd)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -172,7 +178,7 @@ def untrusted_https(tmp_path: Path) -> Iterator[str]:
     context.load_cert_chain(*_self_signed(tmp_path))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = _serving(httpd)
     thread.start()
     yield f"https://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
