@@ -1,4 +1,4 @@
-"""Lambda: functions keep their dead-letter queue and logging configuration; account settings.
+"""Lambda: dead-letter queue and logging configuration kept; account settings; code signing.
 
 Dead-letter queue and logging
 -----------------------------
@@ -36,6 +36,73 @@ all); ``AccountUsage`` counts the region's functions and the size of their
 code. Not emulated: the reduced quotas of a new account (unless set through
 ``MOTO_LAMBDA_CONCURRENCY_QUOTA``), and any memory quota (AWS has no API
 for it either).
+
+Code signing
+------------
+The gap (moto 5.2.5): moto stores a function's ``CodeSigningConfigArn`` and
+answers ``GetFunctionCodeSigningConfig``, nothing more. The code-signing
+configurations themselves (``CreateCodeSigningConfig`` & co.), and
+``PutFunctionCodeSigningConfig`` / ``DeleteFunctionCodeSigningConfig``, are
+not routed (404), and no code is ever checked, so Terraform's
+``aws_lambda_code_signing_config`` cannot be created and a function's
+``code_signing_config_arn`` refuses nothing.
+
+What this extension does, after the API reference
+(https://docs.aws.amazon.com/lambda/latest/api/API_CreateCodeSigningConfig.html,
+https://docs.aws.amazon.com/lambda/latest/api/API_DeleteCodeSigningConfig.html,
+https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionCodeSigningConfig.html,
+https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html) and the
+code-signing guide
+(https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html):
+
+* Configurations (``/2020-04-22/code-signing-configs``): ``Create`` (201;
+  ``AllowedPublishers.SigningProfileVersionArns`` 1 to 20, ``CodeSigningPolicies``
+  ``Warn`` by default or ``Enforce``, ``Description``, ``Tags``), ``Get``,
+  ``Update`` (only the fields sent change), ``Delete`` (204; refused with
+  ``ResourceConflictException``, 409, while a function uses it, as the API
+  page says), ``List`` (``Marker``/``MaxItems``), ``ListFunctionsByCodeSigningConfig``.
+  Ids are ``csc-`` and 17 lowercase letters and digits; ARNs
+  ``arn:aws:lambda:<region>:<account>:code-signing-config:<id>``. An unknown
+  one is ``ResourceNotFoundException`` (404). Their tags go through
+  ``ListTags``/``TagResource``/``UntagResource`` as functions' do.
+* A function's configuration (``/2020-06-30/functions/{name}/code-signing-config``):
+  ``Put`` (an unknown configuration is ``CodeSigningConfigNotFoundException``,
+  404), ``Get``, ``Delete`` (204); ``CodeSigningConfigArn`` on
+  ``CreateFunction`` (unknown: the same 404). Attaching a configuration does
+  not check the code already deployed ("only prevent new deployments").
+* ``CreateFunction`` and ``UpdateFunctionCode`` of a function with a
+  configuration check the archive (``ZipFile``, or ``S3Bucket``/``S3Key`` at the
+  exact ``S3ObjectVersion``) with the Signer's signatures
+  (:mod:`drkit_emulator.signer.signatures`), Lambda's four checks less
+  revocation: **integrity** (the archive or its signature changed after
+  signing) fails with ``InvalidCodeSignatureException`` (400) whatever the
+  policy, as the API documents; **mismatch** (signed by a profile version not
+  in ``AllowedPublishers``, or not signed at all) and **expiry** (past the
+  profile's validity period) fail with ``CodeVerificationFailedException``
+  (400) under ``Enforce``, and are deployed under ``Warn``. Nothing is
+  created or changed when a check fails.
+* Deployed signed code sets the function's ``SigningProfileVersionArn`` and
+  ``SigningJobArn`` (``GetFunction``); the archive is deployed byte for byte
+  (``CodeSha256`` is the signed archive's), and extracts as the unsigned one did.
+
+Checked against hashicorp/aws 5.100.0's calls (by reading the provider's
+``internal/service/lambda/code_signing_config.go`` and ``function.go``):
+``CreateCodeSigningConfig`` with ``Description`` always sent (empty when
+unset) and ``Tags``, then ``GetCodeSigningConfig`` and ``ListTags`` on its
+ARN; ``UpdateCodeSigningConfig`` with the changed fields only;
+``DeleteCodeSigningConfig`` taking ``ResourceNotFoundException`` as gone;
+``CreateFunction`` with ``CodeSigningConfigArn``; on every read of a ``Zip``
+function ``GetFunctionCodeSigningConfig`` (moto's null ARN when none reads as empty);
+``PutFunctionCodeSigningConfig`` / ``DeleteFunctionCodeSigningConfig`` when
+``code_signing_config_arn`` changes; ``signing_job_arn`` and
+``signing_profile_version_arn`` read from ``GetFunction``.
+
+Not emulated: the ``SignatureValidationErrors`` CloudWatch metric and the
+CloudTrail warning of ``Warn`` (the emulator's log gets a line instead);
+revocation (no profile or signature is ever revoked); signed layers (layers
+are not checked); real signatures (see :mod:`drkit_emulator.signer`); moto
+itself still deploys the latest S3 version when ``S3ObjectVersion`` names an
+older one (the check reads the version named).
 """
 
 from __future__ import annotations
@@ -47,6 +114,7 @@ from drkit_emulator.core.routing import install_backend
 
 
 def install() -> None:
-    """Functions keep their configuration; every new backend serves account settings."""
+    """Functions keep their configuration; every new backend serves account settings and
+    code signing."""
     models.install_functions()
     install_backend(lambda_backends, models.DrkitLambdaBackend)

@@ -1,18 +1,31 @@
 """drkit's Lambda models: functions keep their dead-letter queue and logging configuration,
-and the backend reports the account's settings.
+the backend reports the account's settings and keeps code-signing configurations, and code
+deployed under one is checked (:mod:`.codesigning`).
 
 The gaps and what is emulated: :mod:`drkit_emulator.awslambda`.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 from types import ModuleType
 from typing import Any
 
 from moto.awslambda import models as lambda_models
+from moto.s3.exceptions import MissingBucket
+from moto.s3.models import s3_backends
+from moto.utilities.utils import get_partition
 
 from drkit_emulator.awslambda import urls
+from drkit_emulator.awslambda.codesigning import (
+    CodeSigningConfig,
+    ConfigNotFound,
+    InUse,
+    NotFound,
+    check_archive,
+    invalid,
+)
 
 _ORIGINAL = lambda_models.LambdaFunction
 #: Lambda's documented default quota of concurrent executions per account and region.
@@ -73,7 +86,12 @@ def install_functions() -> None:
 
 
 class DrkitLambdaBackend(lambda_models.LambdaBackend):  # type: ignore[misc]
-    """moto's Lambda backend, routed through drkit's handler, reporting its account settings."""
+    """moto's Lambda backend, routed through drkit's handler, reporting its account settings,
+    keeping code-signing configurations and checking code deployed under one."""
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        self.code_signing_configs: dict[str, CodeSigningConfig] = {}
 
     @property
     def _url_module(self) -> ModuleType:
@@ -98,3 +116,112 @@ class DrkitLambdaBackend(lambda_models.LambdaBackend):  # type: ignore[misc]
                 "TotalCodeSize": sum(int(getattr(f, "code_size", 0) or 0) for f in versions),
             },
         }
+
+    # -- code signing -----------------------------------------------------------------
+
+    def create_code_signing_config(self, request: dict[str, Any]) -> CodeSigningConfig:
+        config = CodeSigningConfig(self.account_id, self.region_name, request)
+        self.code_signing_configs[config.arn] = config
+        return config
+
+    def get_code_signing_config(self, arn: str) -> CodeSigningConfig:
+        config = self.code_signing_configs.get(arn)
+        if config is None:
+            raise NotFound(f"Code signing config {arn} not found")
+        return config
+
+    def update_code_signing_config(self, arn: str, request: dict[str, Any]) -> CodeSigningConfig:
+        config = self.get_code_signing_config(arn)
+        config.update(request)
+        return config
+
+    def delete_code_signing_config(self, arn: str) -> None:
+        """Delete a configuration no function uses (AWS refuses otherwise)."""
+        self.get_code_signing_config(arn)
+        users = self.functions_using(arn)
+        if users:
+            raise InUse(
+                f"Code signing config {arn} is used by {len(users)} function(s), "
+                f"e.g. {users[0]}; remove it from them first"
+            )
+        del self.code_signing_configs[arn]
+
+    def functions_using(self, arn: str) -> list[str]:
+        """The ARNs of the functions whose code-signing configuration is ``arn``."""
+        return [f.function_arn for f in self.list_functions() if f.code_signing_config_arn == arn]
+
+    def put_function_code_signing_config(self, function_name: str, arn: str) -> Any:
+        """Attach a configuration; the code deployed already is not checked (AWS neither)."""
+        if arn not in self.code_signing_configs:
+            raise ConfigNotFound(arn)
+        function = self.get_function(function_name)
+        function.code_signing_config_arn = arn
+        return function
+
+    def delete_function_code_signing_config(self, function_name: str) -> None:
+        self.get_function(function_name).code_signing_config_arn = None
+
+    def create_function(self, spec: dict[str, Any]) -> Any:
+        """moto's, after Lambda's checks of the code against the function's configuration."""
+        arn = spec.get("CodeSigningConfigArn")
+        if arn:
+            config = self.code_signing_configs.get(arn)
+            if config is None:
+                raise ConfigNotFound(arn)
+            name = str(spec.get("FunctionName", "")).rsplit(":", 1)[-1]
+            # moto's function takes the signature's fields from its spec.
+            spec = {**spec, **self._signed_fields(config, spec.get("Code") or {}, name)}
+        return super().create_function(spec)
+
+    def update_function_code(
+        self, function_name: str, qualifier: str, body: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        function = self.get_function(function_name, qualifier)
+        arn = function.code_signing_config_arn
+        if arn:
+            config = self.code_signing_configs.get(arn)
+            if config is None:
+                raise ConfigNotFound(arn)
+            fields = self._signed_fields(config, body, function.function_name)
+            function.signing_profile_version_arn = fields["SigningProfileVersionArn"]
+            function.signing_job_arn = fields["SigningJobArn"]
+        return super().update_function_code(function_name, qualifier, body)
+
+    def _get_resource_by_arn(self, arn: str) -> Any:
+        # Tags of code-signing configurations go through moto's tag operations too.
+        if ":code-signing-config:" in arn:
+            return self.get_code_signing_config(arn)
+        return super()._get_resource_by_arn(arn)
+
+    def _signed_fields(
+        self, config: CodeSigningConfig, code: dict[str, Any], function_name: str
+    ) -> dict[str, str | None]:
+        """The function's signing fields for ``code``, once it passes ``config``'s checks."""
+        if code.get("ImageUri"):
+            return {"SigningProfileVersionArn": None, "SigningJobArn": None}
+        signature = check_archive(self._archive(code), config, function_name)
+        return {
+            "SigningProfileVersionArn": signature.profile_version_arn if signature else None,
+            "SigningJobArn": signature.job_arn if signature else None,
+        }
+
+    def _archive(self, code: dict[str, Any]) -> bytes:
+        """The ZIP a ``Code`` (or ``UpdateFunctionCode``) request deploys, the exact S3 version."""
+        if code.get("ZipFile"):
+            return base64.b64decode(code["ZipFile"])
+        if not (code.get("S3Bucket") and code.get("S3Key")):
+            raise invalid("Code must have ZipFile, S3Bucket and S3Key, or ImageUri")
+        s3 = s3_backends[self.account_id][get_partition(self.region_name)]
+        try:
+            key = s3.get_object(code["S3Bucket"], code["S3Key"], code.get("S3ObjectVersion"))
+        except MissingBucket as error:
+            raise invalid(
+                "Error occurred while GetObject. S3 Error Code: NoSuchBucket. "
+                "S3 Error Message: The specified bucket does not exist"
+            ) from error
+        if key is None:
+            raise invalid(
+                "Error occurred while GetObject. S3 Error Code: NoSuchKey. "
+                "S3 Error Message: The specified key does not exist."
+            )
+        return bytes(key.value)

@@ -1,4 +1,5 @@
-"""Lambda routes: moto's paths and ``GetAccountSettings``'s, served by drkit's handler."""
+"""Lambda routes: moto's paths, and those of ``GetAccountSettings`` and the code-signing
+configurations, served by drkit's handler."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ EXTRA_PATHS = (
     # moto's regex-to-Flask conversion does not take "/?".
     r"{0}/(?P<api_version>[^/]+)/account-settings$",
     r"{0}/(?P<api_version>[^/]+)/account-settings/$",
+    r"{0}/(?P<api_version>[^/]+)/code-signing-configs$",
+    r"{0}/(?P<api_version>[^/]+)/code-signing-configs/$",
+    r"{0}/(?P<api_version>[^/]+)/code-signing-configs/(?P<arn>[^/]+)$",
+    r"{0}/(?P<api_version>[^/]+)/code-signing-configs/(?P<arn>[^/]+)/functions$",
 )
 """Paths moto does not route, which drkit's handler serves."""
 

@@ -26,6 +26,7 @@ SERVICES = (
     "iam",
     "ssm",
     "cloudwatch",
+    "signer",
 )
 """The service folders whose extensions :func:`install` applies, in this order."""
 

@@ -117,15 +117,31 @@ _SIGNATURES: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
         "_validate_cmk_id": ("key_id",),
     },
     ("moto.cloudwatch.models", "CloudWatchBackend"): {"put_metric_alarm": ("name", "tags")},
+    ("moto.awslambda.models", "LambdaBackend"): {
+        "list_functions": ("func_version",),
+        "create_function": ("spec",),
+        "update_function_code": ("function_name", "qualifier", "body"),
+        "get_function": ("function_name_or_arn", "qualifier"),
+        "_get_resource_by_arn": ("arn",),
+    },
     ("moto.awslambda.models", "LambdaFunction"): {
         "__init__": ("account_id", "spec"),
         "get_configuration": ("on_create",),
         "update_configuration": ("config_updates",),
+        "get_function_code_signing_config": (),
     },
-    ("moto.awslambda.models", "LambdaBackend"): {"list_functions": ("func_version",)},
+    ("moto.signer.models", "SignerBackend"): {
+        "get_signing_profile": ("profile_name",),
+        "cancel_signing_profile": ("profile_name",),
+    },
+    ("moto.signer.models", "SigningProfile"): {"to_dict": ("full",), "cancel": ()},
     ("moto.s3.models", "S3Backend"): {
         "get_bucket_notification_configuration": ("bucket_name",),
         "get_bucket_replication": ("bucket_name",),
+        # The Signer reads and writes objects; Lambda reads a code version.
+        "get_bucket": ("bucket_name",),
+        "get_object": ("bucket_name", "key_name", "version_id"),
+        "put_object": ("bucket_name", "key_name", "value"),
     },
     ("moto.s3.responses", "S3Response"): {
         "get_bucket_notification": (),
@@ -162,6 +178,7 @@ _ROUTES = (
     ("moto.acm.urls", "moto.acm.responses", "AWSCertificateManagerResponse"),
     ("moto.kms.urls", "moto.kms.responses", "KmsResponse"),
     ("moto.awslambda.urls", "moto.awslambda.responses", "LambdaResponse"),
+    ("moto.signer.urls", "moto.signer.responses", "SignerResponse"),
     ("moto.s3.urls", "moto.s3.responses", "S3Response"),
     ("moto.ssm.urls", "moto.ssm.responses", "SimpleSystemManagerResponse"),
 )
@@ -176,6 +193,7 @@ _BACKEND_DICTS = (
     ("moto.acm.models", "acm_backends"),
     ("moto.kms.models", "kms_backends"),
     ("moto.awslambda.models", "lambda_backends"),
+    ("moto.signer.models", "signer_backends"),
     ("moto.s3.models", "s3_backends"),
     ("moto.ssm.models", "ssm_backends"),
     ("moto.cloudwatch.models", "cloudwatch_backends"),
