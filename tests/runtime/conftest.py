@@ -95,13 +95,24 @@ def aws() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def inspecting() -> SimpleNamespace:
+    """The tests' own clients, made once: a client costs tens of milliseconds to build and
+    keeps nothing of an account (moto's hook on every botocore client answers whichever mock
+    account is active). The runtime's clients are still made per test, by the runtime."""
+    session = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=LOCAL
+    )
+    return SimpleNamespace(
+        **{name: session.client(name) for name in ("dynamodb", "s3", "ssm", "cloudwatch")}
+    )
+
+
 @pytest.fixture
-def infra(aws: None) -> SimpleNamespace:
+def infra(aws: None, inspecting: SimpleNamespace) -> SimpleNamespace:
     """This region's resources as the stack creates them, and clients to inspect them."""
-    dynamodb = boto3.client("dynamodb", region_name=LOCAL)
-    s3 = boto3.client("s3", region_name=LOCAL)
-    ssm = boto3.client("ssm", region_name=LOCAL)
-    cloudwatch = boto3.client("cloudwatch", region_name=LOCAL)
+    dynamodb, s3, ssm = inspecting.dynamodb, inspecting.s3, inspecting.ssm
+    cloudwatch = inspecting.cloudwatch
     create_patient_table(dynamodb)
     create_audit_table(dynamodb)
     s3.create_bucket(Bucket=BUCKETS[LOCAL])
