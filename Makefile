@@ -42,9 +42,14 @@ help:
 # here (the provider bindings' wheel is large): pip only installs uv itself.
 UV_VERSION := 0.13.9
 
+# The venvs get no pip of their own (ensurepip: 3-4 s here): the interpreter's pip installs
+# uv into them (`pip --python`, pip 22.3+), or, where it has none, ensurepip does after all.
+INSTALL_UV = $(PYTHON) -m pip --python $(1) install --quiet 'uv==$(UV_VERSION)' \
+	|| { $(1) -m ensurepip --default-pip && $(1) -m pip install --quiet 'uv==$(UV_VERSION)'; }
+
 $(VENV)/.installed: setup.cfg setup.py pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(call INSTALL_UV,$(PY))
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[test]'
 	touch $@
 
@@ -53,8 +58,8 @@ venv: $(VENV)/.installed
 # checkov pins its own boto3/botocore; it gets a venv of its own so it cannot
 # move the project's dependencies.
 $(CHECKOV_VENV)/.installed:
-	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(PYTHON) -m venv --without-pip $(CHECKOV_VENV)
+	$(call INSTALL_UV,$(CHECKOV_VENV)/bin/python)
 	$(CHECKOV_VENV)/bin/uv pip install --quiet --python $(CHECKOV_VENV)/bin/python \
 		'checkov==$(CHECKOV_VERSION)'
 	touch $@
