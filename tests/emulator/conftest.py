@@ -3,6 +3,7 @@ the DynamoDB tests' tables (dynamodb_support.py)."""
 
 from __future__ import annotations
 
+import json
 import socket
 import uuid
 from collections.abc import Iterator
@@ -39,3 +40,22 @@ def busy_port() -> Iterator[int]:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         yield listener.getsockname()[1]
+
+
+@pytest.fixture
+def role_arn(aws: Emulator, unique_name: str) -> str:
+    """A role Lambda may assume, for the tests that create functions."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+            }
+        ],
+    }
+    role = aws.client("iam", "us-east-1").create_role(
+        RoleName=unique_name, AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    return str(role["Role"]["Arn"])

@@ -7,11 +7,8 @@ Docker for that).
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from typing import Any
-
-import pytest
 
 from drkit_emulator.runner import Emulator
 
@@ -23,26 +20,6 @@ def zipped_handler() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("index.py", "def handler(event, context):\n    return event\n")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def role_arn(aws: Emulator, unique_name: str) -> str:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "sts:AssumeRole",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-            }
-        ],
-    }
-    iam = aws.client("iam", EAST)
-    return str(
-        iam.create_role(RoleName=unique_name, AssumeRolePolicyDocument=json.dumps(trust))["Role"][
-            "Arn"
-        ]
-    )
 
 
 def create_function(aws: Emulator, name: str, role_arn: str, **extra: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import json
 import re
 import zipfile
 from typing import Any
@@ -19,24 +18,6 @@ from botocore.exceptions import ClientError
 
 from drkit_emulator.runner import Emulator
 from tests.emulator.signing_support import EAST, buckets, signed, upload, zipped
-
-
-@pytest.fixture
-def role_arn(aws: Emulator, unique_name: str) -> str:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "sts:AssumeRole",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-            }
-        ],
-    }
-    role = aws.client("iam", EAST).create_role(
-        RoleName=unique_name, AssumeRolePolicyDocument=json.dumps(trust)
-    )
-    return str(role["Role"]["Arn"])
 
 
 @pytest.fixture
