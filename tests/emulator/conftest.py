@@ -3,7 +3,6 @@ the DynamoDB tests' tables (dynamodb_support.py)."""
 
 from __future__ import annotations
 
-import json
 import socket
 import uuid
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ import pytest
 
 from drkit_emulator.runner import Emulator
 from tests.emulator.dynamodb_support import _table, global_table
+from tests.emulator.lambda_support import lambda_role
 
 __all__ = ["_table", "global_table"]
 
@@ -45,17 +45,4 @@ def busy_port() -> Iterator[int]:
 @pytest.fixture
 def role_arn(aws: Emulator, unique_name: str) -> str:
     """A role Lambda may assume, for the tests that create functions."""
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "sts:AssumeRole",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-            }
-        ],
-    }
-    role = aws.client("iam", "us-east-1").create_role(
-        RoleName=unique_name, AssumeRolePolicyDocument=json.dumps(trust)
-    )
-    return str(role["Role"]["Arn"])
+    return lambda_role(aws, unique_name)

@@ -6,33 +6,8 @@ Docker for that).
 
 from __future__ import annotations
 
-import io
-import zipfile
-from typing import Any
-
 from drkit_emulator.runner import Emulator
-
-EAST = "us-east-1"
-
-
-def zipped_handler() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return event\n")
-    return buffer.getvalue()
-
-
-def create_function(aws: Emulator, name: str, role_arn: str, **extra: Any) -> dict[str, Any]:
-    return dict(
-        aws.client("lambda", EAST).create_function(
-            FunctionName=name,
-            Runtime="python3.12",
-            Role=role_arn,
-            Handler="index.handler",
-            Code={"ZipFile": zipped_handler()},
-            **extra,
-        )
-    )
+from tests.emulator.lambda_support import EAST, create_function, zipped_handler
 
 
 def dlq(aws: Emulator, name: str) -> str:

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from drkit_emulator.runner import Emulator
+from tests.emulator.roles import service_role
 
 EAST = "us-east-1"
 
 
 def backup_role(aws: Emulator, name: str) -> str:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "sts:AssumeRole",
-                "Principal": {"Service": "backup.amazonaws.com"},
-            }
-        ],
-    }
-    iam = aws.client("iam", EAST)
-    return str(
-        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-    )
+    return service_role(aws, name, "backup.amazonaws.com", EAST)
 
 
 def create_plan(aws: Emulator, name: str) -> str:

@@ -17,6 +17,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from drkit_emulator.runner import Emulator
+from tests.emulator import lambda_support
 from tests.emulator.signing_support import EAST, buckets, signed, upload, zipped
 
 
@@ -38,15 +39,9 @@ def config(aws: Emulator, profile_version_arns: list[str], policy: str, **extra:
 def create_function(
     aws: Emulator, name: str, role_arn: str, config_arn: str, code: dict[str, Any]
 ) -> dict[str, Any]:
-    return dict(
-        aws.client("lambda", EAST).create_function(
-            FunctionName=name,
-            Runtime="python3.12",
-            Role=role_arn,
-            Handler="index.handler",
-            Code=code,
-            CodeSigningConfigArn=config_arn,
-        )
+    """A function of ``code`` under the code-signing configuration ``config_arn``."""
+    return lambda_support.create_function(
+        aws, name, role_arn, code=code, CodeSigningConfigArn=config_arn
     )
 
 

@@ -3,10 +3,7 @@ and STS answer as an account would; DNS is injected, since the emulator serves n
 
 from __future__ import annotations
 
-import io
-import json
 import uuid
-import zipfile
 
 import attrs
 
@@ -15,6 +12,7 @@ from drkit.operations.preflight.parameter_store import THROUGHPUT
 from drkit.regions.parameter_store import HIGH_THROUGHPUT_SETTING_ID
 from drkit.regions.quotas import LambdaDemand
 from drkit_emulator.runner import Emulator
+from tests.emulator.lambda_support import lambda_role, zipped_handler
 from tests.operations.preflight.conftest import PRIMARY, SECONDARY
 from tests.operations.preflight.support import lookup_of
 
@@ -61,7 +59,7 @@ def test_what_drkits_functions_already_hold_counts_as_available(aws, spec):
     )
     client = aws.client("lambda", PRIMARY)
     before = client.get_account_settings()["AccountLimit"]["UnreservedConcurrentExecutions"]
-    role = _role(aws)
+    role = lambda_role(aws, f"preflight-{uuid.uuid4().hex[:8]}")
     for function in demand.functions:
         name = function.name(spec.namer, PRIMARY)
         client.create_function(
@@ -69,7 +67,7 @@ def test_what_drkits_functions_already_hold_counts_as_available(aws, spec):
             Runtime="python3.12",
             Role=role,
             Handler="index.handler",
-            Code={"ZipFile": _zipped()},
+            Code={"ZipFile": zipped_handler()},
         )
         client.put_function_concurrency(
             FunctionName=name, ReservedConcurrentExecutions=function.reserved_concurrency
@@ -142,27 +140,3 @@ def test_a_created_zone_that_would_shadow_the_delegated_one_is_refused(aws, spec
     report = run_preflight(spec, aws.client, lookup=lookup_of({spec.dns_zone_name: servers}))
     (refusal,) = report.refusals
     assert f'set existing_zone_id = "{zone_id}"' in refusal.message
-
-
-def _role(aws: Emulator) -> str:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": "sts:AssumeRole",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-            }
-        ],
-    }
-    role = aws.client("iam", "us-east-1").create_role(
-        RoleName=f"preflight-{uuid.uuid4().hex[:8]}", AssumeRolePolicyDocument=json.dumps(trust)
-    )
-    return str(role["Role"]["Arn"])
-
-
-def _zipped() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("index.py", "def handler(event, context):\n    return event\n")
-    return buffer.getvalue()
