@@ -77,6 +77,12 @@ from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.lambda_alias import LambdaAlias
+from cdktf_cdktf_provider_aws.lambda_code_signing_config import (
+    LambdaCodeSigningConfig,
+    LambdaCodeSigningConfigAllowedPublishers,
+    LambdaCodeSigningConfigPolicies,
+)
 from cdktf_cdktf_provider_aws.lambda_event_source_mapping import (
     LambdaEventSourceMapping,
     LambdaEventSourceMappingFilterCriteria,
@@ -160,7 +166,16 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
     S3BucketVersioningVersioningConfiguration,
 )
+from cdktf_cdktf_provider_aws.s3_object import S3Object
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup
+from cdktf_cdktf_provider_aws.signer_signing_job import (
+    SignerSigningJob,
+    SignerSigningJobDestination,
+    SignerSigningJobDestinationS3,
+    SignerSigningJobSource,
+    SignerSigningJobSourceS3,
+)
+from cdktf_cdktf_provider_aws.signer_signing_profile import SignerSigningProfile
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
@@ -231,6 +246,10 @@ __all__ = [
     "IamRolePolicyAttachment",
     "KmsAlias",
     "KmsKey",
+    "LambdaAlias",
+    "LambdaCodeSigningConfig",
+    "LambdaCodeSigningConfigAllowedPublishers",
+    "LambdaCodeSigningConfigPolicies",
     "LambdaEventSourceMapping",
     "LambdaEventSourceMappingFilterCriteria",
     "LambdaEventSourceMappingFilterCriteriaFilter",
@@ -285,7 +304,14 @@ __all__ = [
     "S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault",
     "S3BucketVersioning",
     "S3BucketVersioningVersioningConfiguration",
+    "S3Object",
     "SecurityGroup",
+    "SignerSigningJob",
+    "SignerSigningJobDestination",
+    "SignerSigningJobDestinationS3",
+    "SignerSigningJobSource",
+    "SignerSigningJobSourceS3",
+    "SignerSigningProfile",
     "SnsTopic",
     "SnsTopicPolicy",
     "SnsTopicSubscription",

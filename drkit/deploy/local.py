@@ -126,13 +126,14 @@ class EmulatorDeployment:
 
     @property
     def code_archive(self) -> Path:
-        """The Lambda archive of the synthesized stacks (every function runs the same one)."""
+        """The Lambda archive of the synthesized stacks (every function runs the same one):
+        the release archive a region uploads, which its signed copy extracts exactly as."""
         stacks = self.stacks
         regional = next(p for p in stacks.plans if p.kind is StackKind.REGION)
         stack_dir = stacks.directory(regional.name)
         stack = json.loads((stack_dir / "cdk.tf.json").read_text())
-        functions = stack["resource"]["aws_lambda_function"].values()
-        archives: set[str] = {body["filename"] for body in functions}
+        uploads = stack["resource"]["aws_s3_object"].values()
+        archives: set[str] = {body["source"] for body in uploads}
         (archive,) = archives
         return stack_dir / archive
 

@@ -19,6 +19,7 @@ from drkit import iam
 from drkit.access import Access
 from drkit.errors import SpecError
 from drkit.footprint.functions import build_functions
+from drkit.footprint.release import Release, build_release
 from drkit.regions import names
 from drkit.regions.region import RegionSpec
 from drkit.regions.spec import DeploymentSpec, Target
@@ -85,6 +86,8 @@ class RegionalFootprint(Construct):
         trail_bucket: The audit trail's bucket (the primary's) or a replica of it.
         alerts: The region's alert topic.
         drain: The drain switch read by ``/health``.
+        release: The region's release bucket, signing profile, code-signing configuration
+            and signed archive.
         functions: ``purpose -> function``: ``api`` (the records API), ``health``
             (``/health``, alone), ``canary`` (replication lag), ``watcher`` (the peers'
             ``/health``).
@@ -107,11 +110,19 @@ class RegionalFootprint(Construct):
             self, "alerts", props=AlertTopicProps(placement=p, key=self.key, emails=d.alert_emails)
         )
         self.drain = DrainSwitch(self, "drain", props=DrainSwitchProps(placement=p, key=self.key))
+        self.release: Release = build_release(
+            self,
+            placement=p,
+            code=props.shared.code,
+            key=self.key,
+            access_logs=self.access_logs,
+            protect_data=d.protect_data,
+        )
         self.functions = build_functions(
             self,
             deployment=d,
             placement=p,
-            code=props.shared.code,
+            release=self.release,
             network=self.network,
             key=self.key,
             role_arns={purpose: self.role_arn(purpose) for purpose in names.FUNCTION_PURPOSES},

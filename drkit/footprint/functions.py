@@ -10,9 +10,9 @@ import json
 from collections.abc import Callable, Mapping
 
 import attrs
-from cdktf import TerraformAsset
 from constructs import Construct
 
+from drkit.footprint.release import Release
 from drkit.regions import names
 from drkit.regions.quotas import (
     CANARY_MEMORY_MB,
@@ -160,12 +160,13 @@ def build_functions(
     *,
     deployment: DeploymentSpec,
     placement: Placement,
-    code: TerraformAsset,
+    release: Release,
     network: Network,
     key: EncryptionKey,
     role_arns: Mapping[str, str],
 ) -> dict[str, RegionalFunction]:
-    """``purpose -> function``, each under the construct id ``<purpose>-function``."""
+    """``purpose -> function``, each under the construct id ``<purpose>-function``, each
+    deploying the region's signed release under its code-signing configuration."""
     region = placement.region
     return {
         plan.purpose: RegionalFunction(
@@ -175,7 +176,8 @@ def build_functions(
                 placement=placement,
                 purpose=plan.purpose,
                 role_arn=role_arns[plan.purpose],
-                code=code,
+                code=release.archive,
+                code_signing=release.code_signing,
                 handler=plan.handler,
                 network=network if plan.in_vpc else None,
                 key=key,

@@ -37,6 +37,12 @@ UNREPLICATED: Mapping[str, str] = {
         "trail bucket, replicated to every other region. Losing a region loses its own access "
         "logs; accepted."
     ),
+    "*_releases_resource_*": (
+        "one region's release archives and their signed copies: Signer signs only objects in "
+        "its own region, so each region uploads and signs its own copy from the same build, "
+        "and a lost region's copy is rebuilt by the next apply. The functions' code lives in "
+        "their published versions, not in the bucket."
+    ),
 }
 _BUCKET_ARN = re.compile(r"^arn:[^:]*:s3:::(?P<name>[^/]+)$")
 _PARTITION = re.compile(r"\$\{[^}]*partition[^}]*\}")

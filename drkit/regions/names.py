@@ -19,6 +19,9 @@ from drkit_runtime.contract import AUDIT_LOGS, PATIENT_RECORDS
 
 #: The functions every region runs, by purpose (``drkit_runtime.access.FUNCTIONS``'s keys).
 FUNCTION_PURPOSES = ("api", "canary", "watcher", "health")
+#: The alias every function is invoked through (API routes, schedules, stream mappings): a
+#: release publishes a version and moves the alias to it; a rollback moves it back.
+FUNCTION_ALIAS = "live"
 
 
 @attrs.frozen(kw_only=True)
@@ -109,6 +112,11 @@ class FunctionNames:
     def names(self) -> tuple[Name, ...]:
         return (self.function, self.role, self.policy, self.log_group, self.dead_letter_queue)
 
+    def alias_arn(self, namer: Namer, account: Account, region: str) -> str:
+        """The ARN of the function's alias (:data:`FUNCTION_ALIAS`) in ``region``: what a
+        stack that invokes the function from outside its own names."""
+        return f"{self.function.arn(namer, account, region)}:{FUNCTION_ALIAS}"
+
 
 @attrs.frozen
 class RoleNames:
@@ -145,6 +153,18 @@ DATA_KEY = Name(ResourceType.KMS_ALIAS, "data")
 BACKUP_VAULT = Name(ResourceType.BACKUP_VAULT, "tables")
 BACKUP_PLAN = Name(ResourceType.BACKUP_PLAN, "tables")
 BACKUP_SELECTION = Name(ResourceType.BACKUP_SELECTION, "tables")
+
+# ----- releases: the signed code every function deploys ---------------------------------------
+#: The region's bucket of release archives and their signed copies (Signer is regional and
+#: signs only objects in its own region, so every region has one).
+RELEASE_BUCKET = Name(ResourceType.S3_BUCKET, "releases")
+#: The region's signing profile (a name prefix: Terraform completes it).
+SIGNING_PROFILE = Name(ResourceType.SIGNING_PROFILE, "release")
+#: Where a release archive is uploaded (one key: each upload is a new version of it, and the
+#: signing job signs that exact version).
+RELEASE_ARCHIVE_KEY = "releases/runtime.zip"
+#: Where Signer writes the signed archives (``<prefix><job id>.zip``).
+SIGNED_PREFIX = "signed/"
 
 # ----- roles that AWS services assume ----------------------------------------------------------
 S3_REPLICATION = RoleNames("s3replication")

@@ -34,6 +34,9 @@ class NameRule:
             ``{region}`` (``-use1`` or empty) and ``{suffix}``.
         alphanumeric: The service allows letters and digits only: the suffix's
             hyphens are dropped (``pr-123`` -> ``pr123``).
+        underscores: The service allows letters, digits and underscores only: every hyphen
+            of the whole name becomes an underscore (``signer-release-use1-pr-123-`` ->
+            ``signer_release_use1_pr_123_``).
         arn: The ARN AWS gives a resource of this name (``{partition}``, ``{region}``,
             ``{account}``, ``{name}``); empty where AWS adds a random id (no ARN from a name).
     """
@@ -44,6 +47,7 @@ class NameRule:
     service: str
     template: str = "{prefix}-{purpose}{region}-{suffix}"
     alphanumeric: bool = False
+    underscores: bool = False
     arn: str = ""
 
 
@@ -206,6 +210,18 @@ class ResourceType(enum.Enum):
         template="{prefix}{purpose}{suffix}",
         alphanumeric=True,
     )
+    # AWS Signer: ^[a-zA-Z0-9_]{2,64}$. drkit gives it as a prefix: Terraform appends a
+    # 26-character unique id (``name_prefix``), since a canceled profile keeps its name for
+    # two years (https://docs.aws.amazon.com/signer/latest/api/API_CancelSigningProfile.html)
+    # and a fixed name could not be made again after a destroy. 64 - 26 = 38.
+    SIGNING_PROFILE = NameRule(
+        prefix="signer",
+        max_length=38,
+        pattern=r"[A-Za-z0-9_]{2,}",
+        service="Signer signing profile name prefix",
+        template="{prefix}-{purpose}{region}-{suffix}-",
+        underscores=True,
+    )
 
 
 @attrs.frozen
@@ -233,6 +249,8 @@ class Namer:
         )
         if kind is ResourceType.NAME_TAG:
             name = name.lstrip("-")
+        if rule.underscores:
+            name = name.replace("-", "_")
         if len(name) > rule.max_length or not re.fullmatch(rule.pattern, name):
             room = rule.max_length - (len(name) - len(suffix))
             raise SpecError(

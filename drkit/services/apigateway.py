@@ -243,7 +243,8 @@ class HttpApi(Construct):
         ]
 
     def _integration(self, prefix: str, function: RegionalFunction) -> Apigatewayv2Integration:
-        """A proxy integration of ``function``, which API Gateway may invoke from this API only."""
+        """A proxy integration of ``function``'s alias, which API Gateway may invoke from this
+        API only (the permission is the alias's: the function's own would not cover it)."""
         p = self._placement
         integration = Apigatewayv2Integration(
             self,
@@ -251,7 +252,7 @@ class HttpApi(Construct):
             provider=p.provider,
             api_id=self.api_id,
             integration_type="AWS_PROXY",
-            integration_uri=function.invoke_arn,
+            integration_uri=function.alias_invoke_arn,
             integration_method="POST",
             payload_format_version="2.0",
             # HTTP APIs cap integrations at 30 s, the function's own limit too.
@@ -264,9 +265,10 @@ class HttpApi(Construct):
             statement_id="AllowApiGatewayInvoke",
             action="lambda:InvokeFunction",
             function_name=function.function_name,
+            qualifier=function.alias_name,
             principal="apigateway.amazonaws.com",
             source_arn=f"{self.resource.execution_arn}/*/*",
-            depends_on=[function.resource],
+            depends_on=[function.alias],
         )
         return integration
 

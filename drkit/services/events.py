@@ -48,7 +48,8 @@ class FunctionTriggerProps:
 
 
 class FunctionTrigger(Construct):
-    """An EventBridge rule invoking a function (asynchronously: failures go to its DLQ)."""
+    """An EventBridge rule invoking a function's alias (asynchronously: failures go to its
+    DLQ)."""
 
     def __init__(self, scope: Construct, id: str, *, props: FunctionTriggerProps) -> None:
         super().__init__(scope, id)
@@ -70,7 +71,7 @@ class FunctionTrigger(Construct):
             "target",
             provider=p.provider,
             rule=self.resource.name,
-            arn=props.function.function_arn,
+            arn=props.function.alias_arn,
         )
         LambdaPermission(
             self,
@@ -79,9 +80,10 @@ class FunctionTrigger(Construct):
             statement_id=f"AllowEventBridge-{purpose}",
             action="lambda:InvokeFunction",
             function_name=props.function.function_name,
+            qualifier=props.function.alias_name,
             principal="events.amazonaws.com",
             source_arn=self.resource.arn,
-            depends_on=[props.function.resource],
+            depends_on=[props.function.alias],
         )
 
 

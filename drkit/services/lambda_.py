@@ -1,14 +1,18 @@
-"""Lambda: a function in the private subnets, traced, with an encrypted DLQ and log group."""
+"""Lambda: a function in the private subnets, traced, with an encrypted DLQ and log group,
+running signed code, published as versions and invoked through its alias."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import attrs
-from cdktf import TerraformAsset
 from constructs import Construct
 
 from drkit.aws import (
+    LambdaAlias,
+    LambdaCodeSigningConfig,
+    LambdaCodeSigningConfigAllowedPublishers,
+    LambdaCodeSigningConfigPolicies,
     LambdaFunction,
     LambdaFunctionDeadLetterConfig,
     LambdaFunctionEnvironment,
@@ -18,14 +22,48 @@ from drkit.aws import (
     SqsQueue,
 )
 from drkit.errors import SpecError
-from drkit.regions.names import FUNCTIONS
+from drkit.regions.names import FUNCTION_ALIAS, FUNCTIONS
 from drkit.services.kms import EncryptionKey
 from drkit.services.logs import LogGroup, LogGroupProps
 from drkit.services.placement import Placement
+from drkit.services.signer import SignedArchive, SigningProfile
 from drkit.services.vpc import Network
 
 RUNTIME = "python3.12"
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+#: Lambda refuses to create or update a function whose code is unsigned, signed by another
+#: profile, altered or expired (``Warn`` would deploy it and only log).
+ENFORCE = "Enforce"
+
+
+class CodeSigningConfig(Construct):
+    """The region's code-signing configuration: only code its own profile signed deploys.
+
+    Attributes:
+        region: Its region.
+        config_arn: Its ARN (a function's ``code_signing_config_arn``).
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, placement: Placement, profile: SigningProfile
+    ) -> None:
+        if profile.region != placement.region:
+            raise SpecError("profile", profile.region, f"a profile in {placement.region}")
+        super().__init__(scope, id)
+        p = placement
+        self.region = p.region
+        self.resource = LambdaCodeSigningConfig(
+            self,
+            "resource",
+            provider=p.provider,
+            description=f"drkit: code signed by the release profile of {p.region}, enforced",
+            allowed_publishers=LambdaCodeSigningConfigAllowedPublishers(
+                signing_profile_version_arns=[profile.version_arn]
+            ),
+            policies=LambdaCodeSigningConfigPolicies(untrusted_artifact_on_deployment=ENFORCE),
+            tags=p.tagged(),
+        )
+        self.config_arn: str = self.resource.arn
 
 
 @attrs.frozen(kw_only=True)
@@ -36,7 +74,8 @@ class RegionalFunctionProps:
         placement: Region, provider and naming.
         purpose: Names the function, queue and log group (``drkit.regions.names.FUNCTIONS``).
         role_arn: Its execution role (made by the IAM stack, from ``drkit.access``).
-        code: The packaged ``assets/runtime`` directory.
+        code: The signed release archive (``assets/runtime``), same region.
+        code_signing: The region's code-signing configuration, which refuses any other code.
         handler: Dotted handler name inside the package.
         network: The region's VPC; the function runs in its private subnets. None: outside
             any VPC, with the Lambda service's own internet access (the watcher only).
@@ -51,7 +90,8 @@ class RegionalFunctionProps:
     placement: Placement
     purpose: str
     role_arn: str
-    code: TerraformAsset
+    code: SignedArchive
+    code_signing: CodeSigningConfig
     handler: str
     network: Network | None
     key: EncryptionKey
@@ -66,10 +106,10 @@ class RegionalFunctionProps:
             raise SpecError("memory_mb", self.memory_mb, "128 to 10240")
         if not 1 <= self.timeout_seconds <= 900:
             raise SpecError("timeout_seconds", self.timeout_seconds, "1 to 900")
-        if self.key.region != self.placement.region:
-            raise SpecError(
-                "key", self.key.region, f"a key in the function's region {self.placement.region}"
-            )
+        for field in ("key", "code", "code_signing"):
+            region = getattr(self, field).region
+            if region != self.placement.region:
+                raise SpecError(field, region, f"the function's region {self.placement.region}")
         reserved = [k for k in self.environment if k.startswith("AWS_")]
         if reserved:
             raise SpecError(
@@ -83,7 +123,10 @@ class RegionalFunction(Construct):
     Attributes:
         purpose: What it is for (``api``, ``canary``).
         function_name: Its name.
-        function_arn: Its ARN.
+        function_arn: Its unqualified ARN (metrics and logs; never invoked by it).
+        alias_name: The alias every caller invokes (``names.FUNCTION_ALIAS``).
+        alias_arn: The alias's ARN (event targets, stream mappings).
+        alias_invoke_arn: The alias's invoke ARN (API integrations).
         role_arn: Its execution role.
         dead_letter_queue: The encrypted DLQ for failed asynchronous invocations.
         log_group: Its encrypted log group.
@@ -100,7 +143,20 @@ class RegionalFunction(Construct):
         self._logs_and_dead_letters(props)
         self.resource = self._function(props)
         self.function_arn: str = self.resource.arn
-        self.invoke_arn: str = self.resource.invoke_arn
+        self.alias_name = FUNCTION_ALIAS
+        # Callers invoke the alias, so a region is rolled back by moving it to the previous
+        # version, without a rebuild; Terraform moves it to each version it publishes.
+        self.alias = LambdaAlias(
+            self,
+            "alias",
+            provider=p.provider,
+            name=FUNCTION_ALIAS,
+            description=f"drkit {props.purpose}: the version callers run",
+            function_name=self.resource.function_name,
+            function_version=self.resource.version,
+        )
+        self.alias_arn: str = self.alias.arn
+        self.alias_invoke_arn: str = self.alias.invoke_arn
 
     def _logs_and_dead_letters(self, props: RegionalFunctionProps) -> None:
         """The encrypted log group and dead-letter queue, both named after the function."""
@@ -140,8 +196,12 @@ class RegionalFunction(Construct):
             runtime=RUNTIME,
             architectures=["arm64"],
             handler=props.handler,
-            filename=props.code.path,
-            source_code_hash=props.code.asset_hash,
+            # The signed copy (a new key per signing job, so new code is a new key), checked
+            # by Lambda against the configuration on every deployment.
+            s3_bucket=props.code.s3_bucket,
+            s3_key=props.code.s3_key,
+            code_signing_config_arn=props.code_signing.config_arn,
+            publish=True,
             memory_size=props.memory_mb,
             timeout=props.timeout_seconds,
             reserved_concurrent_executions=props.reserved_concurrency,

@@ -135,9 +135,10 @@ class DataPlane(Construct):
         )
 
     def _heartbeat_streams(self, f: RegionalFootprint) -> None:
-        """Feed heartbeats arriving in this region's replicas to its canary (arrival - write)."""
+        """Feed heartbeats arriving in this region's replicas to its canary's alias (arrival -
+        write), named by ARN: the canary is the region's stack's."""
         p = self._props.placements[f.region]
-        canary = names.FUNCTIONS["canary"].function.arn(p.namer, p.account, f.region)
+        canary = names.FUNCTIONS["canary"].alias_arn(p.namer, p.account, f.region)
         for purpose, table in self.tables.items():
             LambdaEventSourceMapping(
                 self,
