@@ -15,6 +15,7 @@ import pytest
 from cdktf import AssetType, TerraformAsset, TerraformStack
 
 from drkit.aws import AwsProvider
+from drkit.footprint.release import Release, build_release
 from drkit.regions import DeploymentSpec
 from drkit.regions.naming import Namer
 from drkit.services.kms import EncryptionKey, EncryptionKeyProps
@@ -35,7 +36,7 @@ class Harness:
     def __init__(self, regions: tuple[str, ...] = ("us-east-1", "us-west-2")) -> None:
         self.app = cdktf.Testing.app()
         self._keys = 0
-        self._network: tuple[Network, TerraformAsset] | None = None
+        self._network: tuple[Network, Release] | None = None
         self.stack = TerraformStack(self.app, "unit")
         self.placements = {
             r: Placement(
@@ -86,13 +87,25 @@ class Harness:
                 ),
             )
             code = TerraformAsset(self.stack, "code", path=str(RUNTIME_DIR), type=AssetType.ARCHIVE)
-            self._network = (net, code)
-        net, code = self._network
+            logs = AccessLogBucket(
+                self.stack, "release-logs", props=AccessLogBucketProps(placement=self["us-east-1"])
+            )
+            release = build_release(
+                self.stack,
+                placement=self["us-east-1"],
+                code=code,
+                key=key,
+                access_logs=logs,
+                protect_data=False,
+            )
+            self._network = (net, release)
+        net, release = self._network
         props: dict[str, Any] = {
             "placement": self["us-east-1"],
             "purpose": "api",
             "role_arn": ROLE_ARN,
-            "code": code,
+            "code": release.archive,
+            "code_signing": release.code_signing,
             "handler": "m.h",
             "network": net,
             "key": key,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from drkit.errors import SpecError
+from drkit.regions.names import FUNCTION_ALIAS
 from drkit.regions.quotas import ROUTE53_CHECKER_PEAK_RPS
 from drkit.services.acm import (
     Certificate,
@@ -21,7 +22,7 @@ from drkit.services.apigateway import (
     HttpApiProps,
 )
 from drkit.services.route53 import HostedZone, HostedZoneProps
-from tests.helpers import only, resources
+from tests.helpers import only, ref, resources
 from tests.synth.stack_json import referenced
 
 pytestmark = pytest.mark.synth
@@ -102,11 +103,15 @@ def test_health_route_runs_its_own_function(h):
         for r in resources(out, "aws_apigatewayv2_route").values()
     }
     names = {
-        route: resources(out, "aws_lambda_function")[referenced(uri, "aws_lambda_function")][
+        route: resources(out, "aws_lambda_function")[referenced(uri, "aws_lambda_function", out)][
             "function_name"
         ]
         for route, uri in served_by.items()
     }
+    # Each route runs the function's alias, and only the alias may be invoked.
+    assert {ref(uri)[0] for uri in served_by.values()} == {"aws_lambda_alias"}
+    permissions = resources(out, "aws_lambda_permission").values()
+    assert {p["qualifier"] for p in permissions} == {FUNCTION_ALIAS}
     records, health = props.function.function_name, props.health_function.function_name
     assert records != health
     assert names == {

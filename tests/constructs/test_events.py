@@ -9,6 +9,7 @@ import pytest
 
 from drkit.errors import SpecError
 from drkit.regions import names
+from drkit.regions.names import FUNCTION_ALIAS
 from drkit.services.events import (
     FunctionTrigger,
     FunctionTriggerProps,
@@ -38,7 +39,11 @@ def test_trigger_needs_exactly_one_source(h):
     )
     out = h.synth()
     assert only(out, "aws_cloudwatch_event_rule")["schedule_expression"] == "rate(1 minute)"
-    assert only(out, "aws_lambda_permission")["principal"] == "events.amazonaws.com"
+    permission = only(out, "aws_lambda_permission")
+    assert permission["principal"] == "events.amazonaws.com"
+    # The rule runs the function's alias, which alone it may invoke.
+    assert ref(only(out, "aws_cloudwatch_event_target")["arn"])[0] == "aws_lambda_alias"
+    assert permission["qualifier"] == FUNCTION_ALIAS
 
 
 def test_a_key_watch_lives_with_its_key_and_its_topic(h):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from drkit.errors import SpecError
+from drkit.regions.names import FUNCTION_ALIAS
+from drkit.services.lambda_ import CodeSigningConfig
+from drkit.services.signer import SigningProfile
 from tests.helpers import only, ref
 
 pytestmark = pytest.mark.synth
@@ -29,3 +32,26 @@ def test_function_props_are_validated(h, new_harness):
         h.function(memory_mb=64)
     with pytest.raises(SpecError, match="environment"):
         new_harness().function(environment={"AWS_REGION": "x"})
+
+
+def test_code_signing_stays_in_its_region(h):
+    """A configuration allowing another region's profile is refused (Signer is regional)."""
+    profile = SigningProfile(h.stack, "profile", placement=h["us-west-2"])
+    with pytest.raises(SpecError, match="profile"):
+        CodeSigningConfig(h.stack, "config", placement=h["us-east-1"], profile=profile)
+
+
+def test_function_runs_its_signed_release_through_its_alias(h):
+    """The function publishes versions of the signed archive, under the configuration that
+    enforces its profile, and its alias runs the latest."""
+    h.function()
+    out = h.synth()
+    fn = only(out, "aws_lambda_function")
+    assert fn["publish"] is True and "filename" not in fn
+    assert fn["s3_key"].startswith("${aws_signer_signing_job.")
+    assert fn["s3_key"].endswith(".signed_object[0].s3[0].key}")
+    assert ref(fn["code_signing_config_arn"])[0] == "aws_lambda_code_signing_config"
+    config = only(out, "aws_lambda_code_signing_config")
+    assert config["policies"]["untrusted_artifact_on_deployment"] == "Enforce"
+    alias = only(out, "aws_lambda_alias")
+    assert alias["name"] == FUNCTION_ALIAS and ref(alias["function_version"])[2] == "version"

@@ -139,7 +139,21 @@ def made(spec: DeploymentSpec, stacks: Stacks) -> dict[tuple[str, str, str], lis
                     index[(service, r, form.format(body[attribute]))].append(where)
                 if kind == "aws_kms_alias":
                     index[(ALIAS, region, body["name"])].append(where)
+        for where, region, arn in _function_aliases(stack_name, doc):
+            index[("lambda", region, arn)].append(where)
     return index
+
+
+def _function_aliases(stack_name: str, doc: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """``(stack.logical, region, function:<name>:<alias>)`` of each function alias (another
+    stack invokes a function by its alias's ARN)."""
+    regions = {f"aws.{p['alias']}": p["region"] for p in doc["provider"]["aws"]}
+    functions = doc.get("resource", {}).get("aws_lambda_function", {})
+    for logical, body in doc.get("resource", {}).get("aws_lambda_alias", {}).items():
+        (function,) = _REFERENCE.findall(body["function_name"])
+        name = functions[function[1]]["function_name"]
+        region = regions[body["provider"]]
+        yield f"{stack_name}.{logical}", region, f"function:{name}:{body['name']}"
 
 
 def referenced(stacks: Stacks) -> Iterator[tuple[str, str, str, str]]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from drkit.regions.names import FUNCTION_ALIAS
 from tests.helpers import (
     NAME_ATTRIBUTE,
     as_list,
@@ -74,6 +75,13 @@ def referenced(value: str, kind: str, stack: dict[str, Any] | None = None) -> st
     inside expressions), or, given the ``stack``, by its name or ARN (how a stack names
     another stack's resource)."""
     found = set(re.findall(rf"\b{kind}\.({RESOURCE_NAME})\.", value))
+    if not found and kind == "aws_lambda_function" and stack is not None:
+        # Callers invoke a function through its alias: by a reference to it, or its ARN.
+        aliases = set(re.findall(rf"\baws_lambda_alias\.({RESOURCE_NAME})\.", value))
+        if aliases:
+            (alias,) = aliases
+            return referenced(resources(stack, "aws_lambda_alias")[alias]["function_name"], kind)
+        value = re.sub(rf":{FUNCTION_ALIAS}$", "", value)
     if not found and stack is not None and kind in NAME_ATTRIBUTE:
         name = re.split(r"[:/]", value)[-1]
         attribute = NAME_ATTRIBUTE[kind]  # tests.helpers

@@ -25,6 +25,7 @@ from tests.helpers import (
 from tests.strategies import spec as s
 from tests.synth.dependency_alarms import DEPENDENCY_PROPERTIES
 from tests.synth.metric_placement import PLACEMENT_PROPERTIES
+from tests.synth.release import RELEASE_PROPERTIES
 
 pytestmark = pytest.mark.synth
 
@@ -171,6 +172,7 @@ NAME_ATTRIBUTES = {
     ("aws_backup_plan", "name"): ResourceType.BACKUP_PLAN,
     ("aws_backup_selection", "name"): ResourceType.BACKUP_SELECTION,
     ("aws_route53_key_signing_key", "name"): ResourceType.KEY_SIGNING_KEY,
+    ("aws_signer_signing_profile", "name_prefix"): ResourceType.SIGNING_PROFILE,
 }
 #: Name-like attributes that are not a name drkit chooses, each with why.
 REFERS = "names another resource of the deployment: a reference, or its suffixed name"
@@ -179,6 +181,9 @@ NOT_NAMES = {
     ("aws_cloudtrail", "sns_topic_name"): REFERS,
     ("aws_lambda_permission", "function_name"): REFERS,
     ("aws_lambda_event_source_mapping", "function_name"): REFERS,
+    ("aws_lambda_alias", "function_name"): REFERS,
+    ("aws_signer_signing_job", "profile_name"): REFERS,
+    ("aws_s3_object", "bucket"): REFERS,
     ("aws_apigatewayv2_api_mapping", "domain_name"): REFERS,
     ("aws_s3_bucket_replication_configuration", "bucket"): REFERS,
     **{
@@ -202,6 +207,7 @@ NOT_NAMES = {
     ("aws_sns_topic", "display_name"): "the sender name in e-mail alerts, not an identifier",
     ("aws_cloudwatch_metric_alarm", "metric_name"): "AWS's or drkit's metric, not a resource",
     ("aws_vpc_endpoint", "service_name"): "AWS's endpoint service name",
+    ("aws_lambda_alias", "name"): "a qualifier of its suffixed function's name (live)",
 }
 #: What makes an attribute name-like.
 NAME_LIKE = re.compile(r"^(name|name_prefix|.*_name|bucket|identifier)$")
@@ -224,6 +230,11 @@ def every_name_carries_the_suffix_and_fits(spec, stack):
 def _carries(name, kind, suffix):
     return (
         (kind is not None and kind.value.alphanumeric and name.endswith(suffix.replace("-", "")))
+        or (
+            kind is not None
+            and kind.value.underscores
+            and name.endswith(f"_{suffix}_".replace("-", "_"))
+        )
         or suffix in name.split("/")[-1].split("-")
         or name.endswith(f"-{suffix}")
         or f"/{suffix}/" in name
@@ -357,6 +368,7 @@ PROPERTIES = [
     lambdas_match_the_spec,
     *PLACEMENT_PROPERTIES,
     *DEPENDENCY_PROPERTIES,
+    *RELEASE_PROPERTIES,
 ]
 
 

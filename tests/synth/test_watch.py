@@ -17,6 +17,7 @@ from tests.helpers import (
     role_statements,
 )
 from tests.synth.metric_placement import every_regions_failure_is_alarmed_from_another_region
+from tests.synth.stack_json import referenced
 
 pytestmark = pytest.mark.synth
 
@@ -53,7 +54,7 @@ def test_each_region_has_a_watcher_outside_the_vpc_every_minute(case):
         (target,) = [
             t
             for t in resources(stack, "aws_cloudwatch_event_target").values()
-            if ref(t["arn"])[1] == name
+            if "lambda" in t["arn"] and referenced(t["arn"], "aws_lambda_function", stack) == name
         ]
         rule = rules[ref(target["rule"])[1]]
         assert rule["schedule_expression"] == "rate(1 minute)"
