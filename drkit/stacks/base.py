@@ -42,6 +42,7 @@ LOCAL_ENDPOINT_SERVICES = (
     "logs",
     "route53",
     "s3",
+    "signer",
     "sns",
     "sqs",
     "ssm",

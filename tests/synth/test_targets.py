@@ -42,7 +42,9 @@ def test_local_target_points_every_service_at_the_emulator(local_output):
     for provider in stack["provider"]["aws"]:
         endpoints = provider["endpoints"][0]
         assert set(endpoints.values()) == {"http://127.0.0.1:4999"}
-        assert {"dynamodb", "s3", "lambda", "route53", "kms", "iam", "sts"} <= set(endpoints)
+        assert {"dynamodb", "s3", "lambda", "route53", "kms", "iam", "sts", "signer"} <= set(
+            endpoints
+        )
         assert provider["skip_credentials_validation"] is True
         assert "access_key" not in provider and "secret_key" not in provider
     # The provider, knowing no account, reads the trail's topic back as an ARN.
