@@ -123,3 +123,60 @@ def test_objects_replicate_to_the_rule_s_destination_under_its_replica_key(
     assert [o["Key"] for o in west.list_objects_v2(Bucket=destination)["Contents"]] == [
         "drkit-canary/us-east-1/latest.json"
     ]
+
+
+# drkit's lifecycle rules (drkit/services/s3.py: the data bucket's three, and the access-log
+# and trail buckets' archive rule), in the form hashicorp/aws 5.100.0 puts them (its
+# PutBucketLifecycleConfiguration body, TF_LOG=DEBUG), with the
+# x-amz-transition-default-minimum-object-size it sends when the attribute is left out.
+LIFECYCLE_RULES: list[dict[str, Any]] = [
+    {
+        "ID": "tier-then-expire-noncurrent-versions",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "NoncurrentVersionTransitions": [{"NoncurrentDays": 30, "StorageClass": "STANDARD_IA"}],
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 365},
+    },
+    {
+        "ID": "expire-canary-versions",
+        "Status": "Enabled",
+        "Filter": {"Prefix": "drkit-canary/"},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+    },
+    {
+        "ID": "abort-incomplete-multipart-uploads",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    },
+    {
+        "ID": "archive-then-expire-access-logs",
+        "Status": "Enabled",
+        "Filter": {"Prefix": ""},
+        "Transitions": [{"Days": 90, "StorageClass": "GLACIER_IR"}],
+        "Expiration": {"Days": 2190},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+    },
+]
+TRANSITION_DEFAULT_MINIMUM_OBJECT_SIZE = "all_storage_classes_128K"
+
+
+def test_drkit_lifecycle_rules_read_back_as_put(aws: Emulator, bucket: str) -> None:
+    """GetBucketLifecycleConfiguration returns drkit's rules and minimum object size as put.
+
+    The provider's create compares each read with what it put (the rules as a set, deeply,
+    and the minimum object size) and needs 10 equal reads in a row, 5 s apart after a 10 s
+    delay: 55 s when every read is equal, as on AWS. An answer that differs in any field
+    never ends the wait: the create fails on its timeout (docs/emulator.md).
+    """
+    s3 = aws.client("s3", EAST)
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={"Rules": LIFECYCLE_RULES},
+        TransitionDefaultMinimumObjectSize=TRANSITION_DEFAULT_MINIMUM_OBJECT_SIZE,
+    )
+    got = s3.get_bucket_lifecycle_configuration(Bucket=bucket)
+    assert got["TransitionDefaultMinimumObjectSize"] == TRANSITION_DEFAULT_MINIMUM_OBJECT_SIZE
+    by_id = {rule["ID"]: rule for rule in got["Rules"]}
+    assert by_id == {rule["ID"]: rule for rule in LIFECYCLE_RULES}
+    assert len(got["Rules"]) == len(LIFECYCLE_RULES)
