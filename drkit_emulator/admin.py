@@ -7,6 +7,11 @@ Lambda service does before it runs a function: assume the function's execution r
 them to the function's environment. moto's own ``AssumeRole`` cannot stand in: it
 checks the caller against the trust policy's ``AWS`` principals only.
 
+``POST /_drkit/lambda/code`` ``{"FunctionName", "Region", "Qualifier"}``: the code the
+Lambda service holds for a version or alias (``Qualifier``; default ``$LATEST``), what
+it would run: ``{"Version", "CodeSha256", "ZipFile"}`` (base64). AWS hands this out as
+``GetFunction``'s presigned ``Code.Location``; moto's location is not a URL it serves.
+
 ``POST /_drkit/dynamodb/replication`` ``{"hold": [regions]}`` or ``{"release": true}``:
 replicated writes into the held regions wait until released (replication lag on
 demand; see :class:`drkit_emulator.dynamodb.models.hold.ReplicationHold`). A release
@@ -80,6 +85,7 @@ class AdminApi:
         self.log = log
         self.routes: dict[tuple[str, str], Route] = {
             ("POST", "/_drkit/lambda/execution-credentials"): execution_credentials,
+            ("POST", "/_drkit/lambda/code"): function_code,
             ("POST", "/_drkit/dynamodb/replication"): replication,
             ("GET", "/_drkit/outage"): lambda _: (200, self.outage_state()),
             ("POST", "/_drkit/outage"): self.change_outage,
@@ -183,6 +189,26 @@ def execution_credentials(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         "AccessKeyId": session.access_key_id,
         "SecretAccessKey": session.secret_access_key,
         "SessionToken": session.session_token,
+    }
+
+
+def function_code(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The code of ``FunctionName`` at ``Qualifier`` (a version or an alias), as Lambda holds it."""
+    import base64
+
+    from moto.awslambda.exceptions import UnknownFunctionException
+    from moto.awslambda.models import lambda_backends
+    from moto.core.models import DEFAULT_ACCOUNT_ID as account
+
+    backend = lambda_backends[account][body["Region"]]
+    try:
+        function = backend.get_function(body["FunctionName"], body.get("Qualifier"))
+    except UnknownFunctionException as err:
+        return 404, {"error": err.message}
+    return 200, {
+        "Version": str(function.version),
+        "CodeSha256": function.code_sha_256,
+        "ZipFile": base64.b64encode(function.code_bytes).decode(),
     }
 
 

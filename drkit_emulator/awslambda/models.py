@@ -187,6 +187,32 @@ class DrkitLambdaBackend(lambda_models.LambdaBackend):  # type: ignore[misc]
             function.signing_job_arn = fields["SigningJobArn"]
         return super().update_function_code(function_name, qualifier, body)
 
+    # AWS keeps the function of an event source mapping as it was named: an alias's ARN stays
+    # the alias's, so a mapping follows the alias when it moves
+    # (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html,
+    # FunctionName "Version or Alias ARN"). moto records the version the alias resolved to.
+    def create_event_source_mapping(self, spec: dict[str, Any]) -> Any:
+        named = str(spec.get("FunctionName", ""))
+        mapping = super().create_event_source_mapping(spec)
+        mapping.function_arn = self._named_arn(named, mapping.function_arn)
+        return mapping
+
+    def update_event_source_mapping(self, uuid: str, spec: dict[str, Any]) -> Any:
+        named = spec.get("FunctionName")
+        mapping = super().update_event_source_mapping(uuid, spec)
+        if mapping is not None and named:
+            mapping.function_arn = self._named_arn(str(named), mapping.function_arn)
+        return mapping
+
+    def _named_arn(self, named: str, resolved: str) -> str:
+        """The ARN of ``named`` (a name, ``name:qualifier`` or an ARN) with its qualifier."""
+        arn = (
+            named
+            if named.startswith("arn:")
+            else f"{resolved.split(':function:')[0]}:function:{named}"
+        )
+        return arn
+
     def _get_resource_by_arn(self, arn: str) -> Any:
         # Tags of code-signing configurations go through moto's tag operations too.
         if ":code-signing-config:" in arn:

@@ -21,7 +21,9 @@ its ``StateValue``, ``StateReason``, ``StateReasonData`` and
 
 Not emulated: alarms are never evaluated; a new alarm still starts ``OK``
 in moto where AWS starts it ``INSUFFICIENT_DATA``; ``DescribeAlarmHistory`` is
-not implemented by moto (a 500).
+not implemented by moto (a 500); ``DescribeAlarms`` with ``AlarmNamePrefix`` (or
+``AlarmNames``, ``ActionPrefix``) ignores ``StateValue`` and answers alarms in every
+state, where AWS applies both (``drkit release`` checks the state it reads).
 """
 
 from __future__ import annotations
