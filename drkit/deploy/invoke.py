@@ -1,10 +1,12 @@
 """Deployed functions run as Lambda would run them, against the emulator, under their own roles.
 
 What a function gets is read back from the emulated account, never re-derived from the
-spec: its configuration (handler, environment, role) from ``GetFunctionConfiguration``,
-its code from the archive Terraform uploaded (checked against the deployed
-``CodeSha256``), and its credentials from assuming its execution role the way the Lambda
-service does (the emulator's ``/_drkit/lambda/execution-credentials``). The handler runs
+spec: the version its alias (``names.FUNCTION_ALIAS``, what every caller invokes) points
+at, that version's configuration (handler, environment, role) from
+``GetFunctionConfiguration``, that version's code as Lambda holds it (the emulator's
+``/_drkit/lambda/code``, checked against the version's ``CodeSha256``), and its
+credentials from assuming its execution role the way the Lambda service does (the
+emulator's ``/_drkit/lambda/execution-credentials``). The handler runs
 in a process of its own (forked from a host that has imported only boto3, as Lambda's
 runtime provides it: drkit.deploy.runtime_host), with only that environment, in a folder
 holding only the archive's files; the emulator enforces IAM on every call it makes.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -27,6 +30,7 @@ import attrs
 
 from drkit.deploy.runtime_host import HostEnded, RuntimeHost
 from drkit.errors import DrkitError
+from drkit.regions.names import FUNCTION_ALIAS
 from drkit_emulator.runner import Emulator
 
 #: Separates what the handler logged from its return value on the subprocess's stdout.
@@ -62,25 +66,33 @@ class DeployedFunction:
     Attributes:
         name: Its name.
         region: Its region.
+        version: The published version that runs (the one its alias pointed at when read).
         handler: The handler setting.
         environment: Its environment variables.
         role_arn: Its execution role.
-        code_sha256: The deployed code's SHA-256, base64 (Lambda's ``CodeSha256``).
+        code_sha256: The version's code's SHA-256, base64 (Lambda's ``CodeSha256``).
     """
 
     name: str
     region: str
+    version: str
     handler: str
     environment: dict[str, str]
     role_arn: str
     code_sha256: str
 
     @classmethod
-    def read(cls, emulator: Emulator, name: str, region: str) -> DeployedFunction:
-        config = emulator.client("lambda", region).get_function_configuration(FunctionName=name)
+    def read(
+        cls, emulator: Emulator, name: str, region: str, qualifier: str = FUNCTION_ALIAS
+    ) -> DeployedFunction:
+        """The version ``qualifier`` (an alias or a version) names, as Lambda holds it."""
+        config = emulator.client("lambda", region).get_function_configuration(
+            FunctionName=name, Qualifier=qualifier
+        )
         return cls(
             name=name,
             region=region,
+            version=config["Version"],
             handler=config["Handler"],
             environment=dict((config.get("Environment") or {}).get("Variables") or {}),
             role_arn=config["Role"],
@@ -104,31 +116,21 @@ class Invocation:
 
 
 class FunctionRunner:
-    """Runs deployed handlers from one code archive against one emulator."""
+    """Runs deployed handlers against one emulator, each from the code its version holds
+    (fetched from the emulated Lambda once per distinct code, one runtime host for each)."""
 
-    def __init__(self, emulator: Emulator, archive: Path) -> None:
+    def __init__(self, emulator: Emulator) -> None:
         self._emulator = emulator
-        self._archive = Path(archive)
-        self._sha256 = base64.b64encode(
-            hashlib.sha256(self._archive.read_bytes()).digest()
-        ).decode()
-        self._code = Path(tempfile.mkdtemp(prefix="drkit-lambda-"))
-        with zipfile.ZipFile(self._archive) as archive_zip:
-            archive_zip.extractall(self._code)
-        self._host = RuntimeHost(self._code, self._interpreter_env())
+        self._hosts: dict[str, tuple[Path, RuntimeHost]] = {}
 
     def invoke(self, function: DeployedFunction, event: dict[str, Any]) -> Invocation:
         """Run ``function``'s handler on ``event`` with its deployed environment and role."""
-        if function.code_sha256 != self._sha256:
-            raise InvokeFailed(
-                f"{function.name} runs code {function.code_sha256}, not the archive "
-                f"{self._archive} ({self._sha256})"
-            )
+        code, host = self._host(function)
         started = time.perf_counter()
         try:
-            done = self._host.run(
+            done = host.run(
                 _BOOTSTRAP,
-                env=self._environment(function),
+                env=self._environment(function, code),
                 stdin=json.dumps(event),
                 timeout=INVOKE_TIMEOUT_SECONDS,
             )
@@ -142,19 +144,21 @@ class FunctionRunner:
             raise InvokeFailed(f"{function.name} failed ({ended}):\n{tail}")
         return Invocation(result=json.loads(result), logs=_json_lines(output), seconds=seconds)
 
-    def _interpreter_env(self) -> dict[str, str]:
-        """What the interpreter reads when it starts: the same for every function."""
-        return {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(self._code),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
+    def _host(self, function: DeployedFunction) -> tuple[Path, RuntimeHost]:
+        """The extracted code of ``function``'s version and its runtime host."""
+        if function.code_sha256 not in self._hosts:
+            archive = deployed_code(self._emulator, function)
+            code = Path(tempfile.mkdtemp(prefix="drkit-lambda-"))
+            with zipfile.ZipFile(io.BytesIO(archive)) as archive_zip:
+                archive_zip.extractall(code)
+            self._hosts[function.code_sha256] = (code, RuntimeHost(code, _interpreter_env(code)))
+        return self._hosts[function.code_sha256]
 
-    def _environment(self, function: DeployedFunction) -> dict[str, str]:
+    def _environment(self, function: DeployedFunction, code: Path) -> dict[str, str]:
         """Only what Lambda gives a function: its variables, its session, its region."""
         credentials = execution_credentials(self._emulator, function)
         return {
-            **self._interpreter_env(),
+            **_interpreter_env(code),
             **function.environment,
             "_HANDLER": function.handler,
             "AWS_LAMBDA_FUNCTION_NAME": function.name,
@@ -168,6 +172,34 @@ class FunctionRunner:
             "AWS_CONFIG_FILE": os.devnull,
             "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         }
+
+
+def _interpreter_env(code: Path) -> dict[str, str]:
+    """What the interpreter reads when it starts: the same for every function of ``code``."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(code),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def deployed_code(emulator: Emulator, function: DeployedFunction) -> bytes:
+    """The ZIP the Lambda service holds for ``function``'s version, checked against its
+    ``CodeSha256`` (what Lambda would run: the signed copy, signature and all)."""
+    body = json.dumps(
+        {"FunctionName": function.name, "Region": function.region, "Qualifier": function.version}
+    ).encode()
+    status, answer = emulator.post("/_drkit/lambda/code", body)
+    if status != 200:
+        raise InvokeFailed(f"the code of {function.name}:{function.version}: {answer!r}")
+    archive = base64.b64decode(json.loads(answer)["ZipFile"])
+    sha256 = base64.b64encode(hashlib.sha256(archive).digest()).decode()
+    if sha256 != function.code_sha256:
+        raise InvokeFailed(
+            f"{function.name}:{function.version} holds code {sha256}, "
+            f"not its CodeSha256 {function.code_sha256}"
+        )
+    return archive
 
 
 def execution_credentials(emulator: Emulator, function: DeployedFunction) -> dict[str, str]:

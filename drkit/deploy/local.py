@@ -122,7 +122,7 @@ class EmulatorDeployment:
 
     def scenario(self) -> Scenario:
         """The deployed functions, ready to serve requests from the code Terraform uploaded."""
-        return Scenario(self.spec, self.emulator, FunctionRunner(self.emulator, self.code_archive))
+        return Scenario(self.spec, self.emulator, FunctionRunner(self.emulator))
 
     @property
     def code_archive(self) -> Path:

@@ -42,8 +42,8 @@ from drkit_runtime.contract import (
 from drkit_runtime.keys import canary_object_key
 
 RECORD = {"patient_id": "p-demo", "record_type": "encounter", "payload": {"bp": "120/80"}}
-#: The function name in an integration's URI (a function's invoke ARN, or its ARN).
-_INTEGRATED_FUNCTION = re.compile(r":function:([^:/]+)")
+#: The function name and qualifier in an integration's URI (an invoke ARN, or an ARN).
+_INTEGRATED_FUNCTION = re.compile(r":function:([^:/]+)(?::([^:/]+))?")
 
 
 def route_key(method: str, path: str) -> str:
@@ -51,8 +51,9 @@ def route_key(method: str, path: str) -> str:
     return f"{method} {HEALTH_PATH}" if path == HEALTH_PATH else f"{method} /records/{{id}}"
 
 
-def integrated_function(apigatewayv2: Any, api_name: str, key: str) -> str:
-    """The name of the function the deployed API ``api_name`` sends route ``key`` to.
+def integrated_function(apigatewayv2: Any, api_name: str, key: str) -> tuple[str, str]:
+    """The function the deployed API ``api_name`` sends route ``key`` to, and the qualifier
+    (alias or version) it invokes (``$LATEST`` when the URI names none).
 
     Raises:
         LookupError: No such API, route, or function behind the route.
@@ -60,17 +61,29 @@ def integrated_function(apigatewayv2: Any, api_name: str, key: str) -> str:
     apis = [a for a in apigatewayv2.get_apis()["Items"] if a["Name"] == api_name]
     if len(apis) != 1:
         raise LookupError(f"{len(apis)} APIs named {api_name}")
-    api_id = apis[0]["ApiId"]
+    return routed_function(apigatewayv2, apis[0]["ApiId"], key, api_name)
+
+
+def mapped_api(apigatewayv2: Any, domain_name: str) -> str:
+    """The id of the API the custom domain ``domain_name`` serves (its one API mapping)."""
+    mappings = apigatewayv2.get_api_mappings(DomainName=domain_name)["Items"]
+    if len(mappings) != 1:
+        raise LookupError(f"{domain_name} has {len(mappings)} API mappings")
+    return str(mappings[0]["ApiId"])
+
+
+def routed_function(apigatewayv2: Any, api_id: str, key: str, shown: str) -> tuple[str, str]:
+    """The function and qualifier the API ``api_id`` (``shown`` in errors) routes ``key`` to."""
     routes = [r for r in apigatewayv2.get_routes(ApiId=api_id)["Items"] if r["RouteKey"] == key]
     if len(routes) != 1 or not routes[0].get("Target", "").startswith("integrations/"):
-        raise LookupError(f"{api_name} has no route {key} to an integration")
+        raise LookupError(f"{shown} has no route {key} to an integration")
     integration_id = routes[0]["Target"].removeprefix("integrations/")
     integration = apigatewayv2.get_integration(ApiId=api_id, IntegrationId=integration_id)
     uri = integration.get("IntegrationUri", "")
     found = _INTEGRATED_FUNCTION.search(uri)
     if found is None:
-        raise LookupError(f"{api_name}'s route {key} integrates no function: {uri}")
-    return found.group(1)
+        raise LookupError(f"{shown}'s route {key} integrates no function: {uri}")
+    return found.group(1), found.group(2) or "$LATEST"
 
 
 @attrs.frozen(kw_only=True)
@@ -114,15 +127,31 @@ class Scenario:
         if key not in self._routed:
             apigatewayv2 = self.emulator.client("apigatewayv2", region)
             api_name = names.API(self.spec.namer, region)
-            name = integrated_function(apigatewayv2, api_name, key[1])
-            self._routed[key] = DeployedFunction.read(self.emulator, name, region)
+            name, qualifier = integrated_function(apigatewayv2, api_name, key[1])
+            self._routed[key] = DeployedFunction.read(self.emulator, name, region, qualifier)
         return self._routed[key]
+
+    def health_by_name(self, region: str) -> Served:
+        """``GET /health`` as the region's own name serves it: the API its custom domain maps
+        to, that API's route, and the version the alias runs now (read on every call: a
+        release moves aliases)."""
+        apigatewayv2 = self.emulator.client("apigatewayv2", region)
+        domain = self.spec.regional_api_domain_name(region)
+        key = route_key("GET", HEALTH_PATH)
+        name, qualifier = routed_function(
+            apigatewayv2, mapped_api(apigatewayv2, domain), key, domain
+        )
+        function = DeployedFunction.read(self.emulator, name, region, qualifier)
+        return self._served(region, function, "GET", HEALTH_PATH, None)
 
     def api(self, region: str, method: str, path: str, body: Any = None) -> Served:
         """``method path`` as the region's API serves it: by the function its route integrates."""
-        answer = self.runner.invoke(
-            self.routed(region, method, path), events.api_request(method, path, body)
-        ).result
+        return self._served(region, self.routed(region, method, path), method, path, body)
+
+    def _served(
+        self, region: str, function: DeployedFunction, method: str, path: str, body: Any
+    ) -> Served:
+        answer = self.runner.invoke(function, events.api_request(method, path, body)).result
         status, content = answer["statusCode"], json.loads(answer["body"])
         return Served(
             region=region,

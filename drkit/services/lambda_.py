@@ -34,6 +34,9 @@ DLQ_RETENTION_SECONDS = 14 * 24 * 3600
 #: Lambda refuses to create or update a function whose code is unsigned, signed by another
 #: profile, altered or expired (``Warn`` would deploy it and only log).
 ENFORCE = "Enforce"
+#: Lambda's default level of JSON logs, application and system alike
+#: (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html).
+LOG_LEVEL = "INFO"
 
 
 class CodeSigningConfig(Construct):
@@ -217,8 +220,14 @@ class RegionalFunction(Construct):
             dead_letter_config=LambdaFunctionDeadLetterConfig(
                 target_arn=self.dead_letter_queue_arn
             ),
+            # The levels are AWS's defaults for JSON logs, spelled out: left unset, the
+            # provider's publish check sees them change on every plan and publishes a new
+            # version each apply (hashicorp/terraform-provider-aws#33383, #42660).
             logging_config=LambdaFunctionLoggingConfig(
-                log_format="JSON", log_group=self.log_group.log_group_name
+                log_format="JSON",
+                log_group=self.log_group.log_group_name,
+                application_log_level=LOG_LEVEL,
+                system_log_level=LOG_LEVEL,
             ),
             tags=p.tagged(self.function_name),
             # The group must exist first, or Lambda creates an unencrypted one.

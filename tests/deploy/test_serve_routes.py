@@ -19,7 +19,8 @@ ACCOUNT = "123456789012"
 
 
 def _invoke_arn(function: str) -> str:
-    """A function's invoke ARN, the form Terraform hands API Gateway as the integration URI."""
+    """A function's (or alias's: ``name:live``) invoke ARN, the form Terraform hands API
+    Gateway as the integration URI."""
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{function}"
     return f"arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{arn}/invocations"
 
@@ -34,7 +35,7 @@ def apigatewayv2(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         client = boto3.client("apigatewayv2", region_name=REGION)
         api_id = client.create_api(Name="api-records-use1-dev", ProtocolType="HTTP")["ApiId"]
         for function, keys in (
-            ("lambda-api-use1-dev", ("GET /records/{id}", "PUT /records/{id}")),
+            ("lambda-api-use1-dev:live", ("GET /records/{id}", "PUT /records/{id}")),
             ("lambda-health-use1-dev", ("GET /health",)),
         ):
             integration = client.create_integration(
@@ -53,9 +54,9 @@ def apigatewayv2(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.mark.parametrize(
     ("method", "path", "function"),
     [
-        ("GET", "/health", "lambda-health-use1-dev"),
-        ("GET", "/records/rec-1", "lambda-api-use1-dev"),
-        ("PUT", "/records/rec-1", "lambda-api-use1-dev"),
+        ("GET", "/health", ("lambda-health-use1-dev", "$LATEST")),
+        ("GET", "/records/rec-1", ("lambda-api-use1-dev", "live")),
+        ("PUT", "/records/rec-1", ("lambda-api-use1-dev", "live")),
     ],
 )
 def test_each_request_runs_the_function_its_route_integrates(apigatewayv2, method, path, function):
