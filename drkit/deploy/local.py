@@ -8,7 +8,6 @@ back, check for drift, destroy in the reverse order, check that nothing is left.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -29,7 +28,7 @@ from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
 from drkit.regions.layout_change import Action, LayoutChange
 from drkit.regions.spec import RETIRING_REGIONS_VARIABLE, DeploymentSpec, Target
-from drkit.regions.stacks import StackKind, StackPlan
+from drkit.regions.stacks import StackPlan
 from drkit_emulator.runner import DUMMY_CREDENTIALS, Emulator
 
 PLAN_FILE = "drkit.tfplan"
@@ -123,19 +122,6 @@ class EmulatorDeployment:
     def scenario(self) -> Scenario:
         """The deployed functions, ready to serve requests from the code Terraform uploaded."""
         return Scenario(self.spec, self.emulator, FunctionRunner(self.emulator))
-
-    @property
-    def code_archive(self) -> Path:
-        """The Lambda archive of the synthesized stacks (every function runs the same one):
-        the release archive a region uploads, which its signed copy extracts exactly as."""
-        stacks = self.stacks
-        regional = next(p for p in stacks.plans if p.kind is StackKind.REGION)
-        stack_dir = stacks.directory(regional.name)
-        stack = json.loads((stack_dir / "cdk.tf.json").read_text())
-        uploads = stack["resource"]["aws_s3_object"].values()
-        archives: set[str] = {body["source"] for body in uploads}
-        (archive,) = archives
-        return stack_dir / archive
 
     def _client(self, service: str, region: str) -> Any:
         return self.emulator.client(service, region)
