@@ -3,7 +3,8 @@
 
 The layout is the mission's default (us-east-1 primary 70 %, us-west-2 30 %)
 unless ``DRKIT_CONFIG`` names a TOML file; ``ENVIRONMENT_SUFFIX`` sets the
-suffix and ``DRKIT_TARGET=local`` points the providers at the embedded emulator.
+suffix and ``DRKIT_TARGET=local`` points the providers at the embedded emulator;
+``DRKIT_RUNTIME`` names the Lambda code to ship instead of ``assets/runtime`` (a release's).
 A bad spec prints one line naming the field and exits 2, before anything is built.
 Every stack of the deployment is synthesized (``drkit.regions.stacks``): one per region,
 and the IAM, DNS, data, peering and routing stacks.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+from drkit.assets import runtime_source
 from drkit.errors import DrkitError
 from drkit.regions import DeploymentSpec
 
@@ -20,6 +22,7 @@ from drkit.regions import DeploymentSpec
 def main() -> int:
     try:
         spec = DeploymentSpec.from_environment()
+        runtime_source()  # DRKIT_RUNTIME, checked before the bindings load
     except DrkitError as err:
         print(f"drkit: invalid deployment spec: {err}", file=sys.stderr)
         return 2

@@ -45,6 +45,11 @@ COMMANDS: dict[str, Command] = {
         module="drkit.commands.demo",
         summary="deploy the whole stack to the embedded AWS emulator, summarize it, destroy it",
     ),
+    "release": Command(
+        module="drkit.commands.release",
+        summary="release new Lambda code one region at a time behind a health gate; "
+        "a failing region rolls back and the release stops",
+    ),
     "validate": Command(
         module="drkit.commands.validate",
         summary="synthesize 2 and 3 regions for AWS and run terraform validate offline",

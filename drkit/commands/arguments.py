@@ -74,16 +74,18 @@ def spec_field(name: str) -> Callable[[str], Any]:
     return _named(name, parse)
 
 
-def seconds(high: float) -> Callable[[str], float]:
-    """A number of seconds above 0 and at most ``high`` (never nan or infinite)."""
+def seconds(high: float, *, zero: bool = False) -> Callable[[str], float]:
+    """A number of seconds above 0 (from 0 with ``zero``) and at most ``high`` (never nan or
+    infinite)."""
+    low = "from 0" if zero else "above 0"
 
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             value = math.nan
-        if not (math.isfinite(value) and 0 < value <= high):
-            raise _refuse(text, f"a number of seconds above 0 and at most {high:g}")
+        if not (math.isfinite(value) and (value >= 0 if zero else value > 0) and value <= high):
+            raise _refuse(text, f"a number of seconds {low} and at most {high:g}")
         return value
 
     return _named("seconds", parse)

@@ -159,7 +159,7 @@ BACKUP_SELECTION = Name(ResourceType.BACKUP_SELECTION, "tables")
 #: signs only objects in its own region, so every region has one).
 RELEASE_BUCKET = Name(ResourceType.S3_BUCKET, "releases")
 #: The region's signing profile (a name prefix: Terraform completes it).
-SIGNING_PROFILE = Name(ResourceType.SIGNING_PROFILE, "release")
+SIGNING_PROFILE = Name(ResourceType.SIGNING_PROFILE, "rel")
 #: Where a release archive is uploaded (one key: each upload is a new version of it, and the
 #: signing job signs that exact version).
 RELEASE_ARCHIVE_KEY = "releases/runtime.zip"

@@ -35,8 +35,8 @@ class NameRule:
         alphanumeric: The service allows letters and digits only: the suffix's
             hyphens are dropped (``pr-123`` -> ``pr123``).
         underscores: The service allows letters, digits and underscores only: every hyphen
-            of the whole name becomes an underscore (``signer-release-use1-pr-123-`` ->
-            ``signer_release_use1_pr_123_``).
+            of the whole name becomes an underscore (``sig-rel-use1-pr-123-`` ->
+            ``sig_rel_use1_pr_123_``).
         arn: The ARN AWS gives a resource of this name (``{partition}``, ``{region}``,
             ``{account}``, ``{name}``); empty where AWS adds a random id (no ARN from a name).
     """
@@ -215,7 +215,7 @@ class ResourceType(enum.Enum):
     # two years (https://docs.aws.amazon.com/signer/latest/api/API_CancelSigningProfile.html)
     # and a fixed name could not be made again after a destroy. 64 - 26 = 38.
     SIGNING_PROFILE = NameRule(
-        prefix="signer",
+        prefix="sig",
         max_length=38,
         pattern=r"[A-Za-z0-9_]{2,}",
         service="Signer signing profile name prefix",

@@ -15,7 +15,7 @@ import attrs
 
 from drkit import iam
 from drkit.errors import SpecError, index_path
-from drkit.regions import budget, names, parameter_store
+from drkit.regions import budget, names, parameter_store, release_order
 from drkit.regions import region_rules as rules
 from drkit.regions import validators as v
 from drkit.regions.backend import S3Backend
@@ -102,6 +102,8 @@ class DeploymentSpec:
         extra_api_statements: More permissions for the API functions (IAM JSON
             statements, ``[[extra_api_statements]]`` in TOML). Checked for least
             privilege when the spec is built: a wildcard raises ComplianceError.
+        release_order: The order ``drkit release`` takes the regions in, every region once;
+            left out: the secondaries by weight, lowest first, then the primary.
     """
 
     regions: tuple[RegionSpec, ...] = attrs.field(
@@ -159,10 +161,12 @@ class DeploymentSpec:
         default=(), converter=v.to_statements
     )
     retiring_regions: tuple[str, ...] = attrs.field(default=(), converter=rules.to_retiring)
+    release_order: tuple[str, ...] = attrs.field(default=(), converter=release_order.to_order)
 
     def __attrs_post_init__(self) -> None:
         rules.check_region_set(self.regions)
         rules.check_retiring(self.retiring_regions, [r.region for r in self.regions])
+        release_order.check_order(self.release_order, [r.region for r in self.regions])
         # The global stacks' names are in us-east-1 whatever the layout.
         names.check_all(self.namer, {*(r.region for r in self.regions), ROUTE53_METRICS_REGION})
         for r in self.regions:
@@ -258,6 +262,11 @@ class DeploymentSpec:
     @property
     def secondaries(self) -> tuple[RegionSpec, ...]:
         return tuple(r for r in self.regions if not r.is_primary)
+
+    @property
+    def release_regions(self) -> tuple[str, ...]:
+        """The regions in the order a release reaches them (``drkit.regions.release_order``)."""
+        return self.release_order or release_order.default_order(self.regions)
 
     @property
     def stacks(self) -> tuple[StackPlan, ...]:

@@ -14,7 +14,7 @@ from constructs import Construct
 
 import drkit_runtime
 from drkit.access import Access
-from drkit.assets import stage_sources
+from drkit.assets import runtime_source, stage_sources
 from drkit.footprint import RegionalFootprint, RegionFactory, SharedResources
 from drkit.regions.spec import DeploymentSpec
 from drkit.regions.stacks import StackPlan
@@ -59,5 +59,6 @@ class RegionalStack(DrkitStack):
 
 
 def runtime_code() -> Path:
-    """The Lambda code as it ships (staged once per synthesis, shared by every region)."""
-    return stage_sources(RUNTIME_DIR)
+    """The Lambda code as it ships (staged once per synthesis, shared by every region):
+    ``assets/runtime``, or the folder ``DRKIT_RUNTIME`` names (a release's)."""
+    return stage_sources(runtime_source())

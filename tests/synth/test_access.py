@@ -11,12 +11,10 @@ import re
 
 import attrs
 import pytest
-from hypothesis import given
 
 from drkit import compliance
 from drkit_emulator.iam.evaluation import Decision, Request, evaluate
-from tests.helpers import SYNTH_SETTINGS, all_resources, resources, role_logical, synth_json
-from tests.strategies import spec as strategies
+from tests.helpers import all_resources, resources, role_logical, synth_json
 from tests.synth import access_checks as checks
 
 pytestmark = pytest.mark.synth
@@ -44,14 +42,8 @@ def test_every_declared_call_has_a_network_path(case):
     assert checks.path_findings(case) == []
 
 
-@SYNTH_SETTINGS
-@given(spec=strategies.deployment_specs(min_regions=2, max_regions=5))
-def test_random_layouts_are_granted_and_reachable(spec):
-    """Both directions hold for 2 to 5 regions, whatever their order, ranges and primary."""
-    stack = checks.Stack(spec, synth_json(spec))
-    assert checks.policy_findings(stack) == []
-    assert checks.key_policy_findings(stack) == []
-    assert checks.path_findings(stack) == []
+# Random layouts of 2-5 regions: tests/synth/test_random_layouts.py
+# runs these checks on the synthesis it makes for every property.
 
 
 # ----- the checks catch a broken stack --------------------------------------------------------

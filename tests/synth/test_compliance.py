@@ -87,6 +87,15 @@ def test_checkov_passes_on_every_synthesized_stack(which, reports, skips):
 
 
 @SHARES_CHECKOV
+@pytest.mark.parametrize("which", ["default", "three"])
+def test_code_signing_passes_without_a_skip(which, reports, skips):
+    """CKV_AWS_272 (Lambda code signing) passes and fails nowhere, and no skip names it."""
+    assert "CKV_AWS_272" in reports[which].passed
+    assert [r["resource"] for r in reports[which].failed if r["check_id"] == "CKV_AWS_272"] == []
+    assert all(s.check != "CKV_AWS_272" for s in skips)
+
+
+@SHARES_CHECKOV
 def test_the_gate_fails_when_a_control_breaks(reports, skips):
     """Switching off a control in the synthesized JSON makes checkov fail the gate, naming it."""
     findings, _ = compliance.evaluate(reports["broken"].failed, skips)

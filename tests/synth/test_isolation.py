@@ -7,12 +7,7 @@ hypothesis checks them over 2-5 regions (always one layout without us-east-1).
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
-from drkit.regions.spec import DeploymentSpec
-from tests.helpers import SYNTH_SETTINGS, synth_stacks
-from tests.strategies import spec as s
 from tests.synth.isolation import ISOLATION
 
 pytestmark = pytest.mark.synth
@@ -35,26 +30,6 @@ def test_fixed_layouts(prop, layout):
     prop(*layout)
 
 
-WITHOUT_US_EAST_1 = s.deployment_specs(exclude=("us-east-1",))
-
-
-def _two(primary: str, other: str) -> DeploymentSpec:
-    return DeploymentSpec.from_mapping(
-        {
-            "environment_suffix": "iso",
-            "regions": [
-                {"region": primary, "role": "primary", "weight": 60, "cidr": "10.0.0.0/16"},
-                {"region": other, "role": "secondary", "weight": 40, "cidr": "10.1.0.0/16"},
-            ],
-        }
-    )
-
-
-@SYNTH_SETTINGS
-@given(st.one_of(s.deployment_specs(max_regions=5), WITHOUT_US_EAST_1))
-@example(_two("eu-west-1", "ap-southeast-2"))
-def test_random_layouts(spec):
-    """Every isolation property holds for a random valid layout of 2 to 5 regions."""
-    stacks = synth_stacks(spec)
-    for prop in ISOLATION:
-        prop(spec, stacks)
+# Random layouts of 2-5 regions (one without us-east-1 always among them):
+# tests/synth/test_random_layouts.py checks ISOLATION on the
+# synthesis it makes for every property.

@@ -7,22 +7,16 @@ import json
 import re
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
-from drkit.regions import DeploymentSpec
 from drkit.regions.naming import ResourceType
 from drkit.regions.spec import REQUIRED_TAGS
 from tests.helpers import (
-    SYNTH_SETTINGS,
     all_resources,
     logical_of,
     ref,
     region_of,
     resources,
-    synth_json,
 )
-from tests.strategies import spec as s
 from tests.synth.dependency_alarms import DEPENDENCY_PROPERTIES
 from tests.synth.metric_placement import PLACEMENT_PROPERTIES
 from tests.synth.release import RELEASE_PROPERTIES
@@ -381,41 +375,6 @@ def test_examples(prop, case):
 #: Layouts where a metric's region and the deployment's differ most: no region in
 #: us-east-1 (Route 53's metrics get a region of their own), and us-east-1 present
 #: but not the primary.
-WITHOUT_US_EAST_1 = s.deployment_specs(exclude=("us-east-1",))
-PRIMARY_ELSEWHERE = s.deployment_specs(include=("us-east-1",), primary_not="us-east-1")
-
-
-def _layout(regions, primary):
-    return DeploymentSpec.from_mapping(
-        {
-            "environment_suffix": "ex",
-            "regions": [
-                {
-                    "region": r,
-                    "role": "primary" if r == primary else "secondary",
-                    "weight": w,
-                    "cidr": f"10.{i}.0.0/16",
-                }
-                for i, (r, w) in enumerate(regions)
-            ],
-        }
-    )
-
-
-@SYNTH_SETTINGS
-@given(st.one_of(s.deployment_specs(max_regions=5), WITHOUT_US_EAST_1, PRIMARY_ELSEWHERE))
-@example(_layout((("eu-west-1", 60), ("ap-southeast-2", 40)), "eu-west-1"))
-@example(_layout((("us-east-1", 20), ("eu-central-1", 50), ("us-west-2", 30)), "eu-central-1"))
-def test_random_layouts(spec):
-    """Every invariant holds for a randomly generated valid layout of 2 to 5 regions.
-
-    Always including one without us-east-1 and one whose primary is elsewhere.
-    """
-    stack = synth_json(spec)
-    for prop in PROPERTIES:
-        prop(spec, stack)
-
-
 def test_the_name_tables_hold_only_what_is_synthesized(default_stack, three_region_stack):
     """Every entry of NAME_ATTRIBUTES and NOT_NAMES is an attribute some stack writes (an
     entry nothing writes would hide a renamed attribute from the suffix check)."""

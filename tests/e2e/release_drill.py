@@ -1,0 +1,88 @@
+"""The staged release on a running 2-region deployment: a broken runtime stopped at its first
+region and rolled back there, then a good one taken to every region in order.
+
+Both run ``drkit release``'s own :class:`~drkit.deploy.release.Release` with the emulator
+target the command's ``--emulator`` rehearsal uses; ``/health`` is answered by the code of
+the version each region's alias points at, through the region's own name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from drkit.assets import RUNTIME_VARIABLE
+from drkit.deploy import serve
+from drkit.deploy.local import LocalDeployment
+from drkit.deploy.release import Gate, Outcome, Release, ReleaseReport
+from drkit.deploy.release_targets import EmulatorTarget
+from drkit.regions import names
+from tests.e2e.releases import runtime_copy
+
+#: Short: the emulator's code does not change while it bakes. Three probes a region.
+GATE = Gate(bake_seconds=1.0, interval_seconds=0.5)
+
+
+def versions_published(deployment: LocalDeployment, region: str) -> dict[str, list[str]]:
+    """``function -> its published versions`` in ``region``."""
+    lambda_ = deployment.emulator.client("lambda", region)
+    found = {}
+    for purpose in names.FUNCTION_PURPOSES:
+        function = names.FUNCTIONS[purpose].function(deployment.spec.namer, region)
+        listed = lambda_.list_versions_by_function(FunctionName=function)["Versions"]
+        found[function] = [v["Version"] for v in listed if v["Version"] != "$LATEST"]
+    return found
+
+
+def release(
+    deployment: LocalDeployment, root: Path, name: str, *, broken: bool
+) -> tuple[ReleaseReport, EmulatorTarget]:
+    """Release a copy of ``assets/runtime`` (``broken``: its /health answers 500), each stack
+    planned again right after its apply (the good release's plans are the lifecycle's drift
+    check: nothing changes the stacks after it)."""
+    folder = runtime_copy(root, name, broken=broken)
+    deployment.use_layout({**deployment.environ, RUNTIME_VARIABLE: str(folder)})
+    target = EmulatorTarget(deployment, check=not broken)
+    return Release(deployment.spec, target, GATE, say=lambda _: None).run(), target
+
+
+def check_broken(deployment: LocalDeployment, root: Path) -> None:
+    regions = deployment.spec.release_regions
+    first, last = regions[0], regions[-1]
+    before = {r: versions_published(deployment, r) for r in regions}
+    target = EmulatorTarget(deployment)
+    aliases = {r: target.aliases(r) for r in regions}
+    report, target = release(deployment, root, "broken", broken=True)
+    assert not report.ok
+    stopped, *rest = report.regions
+    assert (stopped.region, stopped.outcome) == (first, Outcome.ROLLED_BACK), report.lines()
+    assert "/health answered 500" in stopped.detail, stopped.detail
+    assert stopped.after == aliases[first]  # moved back to what it ran
+    assert all(r.outcome is Outcome.NOT_CHANGED for r in rest), report.lines()
+    # The release reached the first region: it published a version there, and nowhere else.
+    api = names.FUNCTIONS["api"].function(deployment.spec.namer, first)
+    assert len(versions_published(deployment, first)[api]) > len(before[first][api])
+    assert versions_published(deployment, last) == before[last]
+    assert {r: target.aliases(r) for r in regions} == aliases
+    # Never every region failing /health: at each census some region answered 200.
+    censuses = [p for p in report.probes if len(p.statuses) > 1]
+    assert censuses and all(200 in p.statuses.values() for p in censuses), report.probes
+    assert report.probes[-1].statuses == dict.fromkeys(regions, 200)
+
+
+def check_good(deployment: LocalDeployment, root: Path) -> list[str]:
+    """The release checked; what each stack's plan right after its apply found."""
+    regions = deployment.spec.release_regions
+    target = EmulatorTarget(deployment)
+    aliases = {r: target.aliases(r) for r in regions}
+    report, target = release(deployment, root, "good", broken=False)
+    assert report.ok, report.lines()
+    assert [(r.region, r.outcome) for r in report.regions] == [
+        (region, Outcome.RELEASED) for region in regions
+    ]
+    for result in report.regions:
+        assert result.before == aliases[result.region]
+        assert all(int(result.after[f]) > int(v) for f, v in result.before.items()), result
+    assert report.probes[-1].statuses == dict.fromkeys(regions, 200)
+    served = deployment.scenario().run()  # the released code, records and all
+    assert serve.problems(served) == [], "\n".join(s.line() for s in served)
+    return target.drift
