@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sys
 
-from drkit.assets import runtime_source
 from drkit.errors import DrkitError
 from drkit.regions import DeploymentSpec
+from drkit.regions.runtime_source import runtime_source
 
 
 def main() -> int:

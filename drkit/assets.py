@@ -9,40 +9,12 @@ one run to the next. A staged copy holds exactly the tracked kinds of files.
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
-
-from drkit.errors import SpecError
 
 #: What ships: the code and its README; never bytecode or editor leftovers.
 SHIPPED_SUFFIXES = (".py", ".md")
-#: Names a folder to ship instead of ``assets/runtime`` (``drkit release --runtime``).
-RUNTIME_VARIABLE = "DRKIT_RUNTIME"
-#: The package every function's handler lives in: a release folder must hold it.
-RUNTIME_PACKAGE = "drkit_runtime"
-#: ``assets/runtime``: what ships unless ``DRKIT_RUNTIME`` names another folder.
-DEFAULT_RUNTIME = Path(__file__).resolve().parent.parent / "assets" / "runtime"
-
-
-def runtime_source(environ: Mapping[str, str] | None = None) -> Path:
-    """The folder of Lambda code to ship: ``DRKIT_RUNTIME``, else ``assets/runtime``.
-
-    Raises:
-        SpecError: The folder named holds no ``drkit_runtime`` package.
-    """
-    env = os.environ if environ is None else environ
-    given = env.get(RUNTIME_VARIABLE) or ""
-    source = Path(given).resolve() if given else DEFAULT_RUNTIME
-    if not (source / RUNTIME_PACKAGE / "__init__.py").is_file():
-        raise SpecError(
-            RUNTIME_VARIABLE,
-            given or str(source),
-            f"a folder holding the {RUNTIME_PACKAGE} package",
-        )
-    return source
 
 
 def stage_sources(source: Path) -> Path:

@@ -158,6 +158,15 @@ def existing_file(what: str) -> Callable[[str], Path]:
     return _named("file", parse)
 
 
+def runtime_folder(text: str) -> Path:
+    """A folder of Lambda code to release: one holding the ``drkit_runtime`` package."""
+    path = Path(text)
+    if not (path / "drkit_runtime" / "__init__.py").is_file():
+        found = "a file" if path.is_file() else "without it" if path.is_dir() else "none"
+        raise _refuse(text, f"a folder holding the drkit_runtime package ({found} here)")
+    return path
+
+
 def synth_output(text: str) -> Path:
     """A synth output directory: one holding cdktf's ``manifest.json`` (say ``cdktf.out``)."""
     path = Path(text)

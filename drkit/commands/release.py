@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     arguments.add_layout(parser)
     parser.add_argument(
         "--runtime",
-        type=arguments.workdir,
+        type=arguments.runtime_folder,
         help="the folder of Lambda code to release (holding drkit_runtime; "
         "default: DRKIT_RUNTIME, else assets/runtime)",
     )
@@ -68,8 +68,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             report = release_to_aws(layout.environ, runtime, gate, say=say)
     except SpecError as err:
-        if err.field == "DRKIT_RUNTIME" and args.runtime:
-            raise err.renamed("--runtime") from None
         raise layout.renamed(err) from None
     print("\n".join(report_lines(report)), flush=True)
     return 0 if report.ok else 1

@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from drkit.assets import RUNTIME_VARIABLE, runtime_source
+import boto3
+
 from drkit.deploy.cdktf_lines import find_cdktf
 from drkit.deploy.errors import DeployError
 from drkit.deploy.local import LocalDeployment
@@ -18,6 +19,7 @@ from drkit.deploy.release import Gate, Release, ReleaseReport
 from drkit.deploy.release_targets import AwsTarget, EmulatorTarget
 from drkit.deploy.synth import ROOT
 from drkit.deploy.terraform import find_provider_mirror, find_terraform
+from drkit.regions.runtime_source import RUNTIME_VARIABLE, runtime_source
 from drkit.regions.spec import DeploymentSpec, Target
 from drkit_emulator.runner import Emulator
 
@@ -75,8 +77,6 @@ def release_to_aws(
 ) -> ReleaseReport:
     """Release ``runtime`` to the AWS deployment of the layout: ``cdktf deploy`` one stage at
     a time (state where the stacks keep it), the gate asking each region's own name."""
-    import boto3
-
     released = release_environ(environ, runtime)
     spec = DeploymentSpec.from_environment(released)
     cdktf = find_cdktf()

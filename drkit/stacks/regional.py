@@ -14,8 +14,9 @@ from constructs import Construct
 
 import drkit_runtime
 from drkit.access import Access
-from drkit.assets import runtime_source, stage_sources
+from drkit.assets import stage_sources
 from drkit.footprint import RegionalFootprint, RegionFactory, SharedResources
+from drkit.regions.runtime_source import runtime_source
 from drkit.regions.spec import DeploymentSpec
 from drkit.regions.stacks import StackPlan
 from drkit.stacks.base import DrkitStack

@@ -47,6 +47,12 @@ BAD_VALUES: dict[tuple[str, str], list[str]] = {
     ("drill", "--samples"): ["0", "1.5", "101", "many"],
     ("drill", "--endpoint-url"): ["localhost:5000", "http://", "http://h:99999", "ftp://h"],
     ("outage", "--endpoint"): ["localhost:5000", "http://", "ftp://h"],
+    ("release", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
+    ("release", "--suffix"): ["UPPER", "a_b", "x-", ""],
+    ("release", "--runtime"): [A_FILE, str(ROOT), "/nonexistent/runtime"],
+    ("release", "--bake-seconds"): ["-1", "nan", "3601", "long"],
+    ("release", "--interval-seconds"): ["0", "61", "x"],
+    ("release", "--workdir"): [A_FILE, f"{A_FILE}/below"],
 }
 #: What the others need to get as far as the option under test.
 REQUIRED = {"drill": ["--region", "us-west-2"], "outage": ["status"]}

@@ -40,10 +40,13 @@ def test_exit_1_when_a_region_rolled_back(monkeypatch, capsys, stopped, code):
     assert ("release stopped: us-west-2" in out) is bool(stopped)
 
 
-def test_a_folder_without_the_runtime_package_is_refused_naming_the_argument(tmp_path, capsys):
+def test_a_folder_without_the_runtime_package_is_refused_naming_it(tmp_path, monkeypatch, capsys):
     assert main(["release", "--runtime", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "--runtime" in err and "a folder holding the drkit_runtime package" in err
+    monkeypatch.setenv("DRKIT_RUNTIME", str(tmp_path))
+    assert main(["release"]) == 2
+    assert "DRKIT_RUNTIME" in capsys.readouterr().err
 
 
 def test_a_negative_bake_is_refused(capsys):

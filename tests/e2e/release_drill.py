@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drkit.assets import RUNTIME_VARIABLE
 from drkit.deploy import serve
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.release import Gate, Outcome, Release, ReleaseReport
 from drkit.deploy.release_targets import EmulatorTarget
 from drkit.regions import names
+from drkit.regions.runtime_source import RUNTIME_VARIABLE
 from tests.e2e.releases import runtime_copy
 
 #: Short: the emulator's code does not change while it bakes. Three probes a region.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from drkit.assets import DEFAULT_RUNTIME
+from drkit.regions.runtime_source import DEFAULT_RUNTIME
 
 #: Appended to the broken copy's health_api.py: its handler then answers 500 to everything.
 BROKEN_HEALTH = """

@@ -112,6 +112,7 @@ EVERY_FIELD: dict[str, Any] = {
     },
     "operator_principals": ["arn:aws:iam::111122223333:role/dr-operators"],
     "retiring_regions": ["sa-east-1"],  # full_layout picks one the layout does not have
+    "release_order": [],  # full_layout names the layout's regions, the primary first
     "extra_api_statements": [
         {
             "Sid": "ReadReports",
@@ -193,10 +194,12 @@ def full_layout(regions: tuple[RegionSpec, ...]) -> dict[str, Any]:
     does not have)."""
     used = {r.region for r in regions}
     retiring = [next(r for r in SHORT_CODES if r not in used)]
+    primary = {r.region for r in regions if r.role is Role.PRIMARY}
     return {
         **valid_layout_dict(regions),
         **copy.deepcopy(EVERY_FIELD),
         "retiring_regions": retiring,
+        "release_order": sorted((r.region for r in regions), key=lambda r: r not in primary),
     }
 
 
