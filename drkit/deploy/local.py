@@ -252,7 +252,8 @@ class LocalDeployment(EmulatorDeployment):
             scan: Plan every stack into a file and read the plan back (``terraform show
                 -json``) before applying exactly that plan: what a scan saw is applied.
             check: Plan every stack again right after its apply (no other stack changes its
-                resources), beside the applies of the stacks that follow it.
+                resources), beside the applies of the stacks that follow it; not a stack
+                whose apply changed nothing (its own refresh and plan found no difference).
         """
         chosen = self.stacks.names if names is None else tuple(names)
         checks: dict[str, Future[list[str]]] = {}
@@ -262,8 +263,10 @@ class LocalDeployment(EmulatorDeployment):
             if scan:
                 tf.plan(out=PLAN_FILE, detailed_exitcode=True)
                 shown = tf.show_json(PLAN_FILE)
-            tf.apply(PLAN_FILE if scan else None)
-            if check:  # beside the stacks that follow: it changes nothing they read
+            changed = tf.apply(PLAN_FILE if scan else None)
+            # Beside the stacks that follow: it changes nothing they read. An apply that
+            # changed nothing planned with a refresh already and found no difference.
+            if check and changed:
                 checks[plan.name] = pool.submit(self._checked, plan, tf)
             return shown
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -222,8 +223,9 @@ class Terraform:
             return None
         return plan_has_changes(self.show_json(out))
 
-    def apply(self, plan_file: Path | str | None = None) -> None:
-        """``terraform apply -auto-approve``, of ``plan_file`` when given."""
+    def apply(self, plan_file: Path | str | None = None) -> bool:
+        """``terraform apply -auto-approve``, of ``plan_file`` when given; whether it changed
+        anything (True unless Terraform's summary says 0 of everything)."""
         args = [
             "apply",
             "-auto-approve",
@@ -234,7 +236,9 @@ class Terraform:
         ]
         if plan_file is not None:
             args.append(str(plan_file))
-        self._run("apply", args)
+        done = self._run("apply", args)
+        summary = _APPLIED.search(done.stdout)
+        return summary is None or any(int(n) for n in summary.groups() if n)
 
     def destroy(self, *, refresh: bool = True) -> None:
         """``terraform destroy -auto-approve``.
@@ -355,6 +359,12 @@ class Terraform:
             f"# --- stdout ---\n{stdout}\n# --- stderr ---\n{stderr}\n"
         )
         self._last_log = str(path)
+
+
+#: The last line of an apply: ``Apply complete! Resources: 0 added, 0 changed, 0 destroyed.``
+_APPLIED = re.compile(
+    r"Apply complete! Resources: (?:(\d+) imported, )?(\d+) added, (\d+) changed, (\d+) destroyed"
+)
 
 
 def plan_has_changes(plan_json: Mapping[str, Any]) -> bool:

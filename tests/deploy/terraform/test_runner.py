@@ -190,6 +190,24 @@ def test_plan_detailed_exit_code_tells_whether_changes_are_pending(
     assert tf.plan() is pending
 
 
+@pytest.mark.parametrize(
+    ("summary", "changed"),
+    [
+        ("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.", False),
+        ("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.", True),
+        ("Apply complete! Resources: 2 imported, 0 added, 0 changed, 0 destroyed.", True),
+        ("Apply complete! Resources: 0 imported, 0 added, 0 changed, 0 destroyed.", False),
+        ("something else entirely", True),  # unknown: assume it changed
+    ],
+)
+def test_apply_tells_whether_it_changed_anything(
+    fake_terraform: Any, stack: Path, tmp_path: Path, summary: str, changed: bool
+) -> None:
+    fake_terraform.answer(apply={"stdout": f"...\n\n{summary}\n"})
+    tf = Terraform.for_stack(stack, mirror_root=make_mirror(tmp_path / "m"))
+    assert tf.apply() is changed
+
+
 def test_plan_without_detailed_exit_code_reads_the_plan_file(
     fake_terraform: Any, stack: Path, tmp_path: Path
 ) -> None:
