@@ -13,11 +13,12 @@ from drkit import iam
 from drkit.access.keys import ENCRYPT_DECRYPT, KeyUse
 from drkit.access.roles import RoleModel
 from drkit.regions import names
+from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.names import Account, Name, RoleNames
-from drkit.regions.naming import Namer
+from drkit.regions.naming import Namer, ResourceType
 
-# The operator reads and writes data and flips the (encrypted) drain switches.
-OPERATOR_KEY_SERVICES = ("dynamodb", "s3", "ssm")
+# The operator flips the (encrypted) drain switches; it reaches no patient data.
+OPERATOR_KEY_SERVICES = ("ssm",)
 
 
 def bucket_replication(
@@ -182,9 +183,15 @@ def backup(namer: Namer, account: Account, region: str, regions: Sequence[str]) 
 def operator(
     namer: Namer, account: Account, regions: Sequence[str], principals: Sequence[str]
 ) -> RoleModel:
-    """The failover role, for people: the spec's principals, with MFA; never a function."""
-    tables = tuple(t.arn(namer, account, r) for t in names.TABLES.values() for r in regions)
-    buckets = tuple(names.DATA_BUCKET.arn(namer, account, r) for r in regions)
+    """The failover role, for people: the spec's principals, with MFA; never a function.
+
+    It flips the drain switches and reads the deployment's alarms (its metric alarms:
+    DescribeAlarms scoped to alarm ARNs returns those, not composite alarms,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html),
+    in every region and in us-east-1, where Route 53's alarms are. It reaches no table,
+    bucket or object: moving traffic needs no patient data.
+    """
+    alarm_regions = sorted({*regions, ROUTE53_METRICS_REGION})
     return RoleModel(
         role=names.OPERATOR.role,
         policy=names.OPERATOR.policy,
@@ -193,25 +200,14 @@ def operator(
         trust_conditions={"Bool": {"aws:MultiFactorAuthPresent": "true"}},
         statements=(
             iam.Statement(
-                sid="ReadWriteEveryReplica",
-                actions=(
-                    "dynamodb:GetItem",
-                    "dynamodb:PutItem",
-                    "dynamodb:Query",
-                    "dynamodb:UpdateItem",
-                ),
-                resources=tables,
-            ),
-            iam.Statement(sid="ListEveryBucket", actions=("s3:ListBucket",), resources=buckets),
-            iam.Statement(
-                sid="ReadWriteEveryBucket",
-                actions=("s3:GetObject", "s3:PutObject"),
-                resources=tuple(f"{b}/*" for b in buckets),
-            ),
-            iam.Statement(
                 sid="FlipDrainSwitches",
                 actions=("ssm:GetParameter", "ssm:PutParameter"),
                 resources=tuple(names.DRAIN_SWITCH.arn(namer, account, r) for r in regions),
+            ),
+            iam.Statement(
+                sid="ReadTheDeploymentsAlarms",
+                actions=("cloudwatch:DescribeAlarms",),
+                resources=tuple(alarm_pattern(namer, account, r) for r in alarm_regions),
             ),
         ),
         key_uses=tuple(
@@ -223,4 +219,15 @@ def operator(
             )
             for r in regions
         ),
+    )
+
+
+def alarm_pattern(namer: Namer, account: Account, region: str) -> str:
+    """Every alarm of the deployment in ``region``: ``alarm-*-<suffix>``."""
+    rule = ResourceType.ALARM.value
+    return rule.arn.format(
+        partition=account.partition,
+        region=region,
+        account=account.account_id,
+        name=f"{rule.prefix}-*-{namer.suffix}",
     )

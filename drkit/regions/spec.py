@@ -15,7 +15,7 @@ import attrs
 
 from drkit import iam
 from drkit.errors import SpecError, index_path
-from drkit.regions import budget, names, parameter_store, release_order
+from drkit.regions import budget, names, parameter_store, release_order, residency
 from drkit.regions import region_rules as rules
 from drkit.regions import validators as v
 from drkit.regions.backend import S3Backend
@@ -104,6 +104,8 @@ class DeploymentSpec:
             privilege when the spec is built: a wildcard raises ComplianceError.
         release_order: The order ``drkit release`` takes the regions in, every region once;
             left out: the secondaries by weight, lowest first, then the primary.
+        data_residency: Where patient data may be kept ("EU", country codes); every region
+            must be within it, since each holds a copy (``drkit.regions.residency``).
     """
 
     regions: tuple[RegionSpec, ...] = attrs.field(
@@ -162,11 +164,13 @@ class DeploymentSpec:
     )
     retiring_regions: tuple[str, ...] = attrs.field(default=(), converter=rules.to_retiring)
     release_order: tuple[str, ...] = attrs.field(default=(), converter=release_order.to_order)
+    data_residency: tuple[str, ...] = attrs.field(default=(), converter=residency.to_residency)
 
     def __attrs_post_init__(self) -> None:
         rules.check_region_set(self.regions)
         rules.check_retiring(self.retiring_regions, [r.region for r in self.regions])
         release_order.check_order(self.release_order, [r.region for r in self.regions])
+        residency.check_residency(self.data_residency, [r.region for r in self.regions])
         # The global stacks' names are in us-east-1 whatever the layout.
         names.check_all(self.namer, {*(r.region for r in self.regions), ROUTE53_METRICS_REGION})
         for r in self.regions:

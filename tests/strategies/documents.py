@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from drkit.errors import index_path, key_path
 from drkit.regions.catalog import SHORT_CODES
+from drkit.regions.residency import COUNTRIES
 from drkit.regions.spec import DeploymentSpec, RegionSpec, Role, S3Backend, Target
 from tests.strategies.spec import REGIONS, region_specs, valid_layout_dict
 
@@ -113,6 +114,7 @@ EVERY_FIELD: dict[str, Any] = {
     "operator_principals": ["arn:aws:iam::111122223333:role/dr-operators"],
     "retiring_regions": ["sa-east-1"],  # full_layout picks one the layout does not have
     "release_order": [],  # full_layout names the layout's regions, the primary first
+    "data_residency": [],  # full_layout names the countries of the layout's regions
     "extra_api_statements": [
         {
             "Sid": "ReadReports",
@@ -200,6 +202,7 @@ def full_layout(regions: tuple[RegionSpec, ...]) -> dict[str, Any]:
         **copy.deepcopy(EVERY_FIELD),
         "retiring_regions": retiring,
         "release_order": sorted((r.region for r in regions), key=lambda r: r not in primary),
+        "data_residency": sorted({COUNTRIES[r.region] for r in regions}),
     }
 
 

@@ -118,18 +118,13 @@ ACTIONS = {
 #: audit entries ever rewrites one (docs/architecture.md, "What IAM cannot enforce").
 NEVER_REWRITE = {"dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"}
 DENIED = {"api": NEVER_REWRITE, "health": NEVER_REWRITE}
-#: The operator (people, with MFA): read and write every replica and bucket, flip the drain
-#: switches (docs/runbook.md lists the same actions for a person's own role).
+#: The operator (people, with MFA): flip the drain switches (their parameters are encrypted
+#: with the region's key, used through SSM only) and read the deployment's alarms; no table,
+#: bucket or object (docs/runbook.md lists the same actions for a person's own role).
 OPERATOR = {
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:Query",
-    "dynamodb:UpdateItem",
-    "s3:ListBucket",
-    "s3:GetObject",
-    "s3:PutObject",
     "ssm:GetParameter",
     "ssm:PutParameter",
+    "cloudwatch:DescribeAlarms",
     "kms:Decrypt",
     "kms:DescribeKey",
     "kms:Encrypt",
