@@ -11,12 +11,11 @@ CDKTF_DIR := .tools/cdktf
 CDKTF_VERSION := 0.21.0
 # `make test-fast`: as many pytest workers as cores (in-process tests, CPU-bound).
 PYTEST_WORKERS ?= 2
-# `make test`: two more. xdist gives each end-to-end lifecycle (an xdist group) a worker of its
+# `make test`: one more. xdist gives each end-to-end lifecycle (an xdist group) a worker of its
 # own and hands a worker more only when it has at most 2 tests left, so with 2 workers every
 # other test waited for a lifecycle to end, while the lifecycles mostly wait on the provider's
-# fixed waits. Three lifecycles (two regions, three regions, releases) hold three workers;
-# the fourth runs everything else meanwhile.
-TEST_WORKERS ?= 4
+# fixed waits. The third runs them meanwhile.
+TEST_WORKERS ?= 3
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Python keeps bytecode beside the sources (git ignores __pycache__; the Lambda archive is

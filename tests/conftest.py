@@ -170,7 +170,6 @@ def four_region_stack(four_region_stacks) -> dict[str, Any]:
 LONGEST_FIRST = (
     "e2e-three",
     "e2e-two",
-    "e2e-release",
     "e2e-faults",
     "fast-import-synth",
     "checkov",

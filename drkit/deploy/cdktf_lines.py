@@ -23,6 +23,7 @@ from drkit.deploy.local import EMULATOR_PARALLELISM
 from drkit.deploy.synth import ROOT
 from drkit.deploy.terraform.cli_config import GO_RUNTIME_ENV
 from drkit.regions.layout_change import Action, Layout, LayoutChange
+from drkit.regions.runtime_source import RUNTIME_VARIABLE
 from drkit.regions.spec import RETIRING_REGIONS_VARIABLE, DeploymentSpec, Target
 
 #: Where ``make tools`` installs cdktf-cli (npm ``cdktf-cli@0.21.0``).
@@ -88,17 +89,20 @@ class CdktfCommands:
         emulator's deployer's: it enforces IAM, and the local target's providers
         take their keys from the environment.
 
-        Both layout variables are always set (the config empty for the built-in
-        layout, the suffix resolved), so a value left in the user's shell cannot
-        change the stack the lines deploy.
+        The layout variables and ``DRKIT_RUNTIME`` are always set (the config empty for
+        the built-in layout, the suffix resolved, the runtime empty for assets/runtime), so
+        a value left in the user's shell cannot change the stack the lines deploy.
         """
         target = {"DRKIT_TARGET": Target.LOCAL.value, "DRKIT_ENDPOINT_URL": endpoint_url}
         config = layout.get("DRKIT_CONFIG") or ""
         spec = DeploymentSpec.from_environment({**layout, **target})
+        runtime = layout.get(RUNTIME_VARIABLE) or ""
         environ = {
             **target,
             "DRKIT_CONFIG": str(Path(config).resolve()) if config else "",
             "ENVIRONMENT_SUFFIX": spec.environment_suffix,
+            # The Lambda code the deployment ships (empty: assets/runtime), like the layout.
+            RUNTIME_VARIABLE: str(Path(runtime).resolve()) if runtime else "",
             **{k: credentials[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")},
             # Providers from the local mirror only; without it `terraform init` asks the registry.
             "TF_CLI_CONFIG_FILE": str(cli_config),

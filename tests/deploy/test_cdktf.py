@@ -61,6 +61,7 @@ def test_lines_cd_to_the_project_export_the_target_and_run_cdktf(tmp_path):
         "DRKIT_ENDPOINT_URL": ENDPOINT,
         "DRKIT_CONFIG": "",
         "ENVIRONMENT_SUFFIX": "dev",
+        "DRKIT_RUNTIME": "",
         **KEYS,
         "TF_CLI_CONFIG_FILE": str(tmp_path / "terraformrc"),
         "CHECKPOINT_DISABLE": "1",

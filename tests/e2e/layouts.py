@@ -1,7 +1,6 @@
 """The layouts the end-to-end tests deploy, and how (tests/e2e/conftest.py deploys each once).
 
-``two`` is applied stack by stack by drkit's runner (what ``drkit demo`` does), and so is
-``release``, the mission's default layout, which then takes the staged releases. ``three``
+``two`` is applied stack by stack by drkit's runner (what ``drkit demo`` does). ``three``
 starts as two regions (the runner), then its third region is added to the running deployment
 with the ``cdktf deploy '*'`` line ``drkit demo --keep`` prints for the three-region layout.
 Each Terraform command costs seconds of CPU (every one starts the AWS provider, which builds
@@ -25,8 +24,6 @@ LAYOUTS = {
         "ENVIRONMENT_SUFFIX": "e2e2",
         "DRKIT_CONFIG": str(ROOT / "tests" / "e2e" / "two-region.toml"),
     },
-    # The default two regions again, for the staged releases (tests/e2e/test_release.py).
-    "release": {"ENVIRONMENT_SUFFIX": "e2er"},
     "three": {
         "ENVIRONMENT_SUFFIX": "e2e3",
         "DRKIT_CONFIG": str(ROOT / "examples" / "three-region.toml"),

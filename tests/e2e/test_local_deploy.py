@@ -1,17 +1,10 @@
 """End to end: every stack applied to the embedded emulator with the real Terraform.
 
-The 2-region layout goes through drkit's own Terraform runner (what ``drkit demo`` does),
-then through the outage drill: each region taken out in turn while the other's stack is
-changed alone, with the runner and with ``cdktf deploy <stack>``. The 3-region example is
-deployed as two regions, its third added to the running deployment with the printed
-``cdktf deploy '*'`` line, then removed again by the runner (the steps of
-``drkit.regions.layout_change``). Both are checked the same way: the emulated account read
-with boto3 (not the JSON), the deployed functions serving requests under their roles with IAM
-enforced, a second plan of every stack without changes; the 2-region plans are scanned with
-checkov, and the 2-region deployment is destroyed with nothing of it left (the 3-region one
-is not: its removed region was read back gone, and its emulator stops with the rest). Each
-layout runs its whole lifecycle on one xdist worker (``xdist_group``); tests/e2e/shared.py
-computes what its tests share once.
+Two regions through drkit's runner: two staged releases first (tests/e2e/release_drill.py),
+then an outage drill per region (tests/e2e/outage_drill.py), a checkov scan of every plan,
+destroy. Three regions: two deployed, the third added with the printed ``cdktf deploy '*'``
+line and removed by the runner. Both: the account read back with boto3, the functions serving
+under their roles with IAM enforced, no drift. Each lifecycle runs on one xdist worker.
 """
 
 from __future__ import annotations
@@ -31,7 +24,7 @@ from drkit.regions import names
 from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
 from drkit.regions.naming import ResourceType
 from drkit_runtime.access import FUNCTIONS, Scope
-from tests.e2e import outage_drill
+from tests.e2e import outage_drill, release_drill
 from tests.e2e import served as served_probes
 from tests.e2e.layouts import BEFORE_THE_THIRD
 from tests.e2e.shared import (
@@ -47,7 +40,9 @@ pytestmark = pytest.mark.e2e
 
 
 def pytest_generate_tests(metafunc):
-    """``test_day_two`` runs once per day-2 change its class lists in ``DAY_TWO``."""
+    """One ``test_day_two`` per change in ``DAY_TWO``, one ``test_release`` per ``RELEASES``."""
+    if metafunc.function.__name__ == "test_release":
+        metafunc.parametrize("release", metafunc.cls.RELEASES)
     if metafunc.function.__name__ == "test_day_two":
         changes = metafunc.cls.DAY_TWO
         ids = [c if isinstance(c, str) else f"{c[0]} out" for c in changes]
@@ -62,6 +57,13 @@ class _Lifecycle:
     #: Whether the checkov gate scans this layout's plans (one layout is enough: each plan
     #: costs a provider start per stack).
     SCANS_PLANS = False
+    #: The staged releases this layout takes first (tests/e2e/release_drill.py).
+    RELEASES: tuple[str, ...] = ()
+
+    def test_release(self, release, deployed, tmp_path):
+        """First of all: every later test checks what the releases left."""
+        check = release_drill.check_broken if release == "broken" else release_drill.check_good
+        check(deployed["deployment"], tmp_path)
 
     def test_tables_have_replicas_everywhere_with_pitr_and_regional_keys(self, deployed):
         """Both global tables exist with a replica in every secondary, PITR and the region's key."""
@@ -300,6 +302,7 @@ class TestTwoRegions(_Lifecycle):
 
     PROVES_EVERY_ACTION = True
     SCANS_PLANS = True
+    RELEASES = ("broken", "good")
     #: (region out, region changed alone, the reservations applied by runner then cdktf).
     DAY_TWO = (("us-east-1", "us-west-2", (140, 160)), ("us-west-2", "us-east-1", (120, 130)))
 
@@ -357,9 +360,8 @@ class TestThreeRegions(_Lifecycle):
     DAY_TWO = ("eu-west-1 removed",)
 
     def test_destroy_leaves_nothing(self, deployed, record_property):
-        """Not destroyed here: the two-region lifecycle proves the runner's destroy (dependants
-        first, nothing left), and ``day_two`` read back that nothing of the removed region is
-        left. Its destroy took about 90 s of the suite's longest lifecycle."""
+        """Not destroyed here (about 90 s of the longest lifecycle): the two-region lifecycle
+        proves destroy, and ``day_two`` read back that nothing of the removed region is left."""
         record_property(REPLAYS, replay_line(deployed["deployment"].emulator.replays()))
         pytest.skip("the two-region lifecycle proves destroy; this emulator stops with the rest")
 
@@ -376,11 +378,9 @@ class TestThreeRegions(_Lifecycle):
             assert "Apply complete!" in output, output[-3000:]
 
     def day_two(self, change, deployed, tmp_path):
-        """The third region removed from the running deployment by the runner: nothing of
-        it is left, the two others serve as before, and the stacks that held the retiring
-        region's provider (links, routing) plan no change. The other stacks' drift check is
-        the two-region lifecycle's (7 plans would cost this, the suite's longest lifecycle,
-        about 60 s of CPU)."""
+        """The third region removed by the runner: nothing of it is left, the two others serve
+        as before, and the stacks that held its provider (links, routing) plan no change (the
+        other stacks' drift check is the two-region lifecycle's: about 60 s of CPU here)."""
         deployment = deployed["deployment"]
         three = deployment.spec
         removal = deployment.change_layout(BEFORE_THE_THIRD)
