@@ -12,6 +12,7 @@ compute the same statements without reading each other.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -168,7 +169,12 @@ class FunctionAccess:
         return own, peer
 
 
-def _conditions(call: Call) -> dict[str, dict[str, str]] | None:
+def _conditions(call: Call) -> dict[str, dict[str, Any]] | None:
     if call.target.kind is Kind.METRICS:
         return {"StringEquals": {"cloudwatch:namespace": call.target.name}}
+    if call.leading_keys:
+        # ForAllValues, as DynamoDB's fine-grained access control documents it: every
+        # partition key of the request must match
+        # (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html).
+        return {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(call.leading_keys)}}
     return None

@@ -108,7 +108,7 @@ def _serve(deployment: LocalDeployment) -> bool:
         flush=True,
     )
     refused = denials(scenario)
-    print("Refused to the API function's role (calls it must never make):", flush=True)
+    print("Refused to the functions' roles (calls they must never make):", flush=True)
     for attempt in refused:
         print(f"  {attempt.line}", flush=True)
     trouble = problems(served) + [a.line for a in refused if not a.refused]

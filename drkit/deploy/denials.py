@@ -1,4 +1,5 @@
-"""What the API function's deployed role may not do, tried with its own session in the emulator.
+"""What the API function's deployed role may not do, tried with its own session in the emulator
+(and the one thing the canary's must never do: reach a patient record).
 
 Each attempt is a call the runtime never makes and the access declaration does not grant;
 the emulator (drkit_emulator.iam) must refuse every one. Together with the served requests
@@ -46,16 +47,15 @@ def denials(scenario: Scenario) -> list[Attempt]:
     """Try each forbidden call with the primary API function's role session."""
     spec, emulator = scenario.spec, scenario.emulator
     region, peer = spec.primary.region, spec.secondaries[0].region
-    function = scenario.function("api", region)
-    credentials = execution_credentials(emulator, function)
-    session = boto3.session.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    sessions = {
+        purpose: _session(execution_credentials(emulator, scenario.function(purpose, region)))
+        for purpose in ("api", "canary")
+    }
 
-    def client(service: str, where: str = region) -> Any:
-        return session.client(service, region_name=where, endpoint_url=emulator.endpoint_url)
+    def client(service: str, where: str = region, purpose: str = "api") -> Any:
+        return sessions[purpose].client(
+            service, region_name=where, endpoint_url=emulator.endpoint_url
+        )
 
     n = spec.namer
     attempts: dict[str, Callable[[], Any]] = {
@@ -73,12 +73,24 @@ def denials(scenario: Scenario) -> list[Attempt]:
             ExpressionAttributeValues={":o": {"S": "rewritten"}},
         ),
     }
+    # Its own heartbeats only (dynamodb:LeadingKeys): not a patient's record.
+    attempts["(the canary's role) read a patient record"] = lambda: client(
+        "dynamodb", purpose="canary"
+    ).get_item(TableName=names.TABLES[PATIENT_RECORDS](n), Key={"record_id": {"S": "p-demo"}})
     if spec.operator_principals:
         operator = f"arn:aws:iam::123456789012:role/{names.OPERATOR.role(n)}"
         attempts["assume the operator role"] = lambda: client("sts").assume_role(
             RoleArn=operator, RoleSessionName="forbidden"
         )
     return [_try(region, what, call) for what, call in attempts.items()]
+
+
+def _session(credentials: dict[str, str]) -> boto3.session.Session:
+    return boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+    )
 
 
 def _try(region: str, what: str, call: Callable[[], Any]) -> Attempt:

@@ -242,7 +242,12 @@ class LocalDeployment(EmulatorDeployment):
         self._each("init", lambda _, tf: tf.init(), names=names, ordered=False, preflight=False)
 
     def deploy(
-        self, names: Iterable[str] | None = None, *, scan: bool = False, check: bool = False
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        scan: bool = False,
+        check: bool = False,
+        refresh: bool = True,
     ) -> Applied:
         """Apply every stack (or ``names``), each once the stacks it depends on are applied
         (the outputs a stack reads exist only then). One ``terraform apply`` plans and applies
@@ -251,6 +256,8 @@ class LocalDeployment(EmulatorDeployment):
         Args:
             scan: Plan every stack into a file and read the plan back (``terraform show
                 -json``) before applying exactly that plan: what a scan saw is applied.
+            refresh: Refresh each stack's state before planning its apply (without: what the
+                configuration changed since the last apply, and nothing else: a release).
             check: Plan every stack again right after its apply (no other stack changes its
                 resources), beside the applies of the stacks that follow it; not a stack
                 whose apply changed nothing (its own refresh and plan found no difference).
@@ -263,7 +270,7 @@ class LocalDeployment(EmulatorDeployment):
             if scan:
                 tf.plan(out=PLAN_FILE, detailed_exitcode=True)
                 shown = tf.show_json(PLAN_FILE)
-            changed = tf.apply(PLAN_FILE if scan else None)
+            changed = tf.apply(PLAN_FILE if scan else None, refresh=refresh)
             # Beside the stacks that follow: it changes nothing they read. An apply that
             # changed nothing planned with a refresh already and found no difference.
             if check and changed:

@@ -24,6 +24,10 @@ from drkit.regions.spec import DeploymentSpec, Target
 from drkit_emulator.runner import Emulator
 
 Say = Callable[[str], None]
+#: A release plans each stack from its state, without a refresh: it changes what the release
+#: changed and nothing else (drift is for ``cdktf diff``). cdktf has no flag for it; Terraform
+#: reads extra arguments of each command from these variables.
+NO_REFRESH = {"TF_CLI_ARGS_plan": "-refresh=false", "TF_CLI_ARGS_apply": "-refresh=false"}
 
 
 def release_environ(environ: Mapping[str, str], runtime: Path | None) -> dict[str, str]:
@@ -85,7 +89,7 @@ def release_to_aws(
         argv = [str(cdktf), "deploy", *names, "--auto-approve"]
         argv.append("--ignore-missing-stack-dependencies")
         done = subprocess.run(
-            argv, cwd=ROOT, env={**os.environ, **released}, check=False, text=True
+            argv, cwd=ROOT, env={**os.environ, **released, **NO_REFRESH}, check=False, text=True
         )
         if done.returncode != 0:
             raise DeployError(f"cdktf deploy {' '.join(names)} exited {done.returncode}")

@@ -92,7 +92,8 @@ class EmulatorTarget(AccountTarget):
         self._scenario = deployment.scenario()
 
     def apply(self, names: Sequence[str]) -> None:
-        self.drift += self.deployment.deploy(names, check=self.check).drift
+        applied = self.deployment.deploy(names, check=self.check, refresh=False)
+        self.drift += applied.drift
 
     def health(self, region: str) -> int:
         try:

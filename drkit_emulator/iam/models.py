@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from moto.core.exceptions import JsonRESTError
+from moto.dynamodb.exceptions import ResourceNotFoundException
+from moto.dynamodb.models import dynamodb_backends
 from moto.iam.access_control import IAMRequestBase, PermissionResult
 from moto.iam.models import Policy, iam_backends
 from moto.s3.models import FakeBucket, s3_backends
@@ -15,7 +17,7 @@ from drkit_emulator.iam.conditions import UnsupportedCondition
 from drkit_emulator.iam.evaluation import Decision, Request, decide, decide_assume_role
 
 #: One thing to authorize: (IAM action, resource ARN, condition context).
-Check = tuple[str, str, dict[str, str]]
+Check = tuple[str, str, dict[str, Any]]
 
 #: Signing names whose IAM prefix differs.
 IAM_PREFIX = {"monitoring": "cloudwatch"}
@@ -180,8 +182,11 @@ def _dynamodb(c: _Context, operation: str, body: dict[str, Any], _: Any, __: str
         for item in body.get("TransactItems", []):
             kind, detail = next(iter(item.items()))
             table = c.arn("dynamodb", f"table/{detail['TableName']}")
-            checks.append((f"dynamodb:{TRANSACT_ACTIONS[kind]}", table, {}))
+            checks.append((f"dynamodb:{TRANSACT_ACTIONS[kind]}", table, _leading_keys(c, detail)))
         return checks
+    if operation in ITEM_OPERATIONS and "TableName" in body:
+        table = c.arn("dynamodb", f"table/{body['TableName']}")
+        return [(f"dynamodb:{operation}", table, _leading_keys(c, body))]
     if operation in ("BatchWriteItem", "BatchGetItem"):
         return [
             (f"dynamodb:{operation}", c.arn("dynamodb", f"table/{name}"), {})
@@ -192,6 +197,24 @@ def _dynamodb(c: _Context, operation: str, body: dict[str, Any], _: Any, __: str
     if "TableName" in body:
         return [(f"dynamodb:{operation}", c.arn("dynamodb", f"table/{body['TableName']}"), {})]
     return [(f"dynamodb:{operation}", "*", {})]
+
+
+#: The single-item calls whose request names the item's key (``Key``, or ``Item`` for a put).
+ITEM_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
+
+
+def _leading_keys(c: _Context, request: dict[str, Any]) -> dict[str, Any]:
+    """``dynamodb:LeadingKeys``: the partition key value of the item a request touches
+    (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
+    Not modelled: Query's (from its key condition) and the batch calls'."""
+    item = request.get("Key") or request.get("Item") or {}
+    try:
+        table = dynamodb_backends[c.account][c.region].get_table(request["TableName"])
+    except ResourceNotFoundException:  # DynamoDB answers that, not IAM
+        return {}
+    value = item.get(table.hash_key_attr) or {}
+    found = next(iter(value.values()), None) if isinstance(value, dict) else None
+    return {"dynamodb:LeadingKeys": [str(found)]} if found is not None else {}
 
 
 def _ssm(c: _Context, operation: str, body: dict[str, Any], _: Any, __: str) -> list[Check]:

@@ -20,8 +20,8 @@ from drkit.regions import names
 from drkit.regions.runtime_source import RUNTIME_VARIABLE
 from tests.e2e.releases import runtime_copy
 
-#: Short: the emulator's code does not change while it bakes. Three probes a region.
-GATE = Gate(bake_seconds=1.0, interval_seconds=0.5)
+#: Short: the emulator's code does not change while it bakes. Two probes a region.
+GATE = Gate(bake_seconds=0.5, interval_seconds=0.5)
 
 
 def versions_published(deployment: LocalDeployment, region: str) -> dict[str, list[str]]:

@@ -206,10 +206,10 @@ class _Lifecycle:
         assert drained.status == 503 and "drain" in drained.body["failed"]
 
     def test_the_api_role_is_refused_what_it_must_not_do(self, deployed):
-        """Writing outside its declaration, rewriting an audit entry, assuming the operator
-        role: each refused by the emulator's IAM (the last only where people are named)."""
+        """Each call drkit.deploy.denials tries (the canary's too) is refused by IAM."""
         refused = deployed.setdefault("refused", denials(scenario_of(deployed)))
         assert refused and all(a.refused for a in refused), [a.line for a in refused]
+        assert any("canary" in a.attempt for a in refused)
         if deployed["deployment"].spec.operator_principals:
             assert any("operator" in a.attempt for a in refused)
 

@@ -272,3 +272,30 @@ def test_assume_role_needs_the_trust_policy_to_admit_the_caller(enforced):
         _code(lambda: deployer.assume_role(RoleArn=lambda_only, RoleSessionName="probe"))
         == "AccessDenied"
     )
+
+
+def test_leading_keys_hold_a_role_to_its_partitions(enforced):
+    """``dynamodb:LeadingKeys`` (ForAllValues:StringLike), as the canary's role has it: its
+    heartbeat items may be read and written, another partition's item may not."""
+    table = f"t-{uuid.uuid4().hex[:8]}"
+    enforced.client("dynamodb").create_table(
+        TableName=table,
+        AttributeDefinitions=[{"AttributeName": "record_id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "record_id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    statement = {
+        "Effect": "Allow",
+        "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+        "Resource": f"arn:aws:dynamodb:{EAST}:{ACCOUNT}:table/{table}",
+        "Condition": {
+            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["__drkit_heartbeat__#*"]}
+        },
+    }
+    client = _client(enforced, _session(enforced, [statement]), "dynamodb")
+    heartbeat = {"record_id": {"S": "__drkit_heartbeat__#us-east-1"}}
+    record = {"record_id": {"S": "p-123"}}
+    assert _code(lambda: client.put_item(TableName=table, Item=heartbeat)) == "ok"
+    assert _code(lambda: client.get_item(TableName=table, Key=heartbeat)) == "ok"
+    assert _code(lambda: client.get_item(TableName=table, Key=record)) == "AccessDeniedException"
+    assert _code(lambda: client.put_item(TableName=table, Item=record)) == "AccessDeniedException"

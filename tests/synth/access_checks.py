@@ -139,6 +139,9 @@ def expected_statements(s: Stack, region: str, purpose: str) -> list[dict[str, A
         }
         if call.target.kind is Kind.METRICS:
             statement["Condition"] = {"StringEquals": {"cloudwatch:namespace": call.target.name}}
+        if call.leading_keys:
+            keys = {"dynamodb:LeadingKeys": list(call.leading_keys)}
+            statement["Condition"] = {"ForAllValues:StringLike": keys}
         out.append(statement)
         if not call.deny and call.target.kind in ENCRYPTED:
             for r in call_regions(s, call, region):

@@ -89,7 +89,7 @@ class World:
     # -- shared checks --
 
     def _authorize(
-        self, fn: Function, action: str, resource: str, context: dict[str, str] | None = None
+        self, fn: Function, action: str, resource: str, context: dict[str, Any] | None = None
     ) -> None:
         if not fn.allows(action, resource, context or {}):
             self._refuse(fn, "AccessDenied", action, f"{action} on {resource} {context or ''}")
@@ -119,7 +119,7 @@ class World:
     def dynamodb_put_item(self, fn: Function, *, TableName: str, Item: dict, **_: Any) -> dict:
         table = self._table(fn, TableName, "PutItem")
         key = self._key(fn, table, Item, "PutItem")
-        self._authorize(fn, "dynamodb:PutItem", self._table_arn(fn, table))
+        self._authorize(fn, "dynamodb:PutItem", self._table_arn(fn, table), _leading(key))
         for region in table.regions:  # a global table: every replica gets the write
             self.items.setdefault((table.name, region), {})[key] = Item
         self.writes.append(Write(table=table, item=Item, function=fn.name, at_s=time.time()))
@@ -130,7 +130,7 @@ class World:
         if set(Key) != set(table.keys):
             self._refuse(fn, "ValidationException", "GetItem", f"{table.name} key is {table.keys}")
         key = self._key(fn, table, Key, "GetItem")
-        self._authorize(fn, "dynamodb:GetItem", self._table_arn(fn, table))
+        self._authorize(fn, "dynamodb:GetItem", self._table_arn(fn, table), _leading(key))
         item = self.items.get((table.name, fn.region), {}).get(key)
         return {"Item": item} if item is not None else {}
 
@@ -248,3 +248,8 @@ class FakeClients:
         endpoints = parse_peer_endpoints(resolve(self._world.stack, value), (region,))
         assert service in endpoints[region], (service, region)
         return _Service(self._world, attrs.evolve(self._fn, region=region), service)
+
+
+def _leading(key: tuple) -> dict[str, Any]:
+    """``dynamodb:LeadingKeys`` of a request for the item ``key`` (its partition key first)."""
+    return {"dynamodb:LeadingKeys": [key[0]]}

@@ -131,8 +131,9 @@ class Function:
     environment: dict[str, str]
     statements: tuple[dict[str, Any], ...]
 
-    def allows(self, action: str, resource: str, context: dict[str, str]) -> bool:
-        """Whether an Allow statement grants ``action`` on ``resource`` (StringEquals only)."""
+    def allows(self, action: str, resource: str, context: dict[str, Any]) -> bool:
+        """Whether an Allow statement grants ``action`` on ``resource`` (StringEquals, and
+        ForAllValues:StringLike: every value of the key matches a pattern; none, vacuously)."""
         for statement in self.statements:
             if statement["Effect"] != "Allow":
                 continue
@@ -141,12 +142,17 @@ class Function:
             if not any(fnmatchcase(resource, r) for r in as_list(statement["Resource"])):
                 continue
             conditions = statement.get("Condition", {})
-            if set(conditions) - {"StringEquals"}:
+            if set(conditions) - {"StringEquals", "ForAllValues:StringLike"}:
                 continue
-            if all(
+            equal = all(
                 context.get(key) in as_list(wanted)
                 for key, wanted in conditions.get("StringEquals", {}).items()
-            ):
+            )
+            like = all(
+                all(any(fnmatchcase(v, p) for p in as_list(wanted)) for v in context.get(key, []))
+                for key, wanted in conditions.get("ForAllValues:StringLike", {}).items()
+            )
+            if equal and like:
                 return True
         return False
 

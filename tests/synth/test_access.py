@@ -19,6 +19,8 @@ from tests.synth import access_checks as checks
 
 pytestmark = pytest.mark.synth
 
+ACCOUNT = "123456789012"
+
 
 @pytest.fixture(params=["default", "three"])
 def case(request, default_spec, default_stack, three_region_spec, three_region_stack):
@@ -51,6 +53,33 @@ def test_every_declared_call_has_a_network_path(case):
 
 def _broken(case: checks.Stack) -> checks.Stack:
     return checks.Stack(case.spec, copy.deepcopy(case.json))
+
+
+def test_the_canary_reaches_its_heartbeats_and_no_patient_record_or_audit_entry(case):
+    """The canary's table statements hold ``dynamodb:LeadingKeys`` to the heartbeats' keys:
+    its heartbeat items allowed, a patient record's or an audit entry's partition not."""
+    body = next(
+        b
+        for n, b in resources(case.json, "aws_iam_role_policy").items()
+        if "us-east-1-canary_" in n
+    )
+    text = body["policy"].replace("${data.aws_partition.partition.partition}", "aws")
+    policy = json.loads(text.replace("${data.aws_caller_identity.account.account_id}", ACCOUNT))
+    tables = {
+        name: f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/ddb-{name}-{case.spec.namer.suffix}"
+        for name in ("patient_records", "audit_logs")
+    }
+    for table in tables.values():
+        for key, allowed in (("__drkit_heartbeat__#us-west-2", True), ("p-123", False)):
+            for action in ("dynamodb:GetItem", "dynamodb:PutItem"):
+                request = Request(
+                    action=action,
+                    resource=table,
+                    principal=f"arn:aws:iam::{ACCOUNT}:role/canary",
+                    context={"dynamodb:LeadingKeys": [key]},
+                )
+                verdict = evaluate(policy, request)
+                assert (verdict is Decision.ALLOW) is allowed, (table, key, action, verdict)
 
 
 def _api_policy(stack: checks.Stack) -> dict:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from drkit_runtime.contract import (
     AUDIT_LOGS,
     CANARY_OBJECT_PREFIX,
+    HEARTBEAT_PREFIX,
     METRIC_NAMESPACE,
     PATIENT_RECORDS,
     WATCH_NAMESPACE,
@@ -82,6 +83,8 @@ class Call:
         target: What it touches.
         scope: Where that is.
         deny: An explicit denial instead of a grant (append-only data).
+        leading_keys: For a table: the only partition keys it may touch (patterns with
+            ``*``); empty: any. The stack writes them as ``dynamodb:LeadingKeys``.
     """
 
     sid: str
@@ -90,6 +93,7 @@ class Call:
     target: Target
     scope: Scope
     deny: bool = False
+    leading_keys: tuple[str, ...] = ()
 
 
 def table(name: str) -> Target:
@@ -211,6 +215,10 @@ HEALTH = (
     NEVER_REWRITE_AUDIT_ENTRIES,
 )
 
+#: The heartbeats' partition keys (every region's: the canary reads the peers' too), the only
+#: items of the tables the canary may touch: no patient record, no audit entry.
+HEARTBEATS = (HEARTBEAT_PREFIX + "*",)
+
 #: drkit_runtime.canary: heartbeats in the local replicas and bucket, the lag it measures
 #: (from the local streams, which the Lambda service reads), and the peers' own canary
 #: objects, read at the source to tell stalled replication from a stopped canary.
@@ -222,6 +230,7 @@ CANARY = (
         actions=("dynamodb:GetItem", "dynamodb:PutItem"),
         target=table(PATIENT_RECORDS),
         scope=Scope.OWN,
+        leading_keys=HEARTBEATS,
     ),
     Call(
         sid="WriteAndReadAuditHeartbeats",
@@ -229,6 +238,7 @@ CANARY = (
         actions=("dynamodb:GetItem", "dynamodb:PutItem"),
         target=table(AUDIT_LOGS),
         scope=Scope.OWN,
+        leading_keys=HEARTBEATS,
     ),
     Call(
         sid="WriteOwnCanaryObject",

@@ -223,8 +223,9 @@ class Terraform:
             return None
         return plan_has_changes(self.show_json(out))
 
-    def apply(self, plan_file: Path | str | None = None) -> bool:
-        """``terraform apply -auto-approve``, of ``plan_file`` when given; whether it changed
+    def apply(self, plan_file: Path | str | None = None, *, refresh: bool = True) -> bool:
+        """``terraform apply -auto-approve``, of ``plan_file`` when given (without
+        ``refresh``: ``-refresh=false``, planned from the state alone); whether it changed
         anything (True unless Terraform's summary says 0 of everything)."""
         args = [
             "apply",
@@ -234,6 +235,8 @@ class Terraform:
             self._lock_timeout(),
             self._parallelism(),
         ]
+        if not refresh and plan_file is None:
+            args.append("-refresh=false")
         if plan_file is not None:
             args.append(str(plan_file))
         done = self._run("apply", args)

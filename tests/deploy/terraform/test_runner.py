@@ -208,6 +208,18 @@ def test_apply_tells_whether_it_changed_anything(
     assert tf.apply() is changed
 
 
+def test_apply_without_refresh_plans_from_the_state_alone(
+    fake_terraform: Any, stack: Path, tmp_path: Path
+) -> None:
+    """A release's apply: -refresh=false; a saved plan's apply takes no planning option."""
+    tf = Terraform.for_stack(stack, mirror_root=make_mirror(tmp_path / "m"))
+    tf.apply(refresh=False)
+    tf.apply("tfplan", refresh=False)
+    tf.apply()
+    applies = [c["args"] for c in fake_terraform.calls() if c["args"][0] == "apply"]
+    assert ["-refresh=false" in args for args in applies] == [True, False, False]
+
+
 def test_plan_without_detailed_exit_code_reads_the_plan_file(
     fake_terraform: Any, stack: Path, tmp_path: Path
 ) -> None:
