@@ -32,7 +32,7 @@ help:
 	@echo "make test-fast the edit loop: the in-process tests (not the e2e deploys, not the slow-marked ones)"
 	@echo "make lint      ruff (lint and format) over the tree, strict mypy over drkit/"
 	@echo "make synth     write cdktf.out/stacks/<stack>/cdk.tf.json, every stack (DRKIT_CONFIG, ENVIRONMENT_SUFFIX apply)"
-	@echo "make validate  synthesize 2 and 3 regions and run terraform validate offline"
+	@echo "make validate  synthesize DRKIT_CONFIG's layout (else 2 and 3 regions), terraform validate offline"
 	@echo "make budget    print the RTO/RPO budget of the spec"
 	@echo "make graph     draw the synthesized topology as Mermaid (GRAPH_ARGS='--format svg -o t.svg')"
 	@echo "make bench     print measured synth/deploy timings"

@@ -52,7 +52,8 @@ COMMANDS: dict[str, Command] = {
     ),
     "validate": Command(
         module="drkit.commands.validate",
-        summary="synthesize 2 and 3 regions for AWS and run terraform validate offline",
+        summary="synthesize a layout (--config, DRKIT_CONFIG; else the built-in 2 and 3 "
+        "regions) for AWS and run terraform validate offline",
     ),
     "budget": Command(
         module="drkit.commands.budget",

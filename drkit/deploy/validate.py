@@ -1,11 +1,14 @@
-"""``drkit validate``: synthesize for real AWS (2 and 3 regions), ``terraform validate`` offline.
+"""``drkit validate``: synthesize for real AWS, ``terraform validate`` offline.
 
+The layout the caller names (``DRKIT_CONFIG``/``ENVIRONMENT_SUFFIX``, or the command's
+``--config``/``--suffix``), else the built-in two regions and the three-region example.
 Every stack of each layout is initialized and validated, the stacks of a layout side by side.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
@@ -18,16 +21,33 @@ from drkit.regions.stacks import StackPlan
 LAYOUTS = {"two-region (default)": None, "three-region": ROOT / "examples" / "three-region.toml"}
 
 
-def validate_layouts(workdir: Path) -> int:
-    """Synthesize each layout for AWS into ``workdir``, validate it; raise at the first failure."""
-    for index, (label, config) in enumerate(LAYOUTS.items()):
-        env = {"DRKIT_TARGET": "aws"}
-        if config is not None:
-            env["DRKIT_CONFIG"] = str(config)
+def chosen_layouts(layout: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """``label -> variables`` of what to validate: the layout ``layout`` names (its
+    ``DRKIT_CONFIG`` and ``ENVIRONMENT_SUFFIX``), or with neither set, the built-in ones."""
+    named = {k: v for k in ("DRKIT_CONFIG", "ENVIRONMENT_SUFFIX") if (v := layout.get(k))}
+    if named:
+        label = named.get("DRKIT_CONFIG") or "the built-in two regions"
+        if "ENVIRONMENT_SUFFIX" in named:
+            label = f"{label} (suffix {named['ENVIRONMENT_SUFFIX']!r})"
+        return {label: named}
+    return {
+        label: {"DRKIT_CONFIG": str(config)} if config is not None else {}
+        for label, config in LAYOUTS.items()
+    }
+
+
+def validate_layouts(workdir: Path, layout: Mapping[str, str] | None = None) -> int:
+    """Synthesize each chosen layout for AWS into ``workdir``, validate it; raise at the
+    first failure (a bad spec before anything is synthesized)."""
+    chosen = chosen_layouts(layout or {})
+    specs = {label: DeploymentSpec.from_environment({**env, "DRKIT_TARGET": "aws"})
+             for label, env in chosen.items()}  # fmt: skip
+    for index, (label, variables) in enumerate(chosen.items()):
+        env = {**variables, "DRKIT_TARGET": "aws"}
         outdir = Path(workdir).resolve() / str(index)
         shutil.rmtree(outdir, ignore_errors=True)  # fresh: no stale .terraform or state
         outdir, seconds = synthesize(outdir, env)
-        spec = DeploymentSpec.from_environment(env)
+        spec = specs[label]
         # Every stack at once: validation reads no state, so no stack waits for another.
         stacks = StackSet(outdir=outdir, plans=spec.stacks).unordered()
         seconds_by_stack = run_rounds(stacks, "validate", partial(_validate, stacks))

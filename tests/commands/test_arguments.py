@@ -35,6 +35,8 @@ BAD_VALUES: dict[tuple[str, str], list[str]] = {
     ("demo", "--workdir"): [A_FILE, f"{A_FILE}/below"],
     ("demo", "--port"): ["0", "65536", "http", "-1"],
     ("validate", "--workdir"): [A_FILE],
+    ("validate", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
+    ("validate", "--suffix"): ["UPPER", "a_b", "x-", ""],
     ("graph", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
     ("graph", "--suffix"): ["UPPER", "a_b", "x-", ""],
     ("graph", "--synthesized"): [A_FILE, str(ROOT), "/nonexistent/cdktf.out"],
