@@ -18,6 +18,7 @@ import attrs
 from drkit.errors import DrkitError, SpecError, shown
 from drkit.regions.catalog import SHORT_CODES
 from drkit.regions.naming import check_suffix
+from drkit.regions.runtime_source import RUNTIME_PACKAGE
 from drkit.regions.spec import DeploymentSpec
 from drkit.regions.validators import check_endpoint_url, is_int
 
@@ -161,9 +162,9 @@ def existing_file(what: str) -> Callable[[str], Path]:
 def runtime_folder(text: str) -> Path:
     """A folder of Lambda code to release: one holding the ``drkit_runtime`` package."""
     path = Path(text)
-    if not (path / "drkit_runtime" / "__init__.py").is_file():
+    if not (path / RUNTIME_PACKAGE / "__init__.py").is_file():
         found = "a file" if path.is_file() else "without it" if path.is_dir() else "none"
-        raise _refuse(text, f"a folder holding the drkit_runtime package ({found} here)")
+        raise _refuse(text, f"a folder holding the {RUNTIME_PACKAGE} package ({found} here)")
     return path
 
 
