@@ -120,7 +120,8 @@ class EmulatorDeployment:
         return readback.leftovers(self.spec, self._client)
 
     def scenario(self) -> Scenario:
-        """The deployed functions, ready to serve requests from the code Terraform uploaded."""
+        """The deployed functions, ready to serve requests, each from the code Lambda holds for
+        the version its caller's alias points at."""
         return Scenario(self.spec, self.emulator, FunctionRunner(self.emulator))
 
     def _client(self, service: str, region: str) -> Any:

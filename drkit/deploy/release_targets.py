@@ -82,18 +82,13 @@ class EmulatorTarget(AccountTarget):
     """A release to a running :class:`LocalDeployment`: its runner applies, and ``/health``
     is served by the deployed code of the version the alias runs (drkit.deploy.serve)."""
 
-    def __init__(self, deployment: LocalDeployment, *, check: bool = False) -> None:
-        """With ``check``, each stack is planned again right after its apply, and what that
-        plan would change is kept in :attr:`drift`."""
+    def __init__(self, deployment: LocalDeployment) -> None:
         super().__init__(deployment.spec, deployment.emulator.client)
         self.deployment = deployment
-        self.check = check
-        self.drift: list[str] = []
         self._scenario = deployment.scenario()
 
     def apply(self, names: Sequence[str]) -> None:
-        applied = self.deployment.deploy(names, check=self.check, refresh=False)
-        self.drift += applied.drift
+        self.deployment.deploy(names, refresh=False)
 
     def health(self, region: str) -> int:
         try:
