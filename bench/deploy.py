@@ -9,6 +9,7 @@ round); the slowest stacks of each step are listed after the table.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -37,12 +38,14 @@ def run(bench: Any) -> None:
         with (
             tempfile.TemporaryDirectory(prefix="drkit-bench-deploy-") as tmp,
             Emulator(log_dir=Path(tmp) / "emulator") as emulator,
+            contextlib.ExitStack() as closing,
         ):
             deployment = LocalDeployment(
                 emulator=emulator,
                 workdir=Path(tmp) / "work",
                 environ={"ENVIRONMENT_SUFFIX": "bench", **environ},
             )
+            closing.enter_context(deployment)
             deployment.synthesize()
             deployment.init()
             applied = deployment.deploy(scan=True)

@@ -7,6 +7,7 @@ account: the stack is synthesized for the local target into ``.drkit/demo``
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import signal
 import sys
@@ -42,20 +43,26 @@ def run_demo(
     # So are missing tools: no emulator start and synth (half a minute) before saying so.
     find_terraform()
     find_provider_mirror()
-    with Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=port) as emulator:
+    # The deployment's shared providers stop before the emulator does.
+    with contextlib.ExitStack() as scope:
+        emulator = scope.enter_context(
+            Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=port)
+        )
         say(
             f"emulator  moto server with drkit's extensions at {emulator.endpoint_url} "
             f"(pid {emulator.pid})"
         )
-        deployment = LocalDeployment(
-            emulator=emulator,
-            workdir=workdir,
-            environ=environ,
-            progress=lambda stack, step, seconds: (
-                say(f"{step:<9} {stack} done in {seconds:.1f} s")
-                if step in ("deploy", "destroy")
-                else None
-            ),
+        deployment = scope.enter_context(
+            LocalDeployment(
+                emulator=emulator,
+                workdir=workdir,
+                environ=environ,
+                progress=lambda stack, step, seconds: (
+                    say(f"{step:<9} {stack} done in {seconds:.1f} s")
+                    if step in ("deploy", "destroy")
+                    else None
+                ),
+            )
         )
         regions = ", ".join(f"{r.region} ({r.role.value}, {r.weight} %)" for r in spec.regions)
         say(f"layout    {regions}; suffix {spec.environment_suffix!r}")

@@ -8,6 +8,7 @@ back, check for drift, destroy in the reverse order, check that nothing is left.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -26,6 +27,8 @@ from drkit.deploy.serve import Scenario
 from drkit.deploy.stackset import StackSet, run_rounds
 from drkit.deploy.synth import synthesize
 from drkit.deploy.terraform import StepTiming, Terraform
+from drkit.deploy.terraform.plans import describe_changes
+from drkit.deploy.terraform.shared_provider import SharedProvider, provider_configurations
 from drkit.regions.layout_change import Action, LayoutChange
 from drkit.regions.spec import RETIRING_REGIONS_VARIABLE, DeploymentSpec, Target
 from drkit.regions.stacks import StackPlan
@@ -43,24 +46,6 @@ EMULATOR_PARALLELISM = 32
 R = TypeVar("R")
 #: Called with (stack, step, seconds) when a stack finishes a step.
 Progress = Callable[[str, str, float], None]
-
-
-def describe_changes(plan: Mapping[str, Any]) -> list[str]:
-    """``address: actions (attribute before -> after, ...)`` for every change a plan holds."""
-    lines = []
-    for change in plan.get("resource_changes", []):
-        actions = change["change"]["actions"]
-        if actions in (["no-op"], ["read"]):
-            continue
-        before, after = change["change"].get("before") or {}, change["change"].get("after") or {}
-        diffs = [
-            f"{key}: {before.get(key)!r} -> {after.get(key)!r}"
-            for key in sorted(set(before) | set(after))
-            if before.get(key) != after.get(key)
-            and key not in (change["change"].get("after_unknown") or {})
-        ]
-        lines.append(f"{change['address']}: {'/'.join(actions)} ({'; '.join(diffs)[:600]})")
-    return lines
 
 
 @attrs.define(kw_only=True, eq=False)
@@ -143,13 +128,29 @@ class LocalDeployment(EmulatorDeployment):
         stack_set: The synthesized stacks, once :meth:`synthesize` ran.
         terraform: ``stack name -> runner``.
         progress: Told of every stack's finished step (the demo prints it).
+        share_providers: Run one AWS provider per stack for all its commands
+            (:mod:`drkit.deploy.terraform.shared_provider`); :meth:`close` stops them.
         drift_plans: The plans :meth:`drift` kept, by stack.
     """
 
     stack_set: StackSet | None = attrs.field(default=None, init=False)
     terraform: dict[str, Terraform] = attrs.field(factory=dict, init=False)
     progress: Progress | None = None
+    share_providers: bool = True
     drift_plans: dict[str, dict[str, Any]] = attrs.field(factory=dict, init=False, repr=False)
+    _providers: dict[str, SharedProvider] = attrs.field(factory=dict, init=False, repr=False)
+
+    def __enter__(self) -> LocalDeployment:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the stacks' shared providers (the deployment itself stays)."""
+        providers, self._providers = list(self._providers.values()), {}
+        for provider in providers:
+            provider.close()
 
     @property
     def stacks(self) -> StackSet:
@@ -179,13 +180,23 @@ class LocalDeployment(EmulatorDeployment):
         return self.stack_set
 
     def _runner(self, name: str) -> Terraform:
-        return Terraform.for_stack(
+        runner = Terraform.for_stack(
             self.stacks.directory(name),
             cli_config_path=self.workdir / "terraformrc",
             parallelism=EMULATOR_PARALLELISM,
             step_timeout_seconds=self.step_timeout_seconds,
             extra_env=self.emulator.client_env(),
         )
+        config = json.loads((runner.working_dir / "cdk.tf.json").read_text(encoding="utf-8"))
+        if self.share_providers and provider_configurations(config) == 1:
+            if name not in self._providers:  # kept across syntheses: same stack, same process
+                self._providers[name] = SharedProvider(
+                    stack_dir=runner.working_dir,
+                    env=runner.environment(),
+                    log=runner.working_dir / ".drkit" / "provider.log",
+                )
+            runner.provider = self._providers[name]
+        return runner
 
     def _each(
         self,

@@ -61,19 +61,28 @@ def rehearse(
     find_terraform()
     find_provider_mirror()
     workdir = Path(workdir).resolve()
-    with Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=port) as emulator:
-        deployment = LocalDeployment(emulator=emulator, workdir=workdir, environ=environ)
-        say("deploy    the current code, every stack ...")
-        deployment.synthesize()
-        deployment.init()
-        deployment.deploy()
-        say(f"release   {released.get(RUNTIME_VARIABLE, 'assets/runtime')}")
-        deployment.use_layout(released)
-        try:
-            return Release(deployment.spec, EmulatorTarget(deployment), gate, say=say).run()
-        finally:
-            say("destroy   ...")
-            deployment.destroy()
+    with (
+        Emulator(log_dir=workdir.parent / f"{workdir.name}-emulator", port=port) as emulator,
+        LocalDeployment(emulator=emulator, workdir=workdir, environ=environ) as deployment,
+    ):
+        return _rehearse(deployment, released, gate, say)
+
+
+def _rehearse(
+    deployment: LocalDeployment, released: Mapping[str, str], gate: Gate, say: Say
+) -> ReleaseReport:
+    """Deploy, release, destroy (the body of :func:`rehearse`)."""
+    say("deploy    the current code, every stack ...")
+    deployment.synthesize()
+    deployment.init()
+    deployment.deploy()
+    say(f"release   {released.get(RUNTIME_VARIABLE, 'assets/runtime')}")
+    deployment.use_layout(released)
+    try:
+        return Release(deployment.spec, EmulatorTarget(deployment), gate, say=say).run()
+    finally:
+        say("destroy   ...")
+        deployment.destroy()
 
 
 def release_to_aws(

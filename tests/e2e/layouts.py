@@ -58,9 +58,11 @@ def _apply_three(deployment: LocalDeployment, root: Path) -> dict:
 def deployment_of(layout: str, root: Path):
     """The stacks of ``layout`` applied to a fresh emulator, which stops on exit with whatever
     a test left in it (a destroy here would only cost minutes)."""
-    with Emulator(log_dir=root / "emulator") as emulator:
+    with contextlib.ExitStack() as stack:
+        emulator = stack.enter_context(Emulator(log_dir=root / "emulator"))
         first = BEFORE_THE_THIRD if layout == "three" else LAYOUTS[layout]
         deployment = LocalDeployment(emulator=emulator, workdir=root / "work", environ=first)
+        stack.enter_context(deployment)
         applied = _apply_three(deployment, root) if layout == "three" else _apply_two(deployment)
         state = {
             "deployment": deployment,

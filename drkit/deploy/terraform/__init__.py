@@ -16,7 +16,8 @@ from drkit.deploy.terraform.mirror import (
     terraform_platform,
     well_known_mirror_roots,
 )
-from drkit.deploy.terraform.runner import StepTiming, Terraform, find_terraform, plan_has_changes
+from drkit.deploy.terraform.plans import plan_has_changes
+from drkit.deploy.terraform.runner import StepTiming, Terraform, find_terraform
 
 __all__ = [
     "AWS_PROVIDER_SOURCE",

@@ -24,14 +24,13 @@ import attrs
 from drkit.deploy.errors import TerraformFailed, TerraformNotFound
 from drkit.deploy.terraform.cli_config import terraform_env, write_cli_config
 from drkit.deploy.terraform.mirror import DEFAULT_AWS_PROVIDER_VERSION, find_provider_mirror
+from drkit.deploy.terraform.plans import plan_has_changes
+from drkit.deploy.terraform.shared_provider import SharedProvider
 from drkit.errors import SpecError
 
 
 class StepTiming(NamedTuple):
-    """How long one Terraform command took.
-
-    A named tuple rather than an attrs class so that callers can keep treating
-    timings as plain ``(step, seconds)`` pairs.
+    """How long one Terraform command took: a plain ``(step, seconds)`` pair to callers.
 
     Attributes:
         step: The subcommand, e.g. ``"apply"``.
@@ -80,6 +79,8 @@ class Terraform:
             automation flags, so they can override them).
         log_dir: Each command's complete output goes to ``<log_dir>/<n>-<step>.log``;
             ``None`` keeps no logs.
+        provider: A running AWS provider every command but ``init`` attaches to
+            (:mod:`.shared_provider`); ``None``: Terraform starts its own.
         timings: One ``(step, seconds)`` per command run so far.
     """
 
@@ -91,6 +92,7 @@ class Terraform:
     step_timeout_seconds: float | None = None
     extra_env: Mapping[str, str] = attrs.field(factory=dict)
     log_dir: Path | None = None
+    provider: SharedProvider | None = None
     timings: list[StepTiming] = attrs.field(factory=list)
     _last_log: str | None = attrs.field(default=None, init=False, repr=False)
 
@@ -298,7 +300,8 @@ class Terraform:
     def _parallelism(self) -> str:
         return f"-parallelism={self.parallelism}"
 
-    def _env(self) -> dict[str, str]:
+    def environment(self) -> dict[str, str]:
+        """What every command runs with (a shared provider's variable aside)."""
         env = terraform_env(self.cli_config)
         env.update(self.extra_env)
         return env
@@ -308,10 +311,13 @@ class Terraform:
     ) -> subprocess.CompletedProcess[str]:
         """Run one command, record its time and log, and raise on a bad exit code."""
         started = time.monotonic()
+        env = self.environment()
+        if self.provider is not None and args[0] != "init":
+            env.update(self.provider.environ())
         process = subprocess.Popen(
             [str(self.executable), *args],
             cwd=self.working_dir,
-            env=self._env(),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -368,17 +374,6 @@ class Terraform:
 _APPLIED = re.compile(
     r"Apply complete! Resources: (?:(\d+) imported, )?(\d+) added, (\d+) changed, (\d+) destroyed"
 )
-
-
-def plan_has_changes(plan_json: Mapping[str, Any]) -> bool:
-    """Whether a ``terraform show -json`` plan changes any resource or output."""
-    for change in plan_json.get("resource_changes", []) or []:
-        if any(a not in ("no-op", "read") for a in change.get("change", {}).get("actions", [])):
-            return True
-    for change in (plan_json.get("output_changes", {}) or {}).values():
-        if any(a != "no-op" for a in change.get("actions", [])):
-            return True
-    return False
 
 
 def stop_process(process: subprocess.Popen[str], grace_seconds: float = 30.0) -> tuple[str, str]:
