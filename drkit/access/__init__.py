@@ -75,12 +75,23 @@ class Access:
             return None
         return service_roles.operator(self.spec.namer, self.account, self._regions, principals)
 
+    @property
+    def break_glass(self) -> RoleModel | None:
+        """The emergency PHI-reading role; None when the spec names no break-glass principals."""
+        principals = self.spec.break_glass_principals
+        if not principals:
+            return None
+        return service_roles.break_glass(self.spec.namer, self.account, self._regions, principals)
+
+    def people_roles(self) -> dict[str, RoleModel]:
+        """``purpose -> role`` of the roles people assume (the operator's, break-glass)."""
+        found = {"operator": self.operator, "breakglass": self.break_glass}
+        return {purpose: role for purpose, role in found.items() if role is not None}
+
     def roles(self) -> tuple[RoleModel, ...]:
         """Every role of the deployment."""
         found = [role for r in self._regions for role in self.regional_roles(r).values()]
-        if self.operator is not None:
-            found.append(self.operator)
-        return tuple(found)
+        return (*found, *self.people_roles().values())
 
     def key_statements(self, region: str) -> tuple[iam.Statement, ...]:
         """The statements naming roles in ``region``'s data-key policy."""

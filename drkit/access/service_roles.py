@@ -222,6 +222,59 @@ def operator(
     )
 
 
+#: How recent the MFA sign-in behind a break-glass session must be (seconds).
+BREAK_GLASS_MFA_AGE_SECONDS = 900
+#: The data the break-glass role reads, and through which services its keys decrypt it.
+BREAK_GLASS_TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query")
+BREAK_GLASS_OBJECT_ACTIONS = ("s3:GetObject", "s3:GetObjectVersion")
+BREAK_GLASS_KEY_SERVICES = ("dynamodb", "s3")
+
+
+def break_glass(
+    namer: Namer, account: Account, regions: Sequence[str], principals: Sequence[str]
+) -> RoleModel:
+    """Emergency read access to PHI, for people: the spec's principals, with a fresh MFA
+    sign-in; never a function.
+
+    Read-only (no role but the API functions' writes audit entries or records): patient
+    records and audit entries by key or partition, objects by key, in every region. Every
+    assumption is alerted (drkit.services.events.BreakGlassWatch).
+    """
+    tables = [names.TABLES[t].arn(namer, account, r) for t in names.TABLES for r in regions]
+    objects = [f"{names.DATA_BUCKET.arn(namer, account, r)}/*" for r in regions]
+    return RoleModel(
+        role=names.BREAK_GLASS.role,
+        policy=names.BREAK_GLASS.policy,
+        region=None,
+        trusted_roles=tuple(principals),
+        trust_conditions={
+            "Bool": {"aws:MultiFactorAuthPresent": "true"},
+            "NumericLessThan": {"aws:MultiFactorAuthAge": str(BREAK_GLASS_MFA_AGE_SECONDS)},
+        },
+        statements=(
+            iam.Statement(
+                sid="ReadRecordsAndAudit",
+                actions=BREAK_GLASS_TABLE_ACTIONS,
+                resources=tuple(tables),
+            ),
+            iam.Statement(
+                sid="ReadPatientObjects",
+                actions=BREAK_GLASS_OBJECT_ACTIONS,
+                resources=tuple(objects),
+            ),
+        ),
+        key_uses=tuple(
+            KeyUse(
+                region=r,
+                actions=("kms:Decrypt",),
+                via=BREAK_GLASS_KEY_SERVICES,
+                label="ReadWithKeyIn",
+            )
+            for r in regions
+        ),
+    )
+
+
 def alarm_pattern(namer: Namer, account: Account, region: str) -> str:
     """Every alarm of the deployment in ``region``: ``alarm-*-<suffix>``."""
     rule = ResourceType.ALARM.value

@@ -82,7 +82,39 @@ def denials(scenario: Scenario) -> list[Attempt]:
         attempts["assume the operator role"] = lambda: client("sts").assume_role(
             RoleArn=operator, RoleSessionName="forbidden"
         )
+        # Drain switches and alarms only: no patient record (assumed by the deployer here).
+        attempts["(the operator role) read a patient record"] = lambda: _as_person(
+            scenario, names.OPERATOR.role(n), region
+        ).get_item(TableName=names.TABLES[PATIENT_RECORDS](n), Key={"record_id": {"S": "p-demo"}})
     return [_try(region, what, call) for what, call in attempts.items()]
+
+
+def break_glass_read(scenario: Scenario, record_id: str) -> Attempt:
+    """Read ``record_id`` in the primary with the break-glass role (it must be allowed; the
+    emulator does not model the trust policy's MFA condition: the deployer assumes it)."""
+    spec = scenario.spec
+    region, n = spec.primary.region, spec.namer
+    table = names.TABLES[PATIENT_RECORDS](n)
+    client = _as_person(scenario, names.BREAK_GLASS.role(n), region)
+    attempt = _try(
+        region,
+        "(the break-glass role) read a patient record",
+        lambda: client.get_item(TableName=table, Key={"record_id": {"S": record_id}})["Item"],
+    )
+    return attempt
+
+
+def _as_person(scenario: Scenario, role_name: str, region: str) -> Any:
+    """A DynamoDB client of a session of ``role_name`` (a people's role), assumed by the
+    emulator's deployer."""
+    emulator = scenario.emulator
+    arn = f"arn:aws:iam::123456789012:role/{role_name}"
+    credentials = emulator.client("sts", region).assume_role(
+        RoleArn=arn, RoleSessionName="drkit-e2e"
+    )["Credentials"]
+    return _session(credentials).client(
+        "dynamodb", region_name=region, endpoint_url=emulator.endpoint_url
+    )
 
 
 def _session(credentials: dict[str, str]) -> boto3.session.Session:

@@ -173,6 +173,7 @@ FLOW_LOGS = RoleNames("flowlogs")
 TRAIL_LOGS = RoleNames("cloudtrail")
 BACKUP = RoleNames("backup")
 OPERATOR = RoleNames("operator", regional=False)
+BREAK_GLASS = RoleNames("breakglass", regional=False)
 
 # ----- network, API, switches, schedules -------------------------------------------------------
 WORKLOAD_SECURITY_GROUP = Name(ResourceType.SECURITY_GROUP, "workload")
@@ -187,6 +188,8 @@ CANARY_OBJECTS = Name(ResourceType.EVENT_RULE, "canary-objects")
 WATCH_SCHEDULE = Name(ResourceType.EVENT_RULE, "watch-schedule")
 #: The rule on calls that disable the region's key or schedule its deletion.
 KEY_WATCH = Name(ResourceType.EVENT_RULE, "keywatch")
+#: The rule on every assumption of the break-glass role seen in the region.
+BREAK_GLASS_WATCH = Name(ResourceType.EVENT_RULE, "breakglass")
 ALERT_TOPIC = Name(ResourceType.SNS_TOPIC, "alerts")
 
 # ----- logs and audit ------------------------------------------------------------------------
@@ -215,7 +218,9 @@ def _catalogue() -> tuple[Name, ...]:
     return tuple(dict.fromkeys(names))
 
 
-_ROLES = (S3_REPLICATION, TRAIL_REPLICATION, FLOW_LOGS, TRAIL_LOGS, BACKUP, OPERATOR)
+_ROLES = (
+    S3_REPLICATION, TRAIL_REPLICATION, FLOW_LOGS, TRAIL_LOGS, BACKUP, OPERATOR, BREAK_GLASS,
+)  # fmt: skip
 #: Every fixed name a deployment makes. A spec is valid only if each is legal for every
 #: region it names. Names made per pair of regions or per metric (alarms, dashboards, Name
 #: tags) have generous limits and are checked when they are made.

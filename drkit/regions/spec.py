@@ -99,6 +99,9 @@ class DeploymentSpec:
         operator_principals: IAM users or roles (of people) that may assume the failover
             operator role, with MFA. Left out: no operator role is made (people act with
             their own roles, docs/runbook.md). No function may ever assume it.
+        break_glass_principals: IAM users or roles (of people) that may assume the
+            break-glass role, with MFA: read-only access to patient records, audit entries and
+            objects, each assumption alerted in the region it happens in. Left out: no such role.
         extra_api_statements: More permissions for the API functions (IAM JSON
             statements, ``[[extra_api_statements]]`` in TOML). Checked for least
             privilege when the spec is built: a wildcard raises ComplianceError.
@@ -158,6 +161,9 @@ class DeploymentSpec:
     )
     operator_principals: tuple[str, ...] = attrs.field(
         default=(), converter=v.to_principals, validator=v.check_principals
+    )
+    break_glass_principals: tuple[str, ...] = attrs.field(
+        default=(), converter=v.to_break_glass, validator=v.check_principals
     )
     extra_api_statements: tuple[iam.Statement, ...] = attrs.field(
         default=(), converter=v.to_statements

@@ -230,7 +230,7 @@ def check_emails(_: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
 
 
 def check_principals(_: Any, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
-    """IAM users or roles of people (for the failover operator role), each named once."""
+    """IAM users or roles of people (for the operator or break-glass role), each named once."""
     for i, arn in enumerate(value):
         if not isinstance(arn, str) or not _PRINCIPAL.fullmatch(arn):
             fail(
@@ -309,12 +309,16 @@ def to_emails(value: Any) -> tuple[str, ...]:
     )
 
 
-def to_principals(value: Any) -> tuple[str, ...]:
+def to_principals(value: Any, field: str = "operator_principals") -> tuple[str, ...]:
     return expect_array(
-        "operator_principals",
+        field,
         value,
         'an array of IAM user or role ARNs, e.g. ["arn:aws:iam::111122223333:role/dr-operators"]',
     )
+
+
+def to_break_glass(value: Any) -> tuple[str, ...]:
+    return to_principals(value, "break_glass_principals")
 
 
 def to_statements(value: Any) -> tuple[iam.Statement, ...]:

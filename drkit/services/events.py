@@ -1,4 +1,5 @@
-"""EventBridge: the canary's schedule and the replica arrivals it measures; the key watch."""
+"""EventBridge: the canary's schedule and the replica arrivals it measures; the watches on
+the region's key and on the break-glass role."""
 
 from __future__ import annotations
 
@@ -139,37 +140,103 @@ class KeyStateWatch(Construct):
     def __init__(self, scope: Construct, id: str, *, props: KeyStateWatchProps) -> None:
         super().__init__(scope, id)
         p = props.placement
-        name = p.named(names.KEY_WATCH)
         self.rule_arn = p.arn(names.KEY_WATCH)
-        props.topic.allow_publisher(
-            Publisher(
-                sid="KeyWatchOfThisRegion",
-                service="events.amazonaws.com",
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": p.account.account_id},
-                    "ArnEquals": {"aws:SourceArn": self.rule_arn},
-                },
-            )
-        )
-        self.resource = CloudwatchEventRule(
+        self.resource = _alert_rule(
             self,
-            "resource",
-            provider=p.provider,
-            name=name,
+            p,
+            names.KEY_WATCH,
+            sid="KeyWatchOfThisRegion",
             description=f"drkit: the key of {p.region} disabled or scheduled for deletion",
-            event_pattern=key_state_pattern(props.key),
-            tags=p.tagged(name),
+            pattern=key_state_pattern(props.key),
+            topic=props.topic,
+            message=(KEY_STATE_FIELDS, KEY_STATE_MESSAGE),
         )
-        CloudwatchEventTarget(
+
+
+@attrs.frozen(kw_only=True)
+class BreakGlassWatchProps:
+    """Props of :class:`BreakGlassWatch`.
+
+    Attributes:
+        placement: The region watched, its provider and naming.
+        role_arn: The break-glass role.
+        topic: The region's alert topic.
+    """
+
+    placement: Placement
+    role_arn: str
+    topic: AlertTopic
+
+    def __attrs_post_init__(self) -> None:
+        where = metrics.BREAK_GLASS_USE.region(own=self.placement.region)
+        if self.topic.region != where:
+            raise SpecError("topic", self.topic.region, f"the watched region {where}")
+
+
+class BreakGlassWatch(Construct):
+    """A rule on CloudTrail's record of every assumption of the break-glass role served in
+    this region (STS records a call where it serves it: metrics.BREAK_GLASS_USE), publishing
+    who and when to the region's alert topic: each use of PHI access is seen at once."""
+
+    def __init__(self, scope: Construct, id: str, *, props: BreakGlassWatchProps) -> None:
+        super().__init__(scope, id)
+        p = props.placement
+        self.rule_arn = p.arn(names.BREAK_GLASS_WATCH)
+        self.resource = _alert_rule(
             self,
-            "target",
-            provider=p.provider,
-            rule=self.resource.name,
-            arn=props.topic.topic_arn,
-            input_transformer=CloudwatchEventTargetInputTransformer(
-                input_paths=KEY_STATE_FIELDS, input_template=KEY_STATE_MESSAGE
-            ),
+            p,
+            names.BREAK_GLASS_WATCH,
+            sid="BreakGlassWatchOfThisRegion",
+            description=f"drkit: the break-glass role assumed through STS in {p.region}",
+            pattern=break_glass_pattern(props.role_arn),
+            topic=props.topic,
+            message=(BREAK_GLASS_FIELDS, BREAK_GLASS_MESSAGE),
         )
+
+
+def _alert_rule(
+    scope: Construct,
+    p: Placement,
+    name: Name,
+    *,
+    sid: str,
+    description: str,
+    pattern: str,
+    topic: AlertTopic,
+    message: tuple[dict[str, str], str],
+) -> CloudwatchEventRule:
+    """A rule publishing ``message`` (input paths, template) to ``topic``, which admits it."""
+    rule_arn = p.arn(name)
+    topic.allow_publisher(
+        Publisher(
+            sid=sid,
+            service="events.amazonaws.com",
+            conditions={
+                "StringEquals": {"aws:SourceAccount": p.account.account_id},
+                "ArnEquals": {"aws:SourceArn": rule_arn},
+            },
+        )
+    )
+    rule = CloudwatchEventRule(
+        scope,
+        "resource",
+        provider=p.provider,
+        name=p.named(name),
+        description=description,
+        event_pattern=pattern,
+        tags=p.tagged(p.named(name)),
+    )
+    CloudwatchEventTarget(
+        scope,
+        "target",
+        provider=p.provider,
+        rule=rule.name,
+        arn=topic.topic_arn,
+        input_transformer=CloudwatchEventTargetInputTransformer(
+            input_paths=message[0], input_template=message[1]
+        ),
+    )
+    return rule
 
 
 #: What the alert says: the call, the key, who, when (CloudTrail's fields).
@@ -198,6 +265,37 @@ def key_state_pattern(key: EncryptionKey) -> str:
                 "eventSource": ["kms.amazonaws.com"],
                 "eventName": list(calls.event_names),
                 "requestParameters": {"keyId": [key.key_id, key.key_arn]},
+            },
+        },
+        separators=(",", ":"),
+    )
+
+
+#: What the break-glass alert says (CloudTrail's fields of the AssumeRole call).
+BREAK_GLASS_FIELDS = {
+    "caller": "$.detail.userIdentity.arn",
+    "session": "$.detail.requestParameters.roleSessionName",
+    "region": "$.region",
+    "time": "$.time",
+}
+BREAK_GLASS_MESSAGE = (
+    '"drkit: the break-glass role was assumed by <caller> (session <session>) in <region> at '
+    "<time>. It reads patient records: confirm the emergency with the person, and review the "
+    'session in CloudTrail (docs/runbook.md, Break-glass access)."'
+)
+
+
+def break_glass_pattern(role_arn: str) -> str:
+    """Every AssumeRole of ``role_arn``, whoever calls it."""
+    use = metrics.BREAK_GLASS_USE
+    return json.dumps(
+        {
+            "source": [use.event_source],
+            "detail-type": [use.detail_type],
+            "detail": {
+                "eventSource": ["sts.amazonaws.com"],
+                "eventName": list(use.event_names),
+                "requestParameters": {"roleArn": [role_arn]},
             },
         },
         separators=(",", ":"),

@@ -35,9 +35,9 @@ class IdentityStack(DrkitStack):
             for purpose, model in access.regional_roles(r.region).items():
                 id = f"{r.region}-{purpose}"
                 self.roles[id] = Role(self, id, props=RoleProps(placement=placement, model=model))
-        if access.operator is not None:
-            self.roles["operator"] = Role(
-                self, "operator", props=RoleProps(placement=placement, model=access.operator)
+        for purpose, model in access.people_roles().items():
+            self.roles[purpose] = Role(
+                self, purpose, props=RoleProps(placement=placement, model=model)
             )
 
 

@@ -17,9 +17,15 @@ import attrs
 from constructs import Construct
 
 from drkit.footprint import RegionalFootprint
+from drkit.regions import names
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.cloudwatch import Dashboard, DashboardProps
-from drkit.services.events import KeyStateWatch, KeyStateWatchProps
+from drkit.services.events import (
+    BreakGlassWatch,
+    BreakGlassWatchProps,
+    KeyStateWatch,
+    KeyStateWatchProps,
+)
 from drkit.topology.alarms import AlarmSites, trail_delivery_alarms, watch_alarms
 from drkit.topology.dashboards import replication_widgets
 from drkit.topology.dependency_alarms import (
@@ -63,12 +69,14 @@ class RegionalObservabilityProps:
 
 
 class RegionalObservability(Construct):
-    """Every alarm whose metric is published in one region, the watch on the region's key,
-    and the primary's dashboard.
+    """Every alarm whose metric is published in one region, the watches on the region's key
+    and on the break-glass role, and the primary's dashboard.
 
     Attributes:
         alarms: The region's alarms, in creation order.
         key_watch: The rule on the key being disabled or scheduled for deletion.
+        break_glass_watch: The rule on the break-glass role being assumed in the region
+            (when the spec names break-glass principals).
         dashboards: ``"replication"`` in the primary's region; empty elsewhere.
     """
 
@@ -87,6 +95,16 @@ class RegionalObservability(Construct):
             f"key-watch-{f.region}",
             props=KeyStateWatchProps(placement=f.placement, key=f.key, topic=f.alerts),
         )
+        if d.break_glass_principals:
+            self.break_glass_watch = BreakGlassWatch(
+                self,
+                f"break-glass-watch-{f.region}",
+                props=BreakGlassWatchProps(
+                    placement=f.placement,
+                    role_arn=names.BREAK_GLASS.role.arn(d.namer, f.placement.account, ""),
+                    topic=f.alerts,
+                ),
+            )
         self.dashboards: dict[str, Dashboard] = {}
         if f.region == d.primary.region:
             self.dashboards["replication"] = Dashboard(

@@ -19,7 +19,7 @@ from drkit import compliance
 from drkit.deploy import readback, serve
 from drkit.deploy.cdktf import run_cdktf
 from drkit.deploy.demo import cdktf_commands, keep_commands, replay_line, summary
-from drkit.deploy.denials import denials
+from drkit.deploy.denials import break_glass_read, denials
 from drkit.regions import names
 from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
 from drkit.regions.naming import ResourceType
@@ -155,10 +155,8 @@ class _Lifecycle:
             assert p.routes_requester == 2 and p.routes_accepter == 2
 
     def test_summary_names_every_region_and_table(self, deployed):
-        text = summary(deployed["view"])
-        spec = deployed["deployment"].spec
-        for r in spec.regions:
-            assert r.region in text
+        text, spec = summary(deployed["view"]), deployed["deployment"].spec
+        assert all(r.region in text for r in spec.regions)
         assert "replicas in" in text and "NONE" not in text
 
     def test_every_region_serves_health_and_records_under_its_role(self, deployed):
@@ -210,8 +208,14 @@ class _Lifecycle:
         refused = deployed.setdefault("refused", denials(scenario_of(deployed)))
         assert refused and all(a.refused for a in refused), [a.line for a in refused]
         assert any("canary" in a.attempt for a in refused)
-        if deployed["deployment"].spec.operator_principals:
-            assert any("operator" in a.attempt for a in refused)
+        spec = deployed["deployment"].spec
+        if spec.operator_principals:
+            assert any(a.attempt.startswith("(the operator role) read") for a in refused)
+        if spec.break_glass_principals:  # what the operator may not read, break-glass may
+            served_of(deployed)  # writes rec-<suffix>-<region> in every region
+            read = break_glass_read(scenario_of(deployed), f"rec-{spec.environment_suffix}-"
+                                    f"{spec.primary.region}")  # fmt: skip
+            assert not read.refused, read.line
 
     def test_every_declared_action_is_needed(self, deployed):
         """Take any one action away from the deployed policy and a served request changes.
@@ -393,7 +397,4 @@ class TestThreeRegions(_Lifecycle):
         assert deployment.drift(names=RETIRING_PROVIDERS) == []
 
     def test_second_plan_reports_no_changes(self, deployed):
-        pytest.skip(
-            "day_two plans the stacks the removal was intricate for; the two-region"
-            " lifecycle plans every stack again"
-        )
+        pytest.skip("day_two plans what the removal touched; the 2-region lifecycle plans all")

@@ -261,7 +261,11 @@ def test_valid_suffixes_make_legal_names_everywhere(region, suffix):
     "value",
     ["arn:aws:iam::111122223333:root", "arn:aws:iam::1:role/x", "dr-operators", 7],
 )
-def test_operator_principals_must_name_people(value):
-    """Only IAM users or roles may be operators; the error names the entry."""
-    with pytest.raises(SpecError, match=r"operator_principals\[0\]"):
-        DeploymentSpec.default(operator_principals=(value,))
+@pytest.mark.parametrize("field", ["operator_principals", "break_glass_principals"])
+def test_people_principals_must_name_people(field, value):
+    """Only IAM users or roles may be operators or break-glass users; the error names the
+    entry, and a lone string the field."""
+    with pytest.raises(SpecError, match=rf"{field}\[0\]"):
+        DeploymentSpec.default(**{field: (value,)})
+    with pytest.raises(SpecError, match=rf"^{field}: "):
+        DeploymentSpec.default(**{field: "arn:aws:iam::111122223333:role/a"})

@@ -112,6 +112,7 @@ EVERY_FIELD: dict[str, Any] = {
         "use_lockfile": True,
     },
     "operator_principals": ["arn:aws:iam::111122223333:role/dr-operators"],
+    "break_glass_principals": ["arn:aws:iam::111122223333:role/dr-breakglass"],
     "retiring_regions": ["sa-east-1"],  # full_layout picks one the layout does not have
     "release_order": [],  # full_layout names the layout's regions, the primary first
     "data_residency": [],  # full_layout names the countries of the layout's regions

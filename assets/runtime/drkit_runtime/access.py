@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from drkit_runtime.contract import (
     AUDIT_LOGS,
     CANARY_OBJECT_PREFIX,
+    HEALTH_PREFIX,
     HEARTBEAT_PREFIX,
     METRIC_NAMESPACE,
     PATIENT_RECORDS,
@@ -186,6 +187,10 @@ API = (
     NEVER_REWRITE_AUDIT_ENTRIES,
 )
 
+#: The health check's own items (drkit_runtime.keys.health_record_id), the only ones of the
+#: tables it may touch: no patient record, no audit entry.
+HEALTH_ITEMS = (HEALTH_PREFIX + "*",)
+
 #: drkit_runtime.health_api: GET /health, which touches what a records request needs in its
 #: region and nothing else: the drain switch, its own item in the patient-record replica (read
 #: and conditional write), and its own entry in the audit replica (a conditional append).
@@ -204,6 +209,7 @@ HEALTH = (
         actions=("dynamodb:GetItem", "dynamodb:PutItem"),
         target=table(PATIENT_RECORDS),
         scope=Scope.OWN,
+        leading_keys=HEALTH_ITEMS,
     ),
     Call(
         sid="AppendHealthAuditEntry",
@@ -211,6 +217,7 @@ HEALTH = (
         actions=("dynamodb:PutItem",),
         target=table(AUDIT_LOGS),
         scope=Scope.OWN,
+        leading_keys=HEALTH_ITEMS,
     ),
     NEVER_REWRITE_AUDIT_ENTRIES,
 )

@@ -5,8 +5,9 @@ schema, then validate, plan and apply: four for an apply) and each start costs a
 CPU-second of the provider's own start-up plus Terraform's checksum of its 700 MB binary.
 Attached to a provider that is already running (``TF_REATTACH_PROVIDERS``, Terraform's
 provider-debugging interface: https://developer.hashicorp.com/terraform/plugin/debugging),
-Terraform starts none. Measured on this 2-core machine, deploy and two staged releases of
-the 2-region layout to the emulator: 385 CPU-s and 316 s alone, 260 CPU-s and 237 s shared.
+Terraform starts none. Measured on this 2-core machine, paired runs of the 2-region layout's
+deploy and two staged releases to the emulator: 312 CPU-s and 270 s with Terraform's own
+providers, 283 CPU-s and 246 s shared (each instance still fetches the whole schema).
 
 Where it is used: drkit's emulator deployments only (``LocalDeployment``), each stack
 applied to one fixed account and endpoint. Its limits, all measured here:

@@ -199,4 +199,17 @@ KEY_STATE_CALLS = EventPlacement(
     ),
 )
 
-EVENTS: tuple[EventPlacement, ...] = (KEY_STATE_CALLS,)
+BREAK_GLASS_USE = EventPlacement(
+    event_source="aws.sts",
+    detail_type="AWS API Call via CloudTrail",
+    event_names=("AssumeRole",),
+    published=Published.OWN,
+    source=(
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html"
+        " (STS calls are recorded in the region that serves them; the global endpoint's are"
+        " served in the caller's region: id_credentials_temp_region-endpoints.html) and"
+        " https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html"
+    ),
+)
+
+EVENTS: tuple[EventPlacement, ...] = (KEY_STATE_CALLS, BREAK_GLASS_USE)
