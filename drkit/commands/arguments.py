@@ -147,6 +147,16 @@ def workdir(text: str) -> Path:
     return path
 
 
+def add_workdir(parser: argparse.ArgumentParser, default: str, *, when: str = "") -> None:
+    """``--workdir``: where a local deployment's synth output, state and logs go."""
+    parser.add_argument(
+        "--workdir",
+        type=workdir,
+        default=default,
+        help=f"{when}where synth output, state and logs go (default: {default})",
+    )
+
+
 def existing_file(what: str) -> Callable[[str], Path]:
     """The path of an existing file (``what`` says which kind, e.g. ``a cdk.tf.json``)."""
 

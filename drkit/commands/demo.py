@@ -18,12 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="after applying, keep the emulator running for exploration until Ctrl-C, then destroy",
     )
-    parser.add_argument(
-        "--workdir",
-        type=arguments.workdir,
-        default=DEFAULT_WORKDIR,
-        help="where synth output, state and logs go",
-    )
+    arguments.add_workdir(parser, DEFAULT_WORKDIR)
     parser.add_argument(
         "--port",
         type=arguments.integer(1, 65535),

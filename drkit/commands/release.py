@@ -43,12 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="rehearse on the embedded emulator: deploy the current code, release, destroy",
     )
-    parser.add_argument(
-        "--workdir",
-        type=arguments.workdir,
-        default=DEFAULT_WORKDIR,
-        help="with --emulator: where synth output, state and logs go",
-    )
+    arguments.add_workdir(parser, DEFAULT_WORKDIR, when="with --emulator: ")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,8 @@ the emulator (drkit_emulator.iam) must refuse every one. Together with the serve
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -82,20 +84,21 @@ def denials(scenario: Scenario) -> list[Attempt]:
         attempts["assume the operator role"] = lambda: client("sts").assume_role(
             RoleArn=operator, RoleSessionName="forbidden"
         )
-        # Drain switches and alarms only: no patient record (assumed by the deployer here).
+        # Drain switches and alarms only: no patient record.
         attempts["(the operator role) read a patient record"] = lambda: _as_person(
-            scenario, names.OPERATOR.role(n), region
+            scenario, spec.operator_principals[0], names.OPERATOR.role(n), region
         ).get_item(TableName=names.TABLES[PATIENT_RECORDS](n), Key={"record_id": {"S": "p-demo"}})
     return [_try(region, what, call) for what, call in attempts.items()]
 
 
 def break_glass_read(scenario: Scenario, record_id: str) -> Attempt:
-    """Read ``record_id`` in the primary with the break-glass role (it must be allowed; the
-    emulator does not model the trust policy's MFA condition: the deployer assumes it)."""
+    """Read ``record_id`` in the primary with the break-glass role, as its first person
+    (it must be allowed)."""
     spec = scenario.spec
     region, n = spec.primary.region, spec.namer
     table = names.TABLES[PATIENT_RECORDS](n)
-    client = _as_person(scenario, names.BREAK_GLASS.role(n), region)
+    person = spec.break_glass_principals[0]
+    client = _as_person(scenario, person, names.BREAK_GLASS.role(n), region)
     attempt = _try(
         region,
         "(the break-glass role) read a patient record",
@@ -104,17 +107,39 @@ def break_glass_read(scenario: Scenario, record_id: str) -> Attempt:
     return attempt
 
 
-def _as_person(scenario: Scenario, role_name: str, region: str) -> Any:
-    """A DynamoDB client of a session of ``role_name`` (a people's role), assumed by the
-    emulator's deployer."""
+def _as_person(scenario: Scenario, person: str, role_name: str, region: str) -> Any:
+    """A DynamoDB client of a session of ``role_name`` (a people's role), assumed with an
+    MFA device and code by ``person`` (an IAM role of the layout's, made here if missing,
+    which the deployer assumes first)."""
     emulator = scenario.emulator
     arn = f"arn:aws:iam::123456789012:role/{role_name}"
-    credentials = emulator.client("sts", region).assume_role(
-        RoleArn=arn, RoleSessionName="drkit-e2e"
-    )["Credentials"]
+    person_session = _session(_person(scenario, person, arn, region))
+    mfa = {"SerialNumber": "arn:aws:iam::123456789012:mfa/person", "TokenCode": "123456"}
+    credentials = person_session.client(
+        "sts", region_name=region, endpoint_url=emulator.endpoint_url
+    ).assume_role(RoleArn=arn, RoleSessionName="drkit-e2e", **mfa)["Credentials"]
     return _session(credentials).client(
         "dynamodb", region_name=region, endpoint_url=emulator.endpoint_url
     )
+
+
+def _person(scenario: Scenario, person: str, target: str, region: str) -> dict[str, str]:
+    """Credentials of ``person`` (a role the account trusts), allowed to assume ``target``."""
+    iam = scenario.emulator.client("iam", region)
+    name = person.rsplit("/", 1)[-1]
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+             "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}]}  # fmt: skip
+    with contextlib.suppress(iam.exceptions.EntityAlreadyExistsException):
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+             "Resource": target}]}  # fmt: skip
+    iam.put_role_policy(RoleName=name, PolicyName=f"assume-{target.rsplit('/', 1)[-1]}",
+                        PolicyDocument=json.dumps(allow))  # fmt: skip
+    sts = scenario.emulator.client("sts", region)
+    answer: dict[str, str] = sts.assume_role(RoleArn=person, RoleSessionName="person")[
+        "Credentials"
+    ]
+    return answer
 
 
 def _session(credentials: dict[str, str]) -> boto3.session.Session:

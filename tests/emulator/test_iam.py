@@ -263,6 +263,9 @@ def test_assume_role_needs_the_trust_policy_to_admit_the_caller(enforced):
     assert (
         _code(lambda: sts.assume_role(RoleArn=operator, RoleSessionName="probe")) == "AccessDenied"
     )
+    # The same call with an MFA device and its code is MFA-authenticated: admitted.
+    mfa = {"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/person", "TokenCode": "123456"}
+    assert sts.assume_role(RoleArn=operator, RoleSessionName="probe", **mfa)["Credentials"]
     lambda_only = iam.create_role(
         RoleName=f"fn-only-{uuid.uuid4().hex[:6]}",
         AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),

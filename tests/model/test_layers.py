@@ -116,16 +116,13 @@ def _loaded_by(modules: tuple[str, ...], watched: tuple[str, ...]) -> dict[str, 
 
 def test_the_model_loads_no_cloud_library():
     """Importing the model (and the budget report) loads no cdktf, jsii, bindings, boto3 or moto."""
-    loaded = _loaded_by(MODEL_MODULES, CLOUD_LIBRARIES)
-    assert loaded == {m: [] for m in MODEL_MODULES}
+    assert _loaded_by(MODEL_MODULES, CLOUD_LIBRARIES) == {m: [] for m in MODEL_MODULES}
 
 
 @pytest.mark.slow
 def test_the_stack_loads_no_emulator():
-    """Importing drkit.stacks loads neither moto nor the emulator (the product runs without
-    them)."""
-    loaded = _loaded_by(("drkit.stacks",), ("moto", EMULATOR))
-    assert loaded == {"drkit.stacks": []}
+    """Importing drkit.stacks loads neither moto nor the emulator (the product needs neither)."""
+    assert _loaded_by(("drkit.stacks",), ("moto", EMULATOR)) == {"drkit.stacks": []}
 
 
 # ----- the static import graph --------------------------------------------------------------
@@ -349,8 +346,7 @@ def test_no_import_cycles(imports):
 
 
 def test_only_the_deploy_code_touches_the_emulator(imports):
-    """moto only inside drkit_emulator; the emulator only from drkit.deploy; it imports only
-    drkit.errors of drkit."""
+    """moto only in drkit_emulator; it only from drkit.deploy; of drkit it imports drkit.errors."""
     problems = emulator_violations(imports)
     assert not problems, "\n".join(problems)
 
