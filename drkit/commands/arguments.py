@@ -147,7 +147,7 @@ def workdir(text: str) -> Path:
     return path
 
 
-def add_workdir(parser: argparse.ArgumentParser, default: str, *, when: str = "") -> None:
+def add_workdir(parser: argparse.ArgumentParser, default: str | Path, *, when: str = "") -> None:
     """``--workdir``: where a local deployment's synth output, state and logs go."""
     parser.add_argument(
         "--workdir",
