@@ -256,18 +256,8 @@ KEY_STATE_MESSAGE = (
 
 def key_state_pattern(key: EncryptionKey) -> str:
     """DisableKey or ScheduleKeyDeletion of ``key``, named by its id or its ARN."""
-    calls = metrics.KEY_STATE_CALLS
-    return json.dumps(
-        {
-            "source": [calls.event_source],
-            "detail-type": [calls.detail_type],
-            "detail": {
-                "eventSource": ["kms.amazonaws.com"],
-                "eventName": list(calls.event_names),
-                "requestParameters": {"keyId": [key.key_id, key.key_arn]},
-            },
-        },
-        separators=(",", ":"),
+    return cloudtrail_call_pattern(
+        metrics.KEY_STATE_CALLS, "kms.amazonaws.com", {"keyId": [key.key_id, key.key_arn]}
     )
 
 
@@ -287,15 +277,23 @@ BREAK_GLASS_MESSAGE = (
 
 def break_glass_pattern(role_arn: str) -> str:
     """Every AssumeRole of ``role_arn``, whoever calls it."""
-    use = metrics.BREAK_GLASS_USE
+    return cloudtrail_call_pattern(
+        metrics.BREAK_GLASS_USE, "sts.amazonaws.com", {"roleArn": [role_arn]}
+    )
+
+
+def cloudtrail_call_pattern(
+    kind: metrics.EventPlacement, service: str, parameters: dict[str, list[str]]
+) -> str:
+    """CloudTrail's record of ``kind``'s calls to ``service`` with these request parameters."""
     return json.dumps(
         {
-            "source": [use.event_source],
-            "detail-type": [use.detail_type],
+            "source": [kind.event_source],
+            "detail-type": [kind.detail_type],
             "detail": {
-                "eventSource": ["sts.amazonaws.com"],
-                "eventName": list(use.event_names),
-                "requestParameters": {"roleArn": [role_arn]},
+                "eventSource": [service],
+                "eventName": list(kind.event_names),
+                "requestParameters": parameters,
             },
         },
         separators=(",", ":"),

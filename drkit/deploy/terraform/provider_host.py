@@ -26,6 +26,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def stop(process: subprocess.Popen[bytes], grace_seconds: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL after ``grace_seconds``; waits for the process either way."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def main(argv: list[str]) -> int:
     parent, binary = int(argv[0]), argv[1]
     provider = subprocess.Popen([binary, "-debug"], stdin=subprocess.DEVNULL)
@@ -38,13 +50,7 @@ def main(argv: list[str]) -> int:
             break
         except subprocess.TimeoutExpired:
             continue
-    if provider.poll() is None:
-        provider.terminate()
-        try:
-            provider.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            provider.kill()
-            provider.wait()
+    stop(provider)
     return 0 if stopping or provider.returncode in (0, -signal.SIGTERM) else 1
 
 

@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from drkit.deploy.errors import TerraformFailed
+from drkit.deploy.terraform.provider_host import stop
 
 REATTACH_VARIABLE = "TF_REATTACH_PROVIDERS"
 #: What the provider prints once it listens, in debug mode.
@@ -111,14 +112,8 @@ class SharedProvider:
     def close(self) -> None:
         """Stop the process (it serves until told to)."""
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None:
+            stop(process)
 
     def _start(self) -> None:
         env = {k: v for k, v in self.env.items() if k not in _WITHHELD}
