@@ -128,6 +128,15 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
 )
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA as S3BucketLogging
 from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
+from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
+    S3BucketObjectLockConfigurationA as S3BucketObjectLockConfiguration,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
+    S3BucketObjectLockConfigurationRuleA as S3BucketObjectLockConfigurationRule,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
+    S3BucketObjectLockConfigurationRuleDefaultRetentionA as S3BucketObjectLockConfigurationRuleDefaultRetention,  # noqa: E501 (the provider's names)
+)
 from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
     S3BucketOwnershipControls,
     S3BucketOwnershipControlsRule,
@@ -282,6 +291,9 @@ __all__ = [
     "S3BucketLifecycleConfigurationRuleTransition",
     "S3BucketLogging",
     "S3BucketNotification",
+    "S3BucketObjectLockConfiguration",
+    "S3BucketObjectLockConfigurationRule",
+    "S3BucketObjectLockConfigurationRuleDefaultRetention",
     "S3BucketOwnershipControls",
     "S3BucketOwnershipControlsRule",
     "S3BucketPolicy",

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import settings
 
@@ -148,6 +149,17 @@ def four_region_stacks(four_region_spec, tmp_path_factory, worker_id) -> dict[st
 
 
 @pytest.fixture(scope="session")
+def protected_spec(default_spec):
+    """The default layout with ``protect_data``, production's switch."""
+    return attrs.evolve(default_spec, protect_data=True)
+
+
+@pytest.fixture(scope="session")
+def protected_stacks(protected_spec, tmp_path_factory, worker_id) -> dict[str, Any]:
+    return _synthesized_once("protected-stacks", protected_spec, tmp_path_factory, worker_id)
+
+
+@pytest.fixture(scope="session")
 def default_stack(default_stacks) -> dict[str, Any]:
     """The default layout as one document (``tests.helpers.merged``)."""
     return merged(default_stacks)
@@ -161,6 +173,11 @@ def three_region_stack(three_region_stacks) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def four_region_stack(four_region_stacks) -> dict[str, Any]:
     return merged(four_region_stacks)
+
+
+@pytest.fixture(scope="session")
+def protected_stack(protected_stacks) -> dict[str, Any]:
+    return merged(protected_stacks)
 
 
 #: The xdist groups that run longest, in the order they should start. xdist (loadgroup) queues

@@ -63,7 +63,7 @@ class Access:
             roles[names.TRAIL_LOGS.purpose] = service_roles.trail_logs(n, a, region)
             roles[names.TRAIL_REPLICATION.purpose] = service_roles.bucket_replication(
                 n, a, roles=names.TRAIL_REPLICATION, bucket=names.TRAIL_BUCKET, source=region,
-                destinations=peers,
+                destinations=peers, locked=self.spec.protect_data,
             )  # fmt: skip
         return roles
 

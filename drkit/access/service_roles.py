@@ -29,8 +29,12 @@ def bucket_replication(
     bucket: Name,
     source: str,
     destinations: Sequence[str],
+    locked: bool = False,
 ) -> RoleModel:
     """Read ``source``'s versions, write replicas, decrypt and re-encrypt with each region's key.
+
+    ``locked``: the source has S3 Object Lock, so S3 also reads each version's retention and
+    legal hold to copy them (replication-requirements.html, "Object Lock").
 
     Both confused-deputy keys in the trust, as S3's replication set-up shows:
     https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
@@ -58,6 +62,7 @@ def bucket_replication(
                     "s3:GetObjectVersionAcl",
                     "s3:GetObjectVersionForReplication",
                     "s3:GetObjectVersionTagging",
+                    *(("s3:GetObjectLegalHold", "s3:GetObjectRetention") if locked else ()),
                 ),
                 resources=(f"{src}/*",),
             ),

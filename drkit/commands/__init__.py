@@ -74,6 +74,11 @@ COMMANDS: dict[str, Command] = {
         summary="on a kept demo: take a region out of the emulator (no answers, as if "
         "unreachable) and bring it back",
     ),
+    "audit": Command(
+        module="drkit.commands.audit",
+        summary="verify every region's audit chain (rewritten, deleted or inserted entries); "
+        "exit 1 if broken",
+    ),
     "drill": Command(
         module="drkit.commands.drill",
         summary="game day: drain one region of a real deployment, measure failover, restore",

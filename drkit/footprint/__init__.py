@@ -18,7 +18,7 @@ from constructs import Construct
 from drkit import iam
 from drkit.access import Access
 from drkit.errors import SpecError
-from drkit.footprint.functions import build_functions
+from drkit.footprint.functions import AUDITOR_SCHEDULE_MINUTES, build_functions
 from drkit.footprint.release import Release, build_release
 from drkit.regions import names
 from drkit.regions.region import RegionSpec
@@ -152,6 +152,10 @@ class RegionalFootprint(Construct):
         return self.functions["watcher"]
 
     @property
+    def auditor_function(self) -> RegionalFunction:
+        return self.functions["auditor"]
+
+    @property
     def peers(self) -> tuple[RegionSpec, ...]:
         return tuple(r for r in self._deployment.regions if r.region != self.region)
 
@@ -226,7 +230,7 @@ class RegionalFootprint(Construct):
 
     def _triggers(self) -> None:
         """The canary every minute and whenever another region's canary object arrives; the
-        watcher every minute."""
+        watcher every minute; the auditor every hour."""
         p, fns = self.placement, self.functions
         for id, name, function, schedule, pattern in (
             ("canary-schedule", names.CANARY_SCHEDULE, fns["canary"], "rate(1 minute)", None),
@@ -238,6 +242,13 @@ class RegionalFootprint(Construct):
                 replica_arrival_pattern(self.bucket),
             ),
             ("watch-schedule", names.WATCH_SCHEDULE, fns["watcher"], "rate(1 minute)", None),
+            (
+                "audit-schedule",
+                names.AUDIT_SCHEDULE,
+                fns["auditor"],
+                f"rate({AUDITOR_SCHEDULE_MINUTES} minutes)",
+                None,
+            ),
         ):
             FunctionTrigger(
                 self,

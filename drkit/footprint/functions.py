@@ -15,6 +15,8 @@ from constructs import Construct
 from drkit.footprint.release import Release
 from drkit.regions import names
 from drkit.regions.quotas import (
+    AUDITOR_MEMORY_MB,
+    AUDITOR_RESERVED_CONCURRENCY,
     CANARY_MEMORY_MB,
     CANARY_RESERVED_CONCURRENCY,
     HEALTH_MEMORY_MB,
@@ -34,6 +36,11 @@ WATCHER_TIMEOUT_SECONDS = 20
 #: /health answers within its 1 s deadline; Route 53 stops waiting after 2 s. A few seconds
 #: more give back an execution that somehow hangs, instead of holding it for 30 s.
 HEALTH_TIMEOUT_SECONDS = 5
+#: The auditor walks its region's whole audit chain each run: a BatchGetItem of 100 entries
+#: takes some tens of milliseconds, so 15 minutes covers millions of entries.
+AUDITOR_TIMEOUT_SECONDS = 900
+#: How often each region verifies its audit chain (the alarm on breaks judges two runs).
+AUDITOR_SCHEDULE_MINUTES = 60
 
 
 @attrs.frozen(kw_only=True)
@@ -151,6 +158,17 @@ FUNCTION_PLANS: tuple[FunctionPlan, ...] = (
         # A /health that crashes or times out fails its region out as a failed dependency
         # would; a burst of errors in a minute tells the two apart at once.
         alarms=FunctionAlarms(errors=5, error_minutes=1),
+    ),
+    FunctionPlan(
+        purpose="auditor",
+        handler=contract.AUDITOR_HANDLER,
+        memory_mb=lambda _: AUDITOR_MEMORY_MB,
+        timeout_seconds=lambda _: AUDITOR_TIMEOUT_SECONDS,
+        reserved_concurrency=lambda *_: AUDITOR_RESERVED_CONCURRENCY,
+        in_vpc=True,
+        environment=data_environment,
+        # An hourly run that fails leaves the trail unverified: the first error pages.
+        alarms=FunctionAlarms(errors=1, error_minutes=1),
     ),
 )
 

@@ -18,7 +18,7 @@ from drkit.regions.naming import Namer, ResourceType
 from drkit_runtime.contract import AUDIT_LOGS, PATIENT_RECORDS
 
 #: The functions every region runs, by purpose (``drkit_runtime.access.FUNCTIONS``'s keys).
-FUNCTION_PURPOSES = ("api", "canary", "watcher", "health")
+FUNCTION_PURPOSES = ("api", "canary", "watcher", "health", "auditor")
 #: The alias every function is invoked through (API routes, schedules, stream mappings): a
 #: release publishes a version and moves the alias to it; a rollback moves it back.
 FUNCTION_ALIAS = "live"
@@ -186,6 +186,7 @@ PEER_ENDPOINTS = Name(ResourceType.SSM_PARAMETER, "peerendpoints")
 CANARY_SCHEDULE = Name(ResourceType.EVENT_RULE, "canary-schedule")
 CANARY_OBJECTS = Name(ResourceType.EVENT_RULE, "canary-objects")
 WATCH_SCHEDULE = Name(ResourceType.EVENT_RULE, "watch-schedule")
+AUDIT_SCHEDULE = Name(ResourceType.EVENT_RULE, "audit-schedule")
 #: The rule on calls that disable the region's key or schedule its deletion.
 KEY_WATCH = Name(ResourceType.EVENT_RULE, "keywatch")
 #: The rule on every assumption of the break-glass role seen in the region.

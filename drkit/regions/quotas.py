@@ -36,6 +36,10 @@ CANARY_RESERVED_CONCURRENCY = 5
 #: The watcher's (drkit/footprint.py): a handful of HTTPS probes once a minute.
 WATCHER_MEMORY_MB = 256
 WATCHER_RESERVED_CONCURRENCY = 1
+#: The auditor's (drkit/footprint/functions.py): one walk of its region's audit chain at a
+#: time; its memory buys CPU for hashing every entry.
+AUDITOR_MEMORY_MB = 512
+AUDITOR_RESERVED_CONCURRENCY = 1
 #: What Route 53's checkers send one endpoint at most, in requests per second. AWS: at a
 #: 10 s interval "the endpoint will receive a request more than once per second", and as
 #: checkers don't coordinate "you'll sometimes see several requests per second"
@@ -115,6 +119,11 @@ class LambdaDemand:
                     purpose="health",
                     reserved_concurrency=HEALTH_RESERVED_CONCURRENCY,
                     memory_mb=HEALTH_MEMORY_MB,
+                ),
+                FunctionDemand(
+                    purpose="auditor",
+                    reserved_concurrency=AUDITOR_RESERVED_CONCURRENCY,
+                    memory_mb=AUDITOR_MEMORY_MB,
                 ),
             )
         )

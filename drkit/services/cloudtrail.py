@@ -53,7 +53,8 @@ class AuditTrailProps:
         table_arns: Tables (every region's replicas) whose data events are recorded.
         bucket_arns: Data buckets whose object-level events are recorded.
         log_retention_days: Retention of the CloudWatch Logs copy.
-        protect_data: Keep the trail bucket on ``terraform destroy``.
+        protect_data: Keep the trail bucket on ``terraform destroy`` and lock its log files
+            (:class:`TrailBucket`).
         topic_read_back_as_arn: The provider cannot read the delivery topic back as it was
             given. hashicorp/aws 5.100.0 reads it back as a name only when it is in the
             provider's own account; a provider that skips requesting the account id (the
@@ -83,7 +84,11 @@ class TrailBucket(EncryptedBucket):
     """A trail bucket (or a replica of one): SSE-KMS, versioned, TLS only, kept six years.
 
     Only the trail (``trail_arn``) may write to the home bucket; replicas are
-    written by S3 replication alone.
+    written by S3 replication alone. With ``protect_data`` every log file version is locked
+    (Object Lock, compliance mode) for ``TRAIL_RETENTION_DAYS`` from its creation, in the home
+    bucket and in every replica: S3 replicates only from a locked bucket to locked ones,
+    and a replica keeps its source's lock.
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-requirements.html
     """
 
     def __init__(
@@ -106,7 +111,12 @@ class TrailBucket(EncryptedBucket):
             key=key,
             access_logs=access_logs,
             force_destroy=not protect_data,
+            lock_retention_days=TRAIL_RETENTION_DAYS if protect_data else None,
         )
+        # Locked versions outlast the rule's 30 days for noncurrent ones: a lifecycle rule
+        # never deletes a locked version (it may still add delete markers), so a log deleted
+        # early stays until its lock ends; a current version expires the day its lock ends.
+        # https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html
         self._lifecycle(
             [
                 archive_then_expire_rule("archive-then-expire-trail", TRAIL_RETENTION_DAYS),

@@ -23,6 +23,7 @@ from drkit.aws import (
     S3BucketLifecycleConfigurationRuleTransition,
     S3BucketLogging,
     S3BucketNotification,
+    S3BucketObjectLockConfiguration,
     S3BucketOwnershipControls,
     S3BucketOwnershipControlsRule,
     S3BucketPolicy,
@@ -39,16 +40,30 @@ from drkit.regions.names import Name
 from drkit.services.kms import EncryptionKey
 from drkit.services.placement import Placement
 from drkit.services.policy import lazy_string
+from drkit.services.s3_lock import check_lock_retention_days, default_retention
 from drkit.services.s3_policy import deny_insecure_transport, pin_key
 from drkit_runtime.contract import CANARY_OBJECT_PREFIX
 
 
 class _PrivateBucket(Construct):
-    """What every drkit bucket has: versioning, no public access, owner-enforced objects."""
+    """What every drkit bucket has: versioning, no public access, owner-enforced objects.
+
+    Attributes:
+        object_lock: The default retention of every new version, when the bucket was made
+            with ``lock_retention_days``; None otherwise.
+    """
 
     def __init__(
-        self, scope: Construct, id: str, *, placement: Placement, name: str, force_destroy: bool
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        placement: Placement,
+        name: str,
+        force_destroy: bool,
+        lock_retention_days: int | None = None,
     ) -> None:
+        check_lock_retention_days(lock_retention_days)
         super().__init__(scope, id)
         p = placement
         self._placement = p
@@ -60,6 +75,10 @@ class _PrivateBucket(Construct):
             provider=p.provider,
             bucket=name,
             force_destroy=force_destroy,
+            # At creation: the provider replaces a bucket whose object_lock_enabled changes
+            # (turning it on in place: docs/compliance.md, "Immutability"). None, not false,
+            # without a lock: such a bucket's JSON stays as it was.
+            object_lock_enabled=True if lock_retention_days is not None else None,
             tags=p.tagged(name),
         )
         self.bucket_arn: str = self.resource.arn
@@ -93,6 +112,16 @@ class _PrivateBucket(Construct):
         S3BucketNotification(
             self, "notification", provider=p.provider, bucket=self.bucket_id, eventbridge=True
         )
+        self.object_lock: S3BucketObjectLockConfiguration | None = None
+        if lock_retention_days is not None:
+            self.object_lock = default_retention(
+                self,
+                "object-lock",
+                placement=p,
+                bucket_id=self.bucket_id,
+                versioning=self.versioning,
+                retention_days=lock_retention_days,
+            )
 
     def _policy(self, statements: Sequence[iam.Statement] | Callable[[], str]) -> S3BucketPolicy:
         """The bucket policy: statements, or a function rendering them at synth."""
@@ -248,11 +277,19 @@ class EncryptedBucket(_PrivateBucket):
         key: EncryptionKey,
         access_logs: AccessLogBucket,
         force_destroy: bool,
+        lock_retention_days: int | None = None,
     ) -> None:
         for field, region in (("key", key.region), ("access_logs", access_logs.region)):
             if region != placement.region:
                 raise SpecError(field, region, f"the bucket's own region {placement.region}")
-        super().__init__(scope, id, placement=placement, name=name, force_destroy=force_destroy)
+        super().__init__(
+            scope,
+            id,
+            placement=placement,
+            name=name,
+            force_destroy=force_destroy,
+            lock_retention_days=lock_retention_days,
+        )
         p = placement
         self.key = key
         S3BucketServerSideEncryptionConfiguration(

@@ -58,12 +58,19 @@ class BucketReplicationProps:
             region's stack.
         role_arn: The replication role (the IAM stack's, from ``drkit.access``).
         destinations: Buckets in other regions that receive every object.
+        replicate_delete_markers: Copy a delete marker (a DELETE without a version id) to
+            every destination, so that an object deleted in one region reads as deleted in all.
+            False: it stays in the source, and the other regions keep serving the object (S3's
+            default, against accidental or malicious deletes). A version deleted by its id
+            is never replicated either way; nor is a marker a lifecycle rule adds.
+            https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-marker-replication.html
     """
 
     placement: Placement
     bucket_name: str
     role_arn: str
     destinations: tuple[ReplicaSite, ...] = attrs.field(converter=_to_sites)
+    replicate_delete_markers: bool = True
 
     def __attrs_post_init__(self) -> None:
         if not self.destinations:
@@ -81,8 +88,8 @@ class BucketReplication(Construct):
     """Cross-region replication from one bucket to every destination, as its role.
 
     Every rule replicates KMS-encrypted objects re-encrypted with the
-    destination region's key, replicates delete markers, and turns on
-    Replication Time Control and replication metrics so lag can be watched.
+    destination region's key, replicates delete markers unless told not to, and
+    turns on Replication Time Control and replication metrics so lag can be watched.
 
     Attributes:
         rule_ids: Rule id per destination region.
@@ -96,6 +103,7 @@ class BucketReplication(Construct):
     def _configuration(self, props: BucketReplicationProps) -> S3BucketReplicationConfiguration:
         """One rule per destination: RTC, metrics, delete markers, replica modifications."""
         p, dests = props.placement, props.destinations
+        delete_markers = "Enabled" if props.replicate_delete_markers else "Disabled"
         return S3BucketReplicationConfiguration(
             self,
             "resource",
@@ -109,7 +117,7 @@ class BucketReplication(Construct):
                     status="Enabled",
                     filter=S3BucketReplicationConfigurationRuleFilter(prefix=""),
                     delete_marker_replication=S3BucketReplicationConfigurationRuleDeleteMarkerReplication(
-                        status="Enabled"
+                        status=delete_markers
                     ),
                     source_selection_criteria=S3BucketReplicationConfigurationRuleSourceSelectionCriteria(
                         sse_kms_encrypted_objects=S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects(

@@ -15,13 +15,14 @@ from collections.abc import Mapping
 
 from constructs import Construct
 
+from drkit.footprint.functions import AUDITOR_SCHEDULE_MINUTES
 from drkit.regions import metrics, names
 from drkit.regions.metrics import MetricPlacement
 from drkit.regions.spec import DeploymentSpec
 from drkit.services.cloudwatch import Alarm, AlarmProps, Condition
 from drkit.services.placement import Placement
 from drkit.services.sns import TopicRef
-from drkit_runtime.contract import WATCH_DIMENSIONS
+from drkit_runtime.contract import AUDIT_DIMENSIONS, WATCH_DIMENSIONS
 
 #: Route 53 publishes its DNSSEC metrics once per 4 hours per zone
 #: (monitoring-hosted-zones-with-cloudwatch.html): every 6-hour period holds a data point.
@@ -30,6 +31,10 @@ DNSSEC_PERIOD_SECONDS = 6 * 3600
 #: activity, and the canary makes some every minute (table and object data events):
 #: an hour without a single delivery notification is a stopped delivery.
 TRAIL_DELIVERY_PERIOD_SECONDS = 3600
+
+#: Two runs of the auditor (drkit.footprint.functions.AUDITOR_SCHEDULE_MINUTES): a schedule
+#: that drifts across a period boundary still leaves a data point in every period.
+AUDIT_PERIOD_SECONDS = 2 * AUDITOR_SCHEDULE_MINUTES * 60
 
 #: Consecutive failed minutes before a watcher calls a peer down (Route 53's default
 #: failure threshold is 3, too).
@@ -50,6 +55,10 @@ PEER_DOWN = Condition(
     threshold=1,
     comparison="LessThanThreshold",
     evaluation_periods=WATCH_EVALUATION_PERIODS,
+)
+#: Any break in a region's audit chain (or no verification for two runs).
+AUDIT_CHAIN_BROKEN = Condition(
+    statistic="Maximum", threshold=0, period_seconds=AUDIT_PERIOD_SECONDS
 )
 #: Route 53's checkers call the region unhealthy.
 CHECK_FAILING = Condition(statistic="Minimum", threshold=1, comparison="LessThanThreshold")
@@ -196,6 +205,23 @@ def watch_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
                 dimensions=dict(zip(WATCH_DIMENSIONS, values, strict=True)),
                 condition=PEER_DOWN,
             )
+
+
+def audit_chain_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
+    """A region's audit chain broken, as its own auditor found it."""
+    for region in deployment.regions:
+        sites.alarm(
+            metrics.AUDIT_CHAIN_BREAKS,
+            own=region.region,
+            purpose="auditchain",
+            description=(
+                f"The audit chain of {region.region} is broken: an audit entry was rewritten, "
+                "deleted or inserted (or the auditor stopped verifying). Run `drkit audit "
+                f"--region {region.region}` for the places; runbook: 'Audit chain broken'."
+            ),
+            dimensions=dict(zip(AUDIT_DIMENSIONS, (region.region,), strict=True)),
+            condition=AUDIT_CHAIN_BROKEN,
+        )
 
 
 def health_check_alarms(

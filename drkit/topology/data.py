@@ -113,6 +113,10 @@ class DataPlane(Construct):
 
         Each destination's key is named by its alias ARN, which S3 accepts for a replica's
         key: https://docs.aws.amazon.com/AmazonS3/latest/API/API_EncryptionConfiguration.html
+        With ``protect_data`` a delete marker stays in the region it was made in: a delete in
+        one region (nothing in drkit deletes an object) leaves every other region's copy
+        readable, as S3 does by default against malicious deletes.
+        https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-marker-replication.html
         """
         p = self._props.placements[source]
         others = [f.region for f in self._props.footprints if f.region != source]
@@ -131,6 +135,7 @@ class DataPlane(Construct):
                     )
                     for r in others
                 ),
+                replicate_delete_markers=not self._props.deployment.protect_data,
             ),
         )
 

@@ -128,30 +128,41 @@ def api_alarms(sites: AlarmSites, api: HttpApi) -> None:
 
 def table_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
     """Throttled requests and system errors of every replica, per operation the runtime calls."""
-    for region, (purpose, table), operation in itertools.product(
-        deployment.regions, names.TABLES.items(), TABLE_OPERATIONS
-    ):
-        dims = {"TableName": table(deployment.namer), "Operation": operation}
-        where = f"{operation} on the {purpose} replica in {region.region}"
-        sites.alarm(
-            metrics.TABLE_THROTTLED_REQUESTS,
-            own=region.region,
-            purpose=f"ddb-throttled-{purpose}-{operation}",
-            description=(
-                f"DynamoDB throttled {where}: an on-demand table serves up to twice its "
-                "previous peak at once (a survivor's reads after a failover can exceed it)."
-            ),
-            dimensions=dims,
-            condition=ANY_IN_A_MINUTE,
-        )
-        sites.alarm(
-            metrics.TABLE_SYSTEM_ERRORS,
-            own=region.region,
-            purpose=f"ddb-errors-{purpose}-{operation}",
-            description=f"DynamoDB answered 500 to {where} two minutes running.",
-            dimensions=dims,
-            condition=SERVER_ERRORS,
-        )
+    for region, (purpose, table) in itertools.product(deployment.regions, names.TABLES.items()):
+        for operation in TABLE_OPERATIONS[purpose]:
+            _table_operation_alarms(sites, deployment, region.region, purpose, table, operation)
+
+
+def _table_operation_alarms(
+    sites: AlarmSites,
+    deployment: DeploymentSpec,
+    region: str,
+    purpose: str,
+    table: names.Name,
+    operation: str,
+) -> None:
+    """A replica's throttled requests and system errors for one operation."""
+    dims = {"TableName": table(deployment.namer), "Operation": operation}
+    where = f"{operation} on the {purpose} replica in {region}"
+    sites.alarm(
+        metrics.TABLE_THROTTLED_REQUESTS,
+        own=region,
+        purpose=f"ddb-throttled-{purpose}-{operation}",
+        description=(
+            f"DynamoDB throttled {where}: an on-demand table serves up to twice its "
+            "previous peak at once (a survivor's reads after a failover can exceed it)."
+        ),
+        dimensions=dims,
+        condition=ANY_IN_A_MINUTE,
+    )
+    sites.alarm(
+        metrics.TABLE_SYSTEM_ERRORS,
+        own=region,
+        purpose=f"ddb-errors-{purpose}-{operation}",
+        description=f"DynamoDB answered 500 to {where} two minutes running.",
+        dimensions=dims,
+        condition=SERVER_ERRORS,
+    )
 
 
 def backup_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:

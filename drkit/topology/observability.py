@@ -26,7 +26,12 @@ from drkit.services.events import (
     KeyStateWatch,
     KeyStateWatchProps,
 )
-from drkit.topology.alarms import AlarmSites, trail_delivery_alarms, watch_alarms
+from drkit.topology.alarms import (
+    AlarmSites,
+    audit_chain_alarms,
+    trail_delivery_alarms,
+    watch_alarms,
+)
 from drkit.topology.dashboards import replication_widgets
 from drkit.topology.dependency_alarms import (
     api_alarms,
@@ -45,6 +50,7 @@ from drkit.topology.replication_alarms import (
 DEPLOYMENT_FAMILIES = (
     watch_alarms,
     trail_delivery_alarms,
+    audit_chain_alarms,
     dynamodb_lag_alarms,
     s3_replication_alarms,
     canary_alarms,

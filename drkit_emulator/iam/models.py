@@ -184,6 +184,9 @@ def _dynamodb(c: _Context, operation: str, body: dict[str, Any], _: Any, __: str
             table = c.arn("dynamodb", f"table/{detail['TableName']}")
             checks.append((f"dynamodb:{TRANSACT_ACTIONS[kind]}", table, _leading_keys(c, detail)))
         return checks
+    if operation == "Query" and "TableName" in body:
+        table = c.arn("dynamodb", f"table/{body['TableName']}")
+        return [(f"dynamodb:{operation}", table, _queried_keys(c, body))]
     if operation in ITEM_OPERATIONS and "TableName" in body:
         table = c.arn("dynamodb", f"table/{body['TableName']}")
         return [(f"dynamodb:{operation}", table, _leading_keys(c, body))]
@@ -206,7 +209,7 @@ ITEM_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
 def _leading_keys(c: _Context, request: dict[str, Any]) -> dict[str, Any]:
     """``dynamodb:LeadingKeys``: the partition key value of the item a request touches
     (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html).
-    Not modelled: Query's (from its key condition) and the batch calls'."""
+    Not modelled: the batch calls' (Query's: ``_queried_keys``)."""
     item = request.get("Key") or request.get("Item") or {}
     try:
         table = dynamodb_backends[c.account][c.region].get_table(request["TableName"])
@@ -215,6 +218,26 @@ def _leading_keys(c: _Context, request: dict[str, Any]) -> dict[str, Any]:
     value = item.get(table.hash_key_attr) or {}
     found = next(iter(value.values()), None) if isinstance(value, dict) else None
     return {"dynamodb:LeadingKeys": [str(found)]} if found is not None else {}
+
+
+def _queried_keys(c: _Context, request: dict[str, Any]) -> dict[str, Any]:
+    """``dynamodb:LeadingKeys`` of a Query: the partition key value its key condition names
+    (``<key> = :value``, the key possibly through ExpressionAttributeNames)."""
+    try:
+        table = dynamodb_backends[c.account][c.region].get_table(request["TableName"])
+    except ResourceNotFoundException:
+        return {}
+    aliases = {v: k for k, v in (request.get("ExpressionAttributeNames") or {}).items()}
+    wanted = {table.hash_key_attr, aliases.get(table.hash_key_attr, table.hash_key_attr)}
+    condition = request.get("KeyConditionExpression") or ""
+    for part in condition.split(" AND "):
+        name, _, value = (p.strip() for p in part.strip(" ()").partition("="))
+        if name in wanted and value.startswith(":"):
+            found = (request.get("ExpressionAttributeValues") or {}).get(value) or {}
+            found_value = next(iter(found.values()), None)
+            if found_value is not None:
+                return {"dynamodb:LeadingKeys": [str(found_value)]}
+    return {}
 
 
 def _ssm(c: _Context, operation: str, body: dict[str, Any], _: Any, __: str) -> list[Check]:

@@ -55,3 +55,20 @@ def test_replication_refuses_same_region_destinations(h):
             role_arn=ROLE_ARN,
             destinations=(DESTINATION,),
         )
+
+
+def test_replication_can_keep_delete_markers_in_the_source(h):
+    """replicate_delete_markers=False: every rule leaves delete markers in the source."""
+    BucketReplication(
+        h.stack,
+        "repl",
+        props=BucketReplicationProps(
+            placement=h["us-east-1"],
+            bucket_name="s3-data-use1-unit",
+            role_arn=ROLE_ARN,
+            destinations=(DESTINATION,),
+            replicate_delete_markers=False,
+        ),
+    )
+    (rule,) = only(h.synth(), "aws_s3_bucket_replication_configuration")["rule"]
+    assert rule["delete_marker_replication"] == {"status": "Disabled"}

@@ -21,7 +21,9 @@ from drkit.deploy.demo import cdktf_commands
 from drkit.deploy.local import LocalDeployment
 from drkit.deploy.stackset import StacksFailed
 from drkit.regions import names
+from drkit.regions.catalog import short_code
 from drkit.regions.stacks import StackKind, stack_name
+from tests.e2e.shared import JSII_BANNER, drift_of
 
 
 @attrs.frozen(kw_only=True)
@@ -130,3 +132,35 @@ def run(
         drift=tuple(drift),
         cdktf_output=done.output,
     )
+
+
+def check(deployed: dict, change: tuple, *, last: bool, scan: bool, at: Path) -> None:
+    """With one region out, the other's stack is planned and applied alone (its API
+    function's reservation changed) through the runner and through ``cdktf deploy
+    <stack>``; every stack that needs the region out fails its plan with one line naming
+    it, and no other does. After the last drill no stack has drift (the second drill
+    changes only the stack the first did not): what it planned while the region was out
+    holds nothing there, so only the stacks it could not plan are planned, once it is back."""
+    out, changed, values = change
+    deployment = deployed["deployment"]
+    drill = run(
+        deployment,
+        out=out,
+        changed=changed,
+        values=values,
+        base=Path(deployment.environ["DRKIT_CONFIG"]),  # the layout last applied
+        workdir=at,
+        keep_plans=last and scan,
+    )
+    assert drill.reserved == drill.expected
+    assert "Apply complete!" in drill.cdktf_output, drill.cdktf_output[-3000:]
+    assert JSII_BANNER not in drill.cdktf_output
+    needs_it = {p.name for p in deployment.stacks.plans if out in p.needs}
+    assert set(drill.failed) == needs_it
+    assert f"drkit-{short_code(changed)}" in drill.planned
+    for name, line in drill.failed.items():
+        assert line.startswith(f"{name}: drift failed: {out} is unreachable"), line
+    if last:
+        after = deployment.drift(names=sorted(drill.failed), keep_plans=scan)
+        deployed["drift"] = [*drill.drift, *after]
+        assert drift_of(deployed, keep_plans=scan) == []

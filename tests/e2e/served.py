@@ -13,6 +13,7 @@ from typing import Any
 from drkit.deploy import events
 from drkit.deploy.invoke import InvokeFailed
 from drkit.deploy.serve import RECORD, Scenario
+from drkit.regions import names
 from drkit.regions.naming import ResourceType
 
 Probe = Callable[[Scenario], Any]
@@ -82,10 +83,25 @@ def _watcher(s: Scenario) -> Any:
     return sorted(result["healthy"])
 
 
+def _auditor(s: Scenario) -> Any:
+    """A record written (so the primary's chain has a link to walk), then the primary's
+    auditor on its schedule: what it found, or how it failed."""
+    region = s.spec.primary.region
+    written = _status("PUT", "/records/probe-auditor", RECORD)(s)
+    rule = names.AUDIT_SCHEDULE(s.spec.namer, region)
+    event = events.schedule(region, f"arn:aws:events:{region}:123456789012:rule/{rule}")
+    try:
+        result = s.runner.invoke(s.function("auditor", region), event).result
+    except InvokeFailed as err:
+        return written, f"failed: {str(err).splitlines()[-1]}"
+    return written, result["findings"]
+
+
 #: (function purpose, statement id) -> the request that exercises it.
 PROBES: dict[tuple[str, str], Probe] = {
     ("api", "ReadWriteRecords"): _records,
     ("api", "AppendAuditEntries"): _status("PUT", "/records/probe-audit", RECORD),
+    ("api", "ReadAuditChainHead"): _status("PUT", "/records/probe-chain", RECORD),
     ("api", "ReadPeerRecords"): _held_read,
     # A peer's endpoints are read from the region's parameter when a peer is first needed.
     ("api", "ReadPeerEndpoints"): _held_read,
@@ -103,6 +119,9 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("health", "ReadDrainSwitch"): _api("GET", "/health"),
     ("health", "ReadWriteHealthRecord"): _api("GET", "/health"),
     ("health", "AppendHealthAuditEntry"): _api("GET", "/health"),
+    ("auditor", "WalkAuditChain"): _auditor,
+    ("auditor", "ReadChainedAuditEntries"): _auditor,
+    ("auditor", "PublishAuditChainMetrics"): _auditor,
 }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from pathlib import Path
 
 import pytest
 
@@ -21,10 +20,10 @@ from drkit.deploy.cdktf import run_cdktf
 from drkit.deploy.demo import cdktf_commands, keep_commands, replay_line, summary
 from drkit.deploy.denials import break_glass_read, denials
 from drkit.regions import names
-from drkit.regions.catalog import ROUTE53_METRICS_REGION, short_code
+from drkit.regions.catalog import ROUTE53_METRICS_REGION
 from drkit.regions.naming import ResourceType
 from drkit_runtime.access import FUNCTIONS, Scope
-from tests.e2e import outage_drill, release_drill
+from tests.e2e import audit_chain, outage_drill, release_drill
 from tests.e2e import served as served_probes
 from tests.e2e.layouts import BEFORE_THE_THIRD
 from tests.e2e.shared import (
@@ -217,6 +216,13 @@ class _Lifecycle:
                                     f"{spec.primary.region}")  # fmt: skip
             assert not read.refused, read.line
 
+    def test_the_audit_chain_finds_a_rewritten_and_a_deleted_entry(self, deployed):
+        """tests/e2e/audit_chain.py: the deployed auditor and `drkit audit` find them."""
+        if not self.PROVES_EVERY_ACTION:
+            pytest.skip("the two-region layout proves the chain (the code is the same)")
+        served_of(deployed)  # audited writes and reads in every region
+        audit_chain.check(scenario_of(deployed), deployed["deployment"].environ)
+
     def test_every_declared_action_is_needed(self, deployed):
         """Take any one action away from the deployed policy and a served request changes.
         Every call the code makes has a probe; the Lambda service's own calls (scope
@@ -315,36 +321,10 @@ class TestTwoRegions(_Lifecycle):
         return deployments("two")
 
     def day_two(self, change, deployed, tmp_path):
-        """With one region out, the other's stack is planned and applied alone (its API
-        function's reservation changed) through the runner and through ``cdktf deploy
-        <stack>``; every stack that needs the region out fails its plan with one line naming
-        it, and no other does. After the last drill no stack has drift (the second drill
-        changes only the stack the first did not): what it planned while the region was out
-        holds nothing there, so only the stacks it could not plan are planned, once it is back."""
-        out, changed, values = change
-        deployment = deployed["deployment"]
-        last = change == self.DAY_TWO[-1]
-        drill = outage_drill.run(
-            deployment,
-            out=out,
-            changed=changed,
-            values=values,
-            base=Path(deployment.environ["DRKIT_CONFIG"]),  # the layout last applied
-            workdir=tmp_path,
-            keep_plans=last and self.SCANS_PLANS,
+        """tests/e2e/outage_drill.py ``check``: each region out in turn, the other applied."""
+        outage_drill.check(
+            deployed, change, last=change == self.DAY_TWO[-1], scan=self.SCANS_PLANS, at=tmp_path
         )
-        assert drill.reserved == drill.expected
-        assert "Apply complete!" in drill.cdktf_output, drill.cdktf_output[-3000:]
-        assert JSII_BANNER not in drill.cdktf_output
-        needs_it = {p.name for p in deployment.stacks.plans if out in p.needs}
-        assert set(drill.failed) == needs_it
-        assert f"drkit-{short_code(changed)}" in drill.planned
-        for name, line in drill.failed.items():
-            assert line.startswith(f"{name}: drift failed: {out} is unreachable"), line
-        if last:
-            after = deployment.drift(names=sorted(drill.failed), keep_plans=self.SCANS_PLANS)
-            deployed["drift"] = [*drill.drift, *after]
-            assert drift_of(deployed, keep_plans=self.SCANS_PLANS) == []
 
     def check_cdktf(self, deployed, tmp_path):
         """The ``cdktf diff`` line ``drkit demo --keep`` prints, run on the demo's kind of

@@ -302,3 +302,46 @@ def test_leading_keys_hold_a_role_to_its_partitions(enforced):
     assert _code(lambda: client.get_item(TableName=table, Key=heartbeat)) == "ok"
     assert _code(lambda: client.get_item(TableName=table, Key=record)) == "AccessDeniedException"
     assert _code(lambda: client.put_item(TableName=table, Item=record)) == "AccessDeniedException"
+
+
+def test_a_query_is_held_to_the_partitions_it_names(enforced):
+    """A Query's ``dynamodb:LeadingKeys`` is the partition its key condition names (directly or
+    through an attribute name), as the auditor's role has it: its chain's lanes may be walked,
+    a patient's audit entries may not."""
+    table = f"t-{uuid.uuid4().hex[:8]}"
+    enforced.client("dynamodb").create_table(
+        TableName=table,
+        AttributeDefinitions=[
+            {"AttributeName": "record_id", "AttributeType": "S"},
+            {"AttributeName": "event_id", "AttributeType": "S"},
+        ],
+        KeySchema=[
+            {"AttributeName": "record_id", "KeyType": "HASH"},
+            {"AttributeName": "event_id", "KeyType": "RANGE"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    statement = {
+        "Effect": "Allow",
+        "Action": ["dynamodb:Query"],
+        "Resource": f"arn:aws:dynamodb:{EAST}:{ACCOUNT}:table/{table}",
+        "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["__drkit_chain__#*"]}},
+    }
+    client = _client(enforced, _session(enforced, [statement]), "dynamodb")
+
+    def query(partition: str, **names: str) -> str:
+        key = "#k" if names else "record_id"
+        extra = {"ExpressionAttributeNames": {"#k": "record_id"}} if names else {}
+        return _code(
+            lambda: client.query(
+                TableName=table,
+                KeyConditionExpression=f"{key} = :p AND event_id > :e",
+                ExpressionAttributeValues={":p": {"S": partition}, ":e": {"S": "0"}},
+                **extra,
+            )
+        )
+
+    assert query("__drkit_chain__#us-east-1#00") == "ok"
+    assert query("__drkit_chain__#us-east-1#01", aliased="yes") == "ok"
+    assert query("p-123") == "AccessDeniedException"
+    assert query("p-123", aliased="yes") == "AccessDeniedException"

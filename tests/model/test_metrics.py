@@ -41,8 +41,9 @@ def test_an_unknown_metric_or_a_missing_region_is_refused():
 
 def test_silence_is_a_failure_exactly_where_the_watched_thing_reports_on_a_clock():
     """Missing data breaches for the metrics whose silence means the watched thing stopped:
-    Route 53's health status, the canary's heartbeat age and arrivals, the watchers' verdicts
-    and the trail's delivery; every other metric is published only while something happens."""
+    Route 53's health status, the canary's heartbeat age and arrivals, the watchers' verdicts,
+    the trail's delivery and the auditor's verdicts; every other metric is published only
+    while something happens."""
     breaching = {
         (p.namespace, p.metric_name)
         for p in metrics.PLACEMENTS
@@ -53,6 +54,7 @@ def test_silence_is_a_failure_exactly_where_the_watched_thing_reports_on_a_clock
         (contract.METRIC_NAMESPACE, contract.HEARTBEAT_AGE),
         (contract.METRIC_NAMESPACE, contract.HEARTBEAT_ARRIVALS),
         (contract.WATCH_NAMESPACE, contract.PEER_HEALTHY),
+        (contract.AUDIT_NAMESPACE, contract.AUDIT_CHAIN_BREAKS),
         ("AWS/SNS", "NumberOfMessagesPublished"),
         ("AWS/Logs", "IncomingLogEvents"),
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from drkit.regions.naming import Namer
 from drkit.regions.quotas import (
+    AUDITOR_RESERVED_CONCURRENCY,
     CANARY_RESERVED_CONCURRENCY,
     HEALTH_RESERVED_CONCURRENCY,
     UNRESERVED_CONCURRENCY_MINIMUM,
@@ -15,18 +16,22 @@ from drkit.regions.quotas import (
 
 
 def test_only_the_api_function_takes_its_numbers_from_the_spec():
-    """The API function reserves and uses what the spec says; the other three are fixed."""
+    """The API function reserves and uses what the spec says; the other four are fixed."""
     demand = LambdaDemand.of(reserved_concurrency=150, memory_mb=2048)
     assert [(f.purpose, f.from_spec) for f in demand.functions] == [
         ("api", True),
         ("canary", False),
         ("watcher", False),
         ("health", False),
+        ("auditor", False),
     ]
     assert demand.fixed_reserved_concurrency == (
-        CANARY_RESERVED_CONCURRENCY + WATCHER_RESERVED_CONCURRENCY + HEALTH_RESERVED_CONCURRENCY
+        CANARY_RESERVED_CONCURRENCY
+        + WATCHER_RESERVED_CONCURRENCY
+        + HEALTH_RESERVED_CONCURRENCY
+        + AUDITOR_RESERVED_CONCURRENCY
     )
-    assert demand.needed_unreserved == 150 + 26 + UNRESERVED_CONCURRENCY_MINIMUM
+    assert demand.needed_unreserved == 150 + 27 + UNRESERVED_CONCURRENCY_MINIMUM
 
 
 def test_a_function_is_named_for_the_region_it_runs_in():

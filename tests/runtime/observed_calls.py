@@ -18,6 +18,7 @@ from drkit_runtime import access
 from drkit_runtime.access import Kind, Scope
 from drkit_runtime.contract import (
     AUDIT_LOGS,
+    AUDIT_NAMESPACE,
     CANARY_OBJECT_PREFIX,
     METRIC_NAMESPACE,
     PATIENT_RECORDS,
@@ -54,6 +55,7 @@ OBSERVED: Mapping[str, frozenset[Use]] = {
             Use("dynamodb:GetItem", Kind.TABLE, PATIENT_RECORDS, Scope.OWN),
             Use("dynamodb:PutItem", Kind.TABLE, PATIENT_RECORDS, Scope.OWN),
             Use("dynamodb:PutItem", Kind.TABLE, AUDIT_LOGS, Scope.OWN),
+            Use("dynamodb:GetItem", Kind.TABLE, AUDIT_LOGS, Scope.OWN),
             Use("ssm:GetParameter", Kind.PEER_ENDPOINTS, "", Scope.OWN),
             Use("dynamodb:GetItem", Kind.TABLE, PATIENT_RECORDS, Scope.PEER),
         }
@@ -82,6 +84,13 @@ OBSERVED: Mapping[str, frozenset[Use]] = {
     ),
     "watcher": frozenset(
         {Use("cloudwatch:PutMetricData", Kind.METRICS, WATCH_NAMESPACE, Scope.PUBLIC)}
+    ),
+    "auditor": frozenset(
+        {
+            Use("dynamodb:Query", Kind.TABLE, AUDIT_LOGS, Scope.OWN),
+            Use("dynamodb:BatchGetItem", Kind.TABLE, AUDIT_LOGS, Scope.OWN),
+            Use("cloudwatch:PutMetricData", Kind.METRICS, AUDIT_NAMESPACE, Scope.OWN),
+        }
     ),
 }
 
@@ -123,6 +132,10 @@ def translate(
         for item in call.params["TransactItems"]:
             ((kind, request),) = item.items()
             yield Use(_TRANSACT_ACTIONS[kind], Kind.TABLE, tables[request["TableName"]], scope)
+        return
+    if call.service == "dynamodb" and call.operation == "BatchGetItem":
+        for name in call.params["RequestItems"]:
+            yield Use("dynamodb:BatchGetItem", Kind.TABLE, tables[name], scope)
         return
     action = f"{call.service}:{call.operation}"
     if call.service == "s3" and call.operation == "GetObject" and call.params.get("VersionId"):

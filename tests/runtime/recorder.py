@@ -26,6 +26,7 @@ FUNCTION_OF_MODULE = {
     "drkit_runtime.canary": "canary",
     "drkit_runtime.metrics": "canary",
     "drkit_runtime.watcher": "watcher",
+    "drkit_runtime.auditor": "auditor",
 }
 
 

@@ -18,6 +18,7 @@ from tests.runtime.events import http_event, scheduled_event
 from tests.runtime.recorder import CallRecorder
 from tests.runtime.support import (
     AUDIT_TABLE,
+    LOCAL,
     OTHER,
     PATIENT_TABLE,
     FixedClock,
@@ -116,12 +117,16 @@ def test_the_peer_endpoints_are_read_decrypted(
 def test_a_record_write_is_one_transaction_of_the_record_and_its_audit_entry(
     deps: Deps, infra: SimpleNamespace, clock: FixedClock, aws_calls: CallRecorder
 ) -> None:
-    """PUT /records is one TransactWriteItems of two Puts: the record, only over an older
-    version (stamped with the request's time), then its audit entry, only if new."""
+    """PUT /records is one TransactWriteItems of Puts: the record, only over an older
+    version (stamped with the request's time), then its audit entry, only if new, then the
+    entry's link and the region's new chain head (drkit_runtime.chain)."""
     put(deps, "rec-1")
     (call,) = aws_calls.of("TransactWriteItems")
-    assert [list(item) for item in call.params["TransactItems"]] == [["Put"], ["Put"]]
-    record, audit = (item["Put"] for item in call.params["TransactItems"])
+    assert [list(item) for item in call.params["TransactItems"]] == [["Put"]] * 4
+    record, audit, link, head = (item["Put"] for item in call.params["TransactItems"])
+    assert {link["TableName"], head["TableName"]} == {AUDIT_TABLE}
+    lane = link["Item"]["record_id"]["S"].removeprefix(f"__drkit_chain__#{LOCAL}#")
+    assert head["Item"]["record_id"] == link["Item"]["record_id"] and 0 <= int(lane) < 64
     now = str(int(clock() * 1000))
     assert (record["TableName"], record["ConditionExpression"]) == (
         PATIENT_TABLE,
@@ -139,11 +144,14 @@ def test_a_record_write_is_one_transaction_of_the_record_and_its_audit_entry(
 def test_a_read_is_audited_append_only(
     deps: Deps, infra: SimpleNamespace, aws_calls: CallRecorder
 ) -> None:
-    """The audit entry of a read is a PutItem that never overwrites an entry."""
+    """The audit entry of a read is a Put that never overwrites an entry, chained in the same
+    transaction."""
     get(deps, "nobody")
-    (audit,) = aws_calls.of("PutItem", TableName=AUDIT_TABLE)
-    assert audit.params["ConditionExpression"] == APPEND_ONLY
-    assert audit.params["Item"]["action"] == {"S": "record.read"}
+    (call,) = aws_calls.of("TransactWriteItems")
+    audit = call.params["TransactItems"][0]["Put"]
+    assert (audit["TableName"], audit["ConditionExpression"]) == (AUDIT_TABLE, APPEND_ONLY)
+    assert audit["Item"]["action"] == {"S": "record.read"}
+    assert aws_calls.of("PutItem") == []
 
 
 def test_the_health_heartbeat_never_goes_back_in_time(

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import boto3
 import pytest
 
-from drkit_runtime import canary, health_api, watcher
+from drkit_runtime import auditor, canary, health_api, watcher
 from drkit_runtime.access import FUNCTIONS, own_services, peer_services
 from drkit_runtime.aws import Clients
 from drkit_runtime.deps import Deps
@@ -106,6 +106,7 @@ def _tour(deps: Deps, infra: SimpleNamespace, clock: FixedClock) -> None:
         table=PATIENT_TABLE, source_region=OTHER, written_at_ms=written, arrived_s=clock()
     )
     canary.handle({"Records": [batch]}, deps)
+    auditor.handle(_container(deps))
 
 
 def test_a_tour_of_every_handler_makes_exactly_the_observed_calls(

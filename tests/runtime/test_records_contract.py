@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from drkit_runtime import records
+from drkit_runtime.chain import LANES
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError
 from tests.runtime.events import ACTOR, http_event
@@ -64,9 +65,13 @@ def test_an_audit_entry_is_exactly_who_what_where_and_when(
     deps: Deps, infra: SimpleNamespace, at_ms: int
 ) -> None:
     """A write's audit entry: the record, the time-ordered event id, action, outcome, region,
-    request, time, the caller's identity and address; nothing else."""
+    request, time, the caller's identity and address, and its place in the region's chain
+    (lane, sequence number, the digest it follows); nothing else."""
     put(deps, "rec-1", request_id="req-w")
-    assert audit_entries(infra, "rec-1") == [
+    [entry] = audit_entries(infra, "rec-1")
+    lane = entry.pop("chain_lane")
+    assert 0 <= int(lane["N"]) < LANES
+    assert [entry] == [
         {
             "record_id": {"S": "rec-1"},
             "event_id": {"S": "2023-11-14T22:13:20.999Z#req-w"},
@@ -77,6 +82,8 @@ def test_an_audit_entry_is_exactly_who_what_where_and_when(
             "at_ms": {"N": str(at_ms)},
             "actor": {"S": ACTOR},
             "source_ip": {"S": SOURCE_IP},
+            "chain_seq": {"N": "1"},
+            "chain_prev": {"S": "0" * 64},
         }
     ]
 

@@ -55,7 +55,7 @@ def test_the_alarmed_operations_are_the_ones_the_runtime_calls():
     one there is called somewhere."""
     package = Path(drkit_runtime.__file__).parent
     called = set().union(*(_called(f.read_text()) for f in package.glob("*.py")))
-    assert called == set(TABLE_OPERATIONS)
+    assert called == {op for ops in TABLE_OPERATIONS.values() for op in ops}
 
 
 def test_the_reader_finds_a_call_it_has_not_seen():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drkit.regions import metrics
+from drkit.regions import metrics, names
 from drkit.regions.metrics import MetricPlacement
 from drkit_runtime.access import TABLE_OPERATIONS
 from tests.helpers import ref, region_of, resources, table_replicas
@@ -65,7 +65,8 @@ def every_replica_is_alarmed_per_operation(spec, stack):
     for metric in (metrics.TABLE_THROTTLED_REQUESTS, metrics.TABLE_SYSTEM_ERRORS):
         alarmed = _alarmed(stack, metric)
         for region, table in replicas:
-            for operation in TABLE_OPERATIONS:
+            purpose = next(p for p, name in names.TABLES.items() if name(spec.namer) == table)
+            for operation in TABLE_OPERATIONS[purpose]:
                 key = (region, (("Operation", operation), ("TableName", table)))
                 assert key in alarmed, (metric.metric_name, key)
 

@@ -134,6 +134,34 @@ class World:
         item = self.items.get((table.name, fn.region), {}).get(key)
         return {"Item": item} if item is not None else {}
 
+    def dynamodb_query(
+        self,
+        fn: Function,
+        *,
+        TableName: str,
+        KeyConditionExpression: str,
+        ExpressionAttributeValues: dict,
+        **_: Any,
+    ) -> dict:
+        """A partition's items in sort-key order (the only key condition the runtime uses)."""
+        table = self._table(fn, TableName, "Query")
+        name, value = KeyConditionExpression.split(" = ")
+        assert name == table.keys[0], f"key condition not modelled here: {KeyConditionExpression}"
+        partition = ExpressionAttributeValues[value]["S"]
+        self._authorize(fn, "dynamodb:Query", self._table_arn(fn, table), _leading((partition,)))
+        items = self.items.get((table.name, fn.region), {})
+        return {"Items": [items[k] for k in sorted(items) if k[0] == partition]}
+
+    def dynamodb_batch_get_item(self, fn: Function, *, RequestItems: dict, **_: Any) -> dict:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for name, request in RequestItems.items():
+            table = self._table(fn, name, "BatchGetItem")
+            self._authorize(fn, "dynamodb:BatchGetItem", self._table_arn(fn, table))
+            items = self.items.get((table.name, fn.region), {})
+            keys = (self._key(fn, table, key, "BatchGetItem") for key in request["Keys"])
+            found[name] = [items[k] for k in keys if k in items]
+        return {"Responses": found}
+
     def dynamodb_transact_write_items(self, fn: Function, *, TransactItems: list, **_: Any) -> dict:
         for entry in TransactItems:
             (operation,) = entry

@@ -26,6 +26,7 @@ ROLES = {
     "FunctionName": "own",
     "QueueName": "own",
     "WatcherRegion": "own",
+    "Region": "own",
     "TopicName": "own",
     "LogGroupName": "own",
     "ApiId": "own",

@@ -66,12 +66,13 @@ def every_invocation_targets_an_alias(spec, stack: Stack) -> None:
     lambda_targets = [
         t for t in resources(stack, "aws_cloudwatch_event_target").values() if "lambda" in t["arn"]
     ]
-    assert len(lambda_targets) == 3 * len(spec.regions)  # two canary rules, the watch
+    # two canary rules, the watch, the audit schedule
+    assert len(lambda_targets) == 4 * len(spec.regions)
     for target in lambda_targets:
         assert ref(target["arn"])[0::2] == ("aws_lambda_alias", "arn"), target["arn"]
         _same_region(stack, target, target["arn"], "aws_lambda_alias")
     permissions = resources(stack, "aws_lambda_permission").values()
-    assert len(permissions) == 5 * len(spec.regions)  # two API routes' functions, 3 rules
+    assert len(permissions) == 6 * len(spec.regions)  # two API routes' functions, 4 rules
     for permission in permissions:
         assert permission.get("qualifier") == names.FUNCTION_ALIAS
         function = by_name[permission["function_name"]]

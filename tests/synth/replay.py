@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 import pytest
 
-from drkit_runtime.contract import WATCHER_HANDLER
+from drkit_runtime.contract import CANARY_HANDLER, WATCHER_HANDLER
 from tests.helpers import region_of, resources
 from tests.runtime.events import http_event, object_created_event, scheduled_event
 from tests.synth.fake_aws import FakeClients, World, Write
@@ -100,6 +100,10 @@ class Replay:
             for name in self._targets(rules)
             if self.functions[name].handler != WATCHER_HANDLER
         ]
+
+    def canaries(self) -> list[Function]:
+        """The scheduled functions that run the canary's handler."""
+        return [f for f in self.scheduled_functions() if f.handler == CANARY_HANDLER]
 
     def api_functions(self) -> list[tuple[Function, list[str]]]:
         """Functions behind an HTTP API, each with the route keys that target its integration."""

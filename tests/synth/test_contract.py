@@ -113,7 +113,8 @@ def test_config_yields_the_synthesized_names(case):
     namespaces = {
         a["namespace"]
         for a in resources(stack, "aws_cloudwatch_metric_alarm").values()
-        if not a["namespace"].startswith("AWS/") and a["namespace"] != contract.WATCH_NAMESPACE
+        if not a["namespace"].startswith("AWS/")
+        and a["namespace"] not in (contract.WATCH_NAMESPACE, contract.AUDIT_NAMESPACE)
     }
     for fn, config in _configs(stack):
         assert config.region == fn.region
@@ -187,7 +188,7 @@ def test_every_item_the_runtime_writes_fits_the_synthesized_key_schema(replayed)
 
 def test_handlers_are_the_contracts_entry_points(case):
     """API functions use contract.API_HANDLER, health functions HEALTH_HANDLER, canaries
-    CANARY_HANDLER, watchers WATCHER_HANDLER."""
+    CANARY_HANDLER, watchers WATCHER_HANDLER, auditors AUDITOR_HANDLER."""
     _, stack = case
     handlers = sorted(f.handler for f in functions(stack).values())
     regions = len({f.region for f in functions(stack).values()})
@@ -196,6 +197,7 @@ def test_handlers_are_the_contracts_entry_points(case):
         contract.HEALTH_HANDLER,
         contract.CANARY_HANDLER,
         contract.WATCHER_HANDLER,
+        contract.AUDITOR_HANDLER,
     ]
     assert handlers == sorted(every * regions)
 
@@ -241,7 +243,7 @@ def test_canary_objects_reach_the_other_regions_canaries(replayed):
     """A canary object replicated into another region's bucket triggers that region's canary,
     in every region of the deployment."""
     spec, _, replay = replayed
-    canaries = {f.name: f.region for f in replay.scheduled_functions()}
+    canaries = {f.name: f.region for f in replay.canaries()}
     assert sorted(canaries.values()) == sorted(r.region for r in spec.regions)
     reached = {canaries[i.function] for i in replay.invocations if i.kind == "object"}
     assert reached == set(canaries.values())
@@ -265,7 +267,7 @@ def test_lifecycle_expires_old_versions_of_every_canary_object(replayed):
         buckets[referenced(c["bucket"], "aws_s3_bucket", stack)]["bucket"]: c["rule"]
         for c in resources(stack, "aws_s3_bucket_lifecycle_configuration").values()
     }
-    canaries = {f.name for f in replay.scheduled_functions()}
+    canaries = {f.name for f in replay.canaries()}
     keys = {a.key for a in replay.world.arrivals if a.function in canaries}
     canary_objects = {(a.bucket, a.key) for a in replay.world.arrivals if a.key in keys}
     assert keys and len(canary_objects) > len(keys)  # written, then replicated

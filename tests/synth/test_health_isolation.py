@@ -144,7 +144,8 @@ def container(environment: dict[str, str], *, hold: threading.Event | None = Non
     transactions wait for it at DynamoDB: how a surge of slow records looks to Lambda."""
     session = boto3.session.Session()
     if hold is not None:
-        # moto's tables are not safe for concurrent writes: once released, one at a time.
+        # moto's tables are not safe for concurrent access: once released, one call at a
+        # time (the transactions, and the reads of the audit chain's heads between them).
         one = threading.Lock()
 
         def wait(**_: Any) -> None:
@@ -154,10 +155,10 @@ def container(environment: dict[str, str], *, hold: threading.Event | None = Non
         def done(**_: Any) -> None:
             one.release()
 
-        operation = "dynamodb.TransactWriteItems"
-        session.events.register(f"before-call.{operation}", wait)
-        for answered in ("after-call", "after-call-error"):
-            session.events.register(f"{answered}.{operation}", done)
+        for operation in ("TransactWriteItems", "GetItem"):
+            session.events.register(f"before-call.dynamodb.{operation}", wait)
+            for answered in ("after-call", "after-call-error"):
+                session.events.register(f"{answered}.dynamodb.{operation}", done)
     config = Config.from_environ(environment)
     return Deps(config=config, clients=Clients(config, session=session))
 

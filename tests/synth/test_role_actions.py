@@ -86,6 +86,10 @@ ACTIONS = {
         "ssm:GetParameter",
     },
     "watcher": LAMBDA_PLATFORM | {"cloudwatch:PutMetricData"},
+    # Walks its region's audit chain and publishes what it found; writes no item.
+    "auditor": LAMBDA_PLATFORM
+    | NETWORK_INTERFACES
+    | {"cloudwatch:PutMetricData", "dynamodb:BatchGetItem", "dynamodb:Query"},
     "s3replication": REPLICATION,
     "trailreplication": REPLICATION,
     # Flow logs to CloudWatch Logs: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html

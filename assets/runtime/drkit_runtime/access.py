@@ -15,7 +15,9 @@ import enum
 from dataclasses import dataclass
 
 from drkit_runtime.contract import (
+    AUDIT_CHAIN_PREFIX,
     AUDIT_LOGS,
+    AUDIT_NAMESPACE,
     CANARY_OBJECT_PREFIX,
     HEALTH_PREFIX,
     HEARTBEAT_PREFIX,
@@ -152,6 +154,9 @@ NEVER_REWRITE_AUDIT_ENTRIES = Call(
     deny=True,
 )
 
+#: The audit chains' items (drkit_runtime.chain): every region's links and head.
+CHAIN_ITEMS = (AUDIT_CHAIN_PREFIX + "*",)
+
 #: drkit_runtime.api: the records API (record and audit entry in one transaction; reads
 #: audited; a record not yet replicated here is read from a peer's replica).
 API = (
@@ -169,6 +174,14 @@ API = (
         actions=("dynamodb:PutItem",),
         target=table(AUDIT_LOGS),
         scope=Scope.OWN,
+    ),
+    Call(
+        sid="ReadAuditChainHead",
+        service="dynamodb",
+        actions=("dynamodb:GetItem",),
+        target=table(AUDIT_LOGS),
+        scope=Scope.OWN,
+        leading_keys=CHAIN_ITEMS,
     ),
     Call(
         sid="ReadPeerEndpoints",
@@ -318,12 +331,44 @@ WATCHER = (
     ),
 )
 
-#: The DynamoDB operations the functions call on the tables, as CloudWatch's Operation
+#: drkit_runtime.auditor: walks its region's audit chain (its links, then the entries they
+#: name) and publishes what it found. It reads; it writes no item.
+AUDITOR = (
+    *PLATFORM,
+    Call(
+        sid="WalkAuditChain",
+        service="dynamodb",
+        actions=("dynamodb:Query",),
+        target=table(AUDIT_LOGS),
+        scope=Scope.OWN,
+        leading_keys=CHAIN_ITEMS,
+    ),
+    Call(
+        sid="ReadChainedAuditEntries",
+        service="dynamodb",
+        actions=("dynamodb:BatchGetItem",),
+        target=table(AUDIT_LOGS),
+        scope=Scope.OWN,
+    ),
+    Call(
+        sid="PublishAuditChainMetrics",
+        service="monitoring",
+        actions=("cloudwatch:PutMetricData",),
+        target=Target(kind=Kind.METRICS, name=AUDIT_NAMESPACE),
+        scope=Scope.OWN,
+    ),
+)
+
+#: Table -> the DynamoDB operations the functions call on it, as CloudWatch's Operation
 #: dimension names them: the API call, not the IAM action (a record written with its audit
 #: entry is one TransactWriteItems, authorized by PutItem). The stack alarms on each table's
 #: throttled requests and system errors per operation; tests/runtime/test_table_operations.py
-#: reads the runtime's code for every DynamoDB call it makes.
-TABLE_OPERATIONS = ("GetItem", "PutItem", "TransactWriteItems")
+#: reads the runtime's code for every DynamoDB call it makes. Only the audit chain is queried
+#: and batch-read (drkit_runtime.chain).
+TABLE_OPERATIONS: dict[str, tuple[str, ...]] = {
+    PATIENT_RECORDS: ("GetItem", "PutItem", "TransactWriteItems"),
+    AUDIT_LOGS: ("BatchGetItem", "GetItem", "PutItem", "Query", "TransactWriteItems"),
+}
 
 #: Function purpose (as the stack names functions) -> its calls.
 FUNCTIONS: dict[str, tuple[Call, ...]] = {
@@ -331,6 +376,7 @@ FUNCTIONS: dict[str, tuple[Call, ...]] = {
     "canary": CANARY,
     "watcher": WATCHER,
     "health": HEALTH,
+    "auditor": AUDITOR,
 }
 
 

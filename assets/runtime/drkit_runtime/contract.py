@@ -17,6 +17,8 @@ API_HANDLER = "drkit_runtime.api.handler"
 HEALTH_HANDLER = "drkit_runtime.health_api.handler"
 CANARY_HANDLER = "drkit_runtime.canary.handler"
 WATCHER_HANDLER = "drkit_runtime.watcher.handler"
+#: Verifies its region's audit chain on a schedule (``drkit_runtime.chain``).
+AUDITOR_HANDLER = "drkit_runtime.auditor.handler"
 
 # ----- tables and stores -----------------------------------------------------------
 PATIENT_RECORDS = "patient_records"
@@ -40,6 +42,10 @@ HEALTH_AUDIT_EVENT_ID = "health"
 HEALTH_PATH = "/health"
 HEARTBEAT_PREFIX = "__drkit_heartbeat__#"
 AUDIT_HEARTBEAT_EVENT_ID = "heartbeat"
+#: Each region's audit chain: partition ``AUDIT_CHAIN_PREFIX + region`` of the audit table,
+#: a link per entry (sort key: its zero-padded sequence number) and the head item.
+AUDIT_CHAIN_PREFIX = "__drkit_chain__#"
+AUDIT_CHAIN_HEAD = "head"
 #: Objects the canary writes (``drkit-canary/<region>/latest.json``).
 CANARY_OBJECT_PREFIX = "drkit-canary/"
 
@@ -63,6 +69,13 @@ WATCH_NAMESPACE = "DrKit/Watch"
 PEER_HEALTHY = "PeerHealthy"
 #: Dimensions of every watch data point, in this order.
 WATCH_DIMENSIONS = ("WatchedRegion", "WatcherRegion")
+
+# ----- what the auditor publishes: each region's verification of its own audit chain -----
+AUDIT_NAMESPACE = "DrKit/Audit"
+#: Breaks found in the region's chain by the last verification (0: whole).
+AUDIT_CHAIN_BREAKS = "AuditChainBreaks"
+#: Dimensions of every audit data point.
+AUDIT_DIMENSIONS = ("Region",)
 
 # ----- the drain switch (an SSM SecureString per region) ----------------------------
 DRAIN_ACTIVE = "active"

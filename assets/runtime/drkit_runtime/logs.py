@@ -35,6 +35,13 @@ ALLOWED_FIELDS = frozenset(
         "metric",
         "count",
         "reason",
+        # The auditor's: a break's place and kind, never the entry (its key names a record).
+        "lane",
+        "seq",
+        "problem",
+        "length",
+        "heads",
+        "breaks",
     }
 )
 

@@ -2,7 +2,8 @@
 
 A write and its audit entry go in one DynamoDB transaction, so no record changes without a
 trace. A read is returned only after its audit entry is stored (HIPAA treats read access as
-auditable); if the audit write fails the caller gets an error and no data.
+auditable); if the audit write fails the caller gets an error and no data. Every entry is
+appended to its region's chain in that same transaction (``drkit_runtime.chain``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from drkit_runtime import chain
 from drkit_runtime.contract import RESERVED_PREFIX
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError
@@ -222,32 +224,18 @@ def put_record(
         region=config.region,
         now_ms=now_ms,
     )
-    try:
-        deps.clients.get("dynamodb").transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": config.patient_table_name,
-                        "Item": item,
-                        # A write stamped earlier (a slow request, a skewed clock) must not
-                        # replace a newer version of the record.
-                        "ConditionExpression": "attribute_not_exists(record_id)"
-                        " OR attribute_not_exists(updated_at_ms) OR updated_at_ms <= :now",
-                        "ExpressionAttributeValues": {":now": {"N": str(now_ms)}},
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": config.audit_table_name,
-                        "Item": audit,
-                        # The audit trail is append-only.
-                        "ConditionExpression": "attribute_not_exists(event_id)",
-                    }
-                },
-            ]
-        )
-    except ClientError as exc:
-        raise _storage_error(exc) from exc
+    record_put = {
+        "Put": {
+            "TableName": config.patient_table_name,
+            "Item": item,
+            # A write stamped earlier (a slow request, a skewed clock) must not replace a
+            # newer version of the record.
+            "ConditionExpression": "attribute_not_exists(record_id)"
+            " OR attribute_not_exists(updated_at_ms) OR updated_at_ms <= :now",
+            "ExpressionAttributeValues": {":now": {"N": str(now_ms)}},
+        }
+    }
+    _append_audit(deps, audit, others=[record_put])
     return {"record_id": record_id, "updated_at": updated_at, "region": config.region}
 
 
@@ -270,27 +258,42 @@ def get_record(deps: Deps, *, record_id: str, caller: Caller) -> tuple[int, dict
     outcome = "not_found" if found is None else "found"
     if found is not None and source != config.region:
         outcome = f"found_in_peer:{source}"
-    try:
-        deps.clients.get("dynamodb").put_item(
-            TableName=config.audit_table_name,
-            Item=audit_item(
-                record_id=record_id,
-                action="record.read",
-                outcome=outcome,
-                caller=caller,
-                region=config.region,
-                now_ms=deps.now_ms(),
-            ),
-            ConditionExpression="attribute_not_exists(event_id)",
-        )
-    except ClientError as exc:
-        raise _storage_error(exc) from exc
+    _append_audit(
+        deps,
+        audit_item(
+            record_id=record_id,
+            action="record.read",
+            outcome=outcome,
+            caller=caller,
+            region=config.region,
+            now_ms=deps.now_ms(),
+        ),
+    )
     if found is None:
         body: dict[str, Any] = {"error": "record not found", "record_id": record_id}
         if unreachable:
             body["unreachable_regions"] = unreachable
         return 404, body
     return 200, {**_record_body(found), "read_from": source}
+
+
+def _append_audit(
+    deps: Deps, entry: Mapping[str, Any], *, others: list[dict[str, Any]] | None = None
+) -> None:
+    """The entry (and the access it records) in one transaction, chained in this region."""
+    try:
+        chain.append(
+            deps.clients.get("dynamodb"),
+            table=deps.config.audit_table_name,
+            region=deps.config.region,
+            entry=entry,
+            others=others or [],
+        )
+    except ClientError as exc:
+        raise _storage_error(exc) from exc
+    except chain.ChainBusy:
+        log("audit_chain_busy", level="WARNING", region=deps.config.region)
+        raise HttpError(503, "storage is busy; retry", headers={"retry-after": "1"}) from None
 
 
 def _local_item(deps: Deps, record_id: str) -> Mapping[str, Any] | None:

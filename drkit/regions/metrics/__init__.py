@@ -28,6 +28,7 @@ from drkit.regions.metrics import dependencies, replication, routing
 from drkit.regions.metrics.dependencies import (
     API_CLIENT_ERRORS,
     API_SERVER_ERRORS,
+    AUDIT_CHAIN_BREAKS,
     BACKUP_JOBS_FAILED,
     BREAK_GLASS_USE,
     CERTIFICATE_DAYS_TO_EXPIRY,
@@ -64,6 +65,7 @@ from drkit.regions.metrics.rules import EventPlacement, MetricPlacement, Missing
 __all__ = [
     "API_CLIENT_ERRORS",
     "API_SERVER_ERRORS",
+    "AUDIT_CHAIN_BREAKS",
     "BACKUP_JOBS_FAILED",
     "BREAK_GLASS_USE",
     "CANARY_HEARTBEAT_AGE",

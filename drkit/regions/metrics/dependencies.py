@@ -8,6 +8,7 @@ the resource its dimensions name, but a copy job's, which is the copy's source (
 from __future__ import annotations
 
 from drkit.regions.metrics.rules import EventPlacement, MetricPlacement, MissingData, Published
+from drkit_runtime import contract
 
 _LAMBDA = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html"
 _SQS = (
@@ -168,6 +169,22 @@ TRAIL_EVENTS_LOGGED = MetricPlacement(
     ),
 )
 
+AUDIT_CHAIN_BREAKS = MetricPlacement(
+    namespace=contract.AUDIT_NAMESPACE,
+    metric_name=contract.AUDIT_CHAIN_BREAKS,
+    dimensions=tuple(contract.AUDIT_DIMENSIONS),
+    published=Published.OWN,
+    source=(
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html"
+        " (metrics exist only in the Region in which they are created); published by"
+        " drkit_runtime.auditor in its own region (Region)"
+    ),
+    missing_data=MissingData.BREACHING,
+    missing_data_why=(
+        "the auditor publishes on every run: silence means the trail is no longer verified"
+    ),
+)
+
 ROWS: tuple[MetricPlacement, ...] = (
     LAMBDA_ERRORS,
     LAMBDA_THROTTLES,
@@ -181,6 +198,7 @@ ROWS: tuple[MetricPlacement, ...] = (
     CERTIFICATE_DAYS_TO_EXPIRY,
     TRAIL_FILES_ANNOUNCED,
     TRAIL_EVENTS_LOGGED,
+    AUDIT_CHAIN_BREAKS,
 )
 
 # A KMS key is regional and so is every call on it: CloudTrail puts the call on the default

@@ -53,7 +53,7 @@ def test_a_fresh_account_passes_every_lambda_check(aws, spec):
 
 
 def test_what_drkits_functions_already_hold_counts_as_available(aws, spec):
-    """A re-deploy: the region reads 126 fewer unreserved, and the preflight gives them back."""
+    """A re-deploy: the region reads 127 fewer unreserved, and the preflight gives them back."""
     demand = LambdaDemand.of(
         reserved_concurrency=spec.lambda_reserved_concurrency, memory_mb=spec.lambda_memory_mb
     )
@@ -77,7 +77,7 @@ def test_what_drkits_functions_already_hold_counts_as_available(aws, spec):
         f for f in report.findings if f.subject == PRIMARY and f.check == "Lambda concurrency"
     ]
     assert primary.level is Level.OK
-    assert f"{before - 126} unreserved (plus 126 that drkit's functions already hold)" in (
+    assert f"{before - 127} unreserved (plus 127 that drkit's functions already hold)" in (
         primary.message
     )
 

@@ -27,12 +27,12 @@ def _check(client: FakeLambda, demand: LambdaDemand = DEFAULT, **kwargs):
 
 
 def test_a_new_account_is_refused_with_the_quota_to_request():
-    """10 concurrent executions (a new account): refused, asking for 226 and naming the quota."""
+    """10 concurrent executions (a new account): refused, asking for 227 and naming the quota."""
     found = _check(FakeLambda(quota=10))
     refusal = found[CONCURRENCY]
     assert refusal.level is Level.REFUSED
-    assert "so 226 must be available and only 10 is" in refusal.message
-    assert f"lambda {CONCURRENCY_QUOTA_CODE}) of at least 226 in us-east-1" in refusal.message
+    assert "so 227 must be available and only 10 is" in refusal.message
+    assert f"lambda {CONCURRENCY_QUOTA_CODE}) of at least 227 in us-east-1" in refusal.message
     assert "no lambda_reserved_concurrency fits until then" in refusal.message
 
 
@@ -60,19 +60,19 @@ def test_a_confirmed_memory_quota_decides_instead():
 
 
 def test_a_busy_account_names_the_largest_reservation_that_fits():
-    """1,000 with 850 reserved by others: 150 unreserved, so the API may reserve at most 24
-    (100 stay unreserved; the canary, the watcher and /health's function hold 26)."""
+    """1,000 with 850 reserved by others: 150 unreserved, so the API may reserve at most 23
+    (100 stay unreserved; the canary, the watcher, /health's function and the auditor hold 27)."""
     refusal = _check(FakeLambda(unreserved=150))[CONCURRENCY]
     assert refusal.level is Level.REFUSED
-    assert "or set lambda_reserved_concurrency to at most 24." in refusal.message
+    assert "or set lambda_reserved_concurrency to at most 23." in refusal.message
 
 
 def test_reservations_drkit_already_holds_are_available_again():
-    """A re-deploy: 100 unreserved plus the 126 drkit holds is exactly enough."""
+    """A re-deploy: 100 unreserved plus the 127 drkit holds is exactly enough."""
     held = {f.name(NAMER, REGION): f.reserved_concurrency for f in DEFAULT.functions}
-    found = _check(FakeLambda(quota=226, unreserved=100, held=held))[CONCURRENCY]
+    found = _check(FakeLambda(quota=227, unreserved=100, held=held))[CONCURRENCY]
     assert found.level is Level.OK
-    assert "plus 126 that drkit's functions already hold" in found.message
+    assert "plus 127 that drkit's functions already hold" in found.message
     assert found.message.endswith(": 0 to spare.")
 
 
@@ -130,10 +130,10 @@ def test_memory_one_above_the_reported_cap_is_refused_on_a_new_account():
     assert _check(FakeLambda(quota=10), demand)[MEMORY].level is Level.REFUSED
 
 
-@pytest.mark.parametrize("available, largest", [(126, 0), (127, 1)])
+@pytest.mark.parametrize("available, largest", [(127, 0), (128, 1)])
 def test_the_largest_reservation_that_fits_leaves_exactly_100(available, largest):
-    """With 126 available the canary, the watcher and /health's function (26) and Lambda's 100
-    leave none for the API; with 127, one."""
+    """With 127 available the canary, the watcher, /health's function and the auditor (27) and
+    Lambda's 100 leave none for the API; with 128, one."""
     assert DEFAULT.largest_api_reservation(available) == largest
     refusal = _check(FakeLambda(unreserved=available))[CONCURRENCY]
     fits = f"at most {largest}." if largest else "no lambda_reserved_concurrency fits"

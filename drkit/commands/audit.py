@@ -1,0 +1,54 @@
+"""``drkit audit``: verify every region's audit chain; exit 1 when any is broken."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from drkit.commands import arguments
+from drkit.errors import SpecError
+from drkit.operations.audit import audit, read_anchor
+from drkit.operations.drill.clients import boto3_clients
+from drkit.regions.spec import DeploymentSpec
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``drkit audit``."""
+    arguments.add_layout(parser)
+    parser.add_argument(
+        "--region",
+        action="append",
+        type=arguments.region,
+        default=[],
+        help="verify only this region's chain (repeatable; default: every region)",
+    )
+    parser.add_argument(
+        "--anchor",
+        type=arguments.existing_file("an earlier drkit audit --json"),
+        metavar="FILE",
+        help="an earlier `drkit audit --json`: each lane must still hold the head seen then "
+        "(finds a rewritten and re-chained tail)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--endpoint-url",
+        type=arguments.endpoint_url,
+        metavar="URL",
+        help="send AWS calls to an emulator",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """0 when every chain is whole; 1 when any break was found."""
+    layout = arguments.layout_environ(args, os.environ)
+    try:
+        spec = DeploymentSpec.from_environment(layout.environ)
+    except SpecError as err:
+        raise layout.renamed(err) from None
+    anchors = read_anchor(args.anchor) if args.anchor else None
+    report = audit(
+        spec, boto3_clients(endpoint_url=args.endpoint_url), regions=args.region, anchors=anchors
+    )
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.render())
+    return 0 if report.whole else 1
