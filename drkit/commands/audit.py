@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from drkit.commands import arguments
 from drkit.errors import SpecError
@@ -40,15 +43,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """0 when every chain is whole; 1 when any break was found."""
+    """0 when every chain is whole; 1 when any break was found or a table could not be read."""
     layout = arguments.layout_environ(args, os.environ)
     try:
         spec = DeploymentSpec.from_environment(layout.environ)
     except SpecError as err:
         raise layout.renamed(err) from None
     anchors = read_anchor(args.anchor) if args.anchor else None
-    report = audit(
-        spec, boto3_clients(endpoint_url=args.endpoint_url), regions=args.region, anchors=anchors
-    )
+    try:
+        report = audit(
+            spec,
+            boto3_clients(endpoint_url=args.endpoint_url),
+            regions=args.region,
+            anchors=anchors,
+        )
+    except (BotoCoreError, ClientError) as err:  # no credentials, no answer, access denied
+        print(f"drkit audit: the audit table could not be read: {err}", file=sys.stderr)
+        return 1
     print(json.dumps(report.to_json(), indent=2) if args.json else report.render())
     return 0 if report.whole else 1

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from drkit.deploy.cdktf_lines import PROJECT_CDKTF, CdktfCommands, find_cdktf
+from drkit.deploy.conflicts import lines as conflict_lines
+from drkit.deploy.conflicts import show_conflict
 from drkit.deploy.denials import denials
 from drkit.deploy.errors import CdktfNotFound
 from drkit.deploy.local import LocalDeployment
@@ -114,11 +116,17 @@ def _serve(deployment: LocalDeployment) -> bool:
         "   scenario's own steps, which shows the canaries measure and publish, not a lag)",
         flush=True,
     )
+    shown = show_conflict(scenario)
+    print("A concurrent write (one record in every region while replication waits):", flush=True)
+    for line in conflict_lines(shown):
+        print(f"  {line}", flush=True)
     refused = denials(scenario)
     print("Refused to the functions' roles (calls they must never make):", flush=True)
     for attempt in refused:
         print(f"  {attempt.line}", flush=True)
     trouble = problems(served) + [a.line for a in refused if not a.refused]
+    if not any(shown.detected.values()):
+        trouble.append("the concurrent write was not detected in any region")
     for line in trouble:
         print(f"  PROBLEM: {line}", flush=True)
     print(flush=True)

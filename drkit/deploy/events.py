@@ -62,8 +62,11 @@ def stream_batch(records: list[dict[str, Any]], stream_arn: str, region: str) ->
     }
 
 
-def stream_record(image: dict[str, Any], *, arrived_s: float) -> dict[str, Any]:
-    """One ``MODIFY`` stream record carrying ``image`` (a DynamoDB item) as its new image."""
+def stream_record(
+    image: dict[str, Any], *, arrived_s: float, old: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One ``MODIFY`` stream record carrying ``image`` (a DynamoDB item) as its new image and
+    ``old``, when given, as the one it replaced."""
     keys = {k: v for k, v in image.items() if k in ("record_id", "event_id")}
     return {
         "eventID": uuid.uuid4().hex,
@@ -74,6 +77,7 @@ def stream_record(image: dict[str, Any], *, arrived_s: float) -> dict[str, Any]:
             "ApproximateCreationDateTime": int(arrived_s),
             "Keys": keys,
             "NewImage": image,
+            **({"OldImage": old} if old is not None else {}),
             "SequenceNumber": str(int(arrived_s * 1000)),
             "SizeBytes": len(json.dumps(image)),
             "StreamViewType": "NEW_AND_OLD_IMAGES",

@@ -21,6 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from drkit.deploy import readback
+from drkit.deploy.applied import DRIFT_FILE, PLAN_FILE, Applied, LastApplies, drift_of
 from drkit.deploy.errors import DeployError
 from drkit.deploy.invoke import FunctionRunner
 from drkit.deploy.serve import Scenario
@@ -34,8 +35,6 @@ from drkit.regions.spec import RETIRING_REGIONS_VARIABLE, DeploymentSpec, Target
 from drkit.regions.stacks import StackPlan
 from drkit_emulator.runner import DUMMY_CREDENTIALS, Emulator
 
-PLAN_FILE = "drkit.tfplan"
-DRIFT_FILE = "drift.tfplan"
 #: Terraform's ``-parallelism`` against the emulator. It answers at once, so what holds an
 #: apply is the provider's own fixed waits (55 s per S3 lifecycle configuration, 25 s per SQS
 #: queue, 15 s per Route 53 change; docs/emulator.md): more of them overlap than Terraform's
@@ -139,6 +138,7 @@ class LocalDeployment(EmulatorDeployment):
     share_providers: bool = True
     drift_plans: dict[str, dict[str, Any]] = attrs.field(factory=dict, init=False, repr=False)
     _providers: dict[str, SharedProvider] = attrs.field(factory=dict, init=False, repr=False)
+    _last: LastApplies | None = attrs.field(default=None, init=False, repr=False)
 
     def __enter__(self) -> LocalDeployment:
         return self
@@ -260,6 +260,7 @@ class LocalDeployment(EmulatorDeployment):
         scan: bool = False,
         check: bool = False,
         refresh: bool = True,
+        skip_unchanged: bool = False,
     ) -> Applied:
         """Apply every stack (or ``names``), each once the stacks it depends on are applied
         (the outputs a stack reads exist only then). One ``terraform apply`` plans and applies
@@ -273,16 +274,25 @@ class LocalDeployment(EmulatorDeployment):
             check: Plan every stack again right after its apply (no other stack changes its
                 resources), beside the applies of the stacks that follow it; not a stack
                 whose apply changed nothing (its own refresh and plan found no difference).
+            skip_unchanged: Leave a stack unchanged since its last apply as it is
+                (:class:`LastApplies`; a release, which does not refresh).
         """
         chosen = self.stacks.names if names is None else tuple(names)
         checks: dict[str, Future[list[str]]] = {}
+        last = self._last = self._last or LastApplies(self.outdir)
+        skipped: list[str] = []
 
         def apply(plan: StackPlan, tf: Terraform) -> dict[str, Any] | None:
+            inputs = last.inputs(plan, self.stacks.directory(plan.name))
+            if skip_unchanged and last.unchanged(plan, inputs):
+                skipped.append(plan.name)
+                return None
             shown = None
             if scan:
                 tf.plan(out=PLAN_FILE, detailed_exitcode=True)
                 shown = tf.show_json(PLAN_FILE)
             changed = tf.apply(PLAN_FILE if scan else None, refresh=refresh)
+            last.applied(plan, inputs)
             # Beside the stacks that follow: it changes nothing they read. An apply that
             # changed nothing planned with a refresh already and found no difference.
             if check and changed:
@@ -298,11 +308,12 @@ class LocalDeployment(EmulatorDeployment):
         return Applied(
             plans={n: shown for n, shown in applied.items() if shown is not None},
             drift=[f"{n}: {line}" for n in chosen for line in drift.get(n, [])],
+            skipped=tuple(n for n in chosen if n in skipped),
         )
 
     def _checked(self, plan: StackPlan, tf: Terraform) -> list[str]:
         started = time.perf_counter()
-        found = _drift(plan, tf)
+        found = drift_of(plan, tf)
         self.stack_timings.append(StepTiming(f"{plan.name} check", time.perf_counter() - started))
         return found
 
@@ -378,21 +389,3 @@ class LocalDeployment(EmulatorDeployment):
         )
         for name in names:
             self.terraform.pop(name, None)
-
-
-@attrs.frozen(kw_only=True)
-class Applied:
-    """What a deploy saw.
-
-    Attributes:
-        plans: ``stack -> the plan it applied`` (``terraform show -json``), with ``scan``.
-        drift: One ``<stack>: <change>`` line per change a second plan found, with ``check``.
-    """
-
-    plans: dict[str, dict[str, Any]]
-    drift: list[str]
-
-
-def _drift(_: StackPlan, tf: Terraform) -> list[str]:
-    changed = bool(tf.plan(out=DRIFT_FILE, detailed_exitcode=True))
-    return describe_changes(tf.show_json(DRIFT_FILE)) if changed else []

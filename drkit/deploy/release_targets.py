@@ -88,7 +88,7 @@ class EmulatorTarget(AccountTarget):
         self._scenario = deployment.scenario()
 
     def apply(self, names: Sequence[str]) -> None:
-        self.deployment.deploy(names, refresh=False)
+        self.deployment.deploy(names, refresh=False, skip_unchanged=True)
 
     def health(self, region: str) -> int:
         try:

@@ -180,12 +180,12 @@ class Scenario:
         """A record written in a secondary, read in the primary before it replicated there."""
         reader, writer = self.spec.primary.region, self.spec.secondaries[0].region
         record = f"late-{self.spec.namer.suffix}"
-        self._replication({"hold": [reader]})
+        self.replication({"hold": [reader]})
         try:
             written = self.api(writer, "PUT", f"/records/{record}", RECORD)
             read = self.api(reader, "GET", f"/records/{record}")
         finally:
-            self._replication({"release": True})
+            self.replication({"release": True})
         return [written, attrs.evolve(read, request=f"{read.request} (held)")]
 
     def canary(self) -> list[Served]:
@@ -288,7 +288,9 @@ class Scenario:
                     )
         return served
 
-    def _replication(self, body: dict[str, Any]) -> None:
+    def replication(self, body: dict[str, Any]) -> None:
+        """Hold (``{"hold": [regions]}``) or release (``{"release": true}``) the emulator's
+        replication of global tables."""
         status, answer = self.emulator.post(
             "/_drkit/dynamodb/replication", json.dumps(body).encode()
         )

@@ -60,6 +60,8 @@ PEER_DOWN = Condition(
 AUDIT_CHAIN_BROKEN = Condition(
     statistic="Maximum", threshold=0, period_seconds=AUDIT_PERIOD_SECONDS
 )
+#: Any conflict recorded in a minute.
+ANY_CONFLICT = Condition(statistic="Sum", threshold=0)
 #: Route 53's checkers call the region unhealthy.
 CHECK_FAILING = Condition(statistic="Minimum", threshold=1, comparison="LessThanThreshold")
 
@@ -221,6 +223,24 @@ def audit_chain_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
             ),
             dimensions=dict(zip(AUDIT_DIMENSIONS, (region.region,), strict=True)),
             condition=AUDIT_CHAIN_BROKEN,
+        )
+
+
+def write_conflict_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
+    """A record written concurrently in two regions, in the region that detected it."""
+    for region in deployment.regions:
+        sites.alarm(
+            metrics.WRITE_CONFLICTS,
+            own=region.region,
+            purpose="writeconflicts",
+            description=(
+                f"{region.region} received a write of a patient record, made in another region, "
+                "that replaced a version it was not based on: two versions were written at once "
+                "and the global table kept one. Both are readable (GET /records/<id>?version=); "
+                "the audit trail names them. Runbook: 'A write conflict'."
+            ),
+            dimensions=dict(zip(AUDIT_DIMENSIONS, (region.region,), strict=True)),
+            condition=ANY_CONFLICT,
         )
 
 

@@ -27,7 +27,7 @@ from drkit.regions.spec import DeploymentSpec
 from drkit.services.dynamodb import GlobalTable, GlobalTableProps
 from drkit.services.placement import Placement
 from drkit.services.s3_replication import BucketReplication, BucketReplicationProps, ReplicaSite
-from drkit_runtime.contract import HEARTBEAT_PREFIX, TABLE_KEYS
+from drkit_runtime.contract import HEARTBEAT_PREFIX, PATIENT_RECORDS, TABLE_KEYS
 
 #: Heartbeats arriving in a replica, as the canary's stream mapping filters them.
 HEARTBEAT_FILTER = json.dumps(
@@ -37,6 +37,18 @@ HEARTBEAT_FILTER = json.dumps(
     },
     separators=(",", ":"),
 )
+
+
+def replicated_writes_filter(region: str) -> str:
+    """Writes of a record replicated into ``region``'s patient replica (made in another region:
+    only records carry ``updated_in_region``), as the records function's stream mapping filters
+    them; ``anything-but`` as Lambda's event filtering documents it
+    (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html)."""
+    made_elsewhere = {"S": [{"anything-but": [region]}]}
+    return json.dumps(
+        {"dynamodb": {"NewImage": {"updated_in_region": made_elsewhere}}, "eventName": ["MODIFY"]},
+        separators=(",", ":"),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -80,6 +92,7 @@ class DataPlane(Construct):
         )
         for f in props.footprints:
             self._heartbeat_streams(f)
+            self._replicated_writes(f)
 
     def _short(self, region: str) -> str:
         return self._props.deployment.region(region).short
@@ -136,6 +149,30 @@ class DataPlane(Construct):
                     for r in others
                 ),
                 replicate_delete_markers=not self._props.deployment.protect_data,
+            ),
+        )
+
+    def _replicated_writes(self, f: RegionalFootprint) -> None:
+        """Feed records written in other regions and replicated into this region's replica to
+        its records function's alias, which records a write that replaced a version it was not
+        based on (drkit_runtime.replicated)."""
+        p = self._props.placements[f.region]
+        LambdaEventSourceMapping(
+            self,
+            f"replicated-writes-{f.spec.short}",
+            provider=p.provider,
+            event_source_arn=self.tables[PATIENT_RECORDS].stream_arn_in(f.region),
+            function_name=names.FUNCTIONS["api"].alias_arn(p.namer, p.account, f.region),
+            starting_position="LATEST",
+            batch_size=100,
+            maximum_retry_attempts=5,
+            maximum_record_age_in_seconds=3600,
+            filter_criteria=LambdaEventSourceMappingFilterCriteria(
+                filter=[
+                    LambdaEventSourceMappingFilterCriteriaFilter(
+                        pattern=replicated_writes_filter(f.region)
+                    )
+                ]
             ),
         )
 

@@ -31,6 +31,7 @@ from drkit.topology.alarms import (
     audit_chain_alarms,
     trail_delivery_alarms,
     watch_alarms,
+    write_conflict_alarms,
 )
 from drkit.topology.dashboards import replication_widgets
 from drkit.topology.dependency_alarms import (
@@ -51,6 +52,7 @@ DEPLOYMENT_FAMILIES = (
     watch_alarms,
     trail_delivery_alarms,
     audit_chain_alarms,
+    write_conflict_alarms,
     dynamodb_lag_alarms,
     s3_replication_alarms,
     canary_alarms,

@@ -35,7 +35,12 @@ What this extension does (:mod:`.models.global_tables`, :mod:`.responses`):
   members never diverge. Replication copies the whole resulting item, as AWS
   does. It waits, and then applies the source's current item, for a region held
   on demand and for a region taken out of the emulator, in either direction
-  (:mod:`.models.hold`, :mod:`drkit_emulator.outage`).
+  (:mod:`.models.hold`, :mod:`drkit_emulator.outage`). Two writes of one item made
+  in two regions while replication between them waits are settled as AWS does, by
+  last writer wins: each replica ends with the later write, and the earlier one,
+  arriving after it, is discarded (the region that made the earlier write sees it
+  replaced on its stream; the other sees nothing). "Later" is the emulator's one
+  write order, not a clock.
 
 Not emulated: replication lag, the ``CREATING``/``DELETING`` transitions,
 propagating GSI changes or stream-spec changes made after a replica exists,

@@ -1,6 +1,7 @@
-"""The audit chain on a deployment in the emulator: the deployed auditor and `drkit audit`
-find nothing in a clean chain, and find an entry rewritten and one deleted behind the API's
-back (with the emulator's own credentials, as an administrator could), at their places."""
+"""Write integrity on a deployment in the emulator. The audit chain: the deployed auditor and
+`drkit audit` find nothing in a clean chain, and find an entry rewritten and one deleted
+behind the API's back (with the emulator's own credentials, as an administrator could), at
+their places. A concurrent write: detected, recorded, counted and told (``check_conflict``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import attrs
 
 from drkit.deploy import events
+from drkit.deploy.conflicts import show_conflict
 from drkit.deploy.serve import Scenario
 from drkit.regions import names
 from drkit_runtime import chain
@@ -119,3 +121,24 @@ def check(s: Scenario, environ: dict[str, str]) -> None:
     assert code == 1, output
     assert "2 break(s)" in output and "rewritten" in output and "missing" in output, output
     assert drill.breaks_published == 2
+
+
+def check_conflict(s: Scenario) -> None:
+    """One record written in both regions while replication waits: the region whose write
+    lost records the conflict (its stream), every region's trail holds it with both versions
+    and both regions, the metric is published there, both versions are readable everywhere
+    and GET reports the conflict everywhere (drkit.deploy.conflicts)."""
+    shown = show_conflict(s)
+    first, *others = s.regions
+    assert shown.detected == {first: 1, **dict.fromkeys(others, 0)}, shown.detected
+    written = sorted(shown.written.values())
+    for region, entries in shown.entries.items():
+        assert entries, f"no conflict entry in {region}'s trail"
+        for entry in entries:
+            assert sorted(v["S"] for v in entry["versions"]["L"]) == written, entry
+            assert sorted(r["S"] for r in entry["regions"]["L"]) == sorted(s.regions), entry
+    assert shown.published[first] >= 1, shown.published
+    for answer in shown.answers:
+        assert answer.status == 200, answer.line
+        if "?version=" not in answer.request:
+            assert sorted(answer.body["conflict"]["versions"]) == written, answer.body

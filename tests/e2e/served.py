@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from drkit.deploy import events
+from drkit.deploy.conflicts import show_conflict
 from drkit.deploy.invoke import InvokeFailed
 from drkit.deploy.serve import RECORD, Scenario
 from drkit.regions import names
@@ -97,11 +98,21 @@ def _auditor(s: Scenario) -> Any:
     return written, result["findings"]
 
 
+def _conflict(s: Scenario) -> Any:
+    """A concurrent write in both regions: how many conflicts each region's records function
+    recorded from its stream (it publishes them), or how it failed."""
+    try:
+        return show_conflict(s).detected
+    except InvokeFailed as err:
+        return f"failed: {str(err).splitlines()[-1]}"
+
+
 #: (function purpose, statement id) -> the request that exercises it.
 PROBES: dict[tuple[str, str], Probe] = {
     ("api", "ReadWriteRecords"): _records,
     ("api", "AppendAuditEntries"): _status("PUT", "/records/probe-audit", RECORD),
     ("api", "ReadAuditChainHead"): _status("PUT", "/records/probe-chain", RECORD),
+    ("api", "PublishConflictMetrics"): _conflict,
     ("api", "ReadPeerRecords"): _held_read,
     # A peer's endpoints are read from the region's parameter when a peer is first needed.
     ("api", "ReadPeerEndpoints"): _held_read,

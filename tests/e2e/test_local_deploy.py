@@ -223,6 +223,12 @@ class _Lifecycle:
         served_of(deployed)  # audited writes and reads in every region
         audit_chain.check(scenario_of(deployed), deployed["deployment"].environ)
 
+    def test_a_concurrent_write_is_detected_and_both_versions_kept(self, deployed):
+        """tests/e2e/audit_chain.py ``check_conflict``."""
+        if not self.PROVES_EVERY_ACTION:
+            pytest.skip("the two-region layout proves it (the code is the same)")
+        audit_chain.check_conflict(scenario_of(deployed))
+
     def test_every_declared_action_is_needed(self, deployed):
         """Take any one action away from the deployed policy and a served request changes.
         Every call the code makes has a probe; the Lambda service's own calls (scope

@@ -157,3 +157,23 @@ def test_a_held_region_lags_until_released(
         status, body = aws.post("/_drkit/dynamodb/replication", b'{"release": true}')
     assert status == 200 and json.loads(body)["released"] == 2
     assert west.get_item(TableName=table, Key=key("lagging"))["Item"]["n"] == {"N": "2"}
+
+
+def test_concurrent_writes_in_two_regions_settle_on_the_last(
+    aws: Emulator, global_table: dict[str, Any], table: str
+) -> None:
+    """One item written in each region while replication waits both ways: once released both
+    replicas hold the later write (last writer wins), not each other's."""
+    east, west = global_table["east"], global_table["west"]
+    east.put_item(TableName=table, Item={**key("both"), "n": {"N": "0"}})
+    aws.post("/_drkit/dynamodb/replication", json.dumps({"hold": [EAST, WEST]}).encode())
+    try:
+        east.put_item(TableName=table, Item={**key("both"), "n": {"N": "1"}})
+        west.put_item(TableName=table, Item={**key("both"), "n": {"N": "2"}})
+    finally:
+        aws.post("/_drkit/dynamodb/replication", b'{"release": true}')
+    for client in (east, west):
+        assert client.get_item(TableName=table, Key=key("both"))["Item"]["n"] == {"N": "2"}
+    # A later write anywhere still replicates: the discarded one left no stale time behind.
+    east.put_item(TableName=table, Item={**key("both"), "n": {"N": "3"}})
+    assert west.get_item(TableName=table, Key=key("both"))["Item"]["n"] == {"N": "3"}

@@ -58,6 +58,7 @@ OBSERVED: Mapping[str, frozenset[Use]] = {
             Use("dynamodb:GetItem", Kind.TABLE, AUDIT_LOGS, Scope.OWN),
             Use("ssm:GetParameter", Kind.PEER_ENDPOINTS, "", Scope.OWN),
             Use("dynamodb:GetItem", Kind.TABLE, PATIENT_RECORDS, Scope.PEER),
+            Use("cloudwatch:PutMetricData", Kind.METRICS, AUDIT_NAMESPACE, Scope.OWN),
         }
     ),
     "health": frozenset(

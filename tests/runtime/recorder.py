@@ -21,6 +21,7 @@ from typing import Any
 FUNCTION_OF_MODULE = {
     "drkit_runtime.api": "api",
     "drkit_runtime.records": "api",
+    "drkit_runtime.replicated": "api",
     "drkit_runtime.health": "health",
     "drkit_runtime.health_api": "health",
     "drkit_runtime.canary": "canary",

@@ -27,10 +27,11 @@ from tests.runtime.support import (
     put,
 )
 
-#: A record is written only over an older version of itself (or none).
+#: A record is written only over an older version of itself (or none), and only if nobody
+#: wrote it since it was read (a new record: it still has no version).
 NEWER_THAN_STORED = (
-    "attribute_not_exists(record_id) OR attribute_not_exists(updated_at_ms)"
-    " OR updated_at_ms <= :now"
+    "(attribute_not_exists(record_id) OR attribute_not_exists(updated_at_ms)"
+    " OR updated_at_ms <= :now) AND attribute_not_exists(#version)"
 )
 #: An audit entry is never overwritten.
 APPEND_ONLY = "attribute_not_exists(event_id)"
@@ -118,12 +119,16 @@ def test_a_record_write_is_one_transaction_of_the_record_and_its_audit_entry(
     deps: Deps, infra: SimpleNamespace, clock: FixedClock, aws_calls: CallRecorder
 ) -> None:
     """PUT /records is one TransactWriteItems of Puts: the record, only over an older
-    version (stamped with the request's time), then its audit entry, only if new, then the
-    entry's link and the region's new chain head (drkit_runtime.chain)."""
+    version (stamped with the request's time), the version's copy, only if new, then its
+    audit entry, only if new, then the entry's link and the region's new chain head
+    (drkit_runtime.chain)."""
     put(deps, "rec-1")
     (call,) = aws_calls.of("TransactWriteItems")
-    assert [list(item) for item in call.params["TransactItems"]] == [["Put"]] * 4
-    record, audit, link, head = (item["Put"] for item in call.params["TransactItems"])
+    assert [list(item) for item in call.params["TransactItems"]] == [["Put"]] * 5
+    record, copy, audit, link, head = (item["Put"] for item in call.params["TransactItems"])
+    version = record["Item"]["version"]["S"]
+    assert copy["Item"]["record_id"] == {"S": f"__drkit_version__#rec-1#{version}"}
+    assert copy["ConditionExpression"] == "attribute_not_exists(record_id)"
     assert {link["TableName"], head["TableName"]} == {AUDIT_TABLE}
     lane = link["Item"]["record_id"]["S"].removeprefix(f"__drkit_chain__#{LOCAL}#")
     assert head["Item"]["record_id"] == link["Item"]["record_id"] and 0 <= int(lane) < 64

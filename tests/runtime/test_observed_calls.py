@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import boto3
 import pytest
 
-from drkit_runtime import auditor, canary, health_api, watcher
+from drkit_runtime import auditor, canary, health_api, replicated, watcher
 from drkit_runtime.access import FUNCTIONS, own_services, peer_services
 from drkit_runtime.aws import Clients
 from drkit_runtime.deps import Deps
@@ -84,6 +84,16 @@ def _container(deps: Deps) -> Deps:
     return Deps(config=deps.config, clients=Clients(deps.config), clock=deps.clock)
 
 
+def _conflict(deps: Deps, infra: SimpleNamespace) -> None:
+    """rec-1, as another region wrote it concurrently, arriving on the patient stream."""
+    table = deps.config.patient_table_name
+    ours = infra.dynamodb.get_item(TableName=table, Key={"record_id": {"S": "rec-1"}})["Item"]
+    theirs = {**ours, "version": {"S": "v-peer"}, "updated_in_region": {"S": OTHER}}
+    change = {"ApproximateCreationDateTime": 1, "OldImage": ours, "NewImage": theirs}
+    batch = {"Records": [{"eventID": "e1", "eventName": "MODIFY", "dynamodb": change}]}
+    assert replicated.handle_stream(batch, deps)["conflicts"] == 1
+
+
 def _tour(deps: Deps, infra: SimpleNamespace, clock: FixedClock) -> None:
     """Every handler down every path that calls AWS differently, each in its own container."""
     health_api.handle(http_event("GET /health"), _container(deps))
@@ -107,6 +117,7 @@ def _tour(deps: Deps, infra: SimpleNamespace, clock: FixedClock) -> None:
     )
     canary.handle({"Records": [batch]}, deps)
     auditor.handle(_container(deps))
+    _conflict(records, infra)
 
 
 def test_a_tour_of_every_handler_makes_exactly_the_observed_calls(

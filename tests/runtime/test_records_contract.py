@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from drkit_runtime import records
+from drkit_runtime import record_input, records, versions
 from drkit_runtime.chain import LANES
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError
@@ -43,11 +43,18 @@ def test_a_stored_record_is_exactly_its_fields_and_stamps(
     deps: Deps, infra: SimpleNamespace, at_ms: int
 ) -> None:
     """The item holds the body's fields, the payload as compact JSON text (non-ASCII kept),
-    and when, where and by which request it was written."""
+    when, where and by which request it was written, its version and the one it replaced."""
     body = {**GOOD_BODY, "payload": {"bp": "120/80", "note": "né à Zürich", "n": [1, 2.5]}}
+    version = versions.new_version(at_ms, LOCAL, "req-w")
     assert put(deps, "rec-1", body, request_id="req-w") == (
         200,
-        {"record_id": "rec-1", "updated_at": "2023-11-14T22:13:20.999Z", "region": LOCAL},
+        {
+            "record_id": "rec-1",
+            "updated_at": "2023-11-14T22:13:20.999Z",
+            "region": LOCAL,
+            "version": version,
+            "replaces": "",
+        },
     )
     assert stored(infra, "rec-1") == {
         "record_id": {"S": "rec-1"},
@@ -58,6 +65,8 @@ def test_a_stored_record_is_exactly_its_fields_and_stamps(
         "updated_at_ms": {"N": str(at_ms)},
         "updated_in_region": {"S": LOCAL},
         "updated_by_request": {"S": "req-w"},
+        "version": {"S": version},
+        "replaces": {"S": ""},
     }
 
 
@@ -91,7 +100,8 @@ def test_an_audit_entry_is_exactly_who_what_where_and_when(
 def test_a_read_answers_exactly_the_record_and_where_it_came_from(
     deps: Deps, infra: SimpleNamespace, at_ms: int
 ) -> None:
-    """GET returns the record's fields, its stamps and the region it was read from."""
+    """GET returns the record's fields, its stamps, its version and the region it was read
+    from."""
     put(deps, "rec-1", request_id="req-w")
     assert get(deps, "rec-1", request_id="req-r") == (
         200,
@@ -102,6 +112,7 @@ def test_a_read_answers_exactly_the_record_and_where_it_came_from(
             "payload": {"bp": "120/80"},
             "updated_at": "2023-11-14T22:13:20.999Z",
             "updated_in_region": LOCAL,
+            "version": versions.new_version(at_ms, LOCAL, "req-w"),
             "read_from": LOCAL,
         },
     )
@@ -209,9 +220,9 @@ ID_RULE = (
             "request body is not valid JSON",
         ),
         (
-            {"record_id": "r1", "raw_body": "x" * (records.MAX_BODY_BYTES + 1)},
+            {"record_id": "r1", "raw_body": "x" * (record_input.MAX_BODY_BYTES + 1)},
             413,
-            f"request body exceeds {records.MAX_BODY_BYTES} bytes",
+            f"request body exceeds {record_input.MAX_BODY_BYTES} bytes",
         ),
     ],
 )
@@ -228,14 +239,14 @@ def test_each_refusal_says_exactly_why(
 def test_a_body_that_is_not_text_is_refused() -> None:
     """API Gateway delivers bodies as text; anything else is refused, not guessed at."""
     with pytest.raises(HttpError) as refused:
-        records.read_body({"body": b"{}"})
+        record_input.read_body({"body": b"{}"})
     assert (refused.value.status, refused.value.message) == (400, "request body must be text")
 
 
 def test_text_fields_may_be_256_characters() -> None:
     """256 characters is the longest patient_id and record_type taken."""
     raw = json.dumps({**GOOD_BODY, "patient_id": "p" * 256, "record_type": "t" * 256}).encode()
-    assert records.parse_record(raw).patient_id == "p" * 256
+    assert record_input.parse_record(raw).patient_id == "p" * 256
 
 
 def _client_error(code: str, reasons: list[str] | None = None) -> ClientError:

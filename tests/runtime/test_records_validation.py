@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from drkit_runtime import records
+from drkit_runtime import record_input, records
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError
 from tests.runtime.events import http_event
@@ -69,7 +69,7 @@ def test_unknown_field_is_400(deps: Deps) -> None:
 
 
 def oversized_body() -> dict[str, Any]:
-    return {**GOOD_BODY, "payload": {"blob": "x" * records.MAX_BODY_BYTES}}
+    return {**GOOD_BODY, "payload": {"blob": "x" * record_input.MAX_BODY_BYTES}}
 
 
 def test_oversized_body_is_413(deps: Deps, infra: SimpleNamespace) -> None:
@@ -151,7 +151,7 @@ def test_body_limit_is_exact(size: int, encoded: bool) -> None:
     event = {"body": text, "isBase64Encoded": encoded}
     if size > limit:
         with pytest.raises(HttpError) as refused:
-            records.read_body(event, limit_bytes=limit)
+            record_input.read_body(event, limit_bytes=limit)
         assert refused.value.status == 413
     else:
-        assert records.read_body(event, limit_bytes=limit) == raw
+        assert record_input.read_body(event, limit_bytes=limit) == raw

@@ -93,8 +93,9 @@ def referenced(value: str, kind: str, stack: dict[str, Any] | None = None) -> st
 def matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
     """Whether ``event`` matches an EventBridge (or Lambda filter) pattern.
 
-    Modelled: nested fields, lists of alternatives, exact values and ``prefix``. Any other
-    operator fails the test rather than guessing.
+    Modelled: nested fields, lists of alternatives, exact values, ``prefix`` and
+    ``anything-but`` a list of values (a missing field matches none). Any other operator
+    fails the test rather than guessing.
     """
     for field, wanted in pattern.items():
         value = event.get(field) if isinstance(event, dict) else None
@@ -107,6 +108,9 @@ def matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
 
 
 def _matches_one(wanted: Any, value: Any) -> bool:
+    if isinstance(wanted, dict) and set(wanted) == {"anything-but"}:
+        assert isinstance(wanted["anything-but"], list), f"not modelled here: {wanted}"
+        return value is not None and value not in wanted["anything-but"]
     if isinstance(wanted, dict):
         assert set(wanted) == {"prefix"}, f"pattern operator not modelled here: {wanted}"
         return isinstance(value, str) and value.startswith(wanted["prefix"])

@@ -36,6 +36,13 @@ NETWORK_INTERFACES = {
     "ec2:AssignPrivateIpAddresses",
     "ec2:UnassignPrivateIpAddresses",
 }
+#: A function fed by a DynamoDB stream (its event source mapping polls with its role).
+STREAMS = {
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+}
 #: S3 replication: https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html
 #: with SSE-KMS objects: https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
 REPLICATION = {
@@ -54,10 +61,13 @@ REPLICATION = {
 #: ``role purpose -> its policy's actions``; the purpose is the role name's second part.
 ACTIONS = {
     # The records API: records and audit entries here, records of the peers, and the
-    # parameter naming the peers' endpoints (ssm:GetParameter).
+    # parameter naming the peers' endpoints (ssm:GetParameter); from its patient replica's
+    # stream, the conflicts it records and counts (PutMetricData).
     "api": LAMBDA_PLATFORM
     | NETWORK_INTERFACES
+    | STREAMS
     | {
+        "cloudwatch:PutMetricData",
         "dynamodb:GetItem",
         "dynamodb:PutItem",
         "ssm:GetParameter",

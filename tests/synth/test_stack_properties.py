@@ -333,9 +333,11 @@ def lambdas_match_the_spec(spec, stack):
 
 
 def every_canary_reads_its_own_regions_replica_stream(spec, stack):
+    """Each region's canary reads both of its replicas' streams, and its records function the
+    patient replica's (replicated writes), each chosen by region."""
     regions = {r.region for r in spec.regions}
     mappings = list(resources(stack, "aws_lambda_event_source_mapping").values())
-    assert len(mappings) == 2 * len(regions)
+    assert len(mappings) == 3 * len(regions)
     seen = set()
     for mapping in mappings:
         region, source = region_of(stack, mapping), mapping["event_source_arn"]

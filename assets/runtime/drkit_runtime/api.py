@@ -1,6 +1,7 @@
 """Lambda entry point of the records routes (API Gateway HTTP API, payload format 2.0).
 
-Handler: drkit_runtime.api.handler. Routes: PUT /records/{id}, GET /records/{id}. GET /health
+Handler: drkit_runtime.api.handler. Routes: PUT /records/{id} (``If-Match``: the version it
+replaces), GET /records/{id} (``?version=``: an earlier one). GET /health
 is another function's (drkit_runtime.health_api), so that no volume of records traffic can
 throttle it.
 """
@@ -14,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from drkit_runtime import records
+from drkit_runtime import record_input, records, replicated
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError, error_response, json_response
 from drkit_runtime.logs import error_fields, log
@@ -27,23 +28,35 @@ _RECORD_PATH = re.compile(r"/records/([^/]+)")
 
 def _put_record(event: Event, deps: Deps, request_id: str) -> dict[str, Any]:
     record_id = records.require_record_id(_path_id(event))
-    record = records.parse_record(records.read_body(event))
+    record = record_input.parse_record(record_input.read_body(event))
     caller = records.Caller.from_event(event, fallback_request_id=request_id)
-    body = records.put_record(deps, record_id=record_id, record=record, caller=caller)
-    return json_response(200, body)
+    if_match = _header(event, "if-match")
+    body = records.put_record(
+        deps, record_id=record_id, record=record, caller=caller, if_match=if_match
+    )
+    return json_response(200, body, headers={"etag": f'"{body["version"]}"'})
 
 
 def _get_record(event: Event, deps: Deps, request_id: str) -> dict[str, Any]:
     record_id = records.require_record_id(_path_id(event))
     caller = records.Caller.from_event(event, fallback_request_id=request_id)
-    status, body = records.get_record(deps, record_id=record_id, caller=caller)
-    return json_response(status, body)
+    version = (event.get("queryStringParameters") or {}).get("version") or None
+    status, body = records.get_record(deps, record_id=record_id, caller=caller, version=version)
+    etag = {"etag": f'"{body["version"]}"'} if status == 200 and body.get("version") else {}
+    return json_response(status, body, headers=etag)
 
 
 ROUTES: dict[str, Route] = {
     "PUT /records/{id}": _put_record,
     "GET /records/{id}": _get_record,
 }
+
+
+def _header(event: Event, name: str) -> str | None:
+    """A request header (API Gateway lower-cases their names in payload 2.0)."""
+    headers = event.get("headers") or {}
+    value = headers.get(name)
+    return str(value) if value else None
 
 
 def _path_id(event: Event) -> object:
@@ -123,7 +136,10 @@ def _container_deps() -> Deps:
 
 
 def handler(event: Event, context: Any) -> dict[str, Any]:
-    """Lambda entry point: drkit_runtime.api.handler."""
+    """Lambda entry point: drkit_runtime.api.handler (the records routes, and the patient
+    replica's stream of writes replicated here: drkit_runtime.replicated)."""
+    if "Records" in event:
+        return replicated.handle_stream(event, _container_deps())
     lambda_request_id = getattr(context, "aws_request_id", "")
     return handle(event, _container_deps(), lambda_request_id=lambda_request_id)
 

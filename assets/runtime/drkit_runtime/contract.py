@@ -46,6 +46,11 @@ AUDIT_HEARTBEAT_EVENT_ID = "heartbeat"
 #: a link per entry (sort key: its zero-padded sequence number) and the head item.
 AUDIT_CHAIN_PREFIX = "__drkit_chain__#"
 AUDIT_CHAIN_HEAD = "head"
+#: Every version of a record, kept once (``VERSION_PREFIX + record_id#version``), and the
+#: marker of a record's last concurrent write (``CONFLICT_PREFIX + record_id``), in the patient
+#: table beside the record (drkit_runtime.versions).
+VERSION_PREFIX = "__drkit_version__#"
+CONFLICT_PREFIX = "__drkit_conflict__#"
 #: Objects the canary writes (``drkit-canary/<region>/latest.json``).
 CANARY_OBJECT_PREFIX = "drkit-canary/"
 
@@ -74,6 +79,8 @@ WATCH_DIMENSIONS = ("WatchedRegion", "WatcherRegion")
 AUDIT_NAMESPACE = "DrKit/Audit"
 #: Breaks found in the region's chain by the last verification (0: whole).
 AUDIT_CHAIN_BREAKS = "AuditChainBreaks"
+#: Concurrent writes of one record in two regions, counted where the losing one was made.
+WRITE_CONFLICTS = "WriteConflicts"
 #: Dimensions of every audit data point.
 AUDIT_DIMENSIONS = ("Region",)
 

@@ -10,11 +10,20 @@ from typing import Any
 class HttpError(Exception):
     """A request the API refuses; the message is safe to return to the caller."""
 
-    def __init__(self, status: int, message: str, *, headers: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        details: Mapping[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+        #: Fields the answer carries besides the message (never record data).
+        self.details = dict(details or {})
 
 
 def json_response(
@@ -35,4 +44,5 @@ def json_response(
 
 def error_response(error: HttpError) -> dict[str, Any]:
     """The response for a refused request."""
-    return json_response(error.status, {"error": error.message}, headers=error.headers)
+    body = {"error": error.message, **error.details}
+    return json_response(error.status, body, headers=error.headers)

@@ -8,8 +8,6 @@ appended to its region's chain in that same transaction (``drkit_runtime.chain``
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from collections.abc import Mapping
@@ -19,17 +17,14 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from drkit_runtime import chain
+from drkit_runtime import chain, versions
 from drkit_runtime.contract import RESERVED_PREFIX
 from drkit_runtime.deps import Deps
 from drkit_runtime.http import HttpError
 from drkit_runtime.logs import error_fields, log
+from drkit_runtime.record_input import RecordInput
 
 RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
-MAX_BODY_BYTES = 64 * 1024
-MAX_TEXT_FIELD_CHARS = 256
-TEXT_FIELDS = ("patient_id", "record_type")
-BODY_FIELDS = (*TEXT_FIELDS, "payload")
 
 _THROTTLED = frozenset(
     {
@@ -67,21 +62,6 @@ def require_record_id(value: object) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RecordInput:
-    """A validated PUT body.
-
-    Attributes:
-        patient_id: The patient the record belongs to.
-        record_type: Caller-defined kind of record, e.g. "encounter".
-        payload: The record's content, any JSON object.
-    """
-
-    patient_id: str
-    record_type: str
-    payload: dict[str, Any]
-
-
-@dataclass(frozen=True, kw_only=True)
 class Caller:
     """Who is asking, as the audit trail records it.
 
@@ -104,65 +84,6 @@ class Caller:
             actor=iam.get("userArn") or None,
             source_ip=(context.get("http") or {}).get("sourceIp") or None,
         )
-
-
-def read_body(event: Mapping[str, Any], *, limit_bytes: int = MAX_BODY_BYTES) -> bytes:
-    """The raw request body, refusing oversized ones before decoding them."""
-    body = event.get("body")
-    if body is None or body == "":
-        raise HttpError(400, "request body is required")
-    if not isinstance(body, str):
-        raise HttpError(400, "request body must be text")
-    too_large = HttpError(413, f"request body exceeds {limit_bytes} bytes")
-    if event.get("isBase64Encoded"):
-        # Base64 inflates by 4/3; refuse what cannot fit before paying to decode it.
-        if len(body) > 4 * ((limit_bytes + 2) // 3):
-            raise too_large
-        try:
-            raw = base64.b64decode(body, validate=True)
-        except (binascii.Error, ValueError):
-            raise HttpError(400, "request body is not valid base64") from None
-    else:
-        if len(body) > limit_bytes:  # every character is at least one byte
-            raise too_large
-        try:
-            raw = body.encode("utf-8")
-        except UnicodeEncodeError:
-            raise HttpError(400, "request body is not valid UTF-8") from None
-    if len(raw) > limit_bytes:
-        raise too_large
-    return raw
-
-
-def parse_record(raw: bytes) -> RecordInput:
-    """Validate a PUT body; every refusal names the offending field."""
-    try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError):
-        raise HttpError(400, "request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise HttpError(400, "request body must be a JSON object")
-    unknown = sorted(set(data) - set(BODY_FIELDS))
-    if unknown:
-        raise HttpError(400, f"unknown field(s): {', '.join(unknown)}")
-    for name in BODY_FIELDS:
-        if name not in data:
-            raise HttpError(400, f"missing field: {name}")
-    for name in TEXT_FIELDS:
-        value = data[name]
-        if not isinstance(value, str) or not value:
-            raise HttpError(400, f"field {name} must be a non-empty string")
-        if len(value) > MAX_TEXT_FIELD_CHARS:
-            raise HttpError(400, f"field {name} must be at most {MAX_TEXT_FIELD_CHARS} characters")
-    if not isinstance(data["payload"], dict):
-        raise HttpError(400, "field payload must be a JSON object")
-    return RecordInput(
-        patient_id=data["patient_id"], record_type=data["record_type"], payload=data["payload"]
-    )
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def iso_timestamp(epoch_ms: int) -> str:
@@ -198,12 +119,28 @@ def audit_item(
 
 
 def put_record(
-    deps: Deps, *, record_id: str, record: RecordInput, caller: Caller
+    deps: Deps,
+    *,
+    record_id: str,
+    record: RecordInput,
+    caller: Caller,
+    if_match: str | None = None,
 ) -> dict[str, Any]:
-    """Store the record and its audit entry atomically; returns the response body."""
+    """Store a new version of the record, its copy and its audit entry atomically; returns
+    the response body. The version replaced is the local one, which ``if_match`` (the
+    client's ``If-Match``) must be when given: else 409 naming the current one."""
     config = deps.config
     now_ms = deps.now_ms()
     updated_at = iso_timestamp(now_ms)
+    try:
+        current = versions.version_of(_local_item(deps, record_id))
+    except ClientError as exc:
+        raise _storage_error(exc) from exc
+    if if_match is not None and if_match.strip('"') != current:
+        raise HttpError(
+            409, "the record is not at that version", details={"current_version": current}
+        )
+    version = versions.new_version(now_ms, config.region, caller.request_id)
     item = {
         "record_id": {"S": record_id},
         "patient_id": {"S": record.patient_id},
@@ -215,6 +152,8 @@ def put_record(
         "updated_at_ms": {"N": str(now_ms)},
         "updated_in_region": {"S": config.region},
         "updated_by_request": {"S": caller.request_id},
+        "version": {"S": version},
+        "replaces": {"S": current},
     }
     audit = audit_item(
         record_id=record_id,
@@ -224,38 +163,53 @@ def put_record(
         region=config.region,
         now_ms=now_ms,
     )
+    condition, values = versions.record_condition(current)
     record_put = {
         "Put": {
             "TableName": config.patient_table_name,
             "Item": item,
-            # A write stamped earlier (a slow request, a skewed clock) must not replace a
-            # newer version of the record.
-            "ConditionExpression": "attribute_not_exists(record_id)"
-            " OR attribute_not_exists(updated_at_ms) OR updated_at_ms <= :now",
-            "ExpressionAttributeValues": {":now": {"N": str(now_ms)}},
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": versions.VERSION_NAME,
+            "ExpressionAttributeValues": {":now": {"N": str(now_ms)}, **values},
         }
     }
-    _append_audit(deps, audit, others=[record_put])
-    return {"record_id": record_id, "updated_at": updated_at, "region": config.region}
+    history = versions.history_put(config.patient_table_name, item)
+    _append_audit(deps, audit, others=[record_put, history])
+    return {
+        "record_id": record_id,
+        "updated_at": updated_at,
+        "region": config.region,
+        "version": version,
+        "replaces": current,
+    }
 
 
-def get_record(deps: Deps, *, record_id: str, caller: Caller) -> tuple[int, dict[str, Any]]:
-    """Read the record, audit the read, then return status and body (404 when absent).
+def get_record(
+    deps: Deps, *, record_id: str, caller: Caller, version: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    """Read the record (or, given ``version``, that version of it), audit the read, then
+    return status and body (404 when absent).
 
     A record written in another region a moment ago may not have replicated here yet: when
     the local replica has none, each peer's replica is asked (consistent read, through its
     interface endpoint) and the answer says where it came from. A peer that does not answer
-    is named in the 404, since the record may exist there.
+    is named in the 404, since the record may exist there. A record whose last concurrent
+    write is unresolved says so (``conflict``: both versions and their regions).
     """
     config = deps.config
+    key = record_id if version is None else versions.history_key(record_id, version)
     try:
-        found = _local_item(deps, record_id)
+        found = _local_item(deps, key)
+        conflict = None
+        if found is not None and version is None:
+            marker = _local_item(deps, versions.conflict_key(record_id))
+            conflict = versions.conflict_body(marker, versions.version_of(found))
     except ClientError as exc:
         raise _storage_error(exc) from exc
     source, unreachable = config.region, []
-    if found is None:
+    if found is None and version is None:
         found, source, unreachable = _peer_item(deps, record_id)
-    outcome = "not_found" if found is None else "found"
+    outcome = "not_found" if found is None else "found" if version is None else "found_version"
     if found is not None and source != config.region:
         outcome = f"found_in_peer:{source}"
     _append_audit(
@@ -274,7 +228,8 @@ def get_record(deps: Deps, *, record_id: str, caller: Caller) -> tuple[int, dict
         if unreachable:
             body["unreachable_regions"] = unreachable
         return 404, body
-    return 200, {**_record_body(found), "read_from": source}
+    body = {**_record_body(found), "record_id": record_id, "read_from": source}
+    return 200, {**body, "conflict": conflict} if conflict else body
 
 
 def _append_audit(
@@ -340,6 +295,7 @@ def _record_body(item: Mapping[str, Any]) -> dict[str, Any]:
             "payload": json.loads(item["payload"]["S"]),
             "updated_at": item.get("updated_at", {}).get("S"),
             "updated_in_region": item.get("updated_in_region", {}).get("S"),
+            "version": versions.version_of(item) or None,
         }
     except (KeyError, TypeError, ValueError):
         raise HttpError(500, "stored record is malformed") from None

@@ -42,6 +42,7 @@ from drkit.regions.metrics.dependencies import (
     TABLE_THROTTLED_REQUESTS,
     TRAIL_EVENTS_LOGGED,
     TRAIL_FILES_ANNOUNCED,
+    WRITE_CONFLICTS,
 )
 from drkit.regions.metrics.replication import (
     CANARY_HEARTBEAT_AGE,
@@ -93,6 +94,7 @@ __all__ = [
     "TABLE_THROTTLED_REQUESTS",
     "TRAIL_EVENTS_LOGGED",
     "TRAIL_FILES_ANNOUNCED",
+    "WRITE_CONFLICTS",
     "EventPlacement",
     "MetricPlacement",
     "MissingData",

@@ -185,6 +185,20 @@ AUDIT_CHAIN_BREAKS = MetricPlacement(
     ),
 )
 
+WRITE_CONFLICTS = MetricPlacement(
+    namespace=contract.AUDIT_NAMESPACE,
+    metric_name=contract.WRITE_CONFLICTS,
+    dimensions=tuple(contract.AUDIT_DIMENSIONS),
+    published=Published.OWN,
+    source=(
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html"
+        " (metrics exist only in the Region in which they are created); published by"
+        " drkit_runtime.replicated in the region that detected the conflict (Region)"
+    ),
+    missing_data=MissingData.NOT_BREACHING,
+    missing_data_why="published only when a conflict is recorded: a quiet minute has none",
+)
+
 ROWS: tuple[MetricPlacement, ...] = (
     LAMBDA_ERRORS,
     LAMBDA_THROTTLES,
@@ -199,6 +213,7 @@ ROWS: tuple[MetricPlacement, ...] = (
     TRAIL_FILES_ANNOUNCED,
     TRAIL_EVENTS_LOGGED,
     AUDIT_CHAIN_BREAKS,
+    WRITE_CONFLICTS,
 )
 
 # A KMS key is regional and so is every call on it: CloudTrail puts the call on the default

@@ -298,6 +298,7 @@ class GlobalTablesBackendMixin(_BackendBase):
         if self._replication_paused:
             return
         table = self.get_table(table_name)
+        HOLD.written(self.region_name, table.name, _key_of(hash_key, range_key))
         replicas = self._replica_tables(table.name)
         if not replicas:
             return
@@ -311,9 +312,13 @@ class GlobalTablesBackendMixin(_BackendBase):
     def copy_item_to(
         self, table_name: str, hash_key: DynamoType, range_key: DynamoType | None, region: str
     ) -> None:
-        """Make ``region``'s replica hold this region's current version of one item."""
+        """Make ``region``'s replica hold this region's current version of one item, unless it
+        holds a later write of it (last writer wins)."""
         replica = self._backend(region).tables.get(table_name)
         if replica is None:
+            return
+        key = _key_of(hash_key, range_key)
+        if HOLD.newer_there(self.region_name, region, table_name, key):
             return
         current = self.get_table(table_name).get_item(hash_key, range_key)
         if current is None:
@@ -331,6 +336,11 @@ class GlobalTablesBackendMixin(_BackendBase):
             for key, item in target.items():
                 if key not in source:
                     replica.delete_item(item.hash_key, item.range_key)
+
+
+def _key_of(hash_key: DynamoType, range_key: DynamoType | None) -> tuple[Any, ...]:
+    """An item's key as a dict key (DynamoType values of a key are strings, numbers, bytes)."""
+    return (hash_key.value, None if range_key is None else range_key.value)
 
 
 def _throughput(billing_mode: str | None, throughput: dict[str, Any]) -> dict[str, int] | None:

@@ -5,6 +5,7 @@ The admin API (drkit_emulator.admin) switches the hold; global_tables applies it
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -36,6 +37,27 @@ class ReplicationHold:
         self.regions: set[str] = set()
         self.out: frozenset[str] = frozenset()
         self.pending: list[tuple[Any, str, Any, Any, str]] = []
+        # (region, table, item key) -> when the write the replica holds was made, in the
+        # emulator's one write order: replication applies the later of two writes (below).
+        self._written: dict[tuple[str, str, Any], int] = {}
+        self._clock = itertools.count(1)
+
+    def written(self, region: str, table: str, key: Any) -> None:
+        """A write made in ``region`` now (not a replicated one)."""
+        self._written[(region, table, key)] = next(self._clock)
+
+    def newer_there(self, source: str, target: str, table: str, key: Any) -> bool:
+        """Whether ``target`` holds a write of the item made after the one ``source`` holds:
+        global tables settle concurrent writes by last writer wins ("global tables use a
+        last writer wins reconciliation between concurrent updates",
+        https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html),
+        so replicating the earlier one there is discarded. Otherwise ``target`` now holds the
+        source's write, with its time."""
+        made = self._written.get((source, table, key), 0)
+        if self._written.get((target, table, key), 0) > made:
+            return True
+        self._written[(target, table, key)] = made
+        return False
 
     def holds(self, source: str, target: str) -> bool:
         """Whether a write replicated from ``source`` to ``target`` must wait."""
@@ -61,6 +83,7 @@ class ReplicationHold:
         """Drop every hold and pending write (a reset of the emulator forgot their tables)."""
         with WRITE_LOCK:
             self.regions, self.out, self.pending = set(), frozenset(), []
+            self._written = {}
 
     def _flush(self) -> int:
         # Each write applies the source's current item, in the order they were made.
