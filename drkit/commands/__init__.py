@@ -50,6 +50,11 @@ COMMANDS: dict[str, Command] = {
         summary="release new Lambda code one region at a time behind a health gate; "
         "a failing region rolls back and the release stops",
     ),
+    "synth": Command(
+        module="drkit.commands.synth",
+        summary="write every stack's cdk.tf.json for a layout (--config, --suffix), as "
+        "cdktf synth does",
+    ),
     "validate": Command(
         module="drkit.commands.validate",
         summary="synthesize a layout (--config, DRKIT_CONFIG; else the built-in 2 and 3 "
@@ -109,7 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_list)
     try:
-        args = parser.parse_args(args_list)
+        args, unknown = parser.parse_known_args(args_list)
+        if unknown:  # named by the command's own parser, whose --help lists what it takes
+            prog = f"drkit {args.command}" if args.command else "drkit"
+            raise UsageError(prog, f"unrecognized arguments: {' '.join(unknown)}")
     except UsageError as err:  # an unknown option, a missing or refused value
         print(err, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -258,3 +258,14 @@ def layout_environ(args: argparse.Namespace, environ: Mapping[str, str]) -> Layo
         chosen["ENVIRONMENT_SUFFIX"] = args.suffix
         given["ENVIRONMENT_SUFFIX"] = "--suffix"
     return Layout(environ=chosen, given=given)
+
+
+def layout_spec(args: argparse.Namespace, environ: Mapping[str, str]) -> DeploymentSpec:
+    """The spec a command that reads a layout works on: ``--config``/``--suffix``, else
+    DRKIT_CONFIG/ENVIRONMENT_SUFFIX (and the other variables ``app.py`` reads), every error
+    naming the argument or variable that set the value."""
+    layout = layout_environ(args, environ)
+    try:
+        return DeploymentSpec.from_environment({**environ, **layout.environ})
+    except SpecError as err:
+        raise layout.renamed(err) from None

@@ -10,10 +10,8 @@ import sys
 from botocore.exceptions import BotoCoreError, ClientError
 
 from drkit.commands import arguments
-from drkit.errors import SpecError
 from drkit.operations.audit import audit, read_anchor
 from drkit.operations.drill.clients import boto3_clients
-from drkit.regions.spec import DeploymentSpec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,11 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """0 when every chain is whole; 1 when any break was found or a table could not be read."""
-    layout = arguments.layout_environ(args, os.environ)
-    try:
-        spec = DeploymentSpec.from_environment(layout.environ)
-    except SpecError as err:
-        raise layout.renamed(err) from None
+    spec = arguments.layout_spec(args, os.environ)
     anchors = read_anchor(args.anchor) if args.anchor else None
     try:
         report = audit(

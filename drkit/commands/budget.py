@@ -7,7 +7,9 @@ import argparse
 import json
 import os
 
+from drkit.commands import arguments
 from drkit.commands.arguments import integer, spec_field
+from drkit.errors import SpecError
 from drkit.operations.budget import SpecBudget
 from drkit.operations.budget.inputs import CAPACITY_OVERRIDES, INCIDENTS_OVERRIDE, MOST_INCIDENTS
 
@@ -26,6 +28,7 @@ OVERRIDE_FLAGS: dict[str, str] = {
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit budget``."""
+    arguments.add_layout(parser)
     parser.add_argument("--json", action="store_true", help="print the budget as JSON")
     parser.add_argument(
         "--strict",
@@ -78,7 +81,11 @@ def run(args: argparse.Namespace) -> int:
         for field in (*OVERRIDE_FLAGS.values(), *CAPACITY_OVERRIDES, INCIDENTS_OVERRIDE)
         if (value := getattr(args, field, None)) is not None
     }
-    budget = SpecBudget.from_environment(os.environ, overrides)
+    layout = arguments.layout_environ(args, os.environ)
+    try:
+        budget = SpecBudget.from_environment(layout.environ, overrides)
+    except SpecError as err:
+        raise layout.renamed(err) from None
     print(json.dumps(budget.to_json(), indent=2) if args.json else budget.render())
     refused = args.strict and bool(budget.warnings)
     return 0 if budget.meets_targets and not refused else 1

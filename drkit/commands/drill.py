@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from drkit.commands import arguments
 from drkit.operations.drill import DrillSettings, run_drill
-from drkit.regions.spec import DeploymentSpec
 
 _DEFAULTS = DrillSettings()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit drill``."""
+    arguments.add_layout(parser)
     parser.add_argument(
         "--region",
         required=True,
@@ -62,14 +63,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """The spec comes from the environment, as for app.py (DRKIT_CONFIG, ENVIRONMENT_SUFFIX)."""
+    """The spec: ``--config``/``--suffix``, else DRKIT_CONFIG/ENVIRONMENT_SUFFIX, as for app.py."""
     settings = DrillSettings(
         timeout_seconds=args.timeout,
         poll_seconds=args.poll_seconds,
         samples_per_poll=args.samples,
     )
     return run_drill(
-        DeploymentSpec.from_environment(),
+        arguments.layout_spec(args, os.environ),
         args.region,
         settings,
         endpoint_url=args.endpoint_url,

@@ -13,12 +13,11 @@ from drkit.commands import arguments
 from drkit.deploy.synth import synthesize
 from drkit.errors import SpecError
 from drkit.operations.graph import draw, from_merged, to_dot, to_mermaid, to_svg
+from drkit.operations.graph.output import output_format
 from drkit.operations.synthesized import merge_stacks, read_synthesized
 from drkit.regions.spec import DeploymentSpec, Target
 
 FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "svg": to_svg}
-#: An ``--output`` file's suffix picks the format when ``--format`` is not given.
-SUFFIXES = {".svg": "svg", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
 #: What ``--synthesized`` takes.
 SYNTHESIZED = "a synth output directory holding cdktf's manifest.json, say cdktf.out"
 
@@ -55,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Synthesize every stack (for AWS, as ``cdktf synth`` would) or read ``--synthesized``;
     draw the whole deployment; print or write."""
-    fmt = args.format or SUFFIXES.get(args.output.suffix if args.output else "", "mermaid")
+    fmt = output_format(args.format, args.output)
     if args.synthesized is not None:
         if args.config or args.suffix:
             raise SpecError(

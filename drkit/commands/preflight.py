@@ -9,11 +9,11 @@ import os
 from drkit.commands import arguments
 from drkit.operations.drill.clients import boto3_clients
 from drkit.operations.preflight import public_name_servers, run_preflight
-from drkit.regions.spec import DeploymentSpec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit preflight``."""
+    arguments.add_layout(parser)
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument(
         "--lambda-memory-quota",
@@ -30,9 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """The spec comes from the environment, as for app.py (DRKIT_CONFIG, ENVIRONMENT_SUFFIX)."""
-    spec = DeploymentSpec.from_environment()
-    config = os.environ.get("DRKIT_CONFIG")
+    """The spec: ``--config``/``--suffix``, else DRKIT_CONFIG/ENVIRONMENT_SUFFIX, as for app.py."""
+    spec = arguments.layout_spec(args, os.environ)
+    config = arguments.layout_environ(args, os.environ).environ.get("DRKIT_CONFIG")
     report = run_preflight(
         spec,
         boto3_clients(endpoint_url=args.endpoint_url),

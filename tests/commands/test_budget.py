@@ -142,10 +142,14 @@ def test_a_config_past_its_target_prints_its_table_and_exits_1():
     assert "eu-west-1 (15 %)" in out and f"(DRKIT_CONFIG={config})" in out and "NOT MET" in out
 
 
-def test_environment_suffix_does_not_matter():
-    """ENVIRONMENT_SUFFIX (even an invalid one) does not change or break the budget."""
-    code, out, _ = cli(["budget", "--json"], {"ENVIRONMENT_SUFFIX": "Not_Valid"})
-    assert code == 0 and json.loads(out)["meets_targets"] is True
+def test_environment_suffix_does_not_change_the_budget_but_is_checked():
+    """A valid ENVIRONMENT_SUFFIX leaves the budget as it is; an invalid one is refused as
+    every other command refuses it (exit 2, naming the variable)."""
+    _, default, _ = cli(["budget", "--json"])
+    code, out, _ = cli(["budget", "--json"], {"ENVIRONMENT_SUFFIX": "pr-7"})
+    assert code == 0 and json.loads(out) == json.loads(default)
+    code, _, err = cli(["budget", "--json"], {"ENVIRONMENT_SUFFIX": "Not_Valid"})
+    assert code == 2 and err.startswith("drkit budget: error: ENVIRONMENT_SUFFIX: 'Not_Valid'")
 
 
 def test_json_states_the_scope_and_the_capacity():

@@ -58,7 +58,8 @@ def _field_value(spec: DeploymentSpec, name: str, value: Any) -> Any:
 def spec_inputs(
     environ: Mapping[str, str], overrides: Mapping[str, Any]
 ) -> tuple[BudgetInputs, DeploymentSpec, str]:
-    """The budget inputs of the spec ``DRKIT_CONFIG`` names (or the default), with overrides.
+    """The budget inputs of the spec ``DRKIT_CONFIG`` names (or the default), with overrides;
+    ``ENVIRONMENT_SUFFIX`` is checked.
 
     Returns:
         The inputs, the spec (its budget fields as the layout has them), and
@@ -77,6 +78,12 @@ def spec_inputs(
         source = f"DRKIT_CONFIG={config}"
     else:
         spec, values, source = DeploymentSpec.default(), {}, "built-in default spec"
+    suffix = environ.get("ENVIRONMENT_SUFFIX")
+    if suffix:  # checked as every other command checks it, though no budget figure uses it
+        try:
+            spec = attrs.evolve(spec, environment_suffix=suffix)
+        except SpecError as err:
+            raise err.renamed("ENVIRONMENT_SUFFIX") from None
     values.update(overrides)
     checked = {name: _field_value(spec, name, value) for name, value in values.items()}
     return attrs.evolve(spec.budget_inputs, **checked), spec, source
