@@ -79,6 +79,11 @@ COMMANDS: dict[str, Command] = {
         summary="on a kept demo: take a region out of the emulator (no answers, as if "
         "unreachable) and bring it back",
     ),
+    "check": Command(
+        module="drkit.commands.check",
+        summary="the compliance gate on a layout's stacks, each HIPAA safeguard with its "
+        "controls and pass/fail (--format text|json|junit|sarif); exit 1 if one fails",
+    ),
     "audit": Command(
         module="drkit.commands.audit",
         summary="verify every region's audit chain (rewritten, deleted or inserted entries); "

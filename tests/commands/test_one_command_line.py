@@ -13,7 +13,18 @@ from drkit.operations.graph.output import output_format
 from tests.commands.support import cli
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYOUT_COMMANDS = ("synth", "validate", "graph", "demo", "budget", "preflight", "drill", "audit")
+LAYOUT_COMMANDS = (
+    "synth",
+    "validate",
+    "graph",
+    "demo",
+    "budget",
+    "preflight",
+    "drill",
+    "audit",
+    "check",
+    "release",
+)
 
 
 @pytest.mark.parametrize("command", LAYOUT_COMMANDS)

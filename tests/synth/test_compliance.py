@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from xml.etree import ElementTree
 
 import attrs
 import pytest
@@ -12,7 +13,8 @@ import pytest
 from drkit import compliance, iam
 from drkit.compliance import CheckovReport
 from drkit.errors import ComplianceError
-from drkit.operations import cross_stack
+from drkit.operations import check, cross_stack
+from drkit.operations.check import render, safeguards
 from drkit.regions import DeploymentSpec
 from tests.helpers import resources, role_logical
 
@@ -303,3 +305,57 @@ def test_an_alias_to_nothing_of_the_deployment_is_found(default_stacks):
     record["alias"]["name"] = "d-gone.execute-api.us-east-1.amazonaws.com"
     (finding,) = cross_stack.alias_findings(broken)
     assert finding[0].startswith("drkit-routing/aws_route53_record.")
+
+
+# ----- drkit check: the same gate, per HIPAA safeguard ------------------------------------------
+
+
+@SHARES_CHECKOV
+def test_every_safeguard_passes_on_the_default_layout_and_every_control_ran(reports, skips):
+    """Each safeguard's controls pass or are excepted by a reviewed skip; none never ran."""
+    json_skips = [s for s in skips if "json" in s.scans]
+    results = check.evaluate(reports["default"].reports.values(), json_skips, [])
+    assert [r.safeguard.id for r in results if not r.passed] == []
+    assert not [c.control for r in results for c in r.controls if c.status == "not run"]
+
+
+@SHARES_CHECKOV
+def test_a_broken_control_fails_its_safeguards_and_names_the_resource(reports, skips):
+    """Key rotation off fails encryption; PITR off fails the contingency plan."""
+    results = {
+        r.safeguard.id: r for r in check.evaluate(reports["broken"].reports.values(), skips, [])
+    }
+    failed = {r for r, result in results.items() if not result.passed}
+    assert {"164.312(a)(2)(iv)", "164.308(a)(7)"} <= failed
+    rotation = next(c for c in results["164.312(a)(2)(iv)"].controls if c.control == "CKV_AWS_7")
+    assert rotation.status == "fail" and all("key" in f.resource for f in rotation.findings)
+    assert "fail" in render.text(list(results.values()), "broken").lower()
+
+
+def test_drkits_own_controls_find_what_checkov_cannot(default_stacks):
+    """None on the default stacks; a bucket that lost its replication fails the replicas control."""
+    assert check.drkit_findings(default_stacks) == []
+    broken = copy.deepcopy(default_stacks)
+    for config in resources(
+        broken["drkit-links"], "aws_s3_bucket_replication_configuration"
+    ).values():
+        config["rule"][0]["status"] = "Disabled"
+    found = {f.check for f in check.drkit_findings(broken)}
+    assert found == {safeguards.REPLICAS}
+
+
+def test_the_reports_for_ci_systems_carry_every_failure(default_stacks):
+    """JUnit: a failure per failing control; SARIF 2.1.0: a result per finding, a rule per
+    control; JSON: the same verdicts."""
+    finding = compliance.Finding(check="CKV_AWS_7", resource="aws_kms_key.k", detail="rotation")
+    failing = check.ControlResult(control="CKV_AWS_7", status="fail", findings=(finding,))
+    passing = check.ControlResult(control="CKV_AWS_119", status="pass")
+    result = check.SafeguardResult(safeguard=safeguards.SAFEGUARDS[2], controls=(failing, passing))
+    suites = ElementTree.fromstring(render.junit([result], "t"))
+    [suite] = suites.findall("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    sarif = json.loads(render.sarif([result], "t"))
+    assert sarif["version"] == "2.1.0"
+    [found] = sarif["runs"][0]["results"]
+    assert found["ruleId"] == "CKV_AWS_7" and "164.312(a)(2)(iv)" in found["message"]["text"]
+    assert json.loads(render.as_json([result], "t"))["passed"] is False
