@@ -27,6 +27,9 @@ LAYERS: dict[str, tuple[int, int]] = {
     "drkit_runtime.contract": (0, 0),
     "drkit_runtime.access": (0, 0),
     "drkit_runtime.keys": (0, 0),
+    # The audit chain's verification, which the auditor and `drkit audit` share (botocore's
+    # errors): beside the operations that read an account.
+    "drkit_runtime.chain": (8, 0),
     "drkit": (0, 1),  # drkit's root: the version and the jsii banner switch
     "drkit.errors": (1, 0),
     "drkit.iam": (1, 1),
@@ -40,7 +43,7 @@ LAYERS: dict[str, tuple[int, int]] = {
     "drkit.topology": (6, 0),
     "drkit.stacks": (7, 0),
     "drkit.compliance": (8, 0),
-    "drkit.operations": (8, 0),
+    "drkit.operations": (8, 1),  # may read drkit.compliance (drkit check)
     "drkit_emulator": (8, 0),  # beside drkit; only drkit.deploy may import it
     "drkit.deploy": (9, 0),
     "drkit.commands": (10, 0),
@@ -229,7 +232,10 @@ class _Collector(ast.NodeVisitor):
 def scan(sources: dict[str, Path]) -> list[Import]:
     """Every import statement and dynamic import call in ``sources``."""
     found: list[Import] = []
-    known = set(sources)
+    # The runtime's modules too, so that `from drkit_runtime import chain` is an import of
+    # drkit_runtime.chain (the Lambda package is not scanned: it is not drkit's layers).
+    runtime = ROOT / "assets" / "runtime" / "drkit_runtime"
+    known = set(sources) | {f"drkit_runtime.{p.stem}" for p in runtime.glob("*.py")}
     for module, path in sources.items():
         collector = _Collector(module, path.name == "__init__.py", known)
         collector.visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
