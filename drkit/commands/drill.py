@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from drkit.commands import arguments
+from drkit.errors import SpecError
 from drkit.operations.drill import DrillSettings, run_drill
 
 _DEFAULTS = DrillSettings()
@@ -60,6 +62,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run the read-only preflight and print the plan; change nothing",
     )
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.add_argument(
+        "--report",
+        type=arguments.output_file,
+        metavar="PATH",
+        help="write the evidence file here, whatever the outcome: .json or .md (Markdown)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,4 +85,12 @@ def run(args: argparse.Namespace) -> int:
         traffic_probe=not args.no_traffic_probe,
         dry_run=args.dry_run,
         confirm=not args.yes,
+        report_path=_report_path(args.report),
     )
+
+
+def _report_path(path: Path | None) -> Path | None:
+    """The evidence file's path; its suffix picks the format (refused before anything runs)."""
+    if path is not None and path.suffix not in (".json", ".md"):
+        raise SpecError("--report", str(path), "a file ending .json or .md")
+    return path

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -12,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from drkit.errors import DrillError
 from drkit.operations.drill.checkers import Route53View
 from drkit.operations.drill.clients import ClientFactory, boto3_clients
+from drkit.operations.drill.evidence import OUTCOMES, Timeline, evidence, write
 from drkit.operations.drill.plan import DrillPlan, DrillSettings
 from drkit.operations.drill.preflight import Preflight
 from drkit.operations.drill.probe import Probe, https_probe
@@ -72,6 +75,8 @@ class Drill:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     out: Callable[[str], None] = print
+    #: What the last :meth:`run` measured (None: it drained nothing).
+    measured: DrillResult | None = attrs.field(default=None, init=False)
 
     @property
     def _route53(self) -> Any:
@@ -96,7 +101,7 @@ class Drill:
         if confirm is not None and not confirm(self.plan.region):
             self.out("not confirmed: nothing was changed")
             return 1
-        result = self.execute(preflight)
+        result = self.measured = self.execute(preflight)
         for line in report(self.plan, result):
             self.out(line)
         if not result.restored:
@@ -183,34 +188,60 @@ def run_drill(
     dry_run: bool = False,
     confirm: bool = True,
     clients: ClientFactory | None = None,
+    report_path: Path | None = None,
 ) -> int:
     """``drkit drill``: one drill, printing to stdout; its exit code.
 
     ``confirm`` asks on the terminal before draining; ``clients`` defaults to
     boto3 clients from the default credential chain (sent to ``endpoint_url``
-    when given).
+    when given); ``report_path`` receives the evidence file (:mod:`.evidence`), whatever
+    the outcome.
 
     Raises:
         SpecError: ``region`` is not one of the spec's.
         DrillError: The preflight refused, or AWS refused or failed a call.
     """
     plan = DrillPlan.from_spec(spec, region)
+    timeline = Timeline()
     drill = Drill(
         plan=plan,
         clients=clients or boto3_clients(endpoint_url=endpoint_url),
         settings=settings,
         # An emulator serves no DNS, so there is no traffic to probe.
         probe=https_probe(plan.api_domain_name) if traffic_probe and not endpoint_url else None,
+        out=timeline.say,
     )
+    target = f"an emulator at {endpoint_url}" if endpoint_url else "AWS"
     if endpoint_url:
-        print(
+        timeline.say(
             f"against an emulator ({endpoint_url}) a drill exercises only the flip and the "
             "restore: health checkers and DNS can only be measured in AWS"
         )
+
+    def keep(outcome: str) -> None:
+        if report_path is not None:
+            document = evidence(
+                spec,
+                plan,
+                settings,
+                timeline,
+                result=drill.measured,
+                outcome=outcome,
+                target=target,
+            )
+            write(report_path, document)
+            print(f"drkit drill | evidence written to {report_path}", file=sys.stderr)
+
     try:
-        return drill.run(dry_run=dry_run, confirm=ask_region if confirm else None)
+        code = drill.run(dry_run=dry_run, confirm=ask_region if confirm else None)
     except (BotoCoreError, ClientError) as err:
+        keep(f"failed: AWS refused or failed a call: {err}")
         raise DrillError(f"AWS refused or failed a call: {err}") from err
+    except DrillError as err:
+        keep(f"refused: {err}")
+        raise
+    keep("dry run: preflight passed, nothing changed" if dry_run else OUTCOMES.get(code, str(code)))
+    return code
 
 
 def ask_region(region: str) -> bool:
