@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 #: A value longer than this is cut in messages: an error stays one readable line.
@@ -44,6 +46,14 @@ def index_path(prefix: str, index: int) -> str:
     return f"{prefix}[{index}]"
 
 
+def did_you_mean(value: Any, known: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for a near miss of one of ``known``; "" for none."""
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.8)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def shown(value: Any) -> str:
     """``repr(value)`` on one line, cut to :data:`SHOWN_CHARS` characters."""
     text = repr(value)
@@ -69,7 +79,12 @@ class SpecError(DrkitError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: {shown(value)} is not allowed; allowed: {allowed}")
+        if value is MISSING:
+            super().__init__(
+                f"{field}: required, and missing" + (f" ({allowed})" if allowed else "")
+            )
+        else:
+            super().__init__(f"{field}: {shown(value)} is not allowed; allowed: {allowed}")
 
     def within(self, prefix: str) -> SpecError:
         """The same error seen from the table that holds the field: ``weight`` inside

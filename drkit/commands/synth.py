@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from drkit.commands import arguments
 from drkit.deploy.synth import synthesize
+from drkit.operations.synthesized import read_synthesized, size_warnings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +29,19 @@ def run(args: argparse.Namespace) -> int:
     spec = arguments.layout_spec(args, os.environ)
     layout = arguments.layout_environ(args, os.environ)
     outdir, seconds = synthesize(args.outdir, layout.environ)
+    stacks = read_synthesized(outdir)
+    sizes = {}
     for plan in spec.stacks:
-        print(outdir / "stacks" / plan.name / "cdk.tf.json")
-    print(f"drkit synth | {len(spec.stacks)} stacks in {seconds:.1f} s", flush=True)
+        path = outdir / "stacks" / plan.name / "cdk.tf.json"
+        sizes[plan.name] = path.stat().st_size
+        print(path)
+    resources = sum(len(r) for s in stacks.values() for r in s.get("resource", {}).values())
+    peerings = len(spec.regions) * (len(spec.regions) - 1) // 2
+    print(
+        f"drkit synth | {len(stacks)} stacks, {resources} resources, {peerings} VPC peerings "
+        f"in {seconds:.1f} s",
+        flush=True,
+    )
+    for warning in size_warnings(sizes, resources, peerings):
+        print(f"drkit synth | warning: {warning}", file=sys.stderr)
     return 0

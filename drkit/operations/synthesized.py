@@ -81,3 +81,32 @@ def merge_stacks(stacks: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             }
         )
     return whole
+
+
+#: Sizes past which a layout is said to be unwieldy as one deployment (the default layout
+#: makes 437 resources, 1 peering, and no stack over 0.5 MB).
+LARGE_RESOURCES = 2000
+LARGE_PEERINGS = 10
+LARGE_STACK_BYTES = 2_000_000
+
+
+def size_warnings(sizes: dict[str, int], resources: int, peerings: int) -> list[str]:
+    """What makes a layout unwieldy to deploy as one: not refused, said."""
+    found = []
+    if resources > LARGE_RESOURCES:
+        found.append(
+            f"{resources} resources: every release and drift check plans them all; "
+            f"above {LARGE_RESOURCES} consider fewer regions per deployment"
+        )
+    if peerings > LARGE_PEERINGS:
+        found.append(
+            f"{peerings} VPC peerings (a full mesh grows with the square of the regions; "
+            f"AWS allows 50 active peerings per VPC by default)"
+        )
+    largest, size = max(sizes.items(), key=lambda kv: kv[1])
+    if size > LARGE_STACK_BYTES:
+        found.append(
+            f"{largest} is {size / 1e6:.1f} MB of Terraform JSON: one state that large plans "
+            "slowly and locks every change behind it"
+        )
+    return found

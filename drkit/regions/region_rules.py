@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from drkit.errors import did_you_mean
 from drkit.regions.catalog import SHORT_CODES
 from drkit.regions.validators import expect_array, fail, is_int
 
@@ -31,7 +32,8 @@ PRIVATE_RANGES = tuple(
 # ----- a region ----------------------------------------------------------------------------
 def check_region(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or value not in SHORT_CODES:
-        fail(attribute.name, value, "an AWS commercial region: " + ", ".join(SHORT_CODES))
+        hint = did_you_mean(value, SHORT_CODES)
+        fail(attribute.name, value, "an AWS commercial region: " + ", ".join(SHORT_CODES) + hint)
 
 
 def to_retiring(value: Any) -> tuple[str, ...]:
@@ -76,13 +78,20 @@ def check_cidr(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
             "a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
         )
     largest_prefix = SMALLEST_SUBNET_PREFIX - SUBNET_PREFIX_DELTA
-    if not LARGEST_VPC_PREFIX <= network.prefixlen <= largest_prefix:
+    prefix = network.prefixlen
+    if prefix < LARGEST_VPC_PREFIX:
+        why = f"AWS's largest VPC is a /{LARGEST_VPC_PREFIX}"
+    else:
+        why = (
+            f"drkit's {SUBNETS_PER_VPC} private subnets are {SUBNET_PREFIX_DELTA} bits longer "
+            f"than the VPC, and /{SMALLEST_SUBNET_PREFIX} is the smallest it uses: a /{prefix} "
+            f"would leave them /{prefix + SUBNET_PREFIX_DELTA}"
+        )
+    if not LARGEST_VPC_PREFIX <= prefix <= largest_prefix:
         fail(
             attribute.name,
             value,
-            f"a prefix from /{LARGEST_VPC_PREFIX} to /{largest_prefix}: drkit carves "
-            f"{SUBNETS_PER_VPC} private subnets of /{network.prefixlen + SUBNET_PREFIX_DELTA} "
-            f"and a subnet must be /{SMALLEST_SUBNET_PREFIX} or larger",
+            f"a prefix from /{LARGEST_VPC_PREFIX} to /{largest_prefix} ({why})",
         )
 
 

@@ -15,12 +15,11 @@ import attrs
 
 from drkit import iam
 from drkit.errors import SpecError, index_path
-from drkit.regions import budget, names, parameter_store, release_order, residency
+from drkit.regions import budget, layout_errors, names, parameter_store, release_order, residency
 from drkit.regions import region_rules as rules
 from drkit.regions import validators as v
 from drkit.regions.backend import S3Backend
 from drkit.regions.catalog import ROUTE53_METRICS_REGION
-from drkit.regions.layout_file import read_layout
 from drkit.regions.naming import Namer, check_suffix, regional_domain_name
 from drkit.regions.region import RegionSpec, Role
 from drkit.regions.stacks import StackPlan, plan_stacks
@@ -318,8 +317,9 @@ class DeploymentSpec:
 
     @classmethod
     def from_toml(cls, path: str | os.PathLike[str], **overrides: Any) -> DeploymentSpec:
-        """Read a layout file (see ``examples/three-region.toml``)."""
-        return cls.from_mapping(read_layout(path), **overrides)
+        """Read a layout file (see ``examples/three-region.toml``); every error at once."""
+        build = lambda raw: cls.from_mapping(raw, **overrides)  # noqa: E731
+        return layout_errors.from_file(path, build, overridden=overrides)
 
     @classmethod
     def from_mapping(cls, raw: Any, **overrides: Any) -> DeploymentSpec:

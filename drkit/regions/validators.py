@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from drkit import iam
-from drkit.errors import MISSING, SpecError, index_path, key_path
+from drkit.errors import MISSING, SpecError, did_you_mean, index_path, key_path
 
 #: Tags every taggable resource carries, whatever the user adds.
 REQUIRED_TAGS: Mapping[str, str] = MappingProxyType(
@@ -83,10 +83,11 @@ def check_keys(
     known = sorted({*required, *optional})
     for key in table:
         if key not in known:
-            fail(key_path(field, key), table[key], "one of the keys " + ", ".join(known))
+            hint = did_you_mean(key, known)
+            fail(key_path(field, key), table[key], "one of the keys " + ", ".join(known) + hint)
     for key in required:
         if key not in table:
-            fail(key_path(field, key), MISSING, "a value: this key is required")
+            fail(key_path(field, key), MISSING, "")
 
 
 def parse_enum(kind: type[E], field: str, value: Any) -> E:
@@ -122,9 +123,16 @@ def items_of(kind: type, allowed: str) -> Validator:
 def int_range(low: int, high: int) -> Validator:
     def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not is_int(value) or not low <= value <= high:
-            fail(attribute.name, value, f"an integer from {low} to {high}")
+            fail(attribute.name, value, f"an integer from {low} to {high}" + quoted(value))
 
     return check
+
+
+def quoted(value: Any) -> str:
+    """What to say of a number written as a string (``"10"`` for ``10`` in TOML)."""
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        return " (this is a string: write the number without quotes)"
+    return ""
 
 
 def optional_int_range(low: int, high: int) -> Validator:

@@ -10,6 +10,7 @@ import pytest
 
 from drkit.errors import SpecError
 from drkit.operations.graph.output import output_format
+from drkit.operations.synthesized import size_warnings
 from tests.commands.support import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,3 +95,11 @@ def test_synth_refuses_a_bad_layout_before_synthesizing(tmp_path: Path) -> None:
     outdir = tmp_path / "out"
     code, _, err = cli(["synth", "--config", str(bad), "--outdir", str(outdir)])
     assert code == 2 and err.startswith("drkit synth: error: ") and not outdir.exists()
+
+
+def test_a_layout_too_large_for_one_deployment_is_said_so_not_refused() -> None:
+    """The default layout's figures raise nothing; 12 regions' (66 peerings, thousands of
+    resources, a 3.9 MB stack) raise each warning."""
+    assert size_warnings({"drkit-use1": 300_000}, 437, 1) == []
+    found = size_warnings({"drkit-links": 3_900_000}, 3618, 66)
+    assert [w.split(" ")[0] for w in found] == ["3618", "66", "drkit-links"]

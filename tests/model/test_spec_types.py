@@ -181,8 +181,9 @@ def test_every_field_of_the_example_gives_one_line_naming_it(path, tmp_path, mon
 @given(d.wrong_typed_layouts())
 @example((d.replaced(_example(), ("protect_data",), "yes"), "protect_data"))
 def test_app_py_on_a_generated_file_prints_one_line_and_exits_2(case):
-    """`python app.py` on a generated layout file with a wrong-typed value prints exactly the
-    model's one line and exits 2 (a real process: nothing but the error reaches the user)."""
+    """`python app.py` on a generated layout file with a wrong-typed value prints the model's
+    one line, with the file (and line) it is in, and exits 2 (a real process: nothing but the
+    error reaches the user)."""
     doc, field = case
     with pytest.raises(SpecError) as caught:
         DeploymentSpec.from_mapping(doc)
@@ -200,7 +201,9 @@ def test_app_py_on_a_generated_file_prints_one_line_and_exits_2(case):
             timeout=120,
         )
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr == f"drkit: invalid deployment spec: {caught.value}\n"
+    # The model's line, and where in the file (drkit.regions.layout_errors).
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith(f"drkit: invalid deployment spec: {caught.value} ({layout}")
     assert caught.value.field == field
 
 

@@ -17,6 +17,7 @@ from drkit.regions.availability import (
     availability_budget,
 )
 from drkit.regions.budget import BudgetInputs, CapacityInputs
+from drkit.regions.layout_errors import from_file
 from drkit.regions.layout_file import read_layout
 from drkit.regions.spec import DeploymentSpec
 from drkit.regions.validators import is_int
@@ -73,8 +74,10 @@ def spec_inputs(
     fields = attrs.fields_dict(BudgetInputs)
     if config:
         raw = read_layout(config)
-        values = {k: raw.pop(k) for k in fields if k in raw}
-        spec = DeploymentSpec.from_mapping(raw)
+        values = {k: raw[k] for k in fields if k in raw}
+        spec = from_file(
+            config, lambda r: DeploymentSpec.from_mapping({k: r[k] for k in r if k not in fields})
+        )
         source = f"DRKIT_CONFIG={config}"
     else:
         spec, values, source = DeploymentSpec.default(), {}, "built-in default spec"
