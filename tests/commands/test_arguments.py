@@ -36,6 +36,7 @@ BAD_VALUES: dict[tuple[str, str], list[str]] = {
     ("preflight", "--suffix"): ["UPPER", "a_b", "x-", ""],
     ("drill", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
     ("drill", "--suffix"): ["UPPER", "a_b", "x-", ""],
+    ("drill", "--report"): [str(ROOT), "/nonexistent/d.md", f"{A_FILE}/d.md"],
     ("synth", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
     ("synth", "--suffix"): ["UPPER", "a_b", "x-", ""],
     ("synth", "--outdir"): [A_FILE, f"{A_FILE}/below"],

@@ -7,15 +7,16 @@ taking one away from the deployed policy changes what the function answers.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
 from drkit.deploy import events
-from drkit.deploy.conflicts import show_conflict
 from drkit.deploy.invoke import InvokeFailed
 from drkit.deploy.serve import RECORD, Scenario
 from drkit.regions import names
 from drkit.regions.naming import ResourceType
+from drkit_runtime.contract import PATIENT_RECORDS
 
 Probe = Callable[[Scenario], Any]
 
@@ -99,10 +100,22 @@ def _auditor(s: Scenario) -> Any:
 
 
 def _conflict(s: Scenario) -> Any:
-    """A concurrent write in both regions: how many conflicts each region's records function
-    recorded from its stream (it publishes them), or how it failed."""
+    """The primary's records function given, on its stream, a write of another region that
+    replaced the version the primary held (a record it just wrote): how many conflicts it
+    recorded (it publishes them), or how it failed. The whole path, both regions written while
+    replication waits, is test_a_concurrent_write_is_detected_and_both_versions_kept's."""
+    region, peer = s.spec.primary.region, s.spec.secondaries[0].region
+    _status("PUT", "/records/probe-conflict", RECORD)(s)
+    table = names.TABLES[PATIENT_RECORDS](s.spec.namer)
+    dynamodb = s.emulator.client("dynamodb", region)
+    key = {"record_id": {"S": "probe-conflict"}}
+    ours = dynamodb.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+    theirs = {**ours, "version": {"S": "v-probe-peer"}, "updated_in_region": {"S": peer}}
+    arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    record = events.stream_record(theirs, arrived_s=time.time(), old=ours)
     try:
-        return show_conflict(s).detected
+        batch = events.stream_batch([record], arn, region)
+        return s.runner.invoke(s.function("api", region), batch).result["conflicts"]
     except InvokeFailed as err:
         return f"failed: {str(err).splitlines()[-1]}"
 
