@@ -55,6 +55,14 @@ COMMANDS: dict[str, Command] = {
         summary="write every stack's cdk.tf.json for a layout (--config, --suffix), as "
         "cdktf synth does",
     ),
+    "init": Command(
+        module="drkit.commands.init",
+        summary="write a layout file to start from (the default regions, every field explained)",
+    ),
+    "schema": Command(
+        module="drkit.commands.schema",
+        summary="print the layout file's JSON Schema (for editors), generated from the model",
+    ),
     "validate": Command(
         module="drkit.commands.validate",
         summary="synthesize a layout (--config, DRKIT_CONFIG; else the built-in 2 and 3 "

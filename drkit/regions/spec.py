@@ -104,6 +104,7 @@ class DeploymentSpec:
         extra_api_statements: More permissions for the API functions (IAM JSON
             statements, ``[[extra_api_statements]]`` in TOML). Checked for least
             privilege when the spec is built: a wildcard raises ComplianceError.
+        retiring_regions: Regions being removed (``DRKIT_RETIRING_REGIONS``, layout_change).
         release_order: The order ``drkit release`` takes the regions in, every region once;
             left out: the secondaries by weight, lowest first, then the primary.
         data_residency: Where patient data may be kept ("EU", country codes); every region

@@ -40,6 +40,8 @@ BAD_VALUES: dict[tuple[str, str], list[str]] = {
     ("synth", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
     ("synth", "--suffix"): ["UPPER", "a_b", "x-", ""],
     ("synth", "--outdir"): [A_FILE, f"{A_FILE}/below"],
+    ("init", "--output"): [str(ROOT), "/nonexistent/l.toml", f"{A_FILE}/l.toml"],
+    ("schema", "--output"): [str(ROOT), "/nonexistent/s.json", f"{A_FILE}/s.json"],
     ("check", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
     ("check", "--suffix"): ["UPPER", "a_b", "x-", ""],
     ("check", "--format"): ["xml", "SARIF", ""],
