@@ -15,6 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit validate``."""
     arguments.add_layout(parser)
     parser.add_argument(
+        "--json", action="store_true", help="print the result as JSON, once every layout is valid"
+    )
+    parser.add_argument(
         "--workdir",
         type=arguments.workdir,
         default=Path(".drkit") / "validate",
@@ -28,6 +31,6 @@ def run(args: argparse.Namespace) -> int:
     raises (exit 1 with its message), a bad layout exits 2 naming the field."""
     layout = arguments.layout_environ(args, os.environ)
     try:
-        return validate_layouts(args.workdir, layout.environ)
+        return validate_layouts(args.workdir, layout.environ, as_json=args.json)
     except SpecError as err:
         raise layout.renamed(err) from None

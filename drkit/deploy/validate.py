@@ -7,6 +7,7 @@ Every stack of each layout is initialized and validated, the stacks of a layout 
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping
 from functools import partial
@@ -36,9 +37,13 @@ def chosen_layouts(layout: Mapping[str, str]) -> dict[str, dict[str, str]]:
     }
 
 
-def validate_layouts(workdir: Path, layout: Mapping[str, str] | None = None) -> int:
+def validate_layouts(
+    workdir: Path, layout: Mapping[str, str] | None = None, *, as_json: bool = False
+) -> int:
     """Synthesize each chosen layout for AWS into ``workdir``, validate it; raise at the
-    first failure (a bad spec before anything is synthesized)."""
+    first failure (a bad spec before anything is synthesized). A line per layout, or with
+    ``as_json`` one JSON document once all are valid."""
+    results = []
     chosen = chosen_layouts(layout or {})
     specs = {label: DeploymentSpec.from_environment({**env, "DRKIT_TARGET": "aws"})
              for label, env in chosen.items()}  # fmt: skip
@@ -51,12 +56,24 @@ def validate_layouts(workdir: Path, layout: Mapping[str, str] | None = None) -> 
         # Every stack at once: validation reads no state, so no stack waits for another.
         stacks = StackSet(outdir=outdir, plans=spec.stacks).unordered()
         seconds_by_stack = run_rounds(stacks, "validate", partial(_validate, stacks))
-        print(
-            f"drkit validate | {label}: {len(seconds_by_stack)} stacks valid (synth "
-            f"{seconds:.1f} s; init and validate {max(seconds_by_stack.values()):.1f} s) "
-            f"in {outdir / 'stacks'}",
-            flush=True,
+        results.append(
+            {
+                "layout": label,
+                "valid": sorted(seconds_by_stack),
+                "synth_seconds": round(seconds, 1),
+                "validate_seconds": round(max(seconds_by_stack.values()), 1),
+                "stacks": str(outdir / "stacks"),
+            }
         )
+        if not as_json:
+            print(
+                f"drkit validate | {label}: {len(seconds_by_stack)} stacks valid (synth "
+                f"{seconds:.1f} s; init and validate {max(seconds_by_stack.values()):.1f} s) "
+                f"in {outdir / 'stacks'}",
+                flush=True,
+            )
+    if as_json:
+        print(json.dumps({"valid": True, "layouts": results}, indent=2), flush=True)
     return 0
 
 
