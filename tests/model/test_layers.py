@@ -27,9 +27,7 @@ LAYERS: dict[str, tuple[int, int]] = {
     "drkit_runtime.contract": (0, 0),
     "drkit_runtime.access": (0, 0),
     "drkit_runtime.keys": (0, 0),
-    # The audit chain's verification, which the auditor and `drkit audit` share (botocore's
-    # errors): beside the operations that read an account.
-    "drkit_runtime.chain": (8, 0),
+    "drkit_runtime.chain": (8, 0),  # the auditor's and `drkit audit`'s check (botocore)
     "drkit": (0, 1),  # drkit's root: the version and the jsii banner switch
     "drkit.errors": (1, 0),
     "drkit.iam": (1, 1),
@@ -52,22 +50,19 @@ LAYERS: dict[str, tuple[int, int]] = {
 ROOT_ONLY = {"drkit", "drkit_runtime"}
 #: Tools that run beside a deployment never load jsii: no bindings, constructs or stack.
 JSII_FREE = ("drkit.compliance", "drkit.operations", "drkit.deploy")
-JSII_LAYERS = ("drkit.bindings", "drkit.aws", "drkit.services", "drkit.assets")
-JSII_LAYERS += ("drkit.footprint", "drkit.topology", "drkit.stacks")
+JSII_LAYERS = ("drkit.bindings", "drkit.aws", "drkit.services", "drkit.assets", "drkit.footprint",
+               "drkit.topology", "drkit.stacks")  # fmt: skip
 #: drkit_emulator may be imported only by these, and may itself import only these of drkit.
 EMULATOR = "drkit_emulator"
 EMULATOR_IMPORTERS = ("drkit.deploy",)
 EMULATOR_MAY_IMPORT = ("drkit", "drkit.errors")
-#: The only imports inside functions: dynamic loads, by design, in these two modules.
+#: The only imports inside functions: dynamic loads, by design.
 LAZY_IMPORTS_ALLOWED = {
-    # The command registry imports the chosen command's module only when it runs.
-    "drkit.commands": "importlib.import_module(command.module)",
-    # The bindings loader imports the third-party provider package by name (stock or fast);
-    # that is its whole job, and it cannot hide a cycle inside drkit.
+    "drkit.commands": "importlib.import_module(command.module)",  # the command chosen
+    # The bindings loader imports the provider package by name (stock or fast): its whole job.
     "drkit.bindings": "importlib.import_module(PACKAGE...)",
 }
 PROVIDER = "cdktf_cdktf_provider_aws"
-
 CLOUD_LIBRARIES = ("cdktf", "jsii", "constructs", PROVIDER, "boto3", "botocore", "moto", EMULATOR)
 MODEL_MODULES = (
     "drkit.regions",
@@ -232,8 +227,7 @@ class _Collector(ast.NodeVisitor):
 def scan(sources: dict[str, Path]) -> list[Import]:
     """Every import statement and dynamic import call in ``sources``."""
     found: list[Import] = []
-    # The runtime's modules too, so that `from drkit_runtime import chain` is an import of
-    # drkit_runtime.chain (the Lambda package is not scanned: it is not drkit's layers).
+    # `from drkit_runtime import chain` imports drkit_runtime.chain (the package is not scanned).
     runtime = ROOT / "assets" / "runtime" / "drkit_runtime"
     known = set(sources) | {f"drkit_runtime.{p.stem}" for p in runtime.glob("*.py")}
     for module, path in sources.items():
