@@ -10,6 +10,7 @@ from pathlib import Path
 from drkit import compliance
 from drkit.commands import arguments
 from drkit.deploy.synth import synthesize
+from drkit.errors import SpecError
 from drkit.operations.check import drkit_findings, evaluate
 from drkit.operations.check.render import FORMATS, RENDER
 from drkit.operations.synthesized import read_synthesized
@@ -18,6 +19,12 @@ from drkit.operations.synthesized import read_synthesized
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``drkit check``."""
     arguments.add_layout(parser)
+    parser.add_argument(
+        "--synthesized",
+        type=arguments.synth_output,
+        help="check the stacks of this synth output (`drkit synth`'s --outdir) instead of "
+        "synthesizing the layout",
+    )
     parser.add_argument(
         "--format",
         type=arguments.one_of(*FORMATS),
@@ -33,16 +40,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Synthesize the layout for AWS (as ``cdktf synth``), run checkov on every stack and
     drkit's own controls on all of them; 0 when every safeguard passes, 1 when one fails."""
-    spec = arguments.layout_spec(args, os.environ)
-    layout = arguments.layout_environ(args, os.environ)
-    outdir, _ = synthesize(args.workdir / "cdktf.out", layout.environ)
+    if args.synthesized is not None:
+        if args.config or args.suffix:
+            raise SpecError("--synthesized", str(args.synthesized), "a synth output alone")
+        outdir, source = args.synthesized, f"synth output {args.synthesized}"
+    else:
+        spec = arguments.layout_spec(args, os.environ)
+        layout = arguments.layout_environ(args, os.environ)
+        outdir, _ = synthesize(args.workdir / "cdktf.out", layout.environ)
+        config = layout.environ.get("DRKIT_CONFIG") or "built-in default layout"
+        source = f"{config}, suffix {spec.environment_suffix}"
     stacks = read_synthesized(outdir)
     files = tuple(outdir / "stacks" / name / "cdk.tf.json" for name in stacks)
     reports = compliance.scan(files, "terraform_json")
     skips = [s for s in compliance.load_skips() if "json" in s.scans]
     results = evaluate(reports.values(), skips, drkit_findings(stacks))
-    source = layout.environ.get("DRKIT_CONFIG") or "built-in default layout"
-    text = RENDER[args.format](results, f"{source}, suffix {spec.environment_suffix}")
+    text = RENDER[args.format](results, source)
     if args.output is None:
         print(text)
     else:

@@ -44,6 +44,7 @@ BAD_VALUES: dict[tuple[str, str], list[str]] = {
     ("schema", "--output"): [str(ROOT), "/nonexistent/s.json", f"{A_FILE}/s.json"],
     ("check", "--config"): ["/nonexistent/layout.toml", str(ROOT)],
     ("check", "--suffix"): ["UPPER", "a_b", "x-", ""],
+    ("check", "--synthesized"): [A_FILE, str(ROOT), "/nonexistent/cdktf.out"],
     ("check", "--format"): ["xml", "SARIF", ""],
     ("check", "--output"): [str(ROOT), "/nonexistent/r.sarif", f"{A_FILE}/r.sarif"],
     ("check", "--workdir"): [A_FILE, f"{A_FILE}/below"],

@@ -319,8 +319,9 @@ class TestTwoRegions(_Lifecycle):
     PROVES_EVERY_ACTION = True
     SCANS_PLANS = True
     RELEASES = ("broken", "good")
-    #: (region out, region changed alone, the reservations applied by runner then cdktf).
-    DAY_TWO = (("us-east-1", "us-west-2", (140, 160)), ("us-west-2", "us-east-1", (120, 130)))
+    #: (region out, region changed alone, the reservations applied by runner then cdktf). The
+    #: printed cdktf line is proved once, with us-east-1 (and its control planes) out.
+    DAY_TWO = (("us-east-1", "us-west-2", (140, 160)), ("us-west-2", "us-east-1", (120, None)))
 
     @pytest.fixture
     def deployed(self, deployments):
