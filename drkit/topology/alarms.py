@@ -11,7 +11,7 @@ seen by the others' watchers, and Route 53's health checks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from constructs import Construct
 
@@ -211,36 +211,54 @@ def watch_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
 
 def audit_chain_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
     """A region's audit chain broken, as its own auditor found it."""
-    for region in deployment.regions:
-        sites.alarm(
-            metrics.AUDIT_CHAIN_BREAKS,
-            own=region.region,
-            purpose="auditchain",
-            description=(
-                f"The audit chain of {region.region} is broken: an audit entry was rewritten, "
-                "deleted or inserted (or the auditor stopped verifying). Run `drkit audit "
-                f"--region {region.region}` for the places; runbook: 'Audit chain broken'."
-            ),
-            dimensions=dict(zip(AUDIT_DIMENSIONS, (region.region,), strict=True)),
-            condition=AUDIT_CHAIN_BROKEN,
-        )
+    _integrity_alarms(
+        sites,
+        deployment,
+        metrics.AUDIT_CHAIN_BREAKS,
+        "auditchain",
+        AUDIT_CHAIN_BROKEN,
+        lambda region: (
+            f"The audit chain of {region} is broken: an audit entry was rewritten, deleted or "
+            "inserted (or the auditor stopped verifying). Run `drkit audit --region "
+            f"{region}` for the places; runbook: 'Audit chain broken'."
+        ),
+    )
 
 
 def write_conflict_alarms(sites: AlarmSites, deployment: DeploymentSpec) -> None:
     """A record written concurrently in two regions, in the region that detected it."""
-    for region in deployment.regions:
+    _integrity_alarms(
+        sites,
+        deployment,
+        metrics.WRITE_CONFLICTS,
+        "writeconflicts",
+        ANY_CONFLICT,
+        lambda region: (
+            f"{region} received a write of a patient record, made in another region, that "
+            "replaced a version it was not based on: two versions were written at once and the "
+            "global table kept one. Both are readable (GET /records/<id>?version=); the audit "
+            "trail names them. Runbook: 'A write conflict'."
+        ),
+    )
+
+
+def _integrity_alarms(
+    sites: AlarmSites,
+    deployment: DeploymentSpec,
+    metric: MetricPlacement,
+    purpose: str,
+    condition: Condition,
+    description: Callable[[str], str],
+) -> None:
+    """One alarm per region on a DrKit/Audit metric its own functions publish there."""
+    for region in (r.region for r in deployment.regions):
         sites.alarm(
-            metrics.WRITE_CONFLICTS,
-            own=region.region,
-            purpose="writeconflicts",
-            description=(
-                f"{region.region} received a write of a patient record, made in another region, "
-                "that replaced a version it was not based on: two versions were written at once "
-                "and the global table kept one. Both are readable (GET /records/<id>?version=); "
-                "the audit trail names them. Runbook: 'A write conflict'."
-            ),
-            dimensions=dict(zip(AUDIT_DIMENSIONS, (region.region,), strict=True)),
-            condition=ANY_CONFLICT,
+            metric,
+            own=region,
+            purpose=purpose,
+            description=description(region),
+            dimensions=dict(zip(AUDIT_DIMENSIONS, (region,), strict=True)),
+            condition=condition,
         )
 
 

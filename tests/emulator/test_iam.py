@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from drkit_emulator.runner import Emulator
+from tests.runtime.support import create_audit_table
 
 # The module's emulator is a server process of its own.
 pytestmark = pytest.mark.slow
@@ -309,18 +310,7 @@ def test_a_query_is_held_to_the_partitions_it_names(enforced):
     through an attribute name), as the auditor's role has it: its chain's lanes may be walked,
     a patient's audit entries may not."""
     table = f"t-{uuid.uuid4().hex[:8]}"
-    enforced.client("dynamodb").create_table(
-        TableName=table,
-        AttributeDefinitions=[
-            {"AttributeName": "record_id", "AttributeType": "S"},
-            {"AttributeName": "event_id", "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": "record_id", "KeyType": "HASH"},
-            {"AttributeName": "event_id", "KeyType": "RANGE"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_audit_table(enforced.client("dynamodb"), table)
     statement = {
         "Effect": "Allow",
         "Action": ["dynamodb:Query"],

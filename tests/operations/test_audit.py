@@ -18,6 +18,7 @@ from drkit.regions import names
 from drkit.regions.spec import DeploymentSpec
 from drkit_runtime import chain
 from drkit_runtime.contract import AUDIT_LOGS
+from tests.runtime.support import create_audit_table
 
 SPEC = DeploymentSpec.default()
 TABLE = names.TABLES[AUDIT_LOGS](SPEC.namer)
@@ -32,18 +33,7 @@ def clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with mock_aws():
         made = {r: boto3.client("dynamodb", region_name=r) for r in REGIONS}
         for client in made.values():
-            client.create_table(
-                TableName=TABLE,
-                KeySchema=[
-                    {"AttributeName": "record_id", "KeyType": "HASH"},
-                    {"AttributeName": "event_id", "KeyType": "RANGE"},
-                ],
-                AttributeDefinitions=[
-                    {"AttributeName": "record_id", "AttributeType": "S"},
-                    {"AttributeName": "event_id", "AttributeType": "S"},
-                ],
-                BillingMode="PAY_PER_REQUEST",
-            )
+            create_audit_table(client, TABLE)
         yield lambda service, region: made[region]
 
 

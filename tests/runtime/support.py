@@ -67,9 +67,10 @@ def create_patient_table(dynamodb: Any) -> None:
     )
 
 
-def create_audit_table(dynamodb: Any) -> None:
+def create_audit_table(dynamodb: Any, name: str = AUDIT_TABLE) -> None:
+    """The audit table's key schema (record id, event id), as the stack makes it."""
     dynamodb.create_table(
-        TableName=AUDIT_TABLE,
+        TableName=name,
         KeySchema=[
             {"AttributeName": "record_id", "KeyType": "HASH"},
             {"AttributeName": "event_id", "KeyType": "RANGE"},
