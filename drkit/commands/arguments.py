@@ -147,6 +147,17 @@ def workdir(text: str) -> Path:
     return path
 
 
+def add_endpoint_url(parser: argparse.ArgumentParser, *, also: str = "") -> None:
+    """``--endpoint-url``: send the command's AWS calls to an emulator (``also``: what else
+    that changes, in brackets)."""
+    parser.add_argument(
+        "--endpoint-url",
+        type=endpoint_url,
+        metavar="URL",
+        help="send AWS calls to an emulator" + (f" ({also})" if also else ""),
+    )
+
+
 def add_workdir(parser: argparse.ArgumentParser, default: str | Path, *, when: str = "") -> None:
     """``--workdir``: where a local deployment's synth output, state and logs go."""
     parser.add_argument(

@@ -32,12 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(finds a rewritten and re-chained tail)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument(
-        "--endpoint-url",
-        type=arguments.endpoint_url,
-        metavar="URL",
-        help="send AWS calls to an emulator",
-    )
+    arguments.add_endpoint_url(parser)
 
 
 def run(args: argparse.Namespace) -> int:

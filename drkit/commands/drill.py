@@ -50,12 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not send requests to the API name (measure the health check only)",
     )
-    parser.add_argument(
-        "--endpoint-url",
-        type=arguments.endpoint_url,
-        metavar="URL",
-        help="send AWS calls to an emulator (implies --no-traffic-probe)",
-    )
+    arguments.add_endpoint_url(parser, also="implies --no-traffic-probe")
     parser.add_argument(
         "--dry-run",
         action="store_true",

@@ -21,12 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="the Lambda memory quota AWS confirmed for the account (no API reads it)",
     )
-    parser.add_argument(
-        "--endpoint-url",
-        type=arguments.endpoint_url,
-        metavar="URL",
-        help="send AWS calls to an emulator (the public DNS check is then skipped)",
-    )
+    arguments.add_endpoint_url(parser, also="the public DNS check is then skipped")
 
 
 def run(args: argparse.Namespace) -> int:
